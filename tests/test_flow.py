@@ -1,0 +1,237 @@
+"""The news_etl flow end to end: real Prefect (test harness), real Parquet, real DuckDB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main as cli_main
+
+BODY_A = (
+    "The council voted on Tuesday to close the old bridge to traffic.\n\n"
+    "\u201cIt is no longer safe,\u201d Mayor Ana Lopes said, adding that repairs would start "
+    "next month."
+)
+BODY_C = (
+    "Dock workers in Antwerp walked out on Monday over plans to automate two terminals.\n\n"
+    "The union said the strike would last until Friday."
+)
+
+
+def make_corpus(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "a.txt").write_text(f" date 2024-04-11 Bridge closed\n\n{BODY_A}\n")
+    (root / "b_copy.txt").write_text(f"date 2024-04-11 Bridge shut\n\n{BODY_A}\n")
+    (root / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C}\n")
+    (root / "empty.txt").write_text("")
+    (root / "notes.md").write_text("# not an article")
+    lines = [
+        json.dumps(
+            {
+                "id": "f1",
+                "url": "https://example.com/f1",
+                "title": "Feed one",
+                "published": "2025-03-04T09:30:00Z",
+                "body": "Kenya's tea exports rose to a record in June, the board said.",
+            }
+        ),
+        '{"id": "f2", "body": "broken',
+        json.dumps(
+            {
+                "id": "f3",
+                "title": "Feed three",
+                "published": "2025-07-15",
+                "text": "Lufthansa cancelled 40 flights at Frankfurt on Wednesday.",
+            }
+        ),
+    ]
+    (root / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    return root
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("articles", "mentions", "quotes", "events", "rejects", "_lake_parts")
+        }
+    finally:
+        con.close()
+
+
+def lake_rows(warehouse: Path, table: str) -> list[tuple]:
+    files = sorted(str(p) for p in (warehouse / "lake" / table).rglob("*.parquet"))
+    if not files:
+        return []
+    con = duckdb.connect()
+    return con.execute(
+        "SELECT * EXCLUDE (published_month) FROM read_parquet(?, hive_partitioning = true) "
+        "ORDER BY ALL",
+        [files],
+    ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, prefect_harness):
+    from flows.etl import news_etl
+
+    tmp = tmp_path_factory.mktemp("flow")
+    corpus = make_corpus(tmp / "corpus")
+    wh = tmp / "wh"
+    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    snap1 = snapshot(wh / "news.duckdb")
+    second = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    snap2 = snapshot(wh / "news.duckdb")
+    return {
+        "corpus": corpus,
+        "wh": wh,
+        "first": first,
+        "second": second,
+        "snap1": snap1,
+        "snap2": snap2,
+        "news_etl": news_etl,
+    }
+
+
+def test_first_run_loads_articles_and_rejects(built):
+    corpus, wh = built["corpus"], built["wh"]
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    arts = con.execute(
+        "SELECT source_uri, source_id, title, published_date::VARCHAR, flags, word_count "
+        "FROM articles ORDER BY source_uri"
+    ).fetchall()
+    rejects = con.execute("SELECT source_uri, reason FROM rejects ORDER BY source_uri").fetchall()
+    con.close()
+    assert arts == [
+        (f"{corpus}/a.txt", "a", "Bridge closed", "2024-04-11", [], 28),
+        (f"{corpus}/c.txt", "c", "Dock strike in Antwerp", None, ["no_header"], 23),
+        (f"{corpus}/feed.jsonl#f1", "f1", "Feed one", "2025-03-04", [], 12),
+        (f"{corpus}/feed.jsonl#f3", "f3", "Feed three", "2025-07-15", [], 8),
+    ]
+    assert rejects == [
+        (f"{corpus}/b_copy.txt", "duplicate_body"),
+        (f"{corpus}/empty.txt", "empty"),
+        (f"{corpus}/feed.jsonl#L2", "malformed_json"),
+        (f"{corpus}/notes.md", "unsupported_type"),
+    ]
+    first = built["first"]
+    assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
+    assert first["batches"] == 3
+
+
+def test_every_input_file_is_accounted_for(built):
+    corpus, wh = built["corpus"], built["wh"]
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    uris = {
+        r[0].split("#")[0]
+        for r in con.execute(
+            "SELECT source_uri FROM articles UNION ALL SELECT source_uri FROM rejects"
+        ).fetchall()
+    }
+    con.close()
+    assert uris == {str(p) for p in corpus.iterdir()}
+
+
+def test_second_run_changes_nothing(built):
+    assert built["snap2"] == built["snap1"]
+    second = built["second"]
+    assert (second["articles_new"], second["articles_unchanged"], second["parts_written"]) == (
+        0,
+        4,
+        0,
+    )
+
+
+def test_lake_is_partitioned_by_month_and_equals_duckdb(built):
+    wh = built["wh"]
+    months = sorted(p.name for p in (wh / "lake" / "articles").iterdir())
+    assert months == [
+        "published_month=2024-04",
+        "published_month=2025-03",
+        "published_month=2025-07",
+        "published_month=unknown",
+    ]
+    assert lake_rows(wh, "articles") == built["snap1"]["articles"]
+    meta = (
+        duckdb.connect()
+        .execute(
+            "SELECT DISTINCT compression FROM parquet_metadata(?)",
+            [[str(p) for p in (wh / "lake").rglob("*.parquet")]],
+        )
+        .fetchall()
+    )
+    assert meta == [("ZSTD",)]
+
+
+def test_runs_ledger_records_both_runs(built):
+    con = duckdb.connect(str(built["wh"] / "news.duckdb"), read_only=True)
+    runs = con.execute(
+        "SELECT run_id, status, articles_new, articles_unchanged, rejected FROM runs ORDER BY started_at"
+    ).fetchall()
+    con.close()
+    assert [r[1:] for r in runs] == [("completed", 4, 0, 4), ("completed", 0, 4, 4)]
+    assert [r[0] for r in runs] == [built["first"]["run_id"], built["second"]["run_id"]]
+
+
+def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
+    corpus = make_corpus(tmp_path / "corpus")
+    wh = tmp_path / "wh"
+    news_etl = built["news_etl"]
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    (corpus / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C} It was the third strike.\n")
+    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
+    assert result["parts_compacted"] == 1
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    bodies = con.execute(
+        "SELECT body FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]
+    ).fetchall()
+    n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    db_rows = con.execute("SELECT * FROM articles ORDER BY ALL").fetchall()
+    con.close()
+    assert bodies == [(f"{BODY_C} It was the third strike.",)]
+    assert n == 4
+    assert lake_rows(wh, "articles") == db_rows
+
+
+def test_query_command_formats_and_refuses_writes(built, capsys):
+    wh = str(built["wh"])
+    assert (
+        cli_main(
+            [
+                "query",
+                "SELECT source_id, word_count FROM articles ORDER BY 1",
+                "--warehouse",
+                wh,
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "source_id,word_count\na,28\nc,23\nf1,12\nf3,8\n"
+    assert (
+        cli_main(
+            ["query", "SELECT count(*) AS n FROM rejects", "--warehouse", wh, "--format", "json"]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out) == [{"n": 4}]
+    assert (
+        cli_main(
+            ["query", "SELECT source_id FROM articles WHERE source_id = 'a'", "--warehouse", wh]
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "source_id\n---------\na        \n(1 row)\n"
+    assert cli_main(["query", "DELETE FROM articles", "--warehouse", wh]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newsetl: error: write refused") and err.count("\n") == 1
+    assert cli_main(["query", "SELEC 1", "--warehouse", wh]) == 1
+    assert capsys.readouterr().err.startswith("newsetl: error: Parser Error")
+    assert cli_main(["query", "SELECT 1", "--warehouse", str(built["wh"] / "nowhere")]) == 1
+    assert "no warehouse at" in capsys.readouterr().err

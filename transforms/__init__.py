@@ -1,0 +1,1 @@
+"""Pure transforms: parsing, NLP extraction and the table schemas. Never imports Prefect."""

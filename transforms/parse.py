@@ -1,0 +1,459 @@
+"""Parse raw source items into articles or rejects. Pure: bytes in, rows out.
+
+Accepted input (see README "Input formats"):
+
+* text files in the seed format: line 1 is ``[ ]date YYYY-MM-DD <title>``, a blank line, then
+  paragraphs separated by blank lines. Without the header the first line is the title and the
+  publication date is NULL (never invented).
+* JSON records with ``id``, ``url``, ``title``, ``published``, and ``body`` or ``text``, one
+  per line (``.jsonl``) or as one object / a list of objects (``.json``).
+
+Decoding: UTF-8, UTF-8/16/32 with a BOM, otherwise cp1252 (``encoding = 'cp1252'`` and the
+``encoding_fallback`` flag). Every problem with an item becomes a :class:`Reject` with a short
+reason code, or a flag on the article when the text is still usable.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+from transforms.ids import article_id_for, sha256_hex
+from transforms.language import detect_language
+
+#: Reject reason codes (the `rejects.reason` column). Documented in docs/rejects.md.
+REASONS = {
+    "unreadable": "the file could not be read (permissions, I/O error, vanished)",
+    "symlink_outside": "a symbolic link pointing outside the source directory the user named",
+    "symlink_loop": "a symbolic link loop",
+    "unsupported_type": "a file type the pipeline does not read",
+    "empty": "the file or record has no bytes or only whitespace",
+    "binary": "binary data, not text",
+    "malformed_json": "a JSON line or file that does not parse, or is not an object",
+    "missing_body": "a JSON record without a `body` or `text` string",
+    "empty_body": "a title but no body text",
+    "too_large": "the article exceeds the configured maximum size",
+    "not_english": "the text is in another language than English",
+    "duplicate_body": "the same body (after whitespace normalization) is already an article",
+    "duplicate_source": "the same source identity appears twice in one run",
+}
+
+#: Article flags (the `articles.flags` column).
+FLAGS = {
+    "encoding_fallback": "not valid UTF-8; decoded as cp1252",
+    "invalid_utf8_replaced": "UTF-8 with broken byte sequences; those replaced by U+FFFD",
+    "no_header": "no `date YYYY-MM-DD title` line: title is the first line, date is NULL",
+    "invalid_date": "the header or record date is not a real date; published_date is NULL",
+    "future_date": "the date lies in the future beyond tolerance; published_date is NULL",
+    "control_chars_removed": "NUL or other control characters were removed",
+    "html_stripped": "HTML markup was removed from the text",
+    "no_title": "no title could be found",
+}
+
+HEADER_RE = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{1,2}-\d{1,2})\b[ \t]*(.*)$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HTML_TAG_RE = re.compile(
+    r"</?(?:html|head|body|p|div|br|span|a|h[1-6]|ul|ol|li|strong|em|b|i|table|tr|td|"
+    r"script|style|article|section|header|footer|nav|img|meta|link|title|blockquote)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HTML_DROP_RE = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK_RE = re.compile(
+    r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|blockquote|article|section|title)\s*>", re.IGNORECASE
+)
+_ANY_TAG_RE = re.compile(r"<!--.*?-->|<[A-Za-z/!][^>]*>", re.DOTALL)
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+#: Dates later than today + this many days are treated as wrong (a clock or feed error).
+FUTURE_TOLERANCE_DAYS = 2
+EARLIEST_DATE = dt.date(1800, 1, 1)
+DEFAULT_MAX_CHARS = 10_000_000
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One unit read from a source: a whole text/JSON file, one JSONL line, or a read error."""
+
+    source_uri: str  # the file's URI
+    kind: str  # "text" | "json" | "jsonl" | "error"
+    payload: bytes = b""
+    position: str | None = None  # "L<n>" for a JSON line
+    reason: str | None = None  # for kind == "error"
+    detail: str | None = None
+
+
+@dataclass
+class Article:
+    article_id: str
+    source_uri: str
+    source_id: str | None
+    url: str | None
+    title: str | None
+    published_date: dt.date | None
+    body: str
+    word_count: int
+    content_sha256: str
+    encoding: str
+    flags: list[str] = field(default_factory=list)
+
+    def row(self, *, run_id: str, ingested_at: dt.datetime, nlp_version: str | None) -> dict:
+        return {
+            "article_id": self.article_id,
+            "source_uri": self.source_uri,
+            "source_id": self.source_id,
+            "url": self.url,
+            "title": self.title,
+            "published_date": self.published_date,
+            "body": self.body,
+            "word_count": self.word_count,
+            "content_sha256": self.content_sha256,
+            "encoding": self.encoding,
+            "flags": sorted(set(self.flags)),
+            "nlp_version": nlp_version,
+            "ingested_at": ingested_at,
+            "run_id": run_id,
+        }
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_uri: str
+    reason: str
+    detail: str
+    content_sha256: str | None = None
+
+    def row(self, *, run_id: str, rejected_at: dt.datetime) -> dict:
+        return {
+            "source_uri": self.source_uri,
+            "reason": self.reason,
+            "detail": self.detail,
+            "content_sha256": self.content_sha256,
+            "rejected_at": rejected_at,
+            "run_id": run_id,
+        }
+
+
+class ParseError(Exception):
+    """Raised inside parsing with a reject reason code and a human detail."""
+
+    def __init__(self, reason: str, detail: str):
+        assert reason in REASONS, reason
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_UTF8_MULTIBYTE_RE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def decode(data: bytes) -> tuple[str, str, list[str]]:
+    """Decode bytes to text: returns (text, encoding, flags). Raises ParseError for binary."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name, []
+            except UnicodeDecodeError as exc:
+                raise ParseError("binary", f"{name} BOM but undecodable: {exc.reason}") from exc
+    if _looks_binary(data):
+        raise ParseError("binary", "binary data (control bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE_RE.search(data):
+        # Mostly UTF-8 with a few broken sequences: keep the good characters.
+        return data.decode("utf-8", errors="replace"), "utf-8", ["invalid_utf8_replaced"]
+    return data.decode("cp1252", errors="replace"), "cp1252", ["encoding_fallback"]
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    nul = sample.count(0)
+    if nul > len(sample) * 0.05:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.10
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """Normalize newlines, drop control characters and HTML markup. Returns (text, flags)."""
+    flags: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
+        flags.append("control_chars_removed")
+    if len(_HTML_TAG_RE.findall(text[:200_000])) >= 2:
+        text = _HTML_DROP_RE.sub("", text)
+        text = _HTML_BREAK_RE.sub("\n\n", text)
+        text = html.unescape(_ANY_TAG_RE.sub("", text))
+        text = "\n".join(line.strip() for line in text.split("\n"))
+        text = _BLANK_LINES_RE.sub("\n\n", text)
+        flags.append("html_stripped")
+    return text, flags
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def parse_date(value: object, *, today: dt.date) -> tuple[dt.date | None, list[str]]:
+    """Parse an ISO date or datetime string; returns (date or None, flags)."""
+    if value is None or value == "":
+        return None, []
+    if not isinstance(value, str):
+        return None, ["invalid_date"]
+    text = value.strip()
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not m:
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+        except ValueError:
+            return None, ["invalid_date"]
+    else:
+        try:
+            parsed = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None, ["invalid_date"]
+    if parsed < EARLIEST_DATE:
+        return None, ["invalid_date"]
+    if parsed > today + dt.timedelta(days=FUTURE_TOLERANCE_DAYS):
+        return None, ["future_date"]
+    return parsed, []
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def _finish(
+    *,
+    source_uri: str,
+    source_id: str | None,
+    url: str | None,
+    title: str | None,
+    published: dt.date | None,
+    body: str,
+    sha: str,
+    encoding: str,
+    flags: list[str],
+    max_chars: int,
+) -> Article:
+    body = body.strip()
+    if not body:
+        raise ParseError("empty_body", f"title {title!r} but no body text")
+    if len(body) > max_chars:
+        raise ParseError("too_large", f"{len(body):,} characters > limit {max_chars:,}")
+    lang = detect_language(body)
+    if lang is not None and lang != "en":
+        raise ParseError("not_english", f"detected language: {lang}")
+    title = " ".join(title.split()) if title else None
+    if not title:
+        flags = [*flags, "no_title"]
+    return Article(
+        article_id=article_id_for(body),
+        source_uri=source_uri,
+        source_id=source_id,
+        url=url,
+        title=title or None,
+        published_date=published,
+        body=body,
+        word_count=len(body.split()),
+        content_sha256=sha,
+        encoding=encoding,
+        flags=flags,
+    )
+
+
+def split_header(text: str, *, today: dt.date) -> tuple[str | None, dt.date | None, str, list]:
+    """Split a seed-format text into (title, published_date, body, flags)."""
+    lines = text.split("\n")
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first == len(lines):
+        return None, None, "", []
+    head = lines[first]
+    rest = "\n".join(lines[first + 1 :])
+    m = HEADER_RE.match(head)
+    if m:
+        published, flags = parse_date(m[1], today=today)
+        return m[2].strip() or None, published, rest, flags
+    # No header: the first line is the title when it stands alone as a short line.
+    after = lines[first + 1 : first + 2]
+    if len(head) <= 300 and (not after or not after[0].strip()) and rest.strip():
+        return head.strip(), None, rest, ["no_header"]
+    return head.strip()[:300], None, "\n".join(lines[first:]), ["no_header"]
+
+
+def parse_text(
+    source_uri: str, data: bytes, *, today: dt.date, max_chars: int = DEFAULT_MAX_CHARS
+) -> Article:
+    """Parse a text file in the seed format (header optional)."""
+    sha = sha256_hex(data)
+    if not data.strip():
+        raise ParseError("empty", "no bytes" if not data else "whitespace only")
+    text, encoding, flags = decode(data)
+    text, more = clean_text(text)
+    flags += more
+    if not text.strip():
+        raise ParseError("empty", "no text after decoding and cleaning")
+    title, published, body, hflags = split_header(text, today=today)
+    stem = source_uri.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return _finish(
+        source_uri=source_uri,
+        source_id=stem,
+        url=None,
+        title=title,
+        published=published,
+        body=body,
+        sha=sha,
+        encoding=encoding,
+        flags=flags + hflags,
+        max_chars=max_chars,
+    )
+
+
+def parse_record(
+    source_uri: str,
+    record: object,
+    *,
+    sha: str,
+    encoding: str,
+    flags: list[str],
+    today: dt.date,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Article:
+    """Parse one decoded JSON record."""
+    if not isinstance(record, dict):
+        raise ParseError("malformed_json", f"expected an object, got {type(record).__name__}")
+    body = record.get("body")
+    if body is None:
+        body = record.get("text")
+    if not isinstance(body, str):
+        raise ParseError("missing_body", "no `body` or `text` string in the record")
+    body, more = clean_text(body)
+    title = record.get("title")
+    title = title if isinstance(title, str) else None
+    if title:
+        title, _ = clean_text(title)
+    published, dflags = parse_date(record.get("published"), today=today)
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    rid = record.get("id")
+    return _finish(
+        source_uri=source_uri,
+        source_id=None if rid is None else str(rid),
+        url=url,
+        title=title,
+        published=published,
+        body=body,
+        sha=sha,
+        encoding=encoding,
+        flags=flags + more + dflags,
+        max_chars=max_chars,
+    )
+
+
+def record_uri(path_uri: str, record: object, position: str) -> str:
+    """The source identity of a JSON record: ``<file>#<id>``, else ``<file>#<position>``."""
+    if isinstance(record, dict) and isinstance(record.get("id"), str | int):
+        return f"{path_uri}#{record['id']}"
+    return f"{path_uri}#{position}"
+
+
+def parse_item(
+    item: SourceItem, *, today: dt.date, max_chars: int = DEFAULT_MAX_CHARS
+) -> list[Article | Reject]:
+    """Turn one source item into articles and rejects; never raises on bad input."""
+    if item.kind == "error":
+        return [Reject(item.source_uri, item.reason or "unreadable", item.detail or "")]
+    sha = sha256_hex(item.payload)
+    uri = item.source_uri if item.position is None else f"{item.source_uri}#{item.position}"
+    try:
+        if item.kind == "text":
+            return [parse_text(item.source_uri, item.payload, today=today, max_chars=max_chars)]
+        if item.kind == "jsonl":
+            return [_parse_json_line(item, sha=sha, today=today, max_chars=max_chars)]
+        if item.kind == "json":
+            return _parse_json_file(item, sha=sha, today=today, max_chars=max_chars)
+        raise ValueError(f"unknown item kind {item.kind!r}")
+    except ParseError as exc:
+        return [Reject(getattr(exc, "uri", uri), exc.reason, exc.detail, sha)]
+
+
+def _parse_json_line(item: SourceItem, *, sha: str, today: dt.date, max_chars: int) -> Article:
+    if not item.payload.strip():
+        raise ParseError("empty", "blank JSON line")
+    text, encoding, flags = decode(item.payload)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError("malformed_json", f"{exc.msg} at column {exc.colno}") from exc
+    uri = record_uri(item.source_uri, record, item.position or "L1")
+    try:
+        return parse_record(
+            uri, record, sha=sha, encoding=encoding, flags=flags, today=today, max_chars=max_chars
+        )
+    except ParseError as exc:
+        # Re-raised with the record's own identity when it has one.
+        raise _WithUri(uri, exc) from exc
+
+
+class _WithUri(ParseError):
+    def __init__(self, uri: str, exc: ParseError):
+        super().__init__(exc.reason, exc.detail)
+        self.uri = uri
+
+
+def _parse_json_file(
+    item: SourceItem, *, sha: str, today: dt.date, max_chars: int
+) -> list[Article | Reject]:
+    if not item.payload.strip():
+        raise ParseError("empty", "no bytes" if not item.payload else "whitespace only")
+    text, encoding, flags = decode(item.payload)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        # A .json file holding JSON lines is common: parse it line by line.
+        out: list[Article | Reject] = []
+        for lineno, line in enumerate(text.split("\n"), start=1):
+            if line.strip():
+                sub = SourceItem(item.source_uri, "jsonl", line.encode("utf-8"), f"L{lineno}")
+                out.extend(parse_item(sub, today=today, max_chars=max_chars))
+        return out
+    records = doc if isinstance(doc, list) else [doc]
+    out = []
+    for i, record in enumerate(records):
+        if isinstance(doc, list):
+            uri = record_uri(item.source_uri, record, f"[{i}]")
+            rsha = sha256_hex(json.dumps(record, sort_keys=True).encode())
+        else:
+            uri, rsha = item.source_uri, sha
+        try:
+            out.append(
+                parse_record(
+                    uri,
+                    record,
+                    sha=rsha,
+                    encoding=encoding,
+                    flags=list(flags),
+                    today=today,
+                    max_chars=max_chars,
+                )
+            )
+        except ParseError as exc:
+            out.append(Reject(uri, exc.reason, exc.detail, rsha))
+    return out

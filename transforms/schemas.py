@@ -1,0 +1,205 @@
+"""The contract between transform and load: the pyarrow schema of every table.
+
+Every Parquet write and every DuckDB table is derived from the schemas here; column lists
+elsewhere are read off them (``columns("mentions")``), never typed again.
+
+Offsets (`start_char`, `end_char`) are Python string indices into ``articles.body``:
+``body[start_char:end_char] == text`` for every row of every table.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source_id", pa.string()),
+        pa.field("url", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("published_date", pa.date32()),
+        pa.field("body", pa.string(), nullable=False),
+        pa.field("word_count", pa.int32(), nullable=False),
+        pa.field("content_sha256", pa.string(), nullable=False),
+        pa.field("encoding", pa.string(), nullable=False),
+        pa.field("flags", pa.list_(pa.string()), nullable=False),
+        pa.field("nlp_version", pa.string()),
+        pa.field("ingested_at", TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ],
+    metadata={
+        "grain": "one row per distinct article body",
+        "key": "article_id",
+    },
+)
+
+MENTIONS = pa.schema(
+    [
+        pa.field("mention_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string()),
+        pa.field("canonical_name", pa.string()),
+        pa.field("country_code", pa.string()),
+        pa.field("origin", pa.string(), nullable=False),
+    ],
+    metadata={"grain": "one row per entity mention", "key": "mention_id"},
+)
+
+QUOTES = pa.schema(
+    [
+        pa.field("quote_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("is_direct", pa.bool_(), nullable=False),
+        pa.field("is_partial", pa.bool_(), nullable=False),
+        pa.field("speaker_text", pa.string()),
+        pa.field("speaker_start_char", pa.int32()),
+        pa.field("speaker_end_char", pa.int32()),
+        pa.field("speaker_name", pa.string()),
+        pa.field("speaker_entity_id", pa.string()),
+        pa.field("speaker_mention_id", pa.string()),
+        pa.field("cue", pa.string()),
+        pa.field("cue_start_char", pa.int32()),
+        pa.field("cue_end_char", pa.int32()),
+    ],
+    metadata={"grain": "one row per quotation or reported statement", "key": "quote_id"},
+)
+
+EVENTS = pa.schema(
+    [
+        pa.field("event_id", pa.string(), nullable=False),
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("sentence_index", pa.int32(), nullable=False),
+        pa.field("start_char", pa.int32(), nullable=False),
+        pa.field("end_char", pa.int32(), nullable=False),
+        pa.field("trigger", pa.string(), nullable=False),
+        pa.field("trigger_lemma", pa.string(), nullable=False),
+        pa.field("event_type", pa.string()),
+        pa.field("actor_text", pa.string()),
+        pa.field("actor_entity_id", pa.string()),
+        pa.field("actor_name", pa.string()),
+        pa.field("target_text", pa.string()),
+        pa.field("target_entity_id", pa.string()),
+        pa.field("target_name", pa.string()),
+        pa.field("location_entity_id", pa.string()),
+        pa.field("location_name", pa.string()),
+        pa.field("event_date", pa.date32()),
+        pa.field("date_text", pa.string()),
+        pa.field("date_precision", pa.string()),
+        pa.field("negated", pa.bool_(), nullable=False),
+        pa.field("modality", pa.string(), nullable=False),
+        pa.field("confidence", pa.float32(), nullable=False),
+    ],
+    metadata={"grain": "one row per (trigger, actor, target) event", "key": "event_id"},
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string(), nullable=False),
+        pa.field("content_sha256", pa.string()),
+        pa.field("rejected_at", TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ],
+    metadata={"grain": "one row per rejected source (its latest verdict)", "key": "source_uri"},
+)
+
+RUNS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("flow_run_id", pa.string()),
+        pa.field("started_at", TS, nullable=False),
+        pa.field("finished_at", TS),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("sources", pa.list_(pa.string()), nullable=False),
+        pa.field("nlp_version", pa.string()),
+        pa.field("full_refresh", pa.bool_(), nullable=False),
+        pa.field("records_seen", pa.int64(), nullable=False),
+        pa.field("articles_new", pa.int64(), nullable=False),
+        pa.field("articles_changed", pa.int64(), nullable=False),
+        pa.field("articles_unchanged", pa.int64(), nullable=False),
+        pa.field("articles_reprocessed", pa.int64(), nullable=False),
+        pa.field("rejected", pa.int64(), nullable=False),
+        pa.field("mentions_written", pa.int64(), nullable=False),
+        pa.field("quotes_written", pa.int64(), nullable=False),
+        pa.field("events_written", pa.int64(), nullable=False),
+        pa.field("nlp_articles", pa.int64(), nullable=False),
+        pa.field("seconds", pa.float64()),
+        pa.field("error", pa.string()),
+    ],
+    metadata={"grain": "one row per pipeline run", "key": "run_id"},
+)
+
+#: Tables written to the Parquet lake (and loaded from it), in load order.
+LAKE_TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "mentions": MENTIONS,
+    "quotes": QUOTES,
+    "events": EVENTS,
+}
+#: Tables that hang off an article and are replaced with it.
+DERIVED_TABLES = ("mentions", "quotes", "events")
+#: Every table the warehouse holds.
+ALL_TABLES: dict[str, pa.Schema] = {**LAKE_TABLES, "rejects": REJECTS, "runs": RUNS}
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a table, in schema order."""
+    return ALL_TABLES[table].names
+
+
+def key_column(table: str) -> str:
+    """The primary-key column of a table."""
+    return ALL_TABLES[table].metadata[b"key"].decode()
+
+
+_DUCKDB_TYPES = {
+    pa.string(): "VARCHAR",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float32(): "REAL",
+    pa.float64(): "DOUBLE",
+    pa.bool_(): "BOOLEAN",
+    pa.date32(): "DATE",
+    TS: "TIMESTAMPTZ",
+}
+
+
+def duckdb_type(dtype: pa.DataType) -> str:
+    """The DuckDB column type for a pyarrow type used in these schemas."""
+    if pa.types.is_list(dtype):
+        return duckdb_type(dtype.value_type) + "[]"
+    return _DUCKDB_TYPES[dtype]
+
+
+def duckdb_ddl(table: str) -> str:
+    """``CREATE TABLE IF NOT EXISTS`` for a table, with NOT NULL and the primary key."""
+    schema = ALL_TABLES[table]
+    key = key_column(table)
+    cols = []
+    for field in schema:
+        col = f'"{field.name}" {duckdb_type(field.type)}'
+        if field.name == key:
+            col += " PRIMARY KEY"
+        elif not field.nullable:
+            col += " NOT NULL"
+        cols.append(col)
+    return f'CREATE TABLE IF NOT EXISTS "{table}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+def to_table(table: str, rows: list[dict]) -> pa.Table:
+    """Build an Arrow table from row dicts, validated against the table's schema."""
+    schema = ALL_TABLES[table]
+    return pa.Table.from_pylist(rows, schema=schema)
