@@ -20,8 +20,11 @@ from prefect.cache_policies import NO_CACHE
 import flows.prefect_env  # noqa: F401  (must precede the Prefect import)
 from flows import lake, warehouse
 from flows import sources as src
+from flows.nlp_runner import NlpRunner
 from flows.settings import Settings, load_settings
+from transforms.nlp import nlp_version as current_nlp_version
 from transforms.parse import Article, Reject, SourceItem, parse_item
+from transforms.pipeline import NLP_TABLES, NlpInput
 from transforms.schemas import to_table
 
 
@@ -67,6 +70,7 @@ class Plan:
 
     process: list[Article]  # parse + NLP + write + load
     rejects: list[Reject]
+    kinds: dict[str, str] = field(default_factory=dict)  # source_uri -> new/changed/...
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -160,27 +164,44 @@ def plan_batch(
         batch_ids[art.article_id] = art.source_uri
         old = by_source.get(art.source_uri)
         if old is None:
-            plan.new += 1
+            kind = "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
-            plan.changed += 1
+            kind = "changed"
         elif full_refresh or old[2] != nlp_version:
-            plan.reprocessed += 1
+            kind = "reprocessed"
         else:
-            plan.unchanged += 1
-            continue
-        plan.process.append(art)
+            kind = "unchanged"
+        setattr(plan, kind, getattr(plan, kind) + 1)
+        if kind != "unchanged":
+            plan.kinds[art.source_uri] = kind
+            plan.process.append(art)
     return plan
 
 
 @task(cache_policy=NO_CACHE)
 def transform_batch(
-    articles: list[Article], run_id: str, ingested_at: dt.datetime, nlp_version: str | None
-) -> dict[str, pa.Table]:
-    """Build the batch's tables (articles now; the NLP tables hang off the same articles)."""
-    rows = [
-        a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version) for a in articles
+    articles: list[Article],
+    runner: NlpRunner,
+    run_id: str,
+    ingested_at: dt.datetime,
+    nlp_version: str,
+) -> tuple[dict[str, pa.Table], list[Reject]]:
+    """One spaCy pass per article → the batch's tables; articles that failed become rejects."""
+    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in articles])
+    failed = [
+        Reject(a.source_uri, "nlp_error", result.errors[a.article_id], a.content_sha256)
+        for a in articles
+        if a.article_id in result.errors
     ]
-    return {"articles": to_table("articles", rows)}
+    rows = [
+        a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version)
+        for a in articles
+        if a.article_id not in result.errors
+    ]
+    tables = {"articles": to_table("articles", rows)}
+    for table in NLP_TABLES:
+        tables[table] = to_table(table, result.tables[table])
+    return tables, failed
 
 
 @task(cache_policy=NO_CACHE)
@@ -225,15 +246,17 @@ def news_etl(
     warehouse_dir: str | None = None,
     batch_size: int | None = None,
     full_refresh: bool = False,
+    n_process: int | None = None,
+    model: str | None = None,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary."""
     logger = get_run_logger()
-    settings = load_settings(warehouse_dir, batch_size=batch_size)
+    settings = load_settings(warehouse_dir, batch_size=batch_size, n_process=n_process, model=model)
     source_list = [str(s) for s in (sources or ["data/sample"])]
     run_id = new_run_id()
     started = time.monotonic()
     counts = Counts()
-    nlp_version = None
+    nlp_version = current_nlp_version(settings.model)
     today = dt.datetime.now(dt.UTC).date()
     ingested_at = warehouse.utcnow()
     try:
@@ -338,6 +361,34 @@ def _run_batches(
 ) -> None:
     entries = discover_sources(source_list)
     logger.info("discovered %d source file(s) in %s", len(entries), source_list)
+    with NlpRunner(settings.model, settings.n_process) as runner:
+        _batches(
+            entries,
+            runner,
+            settings,
+            run_id,
+            ingested_at,
+            today,
+            nlp_version,
+            full_refresh,
+            counts,
+            logger,
+        )
+        counts.nlp_articles = runner.articles_processed
+
+
+def _batches(
+    entries,
+    runner,
+    settings,
+    run_id,
+    ingested_at,
+    today,
+    nlp_version,
+    full_refresh,
+    counts: Counts,
+    logger,
+) -> None:
     cursor = src.Cursor()
     seen_sources: set[str] = set()
     batch = 0
@@ -353,8 +404,14 @@ def _run_batches(
             articles, rejects, settings, sorted(uris & seen_sources), nlp_version, full_refresh
         )
         seen_sources |= uris
-        tables = transform_batch(plan.process, run_id, ingested_at, nlp_version)
-        months = {a.article_id: lake.month_of(a.published_date) for a in plan.process}
+        tables, failed = transform_batch(plan.process, runner, run_id, ingested_at, nlp_version)
+        plan.rejects.extend(failed)
+        failed_uris = {f.source_uri for f in failed}
+        loaded = [a for a in plan.process if a.source_uri not in failed_uris]
+        for uri in failed_uris:
+            kind = plan.kinds[uri]
+            setattr(plan, kind, getattr(plan, kind) - 1)
+        months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
         parts = write_parquet(tables, months, settings, run_id, batch)
         reject_table = to_table(
             "rejects", [r.row(run_id=run_id, rejected_at=ingested_at) for r in plan.rejects]
@@ -375,6 +432,9 @@ def _run_batches(
         counts.articles_reprocessed += plan.reprocessed
         counts.rejected += len(plan.rejects)
         counts.parts_written += len(parts)
+        counts.mentions_written += tables["mentions"].num_rows
+        counts.quotes_written += tables["quotes"].num_rows
+        counts.events_written += tables["events"].num_rows
         for r in plan.rejects:
             counts.reject_reasons[r.reason] = counts.reject_reasons.get(r.reason, 0) + 1
         logger.info(

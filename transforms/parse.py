@@ -40,6 +40,7 @@ REASONS = {
     "not_english": "the text is in another language than English",
     "duplicate_body": "the same body (after whitespace normalization) is already an article",
     "duplicate_source": "the same source identity appears twice in one run",
+    "nlp_error": "the NLP extraction failed on this article (a bug: please report it)",
 }
 
 #: Article flags (the `articles.flags` column).

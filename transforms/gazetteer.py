@@ -1,0 +1,120 @@
+"""Places and peoples: countries (ISO 3166-1 via pycountry), regions, demonyms, aliases.
+
+The data lives in ``transforms/data/*.tsv`` (see its README) so users can extend it. Loaded
+once per process (:func:`gazetteer`).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+
+DATA_DIR = Path(__file__).with_name("data")
+_COMMA_NAME_RE = re.compile(r"^(?P<base>[^,]+),\s*(?P<qual>.+)$")
+
+
+def name_key(text: str) -> str:
+    """Normalize a name for matching: NFKC, casefold, no dots or apostrophe-s, one space."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    text = re.sub(r"(?i)^the\s+", "", text.strip())
+    text = re.sub(r"(?i)'s$", "", text)
+    text = text.replace(".", "").replace("-", " ")
+    return " ".join(text.casefold().split())
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = DATA_DIR / name
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def _display(country) -> str:
+    common = getattr(country, "common_name", None)
+    if common:
+        return common
+    m = _COMMA_NAME_RE.match(country.name)
+    if m:  # "Korea, Republic of" -> "Republic of Korea"
+        qual = re.sub(r"(?i)\bthe$", "the", m["qual"])
+        return f"{qual} {m['base']}"
+    return country.name
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # canonical display name
+    kind: str  # "country" or a region kind (continent, region, sea …)
+    code: str | None  # ISO 3166-1 alpha-2 for countries
+
+
+@dataclass
+class Gazetteer:
+    places: dict[str, Place] = field(default_factory=dict)  # name_key -> place
+    demonyms: dict[str, str] = field(default_factory=dict)  # exact form -> alpha2
+    ambiguous_demonyms: set[str] = field(default_factory=set)
+    country_names: dict[str, str] = field(default_factory=dict)  # alpha2 -> display
+
+    def place(self, text: str) -> Place | None:
+        return self.places.get(name_key(text))
+
+    def country_of_demonym(self, text: str) -> str | None:
+        """ISO code for an unambiguous demonym form ("French", "Malians"), else None."""
+        form = unicodedata.normalize("NFKC", text).replace("’", "'").strip()
+        return self.demonyms.get(form)
+
+    def is_demonym(self, text: str) -> bool:
+        form = unicodedata.normalize("NFKC", text).replace("’", "'").strip()
+        return form in self.demonyms or form in self.ambiguous_demonyms
+
+    def surface_forms(self) -> list[tuple[str, str]]:
+        """(surface text, label) pairs to look for in text: place names and aliases."""
+        return [(text, "GPE" if p.kind == "country" else "LOC") for text, p in self._surfaces]
+
+    _surfaces: list[tuple[str, Place]] = field(default_factory=list)
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    gaz = Gazetteer()
+    display = {r["alpha2"]: r["display"] for r in _rows("country_display.tsv")}
+    surfaces: list[tuple[str, Place]] = []
+
+    def add(text: str, place: Place) -> None:
+        key = name_key(text)
+        if key and key not in gaz.places:
+            gaz.places[key] = place
+            surfaces.append((text, place))
+
+    countries = {c.alpha_2: c for c in pycountry.countries}
+    for code, country in countries.items():
+        name = display.get(code) or _display(country)
+        gaz.country_names[code] = name
+    gaz.country_names.setdefault("XK", display.get("XK", "Kosovo"))
+    for code, country in countries.items():
+        place = Place(gaz.country_names[code], "country", code)
+        add(gaz.country_names[code], place)
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value:
+                add(value, place)
+    for row in _rows("country_aliases.tsv"):
+        code = row["alpha2"]
+        if code in gaz.country_names:
+            add(row["alias"], Place(gaz.country_names[code], "country", code))
+    for row in _rows("regions.tsv"):
+        add(row["name"], Place(row["name"], row["kind"], None))
+    gaz._surfaces = surfaces
+    for row in _rows("demonyms.tsv"):
+        form = row["form"]
+        if row.get("ambiguous") == "1":
+            gaz.ambiguous_demonyms.add(form)
+        elif row["alpha2"] in gaz.country_names:
+            gaz.demonyms[form] = row["alpha2"]
+    return gaz

@@ -1,0 +1,68 @@
+"""From article bodies to the NLP tables, with one spaCy pass per article.
+
+:func:`process_articles` is what an NLP worker runs on a batch: it is pure (no Prefect, no
+I/O beyond loading the model once per process) and returns plain rows per table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from transforms.mentions import Mention, extract_mentions
+from transforms.nlp import get_pipeline, parse_docs
+
+
+@dataclass(frozen=True)
+class NlpInput:
+    """What the NLP step needs of an article."""
+
+    article_id: str
+    body: str
+    published_date: dt.date | None
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one article's Doc."""
+
+    mentions: list[Mention]
+
+
+def extract(doc: Doc, art: NlpInput) -> Extraction:
+    """All extractions of one article from its Doc (mentions first: the others use them)."""
+    mentions = extract_mentions(doc, art.article_id)
+    return Extraction(mentions=mentions)
+
+
+NLP_TABLES = ("mentions", "quotes", "events")
+
+
+@dataclass
+class BatchResult:
+    """Rows per NLP table, and the articles whose extraction failed (id -> error)."""
+
+    tables: dict[str, list[dict]]
+    errors: dict[str, str]
+
+
+def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
+    """Run the NLP pass on articles and return the rows of every NLP table.
+
+    An exception while extracting one article does not stop the batch: the article is
+    reported in ``errors`` (the flow rejects it with reason ``nlp_error``) and has no rows.
+    """
+    nlp = get_pipeline(model)
+    result = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+    for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
+        try:
+            ex = extract(doc, art)
+            rows = {"mentions": [m.row(art.article_id) for m in ex.mentions]}
+        except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
+            result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
+            continue
+        for table, table_rows in rows.items():
+            result.tables[table].extend(table_rows)
+    return result
