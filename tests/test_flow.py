@@ -192,8 +192,10 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
         "SELECT body FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]
     ).fetchall()
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-    db_rows = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-               for t in ("articles", "mentions")}
+    db_rows = {
+        t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+        for t in ("articles", "mentions")
+    }
     orphans = con.execute(
         "SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT article_id FROM articles)"
     ).fetchone()[0]

@@ -246,7 +246,7 @@ class EntityFixer:
                 return [span]
             new = "GPE" if place.kind == "country" else "LOC"
             return [Span(doc, span.start, span.end, label=new)]
-        if label != "NORP" and len(span) == 1 and self.gaz.is_demonym(span.text):
+        if label not in {"NORP", "PERSON"} and len(span) == 1 and self.gaz.is_demonym(span.text):
             return [Span(doc, span.start, span.end, label="NORP")]
         root = span.root
         head = root.head

@@ -60,7 +60,7 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
         try:
             ex = extract(doc, art)
             rows = {"mentions": [m.row(art.article_id) for m in ex.mentions]}
-        except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
+        except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue
         for table, table_rows in rows.items():
