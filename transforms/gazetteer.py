@@ -28,6 +28,12 @@ def name_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def fold(text: str) -> str:
+    """name_key without diacritics ("Kābul" -> "kabul")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return name_key("".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
 def _rows(name: str) -> list[dict[str, str]]:
     path = DATA_DIR / name
     if not path.exists():
@@ -60,9 +66,18 @@ class Gazetteer:
     demonyms: dict[str, str] = field(default_factory=dict)  # exact form -> alpha2
     ambiguous_demonyms: set[str] = field(default_factory=set)
     country_names: dict[str, str] = field(default_factory=dict)  # alpha2 -> display
+    subdivisions: dict[str, set[str]] = field(default_factory=dict)  # fold -> alpha2 codes
 
     def place(self, text: str) -> Place | None:
         return self.places.get(name_key(text))
+
+    def subdivision_country(self, text: str) -> str | None:
+        """Country of a subdivision name ("Kent", "Texas"), if unambiguous."""
+        codes = self.subdivisions.get(fold(text))
+        return next(iter(codes)) if codes and len(codes) == 1 else None
+
+    def is_subdivision(self, text: str) -> bool:
+        return fold(text) in self.subdivisions
 
     def country_of_demonym(self, text: str) -> str | None:
         """ISO code for an unambiguous demonym form ("French", "Malians"), else None."""
@@ -111,6 +126,11 @@ def gazetteer() -> Gazetteer:
     for row in _rows("regions.tsv"):
         add(row["name"], Place(row["name"], row["kind"], None))
     gaz._surfaces = surfaces
+    for sub in pycountry.subdivisions:
+        name = re.sub(r"\s*\[.*?\]", "", sub.name)
+        key = fold(name)
+        if key and key not in gaz.places:
+            gaz.subdivisions.setdefault(key, set()).add(sub.country_code)
     for row in _rows("demonyms.tsv"):
         form = row["form"]
         if row.get("ambiguous") == "1":

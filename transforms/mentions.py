@@ -44,6 +44,11 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+# Where a span came from when not the model ("gazetteer"); stored by span offsets, so it
+# survives doc.ents being re-read and Doc.from_docs joining long-article segments.
+if not Span.has_extension("newsetl_origin"):
+    Span.set_extension("newsetl_origin", default=None)
+
 from transforms.gazetteer import gazetteer, name_key
 from transforms.ids import stable_id
 
@@ -78,7 +83,30 @@ TITLES = frozenset(
     attorney prosecutor speaker leader spokesman spokeswoman spokesperson marshal field
     brigadier commissioner councillor councilor alderman magistrate dean rector crown""".split()
 )
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md"})
+NAME_SUFFIXES = frozenset(
+    {
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "phd",
+        "md",
+        "kc",
+        "qc",
+        "mp",
+        "mep",
+        "obe",
+        "mbe",
+        "cbe",
+        "esq",
+    }
+)
+#: Prepositions that make their object a place ("a teacher from Kent").
+LOCATIVE_PREPS = frozenset(
+    {"in", "from", "near", "across", "outside", "inside", "throughout", "into", "at"}
+)
 SURNAME_PARTICLES = frozenset(
     {
         "de",
@@ -200,7 +228,6 @@ class EntityFixer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        origins: dict[tuple[int, int], str] = {}
         for ent in doc.ents:
             span = _trim(ent)
             if span is None:
@@ -216,11 +243,10 @@ class EntityFixer:
                 continue
             label = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=label)
+            span._.newsetl_origin = "gazetteer"
             spans.append(span)
-            origins[(span.start_char, span.end_char)] = "gazetteer"
             taken.update(range(start, end))
         doc.ents = filter_spans(spans)
-        doc.user_data["newsetl_origins"] = origins
         return doc
 
     @staticmethod
@@ -246,6 +272,14 @@ class EntityFixer:
                 return [span]
             new = "GPE" if place.kind == "country" else "LOC"
             return [Span(doc, span.start, span.end, label=new)]
+        if (
+            label == "PERSON"
+            and span.root.dep_ == "pobj"
+            and span.root.head.lower_ in LOCATIVE_PREPS
+            and self.gaz.is_subdivision(span.text)
+            and not _in_person_name(doc, span)
+        ):
+            return [Span(doc, span.start, span.end, label="GPE")]
         if label not in {"NORP", "PERSON"} and len(span) == 1 and self.gaz.is_demonym(span.text):
             return [Span(doc, span.start, span.end, label="NORP")]
         root = span.root
@@ -502,6 +536,9 @@ class _Resolver:
             self.attach(m, ent)
             return
         self.generic(m)
+        code = self.gaz.subdivision_country(m.text)
+        if code is not None and m.entity is not None:
+            m.country_code = m.entity.country_code = code
 
     def norp(self, m: Mention) -> None:
         code = self.gaz.country_of_demonym(m.text)
@@ -585,11 +622,7 @@ def extract_mentions(doc: Doc, article_id: str) -> list[Mention]:
     """Resolve the doc's entities into mentions with entity ids (document order)."""
     res = _Resolver(doc)
     res.acronym_pairs = []
-    origins = doc.user_data.get("newsetl_origins", {})
-    mentions = [
-        res.mention_from_span(span, origins.get((span.start_char, span.end_char), "model"))
-        for span in doc.ents
-    ]
+    mentions = [res.mention_from_span(span, span._.newsetl_origin or "model") for span in doc.ents]
     mentions += res.find_acronyms(mentions)
     mentions.sort(key=lambda x: x.start)
     _unify_labels(mentions, res)
@@ -676,7 +709,7 @@ def _alias_mentions(res: _Resolver, mentions: list[Mention]) -> list[Mention]:
         if ent.family == "PERSON" and len(ent.tokens) > 1:
             forms.add((ent.tokens[-1],))
         for form in forms:
-            if form[0][:1].isupper() and len("".join(form)) >= 2 and ent not in patterns[form]:
+            if _propagable(form, ent, doc) and ent not in patterns[form]:
                 patterns[form].append(ent)
     if not patterns:
         return []
@@ -690,9 +723,13 @@ def _alias_mentions(res: _Resolver, mentions: list[Mention]) -> list[Mention]:
             continue
         form = keys[int(doc.vocab.strings[match_id])]
         ents = [e for e in patterns[form] if first_seen[id(e)] < start]
-        if not ents or not EntityFixer._standalone(doc, start, end):
+        if (
+            not ents
+            or not EntityFixer._standalone(doc, start, end)
+            or _in_compound_word(doc, start, end)
+        ):
             continue
-        if doc[start].is_sent_start and doc[start].pos_ not in {"PROPN", "NOUN", "X"}:
+        if doc[start].is_sent_start and doc[start].pos_ != "PROPN":
             continue
         m = res.mention_from_span(Span(doc, start, end, label=ents[0].label), "alias")
         ent = ents[0]
@@ -707,15 +744,62 @@ def _alias_mentions(res: _Resolver, mentions: list[Mention]) -> list[Mention]:
     return added
 
 
+def _propagable(form: tuple[str, ...], ent: Entity, doc: Doc) -> bool:
+    """May this surface form be looked for elsewhere in the article as a mention of ``ent``?
+
+    Not lowercase words, not long all-caps words (headlines and tables shout: "CHICAGO AT
+    TORONTO"), and not a one-word form the model only saw at a sentence start without
+    tagging it a proper noun ("Men 's 200 metres").
+    """
+    text = "".join(form)
+    if len(text) < 2 or not form[0][:1].isupper():
+        return False
+    if _shouting(text):
+        return False
+    if len(form) == 1 and not (
+        ent.family == "PERSON" and len(ent.tokens) > 1 and form[0] == ent.tokens[-1]
+    ):
+        seen = [m for m in ent.mentions if m.text == form[0]]
+        if seen and all(doc[m.start].is_sent_start and doc[m.start].pos_ != "PROPN" for m in seen):
+            return False
+    return True
+
+
+def _shouting(text: str) -> bool:
+    """All capitals and longer than an acronym: a dateline or headline form ("LONDON")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 5 and all(c.isupper() for c in letters)
+
+
+def _in_compound_word(doc: Doc, start: int, end: int) -> bool:
+    """ "pre-Castro", "Castro-era": the match is glued to a hyphen, part of another word."""
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and before.text == "-" and not before.whitespace_ and start > 1:
+        return not doc[start - 2].whitespace_
+    return bool(
+        after is not None
+        and after.text == "-"
+        and not doc[end - 1].whitespace_
+        and not after.whitespace_
+    )
+
+
 def _finalize(res: _Resolver, mentions: list[Mention], article_id: str) -> None:
     for ent in res.entities:
         if ent.family == "PERSON" or ent.fixed_name:
             continue
         names = [m.text for m in ent.mentions if m.label != "NORP"]
-        if names and ent.family != "ORG":
+        if not names:
+            continue
+        if ent.family != "ORG":
             longest = max(names, key=lambda n: (len(n.split()), len(n)))
             if len(longest.split()) > len(ent.name.split()):
                 ent.name = longest
+        if _shouting(ent.name):
+            calm = [n for n in names if not _shouting(n) and name_key(n) == name_key(ent.name)]
+            if calm:
+                ent.name = calm[0]
     for m in mentions:
         m.mention_id = stable_id("mention", article_id, m.start_char, m.end_char)
         if m.entity is not None and m.label != "NORP":

@@ -104,14 +104,17 @@ def segments(text: str, max_chars: int = MAX_SEGMENT_CHARS) -> list[str]:
 
 
 def parse_docs(
-    nlp: Language, texts: Iterable[str], batch_size: int = PIPE_BATCH_SIZE
+    nlp: Language,
+    texts: Iterable[str],
+    batch_size: int = PIPE_BATCH_SIZE,
+    max_chars: int = MAX_SEGMENT_CHARS,
 ) -> Iterator[Doc]:
     """One Doc per text (in order), long texts parsed in segments and joined back."""
     texts = list(texts)
     pieces: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
-        for piece in segments(text):
+        for piece in segments(text, max_chars):
             pieces.append(piece)
             owners.append(i)
     pending: list[Doc] = []

@@ -1,0 +1,192 @@
+"""Mentions: entity fixes, in-article alias resolution, entity ids, exact offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import SAMPLE
+from transforms.ids import article_id_for
+from transforms.mentions import entity_id_for, extract_mentions
+from transforms.parse import parse_text
+
+TODAY = dt.date(2026, 1, 1)
+
+
+def mentions_of(nlp, text: str):
+    return extract_mentions(nlp(text), article_id_for(text))
+
+
+def by_text(mentions, text):
+    return [m for m in mentions if m.text == text]
+
+
+@pytest.fixture(scope="module")
+def seed(nlp, seed_path):
+    art = parse_text(str(seed_path), seed_path.read_bytes(), today=TODAY)
+    return art, extract_mentions(nlp(art.body), art.article_id)
+
+
+def test_seed_people_carry_their_full_canonical_names(seed):
+    _, ms = seed
+    people = [(m.text, m.canonical_name, m.origin) for m in ms if m.label == "PERSON"]
+    assert people == [
+        ("Lloyd Austin", "Lloyd Austin", "model"),
+        ("Florence Parly", "Florence Parly", "model"),
+        ("Parly", "Florence Parly", "alias"),
+        ("Anton Semelroth", "Anton Semelroth", "model"),
+        ("Joe Biden", "Joe Biden", "model"),
+        ("Emmanuel Macron", "Emmanuel Macron", "model"),
+        ("Biden", "Joe Biden", "model"),
+        ("Parly", "Florence Parly", "alias"),
+        ("Austin", "Lloyd Austin", "model"),
+        ("Parly", "Florence Parly", "alias"),
+    ]
+    parly = {m.entity_id for m in ms if m.canonical_name == "Florence Parly"}
+    assert parly == {entity_id_for("PERSON", "Florence Parly")}
+
+
+def test_seed_bare_parly_mentions_are_added_as_aliases(seed):
+    art, ms = seed
+    bare = [m for m in ms if m.text == "Parly"]
+    assert [(m.start_char, m.origin, m.sentence_index) for m in bare] == [
+        (596, "alias", 3),
+        (1745, "alias", 10),
+        (2606, "alias", 16),
+    ]
+    assert all(art.body[m.start_char : m.end_char] == "Parly" for m in bare)
+
+
+def test_seed_model_label_errors_are_corrected(seed):
+    _, ms = seed
+    assert [(m.label, m.canonical_name, m.country_code) for m in by_text(ms, "Mali")] == [
+        ("GPE", "Mali", "ML")
+    ]
+    assert {(m.label, m.canonical_name) for m in by_text(ms, "Sahel")} == {("LOC", "Sahel")}
+    assert len(by_text(ms, "Sahel")) == 4
+    assert {m.label for m in by_text(ms, "Takuba")} == {"ORG"}
+    assert [(m.text, m.label) for m in ms if "Islamic" in m.text] == [
+        ("Islamic State", "ORG"),
+        ("Islamic", "NORP"),
+    ]
+    assert by_text(ms, "Defense") == []  # part of the title "French Defense Minister"
+    assert [m.label for m in by_text(ms, "Indo-Pacific")] == ["LOC"]
+
+
+def test_seed_places_and_demonyms_link_to_countries(seed):
+    _, ms = seed
+    us = {(m.entity_id, m.canonical_name, m.country_code) for m in by_text(ms, "US")}
+    assert us == {(entity_id_for("PLACE", "United States"), "United States", "US")}
+    french = {
+        (m.label, m.entity_id, m.canonical_name, m.country_code) for m in by_text(ms, "French")
+    }
+    france = {m.entity_id for m in by_text(ms, "France")}
+    assert french == {("NORP", entity_id_for("PLACE", "France"), "France", "FR")}
+    assert france == {entity_id_for("PLACE", "France")}
+    assert [(m.canonical_name, m.country_code) for m in by_text(ms, "Malian")] == [("Mali", "ML")]
+
+
+def test_seed_offsets_slice_the_body(seed):
+    art, ms = seed
+    assert all(art.body[m.start_char : m.end_char] == m.text for m in ms)
+    assert len({m.mention_id for m in ms}) == len(ms)
+
+
+def test_us_spellings_share_one_entity(nlp):
+    ms = mentions_of(
+        nlp,
+        (
+            "The United States imposed new tariffs on Monday. U.S. officials said the measures "
+            "were temporary, and the US Treasury will review them. America has done this before."
+        ),
+    )
+    places = [(m.text, m.canonical_name) for m in ms if m.country_code == "US" and m.label == "GPE"]
+    assert places == [
+        ("United States", "United States"),
+        ("U.S.", "United States"),
+        ("America", "United States"),
+    ]
+    assert len({m.entity_id for m in ms if m.country_code == "US" and m.label == "GPE"}) == 1
+
+
+def test_acronym_defined_in_text_is_one_entity(nlp):
+    text = (
+        "Russia's Federal Security Service (FSB) said on Tuesday it had detained two men. "
+        "The FSB did not name them. A lawyer said the FSB had refused to let him see them."
+    )
+    ms = mentions_of(nlp, text)
+    fsb = [m for m in ms if m.text in {"Federal Security Service", "FSB"}]
+    assert [m.text for m in fsb] == ["Federal Security Service", "FSB", "FSB", "FSB"]
+    assert {m.canonical_name for m in fsb} == {"Federal Security Service"}
+    assert len({m.entity_id for m in fsb}) == 1
+    assert [m.origin for m in fsb].count("alias") >= 1
+
+
+def test_possessives_and_determiners_are_trimmed(nlp):
+    ms = mentions_of(
+        nlp,
+        (
+            "President Emmanuel Macron spoke in Paris. Macron's government later said "
+            "the Pentagon's offer was welcome."
+        ),
+    )
+    assert [(m.text, m.canonical_name) for m in ms if m.label == "PERSON"] == [
+        ("Emmanuel Macron", "Emmanuel Macron"),
+        ("Macron", "Emmanuel Macron"),
+    ]
+    assert [m.text for m in ms if m.label == "ORG"] == ["Pentagon"]
+
+
+def test_numbers_and_dates_are_kept_without_entity(nlp):
+    ms = mentions_of(nlp, "The company paid $4 million to 300 workers on Friday.")
+    assert [(m.text, m.label, m.entity_id) for m in ms] == [
+        ("$4 million", "MONEY", None),
+        ("300", "CARDINAL", None),
+        ("Friday", "DATE", None),
+    ]
+
+
+def test_two_people_with_one_surname_stay_apart(nlp):
+    path = SAMPLE / "007_london_fraud_sentencing.txt"
+    art = parse_text(str(path), path.read_bytes(), today=TODAY)
+    ms = extract_mentions(nlp(art.body), art.article_id)
+    whitfields = [(m.text, m.canonical_name) for m in ms if "Whitfield" in m.text]
+    assert whitfields == [
+        ("Daniel Whitfield", "Daniel Whitfield"),
+        ("Eleanor Whitfield", "Eleanor Whitfield"),
+        ("Daniel Whitfield", "Daniel Whitfield"),
+        ("Whitfield", "Eleanor Whitfield"),  # "Judge Whitfield said": the title decides
+        ("Whitfield", "Daniel Whitfield"),
+        ("Whitfield", "Daniel Whitfield"),
+    ]
+    assert entity_id_for("PERSON", "Daniel Whitfield") != entity_id_for(
+        "PERSON", "Eleanor Whitfield"
+    )
+    # Post-nominals are not part of the name; the bare surname then resolves.
+    assert [(m.text, m.canonical_name) for m in ms if "Ashworth" in m.text] == [
+        ("Simon Ashworth KC", "Simon Ashworth"),
+        ("Ashworth", "Simon Ashworth"),
+    ]
+
+
+def test_entity_ids_are_stable_across_articles(nlp, seed):
+    _, seed_mentions = seed
+    other = mentions_of(
+        nlp,
+        "French Defense Minister Florence Parly met NATO officials in "
+        "Brussels on Monday. Parly said little.",
+    )
+    ids = {m.entity_id for m in other if m.canonical_name == "Florence Parly"}
+    assert ids == {m.entity_id for m in seed_mentions if m.canonical_name == "Florence Parly"}
+
+
+def test_wikinews_mentions_slice_their_bodies(wikinews_tables):
+    bodies = wikinews_tables["bodies"]
+    rows = wikinews_tables["result"].tables["mentions"]
+    assert wikinews_tables["result"].errors == {}
+    assert len(rows) > 10_000
+    bad = [r for r in rows if bodies[r["article_id"]][r["start_char"] : r["end_char"]] != r["text"]]
+    assert bad == []
+    assert len({r["mention_id"] for r in rows}) == len(rows)
+    assert all(r["origin"] in {"model", "gazetteer", "alias"} for r in rows)
