@@ -2,6 +2,8 @@
 
     newsetl run [SOURCE ...] [--warehouse DIR] [--batch-size N] [--full-refresh]
     newsetl query "SQL" [--warehouse DIR] [--format table|csv|json]
+    newsetl server [--host 127.0.0.1] [--port 4200]
+    newsetl serve [SOURCE ...] (--cron EXPR | --interval SECONDS) [--warehouse DIR]
 
 Every command takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE`` or ``warehouse/``).
 User errors print one line on stderr and exit non-zero, without a traceback.
@@ -10,9 +12,11 @@ User errors print one line on stderr and exit non-zero, without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import decimal
+import errno
 import glob
 import json
 import os
@@ -46,12 +50,35 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_arg(run)
     run.add_argument("--batch-size", type=int, metavar="N", help="articles per batch")
     run.add_argument("--full-refresh", action="store_true", help="reprocess every article")
+    run.add_argument(
+        "--no-backfill",
+        dest="backfill",
+        action="store_false",
+        help="do not reprocess stale articles that are not in SOURCE",
+    )
+    run.add_argument("--n-process", type=int, metavar="N", help="NLP worker processes")
+    run.add_argument("--lock-timeout", type=float, metavar="S", help="wait for another writer")
+    run.add_argument("--no-progress", dest="progress", action="store_false")
 
     query = sub.add_parser("query", help="run read-only SQL against the warehouse")
     query.add_argument("sql", help="the SQL statement")
     _warehouse_arg(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument("--max-width", type=int, default=60, help="cell width in table format")
+
+    server = sub.add_parser("server", help="start a Prefect server (UI and scheduler)")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=4200)
+
+    serve = sub.add_parser("serve", help="serve the news_etl deployment on a schedule")
+    serve.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    _warehouse_arg(serve)
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", metavar="EXPR", help='e.g. "*/15 * * * *"')
+    when.add_argument("--interval", type=float, metavar="SECONDS")
+    serve.add_argument("--name", default="newsetl", help="deployment name")
+    serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or local)")
+    serve.add_argument("--batch-size", type=int, metavar="N")
     return parser
 
 
@@ -62,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "query":
             return cmd_query(args)
+        if args.command == "server":
+            return cmd_server(args)
+        if args.command == "serve":
+            return cmd_serve(args)
     except UserError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -83,21 +114,83 @@ def _check_sources(sources: list[str]) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     sources = args.sources or ["data/sample"]
     _check_sources(sources)
+    if args.lock_timeout is not None:
+        os.environ["NEWSETL_LOCK_TIMEOUT"] = str(int(args.lock_timeout))
+    with _user_errors():
+        from flows import etl
+        from flows.settings import LOCK_FILE, load_settings
+        from flows.warehouse import writer_lock
+
+        # Fail fast, before the flow starts, when another run holds the warehouse.
+        settings = load_settings(args.warehouse)
+        with writer_lock(Path(args.warehouse) / LOCK_FILE, timeout=settings.lock_timeout):
+            pass
+
+        with _progress_bar(enabled=args.progress and sys.stderr.isatty()):
+            summary = etl.news_etl(
+                sources=sources,
+                warehouse_dir=args.warehouse,
+                batch_size=args.batch_size,
+                full_refresh=args.full_refresh,
+                n_process=args.n_process,
+                backfill=args.backfill,
+            )
+    print(format_summary(summary))
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _user_errors():
+    """Turn the errors a user can act on into one-line messages."""
     from flows.warehouse import WarehouseError
 
     try:
-        from flows.etl import news_etl
-
-        summary = news_etl(
-            sources=sources,
-            warehouse_dir=args.warehouse,
-            batch_size=args.batch_size,
-            full_refresh=args.full_refresh,
-        )
+        yield
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
-    print(format_summary(summary))
-    return EXIT_OK
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise UserError(
+                f"disk full while writing {exc.filename or 'the warehouse'}: free some space "
+                "and run again (the warehouse is consistent; the run resumes where it stopped)"
+            ) from None
+        if "spaCy model" in str(exc) or "[E050]" in str(exc):
+            raise UserError(str(exc).splitlines()[0]) from None
+        raise
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool):
+    """A progress bar on stderr for long runs (source files done / total)."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from flows import etl
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("files", total=None)
+
+        def hook(done: int, total: int, counts) -> None:
+            bar.update(
+                task,
+                completed=done,
+                total=total,
+                description=f"files ({counts.articles_new} new, {counts.rejected} rejected)",
+            )
+
+        etl.PROGRESS = hook
+        try:
+            yield
+        finally:
+            etl.PROGRESS = None
 
 
 def format_summary(summary: dict) -> str:
@@ -119,6 +212,63 @@ def format_summary(summary: dict) -> str:
     if totals:
         lines.append("  warehouse: " + ", ".join(f"{t} {n:,}" for t, n in totals.items()))
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- scheduling
+
+DEFAULT_API_URL = "http://127.0.0.1:4200/api"
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    """Start `prefect server start` with the project's PREFECT_HOME (runs until stopped)."""
+    import flows  # noqa: F401  (sets PREFECT_HOME and telemetry off)
+
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    url = f"http://{args.host}:{args.port}/api"
+    print(
+        f"Prefect server for newsetl on {url} (UI: http://{args.host}:{args.port})\n"
+        f"In another shell: export PREFECT_API_URL={url}",
+        flush=True,
+    )
+    os.execv(
+        str(prefect_bin),
+        [str(prefect_bin), "server", "start", "--host", args.host, "--port", str(args.port)],
+    )
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def _api_reachable(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=5) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the news_etl deployment on a schedule against a running Prefect server."""
+    url = args.api_url or os.environ.get("PREFECT_API_URL") or DEFAULT_API_URL
+    if not _api_reachable(url):
+        raise UserError(
+            f"no Prefect server answers at {url}: start one with `newsetl server` "
+            "(or set PREFECT_API_URL / --api-url)"
+        )
+    os.environ["PREFECT_API_URL"] = url
+    sources = [os.path.abspath(s) for s in (args.sources or ["data/sample"])]
+    _check_sources(sources)
+    from flows.etl import news_etl
+
+    parameters = {"sources": sources, "warehouse_dir": os.path.abspath(args.warehouse)}
+    if args.batch_size:
+        parameters["batch_size"] = args.batch_size
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
+    print(
+        f"serving deployment news_etl/{args.name} on {url} ({schedule}); Ctrl-C to stop", flush=True
+    )
+    news_etl.serve(name=args.name, parameters=parameters, **schedule)
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- query

@@ -7,17 +7,18 @@ Run it with ``newsetl run SOURCE ...`` or directly: ``python -m flows.etl data/s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-import flows.prefect_env  # noqa: F401  (must precede the Prefect import)
 from flows import lake, warehouse
 from flows import sources as src
 from flows.nlp_runner import NlpRunner
@@ -47,6 +48,7 @@ class Counts:
     orphans_removed: int = 0
     parts_compacted: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def ledger(self) -> dict:
         keep = {
@@ -237,7 +239,68 @@ def load_warehouse(
         con.close()
 
 
+@task(cache_policy=NO_CACHE)
+def stale_articles(
+    settings: Settings,
+    nlp_version: str,
+    run_id: str,
+    full_refresh: bool,
+    skip: list[str],
+    limit: int,
+) -> list[Article]:
+    """Loaded articles whose NLP output is stale (older NLP version, or all on a full refresh)."""
+    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+    try:
+        rows = warehouse.stale_articles(
+            con,
+            nlp_version=nlp_version,
+            run_id=run_id,
+            everything=full_refresh,
+            skip=skip,
+            limit=limit,
+        )
+    finally:
+        con.close()
+    return [Article(**row) for row in rows]
+
+
 # --------------------------------------------------------------------------- the flow
+
+#: Called after every batch with (entries done, entries total, counts): the CLI's progress bar.
+ProgressHook = Callable[[int, int, "Counts"], None]
+PROGRESS: ProgressHook | None = None
+
+
+@dataclass
+class Run:
+    """The state of one flow run, passed to the stages."""
+
+    settings: Settings
+    run_id: str
+    ingested_at: dt.datetime
+    today: dt.date
+    nlp_version: str
+    full_refresh: bool
+    counts: Counts
+    logger: object
+    batch: int = 0
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage; the totals are logged and kept in the run summary."""
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - t0
+            self.counts.stage_seconds[name] = round(
+                self.counts.stage_seconds.get(name, 0.0) + spent, 3
+            )
+
+    def reject_table(self, rejects: list[Reject]) -> pa.Table:
+        return to_table(
+            "rejects", [r.row(run_id=self.run_id, rejected_at=self.ingested_at) for r in rejects]
+        )
 
 
 @flow(name="news_etl", log_prints=True)
@@ -248,17 +311,28 @@ def news_etl(
     full_refresh: bool = False,
     n_process: int | None = None,
     model: str | None = None,
+    backfill: bool = True,
 ) -> dict:
-    """Build or update the warehouse from the given sources; returns the run summary."""
+    """Build or update the warehouse from the given sources; returns the run summary.
+
+    Incremental: an article already loaded with the same content and NLP version is not
+    processed again. ``full_refresh`` reprocesses every article; ``backfill`` (default)
+    reprocesses, from their stored bodies, loaded articles whose NLP version is stale.
+    """
     logger = get_run_logger()
     settings = load_settings(warehouse_dir, batch_size=batch_size, n_process=n_process, model=model)
     source_list = [str(s) for s in (sources or ["data/sample"])]
-    run_id = new_run_id()
+    run = Run(
+        settings=settings,
+        run_id=new_run_id(),
+        ingested_at=warehouse.utcnow(),
+        today=dt.datetime.now(dt.UTC).date(),
+        nlp_version=current_nlp_version(settings.model),
+        full_refresh=full_refresh,
+        counts=Counts(),
+        logger=logger,
+    )
     started = time.monotonic()
-    counts = Counts()
-    nlp_version = current_nlp_version(settings.model)
-    today = dt.datetime.now(dt.UTC).date()
-    ingested_at = warehouse.utcnow()
     try:
         from prefect.runtime import flow_run
 
@@ -267,186 +341,237 @@ def news_etl(
         flow_run_id = None
 
     with warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout):
-        con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-        try:
-            warehouse.ensure_schema(con)
-            removed = lake.remove_orphans(settings.lake_dir, warehouse.registered_parts(con))
-            counts.orphans_removed = len(removed)
-            if removed:
-                logger.warning("removed %d orphan lake file(s) of an interrupted run", len(removed))
-            warehouse.start_run(
-                con,
-                {
-                    "run_id": run_id,
-                    "flow_run_id": flow_run_id,
-                    "started_at": ingested_at,
-                    "finished_at": None,
-                    "status": "running",
-                    "sources": source_list,
-                    "nlp_version": nlp_version,
-                    "full_refresh": full_refresh,
-                    **counts.ledger(),
-                    "seconds": None,
-                    "error": None,
-                },
-            )
-        finally:
-            con.close()
+        _start(run, flow_run_id, source_list)
         error: BaseException | None = None
         try:
-            _run_batches(
-                settings,
-                source_list,
-                run_id,
-                ingested_at,
-                today,
-                nlp_version,
-                full_refresh,
-                counts,
-                logger,
-            )
-            con = warehouse.connect(
-                settings.db_path, read_only=False, timeout=settings.lock_timeout
-            )
-            try:
-                counts.parts_compacted = warehouse.compact_lake(
-                    con, settings.warehouse_dir, run_id=run_id
+            entries = discover_sources(source_list)
+            logger.info("discovered %d source file(s) in %s", len(entries), source_list)
+            with NlpRunner(settings.model, settings.n_process) as runner:
+                _source_batches(run, entries, runner)
+                if backfill or full_refresh:
+                    _backfill_batches(run, runner)
+                run.counts.nlp_articles = runner.articles_processed
+            with run.stage("compact"), _connection(settings) as con:
+                run.counts.parts_compacted = warehouse.compact_lake(
+                    con, settings.warehouse_dir, run_id=run.run_id
                 )
-            finally:
-                con.close()
         except BaseException as exc:
             error = exc
             raise
         finally:
-            status = "completed" if error is None else "failed"
-            con = warehouse.connect(
-                settings.db_path, read_only=False, timeout=settings.lock_timeout
-            )
-            try:
-                warehouse.finish_run(
-                    con,
-                    run_id,
-                    {
-                        **counts.ledger(),
-                        "finished_at": warehouse.utcnow(),
-                        "status": status,
-                        "seconds": round(time.monotonic() - started, 3),
-                        "error": None
-                        if error is None
-                        else f"{type(error).__name__}: {error}"[:2000],
-                    },
-                )
-            finally:
-                con.close()
+            _finish(run, error, time.monotonic() - started)
     summary = {
-        "run_id": run_id,
+        "run_id": run.run_id,
         "warehouse": str(settings.warehouse_dir),
         "seconds": round(time.monotonic() - started, 2),
-        **asdict(counts),
+        **asdict(run.counts),
     }
-    logger.info("run %s done: %s", run_id, summary)
+    logger.info("run %s done: %s", run.run_id, summary)
     return summary
 
 
-def _run_batches(
-    settings,
-    source_list,
-    run_id,
-    ingested_at,
-    today,
-    nlp_version,
-    full_refresh,
-    counts: Counts,
-    logger,
-) -> None:
-    entries = discover_sources(source_list)
-    logger.info("discovered %d source file(s) in %s", len(entries), source_list)
-    with NlpRunner(settings.model, settings.n_process) as runner:
-        _batches(
-            entries,
-            runner,
-            settings,
-            run_id,
-            ingested_at,
-            today,
-            nlp_version,
-            full_refresh,
-            counts,
-            logger,
+@contextlib.contextmanager
+def _connection(settings: Settings):
+    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
+    with _connection(run.settings) as con:
+        warehouse.ensure_schema(con)
+        removed = lake.remove_orphans(run.settings.lake_dir, warehouse.registered_parts(con))
+        run.counts.orphans_removed = len(removed)
+        if removed:
+            run.logger.warning("removed %d orphan lake file(s) of an interrupted run", len(removed))
+        warehouse.start_run(
+            con,
+            {
+                "run_id": run.run_id,
+                "flow_run_id": flow_run_id,
+                "started_at": run.ingested_at,
+                "finished_at": None,
+                "status": "running",
+                "sources": source_list,
+                "nlp_version": run.nlp_version,
+                "full_refresh": run.full_refresh,
+                **run.counts.ledger(),
+                "seconds": None,
+                "error": None,
+            },
         )
-        counts.nlp_articles = runner.articles_processed
 
 
-def _batches(
-    entries,
-    runner,
-    settings,
-    run_id,
-    ingested_at,
-    today,
-    nlp_version,
-    full_refresh,
-    counts: Counts,
-    logger,
-) -> None:
+def _finish(run: Run, error: BaseException | None, seconds: float) -> None:
+    """Close the run ledger row (also when the run failed) and publish the summary artifact."""
+    status = "completed" if error is None else "failed"
+    message = None if error is None else f"{type(error).__name__}: {error}"[:2000]
+    with contextlib.suppress(warehouse.WarehouseError), _connection(run.settings) as con:
+        warehouse.finish_run(
+            con,
+            run.run_id,
+            {
+                **run.counts.ledger(),
+                "finished_at": warehouse.utcnow(),
+                "status": status,
+                "seconds": round(seconds, 3),
+                "error": message,
+            },
+        )
+    run.logger.info(
+        "time per stage (s): %s",
+        ", ".join(f"{k} {v:.2f}" for k, v in run.counts.stage_seconds.items()),
+    )
+    with contextlib.suppress(Exception):  # the artifact is a courtesy; never fail a run on it
+        from prefect.artifacts import create_markdown_artifact
+
+        create_markdown_artifact(
+            key="news-etl-run",
+            markdown=run_markdown(run, status, message, seconds),
+            description=f"newsetl run {run.run_id}",
+        )
+
+
+def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> str:
+    """The run summary as Markdown (the Prefect artifact)."""
+    c = run.counts
+    lines = [
+        f"# newsetl run `{run.run_id}` — {status}",
+        "",
+        f"Warehouse `{run.settings.warehouse_dir}`, NLP version `{run.nlp_version}`, "
+        f"{seconds:.1f} s{', full refresh' if run.full_refresh else ''}.",
+        "",
+        "| articles | count |",
+        "|---|---:|",
+        f"| records seen | {c.records_seen} |",
+        f"| new | {c.articles_new} |",
+        f"| changed | {c.articles_changed} |",
+        f"| unchanged | {c.articles_unchanged} |",
+        f"| reprocessed | {c.articles_reprocessed} |",
+        f"| rejected | {c.rejected} |",
+        "",
+        "| table | rows written |",
+        "|---|---:|",
+        f"| mentions | {c.mentions_written} |",
+        f"| quotes | {c.quotes_written} |",
+        f"| events | {c.events_written} |",
+    ]
+    if c.reject_reasons:
+        lines += ["", "| reject reason | count |", "|---|---:|"]
+        lines += [f"| {k} | {v} |" for k, v in sorted(c.reject_reasons.items())]
+    if c.stage_seconds:
+        lines += ["", "| stage | seconds |", "|---|---:|"]
+        lines += [f"| {k} | {v:.2f} |" for k, v in c.stage_seconds.items()]
+    if error:
+        lines += ["", f"**Error:** `{error}`"]
+    return "\n".join(lines)
+
+
+def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
+    settings = run.settings
     cursor = src.Cursor()
     seen_sources: set[str] = set()
-    batch = 0
     while cursor.entry < len(entries):
-        batch += 1
         window = entries[cursor.entry : cursor.entry + settings.batch_size]
         local = src.Cursor(0, cursor.offset, cursor.line)
-        items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
+        with run.stage("read"):
+            items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
         cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
-        articles, rejects = parse_items(items, today, settings.max_chars)
+        with run.stage("parse"):
+            articles, rejects = parse_items(items, run.today, settings.max_chars)
         uris = {a.source_uri for a in articles}
-        plan = plan_batch(
-            articles, rejects, settings, sorted(uris & seen_sources), nlp_version, full_refresh
-        )
+        with run.stage("plan"):
+            plan = plan_batch(
+                articles,
+                rejects,
+                settings,
+                sorted(uris & seen_sources),
+                run.nlp_version,
+                run.full_refresh,
+            )
         seen_sources |= uris
-        tables, failed = transform_batch(plan.process, runner, run_id, ingested_at, nlp_version)
-        plan.rejects.extend(failed)
-        failed_uris = {f.source_uri for f in failed}
-        loaded = [a for a in plan.process if a.source_uri not in failed_uris]
-        for uri in failed_uris:
-            kind = plan.kinds[uri]
-            setattr(plan, kind, getattr(plan, kind) - 1)
-        months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
-        parts = write_parquet(tables, months, settings, run_id, batch)
-        reject_table = to_table(
-            "rejects", [r.row(run_id=run_id, rejected_at=ingested_at) for r in plan.rejects]
+        run.counts.records_seen += len(articles) + len(rejects)
+        run.counts.articles_unchanged += plan.unchanged
+        _process(run, plan, runner)
+        if PROGRESS is not None:
+            PROGRESS(cursor.entry, len(entries), run.counts)
+
+
+def _backfill_batches(run: Run, runner: NlpRunner) -> None:
+    """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable)."""
+    failed: list[str] = []
+    while True:
+        with run.stage("plan"):
+            stale = stale_articles(
+                run.settings,
+                run.nlp_version,
+                run.run_id,
+                run.full_refresh,
+                failed,
+                run.settings.batch_size,
+            )
+        if not stale:
+            return
+        plan = Plan(process=stale, rejects=[], reprocessed=len(stale))
+        plan.kinds = {a.source_uri: "reprocessed" for a in stale}
+        loaded = _process(run, plan, runner)
+        failed += [a.article_id for a in stale if a not in loaded]
+        run.logger.info("backfill: %d stale article(s) reprocessed", len(loaded))
+
+
+def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
+    """NLP, Parquet and load for one planned batch. Returns the articles loaded."""
+    settings = run.settings
+    run.batch += 1
+    with run.stage("nlp"):
+        tables, failed = transform_batch(
+            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version
         )
+    plan.rejects.extend(failed)
+    failed_uris = {f.source_uri for f in failed}
+    loaded = [a for a in plan.process if a.source_uri not in failed_uris]
+    for uri in failed_uris:
+        kind = plan.kinds[uri]
+        setattr(plan, kind, getattr(plan, kind) - 1)
+    months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
+    with run.stage("write"):
+        parts = write_parquet(tables, months, settings, run.run_id, run.batch)
+    with run.stage("load"):
         load_warehouse(
             parts,
-            [(a.article_id, a.source_uri) for a in plan.process],
-            reject_table,
+            [(a.article_id, a.source_uri) for a in loaded],
+            run.reject_table(plan.rejects),
             settings,
-            run_id,
-            batch,
+            run.run_id,
+            run.batch,
         )
-        counts.batches = batch
-        counts.records_seen += len(articles) + len(rejects)
-        counts.articles_new += plan.new
-        counts.articles_changed += plan.changed
-        counts.articles_unchanged += plan.unchanged
-        counts.articles_reprocessed += plan.reprocessed
-        counts.rejected += len(plan.rejects)
-        counts.parts_written += len(parts)
-        counts.mentions_written += tables["mentions"].num_rows
-        counts.quotes_written += tables["quotes"].num_rows
-        counts.events_written += tables["events"].num_rows
-        for r in plan.rejects:
-            counts.reject_reasons[r.reason] = counts.reject_reasons.get(r.reason, 0) + 1
-        logger.info(
-            "batch %d: %d read, %d new, %d changed, %d unchanged, %d reprocessed, %d rejected",
-            batch,
-            len(items),
-            plan.new,
-            plan.changed,
-            plan.unchanged,
-            plan.reprocessed,
-            len(plan.rejects),
-        )
+    c = run.counts
+    c.batches = run.batch
+    c.articles_new += plan.new
+    c.articles_changed += plan.changed
+    c.articles_reprocessed += plan.reprocessed
+    c.rejected += len(plan.rejects)
+    c.parts_written += len(parts)
+    c.mentions_written += tables["mentions"].num_rows
+    c.quotes_written += tables["quotes"].num_rows
+    c.events_written += tables["events"].num_rows
+    for r in plan.rejects:
+        c.reject_reasons[r.reason] = c.reject_reasons.get(r.reason, 0) + 1
+    run.logger.info(
+        "batch %d: %d new, %d changed, %d reprocessed, %d rejected; %d mentions, %d quotes, "
+        "%d events",
+        run.batch,
+        plan.new,
+        plan.changed,
+        plan.reprocessed,
+        len(plan.rejects),
+        tables["mentions"].num_rows,
+        tables["quotes"].num_rows,
+        tables["events"].num_rows,
+    )
+    return loaded
 
 
 if __name__ == "__main__":

@@ -162,6 +162,37 @@ def existing_by_article(con, article_ids: list[str]) -> dict[str, str]:
     return dict(rows)
 
 
+_ARTICLE_FIELDS = (
+    "article_id",
+    "source_uri",
+    "source_id",
+    "url",
+    "title",
+    "published_date",
+    "body",
+    "word_count",
+    "content_sha256",
+    "encoding",
+    "flags",
+)
+
+
+def stale_articles(
+    con, *, nlp_version: str, run_id: str, everything: bool, skip: list[str], limit: int
+) -> list[dict]:
+    """Up to ``limit`` loaded articles to reprocess: an older NLP version (or any, when
+    ``everything``), not already written by this run, not in ``skip``. Oldest first."""
+    cols = ", ".join(f'"{c}"' for c in _ARTICLE_FIELDS)
+    rows = con.execute(
+        f"SELECT {cols} FROM articles WHERE run_id <> ? "
+        "AND (? OR nlp_version IS DISTINCT FROM ?) "
+        "AND article_id NOT IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY ingested_at, article_id LIMIT ?",
+        [run_id, everything, nlp_version, skip, limit],
+    ).fetchall()
+    return [dict(zip(_ARTICLE_FIELDS, r, strict=True)) for r in rows]
+
+
 # --------------------------------------------------------------------------- loading
 
 

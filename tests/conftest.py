@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,78 @@ def wikinews_tables(wikinews_articles):
     inputs = [NlpInput(a.article_id, a.body, a.published_date) for a in wikinews_articles]
     result = process_articles(MODEL, inputs)
     return {"bodies": {a.article_id: a.body for a in wikinews_articles}, "result": result}
+
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float) -> bool:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """A real `prefect server start` on a free local port (its own PREFECT_HOME), for tests
+    that need scheduling or several CLI processes; stopped at the end of the session.
+
+    Yields (api_url, env) where env is what a client process needs to use this server.
+    """
+    import signal
+    import subprocess
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(
+        {
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_UI_ENABLED": "false",
+            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+            "PREFECT_LOGGING_LEVEL": "INFO",
+        }
+    )
+    log = open(home / "server.log", "wb")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        if not wait_http(url + "/health", 180):
+            raise RuntimeError(f"Prefect server did not start; see {home / 'server.log'}")
+        client_env = dict(
+            env, PREFECT_API_URL=url, PREFECT_RUNNER_POLL_FREQUENCY="2", NEWSETL_N_PROCESS="1"
+        )
+        yield url, client_env
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()

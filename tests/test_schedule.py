@@ -1,0 +1,210 @@
+"""Scheduled runs on a real Prefect server; prefect.yaml deployments; concurrent use."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.warehouse import writer_lock
+from tests.conftest import ROOT, SAMPLE, VENV_BIN
+
+pytestmark = pytest.mark.slow
+
+
+def small_corpus(root: Path, names=("001", "002", "003", "007")) -> Path:
+    root.mkdir(parents=True)
+    for path in sorted(SAMPLE.glob("*.txt")):
+        if path.name[:3] in names:
+            shutil.copy(path, root / path.name)
+    return root
+
+
+def query(db: Path, sql: str, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def wait_for(predicate, timeout: float, every: float = 1.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    return None
+
+
+def test_served_deployment_fires_on_schedule(prefect_server, tmp_path):
+    url, env = prefect_server
+    corpus = small_corpus(tmp_path / "corpus")
+    wh = tmp_path / "wh"
+    db = wh / "news.duckdb"
+    serve = subprocess.Popen(
+        [
+            str(VENV_BIN / "newsetl"),
+            "serve",
+            str(corpus),
+            "--interval",
+            "8",
+            "--warehouse",
+            str(wh),
+            "--name",
+            "test-schedule",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def completed_runs():
+        if not db.exists():
+            return None
+        try:
+            rows = query(
+                db,
+                "SELECT run_id, flow_run_id, status, articles_new, articles_unchanged "
+                "FROM runs WHERE status <> 'running' ORDER BY started_at",
+            )
+        except duckdb.Error:
+            return None  # being written right now, or tables not created yet
+        return rows if len(rows) >= 2 else None
+
+    try:
+        runs = wait_for(completed_runs, timeout=300, every=2)
+    finally:
+        os.killpg(serve.pid, signal.SIGINT)
+        try:
+            out = serve.communicate(timeout=30)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            out = serve.communicate()[0].decode(errors="replace")
+    assert runs, f"no scheduled run completed; serve output:\n{out[-3000:]}"
+    first, second = runs[0], runs[1]
+    assert first[2] == "completed" and first[3] == 4
+    assert second[2] == "completed" and (second[3], second[4]) == (0, 4)  # incremental
+    assert first[1] and second[1] and first[1] != second[1]  # distinct Prefect flow runs
+    assert query(db, "SELECT count(*) FROM articles") == [(4,)]
+
+    # The server knows the runs: they belong to the served deployment and completed.
+    flow_run = get_json(f"{url}/flow_runs/{first[1]}")
+    deployment = get_json(f"{url}/deployments/{flow_run['deployment_id']}")
+    assert flow_run["state"]["type"] == "COMPLETED"
+    assert deployment["name"] == "test-schedule"
+
+
+def post_json(url: str, body: dict):
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.load(resp)
+
+
+def get_json(url: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return json.load(resp)
+
+
+def test_prefect_yaml_deploys_to_a_work_pool(prefect_server, tmp_path):
+    url, env = prefect_server
+    env = dict(env, NEWSETL_HOME=str(ROOT))
+    prefect = str(VENV_BIN / "prefect")
+    subprocess.run(
+        [prefect, "work-pool", "create", "newsetl-pool", "--type", "process"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [prefect, "--no-prompt", "deploy", "--all"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    deployments = post_json(f"{url}/deployments/filter", {})
+    by_name = {d["name"]: d for d in deployments}
+    assert {"newsetl-scheduled", "newsetl-nightly-full-refresh"} <= set(by_name)
+    scheduled = by_name["newsetl-scheduled"]
+    assert scheduled["work_pool_name"] == "newsetl-pool"
+    assert scheduled["entrypoint"] == "flows/etl.py:news_etl"
+    assert [s["schedule"]["cron"] for s in scheduled["schedules"]] == ["*/15 * * * *"]
+    assert by_name["newsetl-nightly-full-refresh"]["parameters"]["full_refresh"] is True
+
+
+def test_second_writer_fails_fast_while_reads_go_on(prefect_server, tmp_path):
+    _, env = prefect_server
+    corpus = small_corpus(tmp_path / "corpus", names=("001",))
+    wh = tmp_path / "wh"
+    first = subprocess.run(
+        [str(VENV_BIN / "newsetl"), "run", str(corpus), "--warehouse", str(wh)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr[-2000:]
+    with writer_lock(wh / ".newsetl.lock", timeout=1):
+        t0 = time.monotonic()
+        second = subprocess.run(
+            [
+                str(VENV_BIN / "newsetl"),
+                "run",
+                str(corpus),
+                "--warehouse",
+                str(wh),
+                "--lock-timeout",
+                "2",
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        waited = time.monotonic() - t0
+        reader = subprocess.run(
+            [
+                str(VENV_BIN / "newsetl"),
+                "query",
+                "SELECT count(*) AS n FROM articles",
+                "--warehouse",
+                str(wh),
+                "--format",
+                "csv",
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    assert second.returncode == 1
+    last = second.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsetl: error: another newsetl run is writing to"), second.stderr[
+        -1500:
+    ]
+    assert "Traceback" not in second.stderr
+    assert waited < 60
+    assert (reader.returncode, reader.stdout) == (0, "n\n1\n")
