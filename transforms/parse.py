@@ -71,7 +71,8 @@ _BLANK_LINES_RE = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 #: Dates later than today + this many days are treated as wrong (a clock or feed error).
 FUTURE_TOLERANCE_DAYS = 2
 EARLIEST_DATE = dt.date(1800, 1, 1)
-DEFAULT_MAX_CHARS = 10_000_000
+#: An "article" beyond a million characters (~170,000 words) is a dump, not news: rejected.
+DEFAULT_MAX_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ class Extraction:
 
     mentions: list[Mention]
 
+    def rows(self, article_id: str) -> dict[str, list[dict]]:
+        """The rows of each NLP table for this article."""
+        return {"mentions": [m.row(article_id) for m in self.mentions]}
+
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc (mentions first: the others use them)."""
@@ -59,7 +63,7 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
         try:
             ex = extract(doc, art)
-            rows = {"mentions": [m.row(art.article_id) for m in ex.mentions]}
+            rows = ex.rows(art.article_id)
         except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue
