@@ -120,9 +120,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         from flows import etl
         from flows.settings import LOCK_FILE, load_settings
         from flows.warehouse import writer_lock
+        from transforms.nlp import nlp_version
 
-        # Fail fast, before the flow starts, when another run holds the warehouse.
+        # Fail fast, before the flow starts: a missing model, or another run holding the lock.
         settings = load_settings(args.warehouse)
+        nlp_version(settings.model)
         with writer_lock(Path(args.warehouse) / LOCK_FILE, timeout=settings.lock_timeout):
             pass
 
@@ -148,15 +150,26 @@ def _user_errors():
         yield
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
+    except Exception as exc:
+        if _disk_full(exc):
             raise UserError(
-                f"disk full while writing {exc.filename or 'the warehouse'}: free some space "
-                "and run again (the warehouse is consistent; the run resumes where it stopped)"
+                "disk full: no space left on the device holding the warehouse; free some space "
+                "and run again (the warehouse stays consistent and the next run resumes)"
             ) from None
-        if "spaCy model" in str(exc) or "[E050]" in str(exc):
+        if isinstance(exc, OSError) and ("spaCy model" in str(exc) or "[E050]" in str(exc)):
             raise UserError(str(exc).splitlines()[0]) from None
         raise
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """ENOSPC, however it is wrapped (OSError, pyarrow, DuckDB, Prefect)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 @contextlib.contextmanager

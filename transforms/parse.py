@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from transforms.ids import article_id_for, sha256_hex
 from transforms.language import detect_language
 
-#: Reject reason codes (the `rejects.reason` column). Documented in docs/rejects.md.
+#: Reject reason codes (the `rejects.reason` column). Documented in docs/reliability.md.
 REASONS = {
     "unreadable": "the file could not be read (permissions, I/O error, vanished)",
     "symlink_outside": "a symbolic link pointing outside the source directory the user named",
