@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import flows.prefect_env  # noqa: F401  (must precede the Prefect import)
-from flows import lake, warehouse
+from flows import lake, models, warehouse
 from flows import sources as src
 from flows.nlp_runner import NlpRunner
 from flows.settings import Settings, load_settings
@@ -46,6 +46,7 @@ class Counts:
     parts_written: int = 0
     orphans_removed: int = 0
     parts_compacted: int = 0
+    models: dict | None = None  # the dbt build's summary (flows.models.run_models)
     reject_reasons: dict[str, int] = field(default_factory=dict)
 
     def ledger(self) -> dict:
@@ -237,6 +238,14 @@ def load_warehouse(
         con.close()
 
 
+@task(cache_policy=NO_CACHE)
+def build_models(settings: Settings) -> dict:
+    """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
+    summary = models.run_models(settings, log_level="warn")
+    get_run_logger().info(models.format_summary(summary))
+    return summary
+
+
 # --------------------------------------------------------------------------- the flow
 
 
@@ -248,6 +257,7 @@ def news_etl(
     full_refresh: bool = False,
     n_process: int | None = None,
     model: str | None = None,
+    run_models: bool = True,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary."""
     logger = get_run_logger()
@@ -314,6 +324,8 @@ def news_etl(
                 )
             finally:
                 con.close()
+            if run_models:
+                counts.models = build_models(settings)
         except BaseException as exc:
             error = exc
             raise
