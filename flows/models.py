@@ -194,9 +194,8 @@ def outcomes(res) -> list[NodeOutcome]:
     for r in getattr(res.result, "results", None) or []:
         node = r.node
         kind = _KINDS.get(str(node.resource_type), str(node.resource_type))
+        # A data test's model is its attached_node; a unit test's, its tested_node_unique_id.
         model = getattr(node, "attached_node", None) or getattr(node, "tested_node_unique_id", None)
-        if kind == "unit test" and model is None:
-            model = next(iter(getattr(node, "depends_on", None).nodes or []), None)
         found.append(
             NodeOutcome(
                 name=node.name,

@@ -615,7 +615,7 @@ def section_events(data: ReportData) -> str:
     )
     return (
         '<section id="events"><h2>Event types over time</h2>'
-        "<p class=\"note\">Typed events per month, placed by the event's own date when it is "
+        '<p class="note">Typed events per month, placed by the event\'s own date when it is '
         "known to a month or better, else by the article's publication date. "
         f"The {TOP_EVENT_TYPES} most frequent types are shown, the rest grouped. "
         "Source: marts.event_timeline.</p>"
