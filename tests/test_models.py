@@ -17,8 +17,9 @@ import duckdb
 import pytest
 
 from flows.cli import main as cli_main
-from flows.models import ModelsFailed, run_models
+from flows.models import SQL_DIR, ModelsFailed, run_models
 from flows.settings import load_settings
+from tests.warehouse_rows import RUN_ID
 
 MARTS = {
     "dim_entities",
@@ -29,7 +30,7 @@ MARTS = {
     "entity_cooccurrence",
     "event_timeline",
 }
-STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_runs"}
+STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
 
 
 def query(db: Path, sql: str) -> list[tuple]:
@@ -43,6 +44,23 @@ def query(db: Path, sql: str) -> list[tuple]:
 def copy_warehouse(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("dbt"))
     return dst
+
+
+def test_dbt_vocabularies_agree_with_the_python_code():
+    import yaml
+
+    from transforms.mentions import FAMILY, NON_ENTITY_LABELS, ORIGINS
+    from transforms.parse import FLAGS, REASONS
+
+    project = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())
+    var = project["vars"]
+    assert set(var["entity_labels"]) == set(FAMILY) | NON_ENTITY_LABELS
+    assert set(var["non_entity_labels"]) == NON_ENTITY_LABELS
+    assert tuple(var["mention_origins"]) == ORIGINS
+    assert set(var["reject_reasons"]) == set(REASONS)
+    assert set(var["article_flags"]) == set(FLAGS)
+    assert set(var["month_placeable_precisions"]) < set(var["date_precisions"])
+    assert len(var["event_types"]) == len(set(var["event_types"])) >= 20
 
 
 def test_build_passes_with_every_model_tested(models_warehouse):
@@ -207,6 +225,10 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
     )
     con.execute("update events set event_type = 'TELEPORT' where event_id = 'v1'")
     con.execute("update mentions set text = 'Kanada' where mention_id = 'm00'")
+    con.execute(
+        "insert into rejects values ('/corpus/x.txt', 'bogus', 'no such reason', null, now(), ?)",
+        [RUN_ID],
+    )
     con.close()
     with pytest.raises(ModelsFailed) as caught:
         run_models(load_settings(wh), log_level="none")
@@ -216,6 +238,7 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
         "relationships_stg_quotes_article_id__article_id__ref_stg_articles_",
         "accepted_values_stg_events_event_type",
         "span_matches_body_stg_mentions",
+        "accepted_values_stg_rejects_reason",
     ):
         assert name in message, name
     assert message.startswith("dbt build failed: ")
@@ -230,7 +253,7 @@ def test_models_command(models_warehouse, tmp_path, capsys):
     wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
     assert cli_main(["models", "--warehouse", str(wh), "--select", "staging"]) == 0
     out = capsys.readouterr().out
-    assert "dbt build: 5 models" in out.splitlines()[-1]
+    assert "dbt build: 6 models" in out.splitlines()[-1]
     assert cli_main(["models", "--warehouse", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsetl: error: no warehouse at") and err.count("\n") == 1
