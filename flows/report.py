@@ -266,6 +266,11 @@ def _label_every(n: int, room: int) -> int:
     return max(1, math.ceil(n / room))
 
 
+def _show_label(i: int, n: int, every: int) -> bool:
+    """Label every ``every``-th month and the last, never two labels closer than ``every``."""
+    return i == n - 1 or (i % every == 0 and n - 1 - i >= every)
+
+
 def line_chart(chart_id: str, title: str, months: list[dt.date], series) -> str:
     """Monthly lines, one per (name, values), with a clickable legend."""
     width, height = 920, 340
@@ -294,10 +299,11 @@ def line_chart(chart_id: str, title: str, months: list[dt.date], series) -> str:
         )
     every = _label_every(n, 12)
     for i, m in enumerate(months):
-        if i % every == 0 or i == n - 1:
+        if _show_label(i, n, every):
+            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
             parts.append(
                 f'<text class="tick" x="{x(i):.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="middle">{esc(_month_label(m))}</text>'
+                f'text-anchor="{anchor}">{esc(_month_label(m))}</text>'
             )
     for k, (name, label, values) in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
@@ -383,7 +389,7 @@ def stacked_columns(chart_id: str, title: str, months: list[dt.date], series) ->
     every = _label_every(n, 12)
     for i, m in enumerate(months):
         cx = left + slot * i + slot / 2
-        if i % every == 0 or i == n - 1:
+        if _show_label(i, n, every):
             parts.append(
                 f'<text class="tick" x="{cx:.1f}" y="{height - bottom + 18}" '
                 f'text-anchor="middle">{esc(_month_label(m))}</text>'
@@ -487,6 +493,7 @@ svg g.series.hidden { display: none; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
           margin-right: 6px; vertical-align: baseline; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
+td:last-child { overflow-wrap: anywhere; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule);
          vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
@@ -519,6 +526,10 @@ CSP = (
 )
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _clip(text: str, limit: int = QUOTE_CHARS) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -545,8 +556,9 @@ def section_entities(data: ReportData) -> str:
     )
     return (
         '<section id="entities"><h2>Most-mentioned entities over time</h2>'
-        f'<p class="note">Mentions per month (by article publication date) of the {TOP_ENTITIES} '
-        "entities mentioned most often overall; click a name to hide or show its line. "
+        '<p class="note">Mentions per month (by article publication date) of the entities '
+        f"mentioned most often overall (up to {TOP_ENTITIES}); click a name to hide or show its "
+        "line. "
         "Source: marts.entity_daily_mentions, marts.dim_entities.</p>"
         f"{body}</section>"
     )
@@ -566,8 +578,7 @@ def section_speakers(data: ReportData) -> str:
             (
                 s["speaker_name"],
                 s["quote_count"],
-                f"{s['quote_count']} quote{'s' if s['quote_count'] != 1 else ''}, "
-                f"{s['article_count']} article{'s' if s['article_count'] != 1 else ''}",
+                f"{_n(s['quote_count'], 'quote')}, {_n(s['article_count'], 'article')}",
             )
             for s in data.speakers
         ],
@@ -591,7 +602,7 @@ def section_speakers(data: ReportData) -> str:
         )
         items.append(
             f"<li><b>{esc(s['speaker_name'])}</b> "
-            f'<span class="muted">{esc(s["speaker_label"])} · {s["quote_count"]} quotes</span>'
+            f'<span class="muted">{esc(s["speaker_label"])} · {_n(s["quote_count"], "quote")}</span>'
             f"{shown}</li>"
         )
     return (
@@ -637,7 +648,7 @@ def section_pairs(data: ReportData) -> str:
             (
                 f"{p['entity_a_name']} — {p['entity_b_name']}",
                 p["article_count"],
-                f"{p['article_count']} articles, J={float(p['jaccard']):.2f}",
+                f"{_n(p['article_count'], 'article')}, J={float(p['jaccard']):.2f}",
             )
             for p in data.pairs
         ],
