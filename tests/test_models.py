@@ -237,7 +237,7 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
         "stg_mentions_span_is_ordered",
         "relationships_stg_quotes_article_id__article_id__ref_stg_articles_",
         "accepted_values_stg_events_event_type",
-        "span_matches_body_stg_mentions",
+        "stg_mentions_text_matches_body",
         "accepted_values_stg_rejects_reason",
     ):
         assert name in message, name
