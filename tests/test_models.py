@@ -249,11 +249,20 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
     duckdb.connect(str(wh / "news.duckdb")).close()
 
 
-def test_models_command(models_warehouse, tmp_path, capsys):
+def test_models_command_and_a_warning(models_warehouse, tmp_path, capsys):
     wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    # A speaker without offsets breaks a plausibility rule: a warning, not a failure.
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    con.execute(
+        "update quotes set speaker_start_char = null, speaker_end_char = null where quote_id = 'q1'"
+    )
+    con.close()
     assert cli_main(["models", "--warehouse", str(wh), "--select", "staging"]) == 0
-    out = capsys.readouterr().out
-    assert "dbt build: 6 models" in out.splitlines()[-1]
+    out = capsys.readouterr().out.splitlines()
+    assert "dbt build: 6 models" in out[-2]
+    assert (
+        out[-1] == "  warning: test stg_quotes_speaker_span_iff_text on stg_quotes: 1 failing row"
+    )
     assert cli_main(["models", "--warehouse", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsetl: error: no warehouse at") and err.count("\n") == 1

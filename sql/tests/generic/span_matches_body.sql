@@ -1,7 +1,8 @@
 {#-
-    The span contract: for every row with a non-NULL `column_name`,
-    body[start_column:end_column] == column_name, body being the article's text.
-    Offsets are Python string indices (code points); DuckDB's substring counts code points too.
+    The span contract: for every row with a span (text and both offsets non-NULL),
+    body[start_column:end_column] == column_name, body being the article's text, and the span
+    lies inside the body. Offsets are Python string indices (code points); DuckDB's substring
+    counts code points too. Whether text and offsets are NULL together is a separate row rule.
 -#}
 {% test span_matches_body(model, column_name, start_column, end_column, articles) %}
 
@@ -14,7 +15,10 @@ spans as (
         {{ end_column }} as span_end,
         {{ column_name }} as span_text
     from {{ model }}
-    where {{ column_name }} is not null
+    where
+        {{ column_name }} is not null
+        and {{ start_column }} is not null
+        and {{ end_column }} is not null
 ),
 
 articles as (
@@ -38,9 +42,7 @@ mismatches as (
     select *
     from compared
     where
-        span_start is null
-        or span_end is null
-        or span_start < 0
+        span_start < 0
         or span_end > body_length
         or body_text is distinct from span_text
 )
