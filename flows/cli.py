@@ -4,6 +4,8 @@
     newsetl query "SQL" [--warehouse DIR] [--format table|csv|json]
     newsetl server [--host 127.0.0.1] [--port 4200]
     newsetl serve [SOURCE ...] (--cron EXPR | --interval SECONDS) [--warehouse DIR]
+    newsetl models [--warehouse DIR] [--select SELECTOR ...]
+    newsetl report [--warehouse DIR] [--output FILE]
 
 Every command takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE`` or ``warehouse/``).
 User errors print one line on stderr and exit non-zero, without a traceback.
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--n-process", type=int, metavar="N", help="NLP worker processes")
     run.add_argument("--lock-timeout", type=float, metavar="S", help="wait for another writer")
     run.add_argument("--no-progress", dest="progress", action="store_false")
+    run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
     query = sub.add_parser("query", help="run read-only SQL against the warehouse")
     query.add_argument("sql", help="the SQL statement")
@@ -79,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="newsetl", help="deployment name")
     serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or local)")
     serve.add_argument("--batch-size", type=int, metavar="N")
+    models = sub.add_parser("models", help="build and test the SQL models (dbt build)")
+    _warehouse_arg(models)
+    models.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
+    report = sub.add_parser("report", help="write the HTML report from the marts")
+    _warehouse_arg(report)
+    report.add_argument("--output", metavar="FILE", help="default: <warehouse>/report.html")
     return parser
 
 
@@ -93,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_server(args)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "models":
+            return cmd_models(args)
+        if args.command == "report":
+            return cmd_report(args)
     except UserError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return EXIT_FAIL
@@ -136,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 full_refresh=args.full_refresh,
                 n_process=args.n_process,
                 backfill=args.backfill,
+                run_models=not args.no_models,
             )
     print(format_summary(summary))
     return EXIT_OK
@@ -221,6 +235,10 @@ def format_summary(summary: dict) -> str:
     for key in ("mentions_written", "quotes_written", "events_written"):
         if summary.get(key):
             lines.append(f"  {key.replace('_', ' '):<14}{summary[key]:>8,}")
+    if summary.get("models"):
+        from flows.models import format_summary as models_summary
+
+        lines.append("  " + models_summary(summary["models"]))
     totals = summary.get("totals")
     if totals:
         lines.append("  warehouse: " + ", ".join(f"{t} {n:,}" for t, n in totals.items()))
@@ -359,6 +377,35 @@ def cmd_query(args: argparse.Namespace) -> int:
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         print(format_table(names, rows, args.max_width))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- models, report
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from flows.models import format_summary, run_models
+    from flows.settings import load_settings
+    from flows.warehouse import WarehouseError
+
+    try:
+        summary = run_models(load_settings(args.warehouse), select=args.select, take_lock=True)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    print(format_summary(summary))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from flows.report import write_report
+    from flows.settings import load_settings
+    from flows.warehouse import WarehouseError
+
+    try:
+        path = write_report(load_settings(args.warehouse), args.output)
+    except WarehouseError as exc:
+        raise UserError(str(exc)) from None
+    print(f"report written to {path}")
     return EXIT_OK
 
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import lake, warehouse
+from flows import lake, models, warehouse
 from flows import sources as src
 from flows.nlp_runner import NlpRunner
 from flows.settings import Settings, load_settings
@@ -47,6 +47,7 @@ class Counts:
     parts_written: int = 0
     orphans_removed: int = 0
     parts_compacted: int = 0
+    models: dict | None = None  # the dbt build's summary (flows.models.run_models)
     reject_reasons: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -264,6 +265,14 @@ def stale_articles(
     return [Article(**row) for row in rows]
 
 
+@task(cache_policy=NO_CACHE)
+def build_models(settings: Settings) -> dict:
+    """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
+    summary = models.run_models(settings, log_level="warn")
+    get_run_logger().info(models.format_summary(summary))
+    return summary
+
+
 # --------------------------------------------------------------------------- the flow
 
 #: Called after every batch with (entries done, entries total, counts): the CLI's progress bar.
@@ -312,6 +321,7 @@ def news_etl(
     n_process: int | None = None,
     model: str | None = None,
     backfill: bool = True,
+    run_models: bool = True,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary.
 
@@ -355,6 +365,9 @@ def news_etl(
                 run.counts.parts_compacted = warehouse.compact_lake(
                     con, settings.warehouse_dir, run_id=run.run_id
                 )
+            if run_models:
+                with run.stage("models"):
+                    run.counts.models = build_models(settings)
         except BaseException as exc:
             error = exc
             raise

@@ -160,3 +160,16 @@ def prefect_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def models_warehouse(tmp_path_factory):
+    """A warehouse of hand-written rows (tests/warehouse_rows.py) after one real `dbt build`."""
+    from flows.models import run_models
+    from flows.settings import load_settings
+    from tests.warehouse_rows import build_warehouse
+
+    wh = tmp_path_factory.mktemp("models") / "wh"
+    build_warehouse(wh)
+    summary = run_models(load_settings(wh))
+    return {"wh": wh, "db": wh / "news.duckdb", "summary": summary}

@@ -117,6 +117,7 @@ def run(env, src: Path, wh: Path) -> subprocess.Popen:
             "--batch-size",
             "1",
             "--no-progress",
+            "--no-models",
         ],
         env=env,
         cwd=ROOT,

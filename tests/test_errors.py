@@ -82,7 +82,15 @@ def test_full_disk_is_one_line_and_the_rerun_recovers(prefect_server, small_disk
         shutil.copy(path, corpus / path.name)
     wh = small_disk / "wh"
     done = newsetl(
-        env, "run", str(corpus), "--warehouse", str(wh), "--batch-size", "4", "--no-progress"
+        env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--batch-size",
+        "4",
+        "--no-progress",
+        "--no-models",
     )
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == (
@@ -90,7 +98,7 @@ def test_full_disk_is_one_line_and_the_rerun_recovers(prefect_server, small_disk
         "some space and run again (the warehouse stays consistent and the next run resumes)"
     )
     subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)], check=True)
-    again = newsetl(env, "run", str(corpus), "--warehouse", str(wh), "--no-progress")
+    again = newsetl(env, "run", str(corpus), "--warehouse", str(wh), "--no-progress", "--no-models")
     assert again.returncode == 0, again.stderr[-2000:]
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -82,9 +82,9 @@ def built(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("flow")
     corpus = make_corpus(tmp / "corpus")
     wh = tmp / "wh"
-    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     snap1 = snapshot(wh / "news.duckdb")
-    second = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    second = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     snap2 = snapshot(wh / "news.duckdb")
     return {
         "corpus": corpus,
@@ -196,9 +196,9 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     wh = tmp_path / "wh"
     news_etl = built["news_etl"]
-    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     (corpus / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C} It was the third strike.\n")
-    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
     assert result["nlp_articles"] == 1
     # c.txt's old version had a part of its own in articles and in mentions (month unknown).
@@ -268,11 +268,13 @@ def test_raising_the_nlp_version_reprocesses_everything(built, tmp_path, monkeyp
     corpus = make_corpus(tmp_path / "corpus")
     wh = tmp_path / "wh"
     news_etl = built["news_etl"]
-    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     before = snapshot(wh / "news.duckdb")
     monkeypatch.setattr(transforms.nlp, "EXTRACTION_VERSION", "999")
     # Only one source is named: the other stale articles are backfilled from stored bodies.
-    result = news_etl(sources=[str(corpus / "a.txt")], warehouse_dir=str(wh), batch_size=2)
+    result = news_etl(
+        sources=[str(corpus / "a.txt")], warehouse_dir=str(wh), batch_size=2, run_models=False
+    )
     assert (result["articles_reprocessed"], result["nlp_articles"], result["articles_new"]) == (
         4,
         4,
@@ -291,7 +293,7 @@ def test_raising_the_nlp_version_reprocesses_everything(built, tmp_path, monkeyp
         rows = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         con.close()
         assert lake_rows(wh, table) == rows
-    again = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    again = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     assert (again["nlp_articles"], again["articles_unchanged"]) == (0, 4)
 
 
@@ -299,9 +301,15 @@ def test_full_refresh_reprocesses_every_article(built, tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     wh = tmp_path / "wh"
     news_etl = built["news_etl"]
-    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
+    news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     before = snapshot(wh / "news.duckdb")
-    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, full_refresh=True)
+    result = news_etl(
+        sources=[str(corpus)],
+        warehouse_dir=str(wh),
+        batch_size=3,
+        full_refresh=True,
+        run_models=False,
+    )
     assert (result["articles_reprocessed"], result["nlp_articles"]) == (4, 4)
     after = snapshot(wh / "news.duckdb")
     assert after["mentions"] == before["mentions"]

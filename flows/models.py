@@ -1,0 +1,260 @@
+"""SQL models: ``dbt build`` of the project in ``sql/``, in-process, against one warehouse.
+
+The dbt project (``sql/``) holds staging views and mart tables over the loaded tables, with
+their tests. :func:`run_models` runs it with dbt's Python runner (``dbtRunner``), not a shell:
+
+* the profile (``sql/profiles.yml``) reads the DuckDB path from ``NEWSETL_DUCKDB_PATH``, which
+  is set here from ``Settings.db_path`` for the duration of the call;
+* dbt's ``target/`` (manifest, compiled SQL, partial-parse state) and ``logs/`` go under the
+  warehouse (``<warehouse>/dbt/``), so each warehouse keeps its own and the repository stays
+  clean;
+* nothing is downloaded: no dbt packages, no usage statistics, no DuckDB extensions;
+* a failing test, a model error or a failing unit test raises :class:`ModelsFailed`, whose
+  message names every failing node.
+
+DuckDB allows one writer process, and dbt opens the file read-write for the whole build. A run
+calls this inside its writer lock with its own connection closed; ``newsetl models`` takes the
+writer lock itself (``take_lock=True``). Readers (``newsetl query``) that hold the file when the
+build starts are waited for, within ``Settings.lock_timeout``. When the call returns, dbt's
+DuckDB connection is closed, so the file is free again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from flows import warehouse
+from flows.settings import Settings
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+DBT_DIR = "dbt"
+DB_ENV = "NEWSETL_DUCKDB_PATH"
+
+#: dbt node statuses that fail a build (a warning does not).
+FAILED = frozenset({"fail", "error"})
+_KINDS = {"model": "model", "test": "test", "unit_test": "unit test", "seed": "seed"}
+
+
+class ModelsFailed(warehouse.WarehouseError):
+    """dbt could not build the models, or a test failed; the message names the failing nodes."""
+
+    def __init__(self, message: str, failures: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.failures = failures or []
+
+
+@dataclass(frozen=True)
+class NodeOutcome:
+    """What happened to one dbt node (model, data test, unit test)."""
+
+    name: str
+    kind: str
+    status: str
+    model: str | None
+    message: str | None
+    failures: int | None
+
+    def describe(self) -> str:
+        where = f" on {self.model}" if self.model and self.model != self.name else ""
+        if self.kind == "model":
+            detail = _first_line(self.message)
+        elif self.kind == "unit test":
+            detail = "actual rows differ from the expected rows"
+        elif self.failures:
+            detail = f"{self.failures} failing row{'s' if self.failures != 1 else ''}"
+        else:
+            detail = _first_line(self.message)
+        return f"{self.kind} {self.name}{where}: {detail}"
+
+
+def dbt_paths(settings: Settings) -> tuple[Path, Path]:
+    """(target path, log path) of a warehouse's dbt runs."""
+    base = settings.warehouse_dir.resolve() / DBT_DIR
+    return base / "target", base / "logs"
+
+
+def run_models(
+    settings: Settings,
+    *,
+    select: list[str] | None = None,
+    log_level: str = "info",
+    take_lock: bool = False,
+) -> dict:
+    """Run ``dbt build`` on the warehouse; return a summary, raise ModelsFailed on failure."""
+    db = settings.db_path
+    if not db.exists():
+        raise warehouse.WarehouseError(
+            f"no warehouse at {db}: run `newsetl run SOURCE --warehouse "
+            f"{settings.warehouse_dir}` first"
+        )
+    lock = (
+        warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout)
+        if take_lock
+        else contextlib.nullcontext()
+    )
+    with lock:
+        return _build(settings, select or [], log_level)
+
+
+def _build(settings: Settings, select: list[str], log_level: str) -> dict:
+    from dbt.cli.main import dbtRunner
+
+    target, logs = dbt_paths(settings)
+    args = [
+        "build",
+        "--project-dir",
+        str(SQL_DIR),
+        "--profiles-dir",
+        str(SQL_DIR),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(logs),
+        "--log-level",
+        log_level,
+        "--log-level-file",
+        "info",
+        "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
+        "--no-send-anonymous-usage-stats",
+    ]
+    for selector in select:
+        args += ["--select", selector]
+    deadline = time.monotonic() + settings.lock_timeout
+    started = time.monotonic()
+    while True:
+        # Wait (bounded) for readers holding the file, then let dbt open it at once.
+        warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout).close()
+        with _dbt_environment(settings.db_path):
+            try:
+                res = dbtRunner().invoke(args)
+            finally:
+                _close_dbt_connection()
+        if _is_lock_conflict(res) and time.monotonic() < deadline:
+            time.sleep(0.5)  # a reader got in between the check and dbt: wait for it
+            continue
+        break
+    return _summarize(res, time.monotonic() - started, target)
+
+
+@contextlib.contextmanager
+def _dbt_environment(db_path: Path) -> Iterator[None]:
+    """Point the profile at the warehouse; keep dbt from phoning home; restore afterwards."""
+    values = {
+        DB_ENV: str(db_path.resolve()),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _close_dbt_connection() -> None:
+    """Close the DuckDB database dbt-duckdb keeps per process, so the file is free again.
+
+    dbt-duckdb closes it when its last handle is released; this makes sure of it even when a
+    build ended with an exception. (``_ENV`` is dbt-duckdb's process-wide environment.)
+    """
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a locked dependency
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        if env is not None:
+            with contextlib.suppress(Exception):
+                env.close()
+            DuckDBConnectionManager._ENV = None
+
+
+def _is_lock_conflict(res) -> bool:
+    texts = [str(res.exception or "")]
+    for r in getattr(res.result, "results", None) or []:
+        texts.append(str(getattr(r, "message", "") or ""))
+    return any("could not set lock" in t.lower() or "conflicting lock" in t.lower() for t in texts)
+
+
+def outcomes(res) -> list[NodeOutcome]:
+    """One NodeOutcome per node dbt ran (or skipped)."""
+    found: list[NodeOutcome] = []
+    for r in getattr(res.result, "results", None) or []:
+        node = r.node
+        kind = _KINDS.get(str(node.resource_type), str(node.resource_type))
+        # A data test's model is its attached_node; a unit test's, its tested_node_unique_id.
+        model = getattr(node, "attached_node", None) or getattr(node, "tested_node_unique_id", None)
+        found.append(
+            NodeOutcome(
+                name=node.name,
+                kind=kind,
+                status=str(r.status),
+                model=model.split(".")[-1] if model else None,
+                message=r.message,
+                failures=r.failures,
+            )
+        )
+    return found
+
+
+def _summarize(res, seconds: float, target: Path) -> dict:
+    if res.result is None or not hasattr(res.result, "results"):
+        raise ModelsFailed(f"dbt build could not run: {_first_line(str(res.exception))}")
+    nodes = outcomes(res)
+    by_status = Counter(n.status for n in nodes)
+    by_kind = Counter(n.kind for n in nodes)
+    failed = [n for n in nodes if n.status in FAILED]
+    summary = {
+        "command": "build",
+        "success": bool(res.success) and not failed,
+        "seconds": round(seconds, 2),
+        "models": by_kind["model"],
+        "tests": by_kind["test"],
+        "unit_tests": by_kind["unit test"],
+        "statuses": dict(sorted(by_status.items())),
+        "warned": [n.describe() for n in nodes if n.status == "warn"],
+        "failed": [n.describe() for n in failed],
+        "target_path": str(target),
+    }
+    if failed or not res.success:
+        skipped = by_status["skipped"]
+        parts = [f"{len(failed)} node(s) failed: " + "; ".join(summary["failed"])]
+        if skipped:
+            parts.append(f"{skipped} node(s) skipped because of them")
+        if not failed and res.exception is not None:
+            parts = [_first_line(str(res.exception))]
+        raise ModelsFailed(
+            "dbt build failed: " + "; ".join(parts) + f" (log: {target.parent / 'logs'})",
+            [asdict(n) for n in failed],
+        )
+    return summary
+
+
+def format_summary(summary: dict) -> str:
+    """The one-paragraph account of a successful build printed by ``newsetl models``."""
+    statuses = ", ".join(f"{k} {v}" for k, v in summary["statuses"].items())
+    lines = [
+        f"dbt build: {summary['models']} models, {summary['tests']} data tests, "
+        f"{summary['unit_tests']} unit tests in {summary['seconds']:.1f}s ({statuses})"
+    ]
+    lines += [f"  warning: {w}" for w in summary["warned"]]
+    return "\n".join(lines)
+
+
+def _first_line(text: str | None) -> str:
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()[:500]
+    return ""

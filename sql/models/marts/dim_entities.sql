@@ -1,0 +1,113 @@
+with
+
+mentions as (
+    select * from {{ ref('stg_mentions') }}
+),
+
+articles as (
+    select * from {{ ref('stg_articles') }}
+),
+
+entity_mentions as (
+    select
+        mentions.entity_id,
+        mentions.article_id,
+        mentions.label,
+        mentions.canonical_name,
+        mentions.country_code,
+        articles.published_date
+    from mentions
+    inner join articles on mentions.article_id = articles.article_id
+    where mentions.entity_id is not null
+),
+
+-- An entity can carry different labels (GPE in one article, NORP in another) and spellings
+-- ("US Senate", "U.S. Senate"): keep the most frequent; ties go to the first in byte order.
+label_votes as (
+    select
+        entity_id,
+        label,
+        count(*) as n_mentions
+    from entity_mentions
+    group by all
+),
+
+entity_label as (
+    select
+        entity_id,
+        label as entity_label
+    from label_votes
+    qualify row_number() over (partition by entity_id order by n_mentions desc, label) = 1
+),
+
+name_votes as (
+    select
+        entity_id,
+        canonical_name,
+        count(*) as n_mentions
+    from entity_mentions
+    group by all
+),
+
+entity_name as (
+    select
+        entity_id,
+        canonical_name
+    from name_votes
+    qualify row_number() over (
+        partition by entity_id order by n_mentions desc, canonical_name
+    ) = 1
+),
+
+country_votes as (
+    select
+        entity_id,
+        country_code,
+        count(*) as n_mentions
+    from entity_mentions
+    where country_code is not null
+    group by all
+),
+
+entity_country as (
+    select
+        entity_id,
+        country_code
+    from country_votes
+    qualify row_number() over (
+        partition by entity_id order by n_mentions desc, country_code
+    ) = 1
+),
+
+entity_stats as (
+    select
+        entity_id,
+        min(published_date) as first_seen_date,
+        max(published_date) as last_seen_date,
+        count(*) as mention_count,
+        count(distinct article_id) as article_count,
+        count(distinct label) as label_count,
+        count(distinct canonical_name) as name_count
+    from entity_mentions
+    group by all
+),
+
+final as (
+    select
+        entity_stats.entity_id,
+        entity_name.canonical_name,
+        entity_label.entity_label,
+        entity_country.country_code,
+        entity_stats.first_seen_date,
+        entity_stats.last_seen_date,
+        entity_stats.mention_count,
+        entity_stats.article_count,
+        entity_stats.label_count,
+        entity_stats.name_count
+    from entity_stats
+    inner join entity_name on entity_stats.entity_id = entity_name.entity_id
+    inner join entity_label on entity_stats.entity_id = entity_label.entity_id
+    left join entity_country on entity_stats.entity_id = entity_country.entity_id
+)
+
+select * from final

@@ -1,0 +1,74 @@
+with
+
+events as (
+    select * from {{ ref('stg_events') }}
+),
+
+articles as (
+    select * from {{ ref('stg_articles') }}
+),
+
+entities as (
+    select * from {{ ref('dim_entities') }}
+),
+
+final as (
+    select
+        -- ids
+        events.event_id,
+        events.article_id,
+        events.actor_entity_id,
+        events.target_entity_id,
+        events.location_entity_id,
+
+        -- the event
+        events.event_type,
+        events.trigger_text,
+        events.trigger_lemma,
+        events.negated,
+        events.modality,
+        events.confidence,
+        events.sentence_index,
+        events.start_char,
+        events.end_char,
+
+        -- participants: warehouse-wide names where the entity is known
+        coalesce(actors.canonical_name, events.actor_name, events.actor_text) as actor_name,
+        coalesce(targets.canonical_name, events.target_name, events.target_text)
+            as target_name,
+        coalesce(locations.canonical_name, events.location_name) as location_name,
+
+        -- when: the event's own date when it is known to a month or better, else the
+        -- article's publication date (year-only dates and undated events)
+        events.event_date,
+        events.date_text,
+        events.date_precision,
+        articles.published_date,
+        case
+            when
+                events.event_date is not null
+                and events.date_precision in (
+                    '{{ var("month_placeable_precisions") | join("', '") }}'
+                )
+                then events.event_date
+            else articles.published_date
+        end as effective_date,
+        case
+            when
+                events.event_date is not null
+                and events.date_precision in (
+                    '{{ var("month_placeable_precisions") | join("', '") }}'
+                )
+                then 'event_date'
+            when articles.published_date is not null then 'published_date'
+        end as effective_date_source,
+        articles.title as article_title
+
+    from events
+    inner join articles on events.article_id = articles.article_id
+    left join entities as actors on events.actor_entity_id = actors.entity_id
+    left join entities as targets on events.target_entity_id = targets.entity_id
+    left join entities as locations on events.location_entity_id = locations.entity_id
+)
+
+select * from final

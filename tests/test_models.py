@@ -1,0 +1,319 @@
+"""The dbt project in sql/: a real `dbt build` (in-process) against real DuckDB warehouses.
+
+Most tests use a warehouse of hand-written rows (tests/warehouse_rows.py) so that quotes and
+events are covered; the last one runs the real flow and plants a broken row.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main as cli_main
+from flows.models import SQL_DIR, ModelsFailed, run_models
+from flows.settings import load_settings
+from tests.warehouse_rows import RUN_ID
+
+MARTS = {
+    "dim_entities",
+    "fct_quotes",
+    "fct_events",
+    "entity_daily_mentions",
+    "top_speakers",
+    "entity_cooccurrence",
+    "event_timeline",
+}
+STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def copy_warehouse(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("dbt"))
+    return dst
+
+
+def test_dbt_vocabularies_agree_with_the_python_code():
+    import yaml
+
+    from transforms.mentions import FAMILY, NON_ENTITY_LABELS, ORIGINS
+    from transforms.parse import FLAGS, REASONS
+
+    project = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())
+    var = project["vars"]
+    assert set(var["entity_labels"]) == set(FAMILY) | NON_ENTITY_LABELS
+    assert set(var["non_entity_labels"]) == NON_ENTITY_LABELS
+    assert tuple(var["mention_origins"]) == ORIGINS
+    assert set(var["reject_reasons"]) == set(REASONS)
+    assert set(var["article_flags"]) == set(FLAGS)
+    assert set(var["month_placeable_precisions"]) < set(var["date_precisions"])
+    assert len(var["event_types"]) == len(set(var["event_types"])) >= 20
+
+
+def test_build_passes_with_every_model_tested(models_warehouse):
+    summary = models_warehouse["summary"]
+    assert summary["success"] and summary["failed"] == []
+    assert summary["models"] == len(MARTS | STAGING)
+    assert summary["unit_tests"] >= 7
+    assert summary["tests"] > 100
+    assert set(summary["statuses"]) <= {"pass", "success"}
+    relations = query(
+        models_warehouse["db"],
+        "select table_schema, table_name, table_type from information_schema.tables "
+        "where table_schema in ('staging', 'marts')",
+    )
+    assert {(s, n) for s, n, _ in relations} == {("staging", m) for m in STAGING} | {
+        ("marts", m) for m in MARTS
+    }
+    assert {t for s, _, t in relations if s == "staging"} == {"VIEW"}
+    assert {t for s, _, t in relations if s == "marts"} == {"BASE TABLE"}
+
+
+def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models_warehouse):
+    manifest = json.loads((models_warehouse["wh"] / "dbt" / "target" / "manifest.json").read_text())
+    models = {
+        n["unique_id"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"
+    }
+    tested: dict[str, int] = dict.fromkeys(models, 0)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("attached_node") in tested:
+            tested[node["attached_node"]] += 1
+    unit_tested = {u["model"] for u in manifest["unit_tests"].values()}
+    actual = {}
+    for _schema, table, column in query(
+        models_warehouse["db"],
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema in ('staging', 'marts')",
+    ):
+        actual.setdefault(table, set()).add(column)
+    for uid, node in models.items():
+        name = node["name"]
+        assert node["description"].startswith("Grain: one row per"), name
+        assert tested[uid] >= 3, f"{name} has {tested[uid]} data tests"
+        assert set(node["columns"]) == actual[name], f"{name}: documented columns differ"
+        assert all(c["description"] for c in node["columns"].values()), name
+    logic_heavy = {
+        "dim_entities",
+        "entity_cooccurrence",
+        "top_speakers",
+        "event_timeline",
+        "fct_events",
+        "fct_quotes",
+        "entity_daily_mentions",
+    }
+    assert logic_heavy <= unit_tested
+
+
+def test_dim_entities_and_daily_mentions(models_warehouse):
+    db = models_warehouse["db"]
+    assert query(
+        db,
+        "select entity_id, canonical_name, entity_label, country_code, "
+        "first_seen_date::varchar, last_seen_date::varchar, mention_count, article_count, "
+        "label_count from marts.dim_entities order by entity_id",
+    ) == [
+        ("e_canada", "Canada", "GPE", "CA", "2024-02-16", "2024-03-05", 4, 3, 1),
+        ("e_carney", "Mark Carney", "PERSON", None, "2024-02-16", "2024-03-05", 4, 3, 1),
+        ("e_duda", "Andrzej Duda", "PERSON", None, "2024-02-16", "2024-03-05", 3, 2, 1),
+        ("e_ottawa", "Ottawa", "GPE", None, "2024-03-05", "2024-03-05", 1, 1, 1),
+        ("e_poland", "Poland", "GPE", "PL", "2024-02-16", "2024-03-20", 4, 3, 2),
+        ("e_warsaw", "Warsaw", "GPE", None, "2024-02-16", "2024-03-20", 2, 2, 1),
+    ]
+    # a4 is undated: its Canada and Carney mentions have no day.
+    assert query(
+        db,
+        "select mention_date::varchar, mention_count from marts.entity_daily_mentions "
+        "where entity_id = 'e_carney' order by 1",
+    ) == [("2024-02-16", 1), ("2024-03-05", 2)]
+
+
+def test_quotes_speakers_and_cooccurrence(models_warehouse):
+    db = models_warehouse["db"]
+    assert query(
+        db,
+        "select speaker_rank, speaker_name, quote_count, direct_quote_count, article_count, "
+        "example_quote_id from marts.top_speakers order by 1",
+    ) == [(1, "Mark Carney", 3, 3, 3, "q2"), (2, "Andrzej Duda", 1, 0, 1, "q3")]
+    assert query(
+        db,
+        "select quote_id, speaker_display_name, published_date::varchar from marts.fct_quotes "
+        "order by 1",
+    ) == [
+        ("q1", "Mark Carney", "2024-02-16"),
+        ("q2", "Mark Carney", "2024-03-05"),
+        ("q3", "Andrzej Duda", "2024-03-05"),
+        ("q4", "Poland's interior ministry", "2024-03-20"),
+        ("q5", "Mark Carney", None),
+    ]
+    assert query(
+        db,
+        "select entity_a_name, entity_b_name, article_count, sentence_count, jaccard "
+        "from marts.entity_cooccurrence order by article_count desc, jaccard desc, 1, 2 limit 3",
+    ) == [
+        ("Canada", "Mark Carney", 3, 0, 1.0),  # always in different sentences
+        ("Andrzej Duda", "Poland", 2, 2, 0.6667),
+        ("Canada", "Andrzej Duda", 2, 2, 0.6667),
+    ]
+
+
+def test_events_and_timeline(models_warehouse):
+    db = models_warehouse["db"]
+    assert query(
+        db,
+        "select event_id, effective_date::varchar, effective_date_source, actor_name "
+        "from marts.fct_events order by 1",
+    ) == [
+        ("v1", "2024-02-16", "event_date", "Canada"),
+        ("v2", "2024-03-05", "event_date", "Mark Carney"),
+        ("v3", "2024-03-05", "published_date", "Poland"),
+        ("v4", "2024-03-20", "event_date", None),
+        ("v5", "2024-03-20", "event_date", None),
+        ("v6", None, None, "Canada"),
+        ("v7", "2024-02-16", "event_date", "Andrzej Duda"),
+    ]
+    # v7 is untyped and v6 has no date: neither is on the timeline.
+    assert query(
+        db,
+        "select event_month::varchar, event_type, event_count, asserted_count "
+        "from marts.event_timeline order by 1, 2",
+    ) == [
+        ("2024-02-01", "AGREE", 1, 1),
+        ("2024-03-01", "COERCE", 1, 1),
+        ("2024-03-01", "CONSULT", 1, 1),
+        ("2024-03-01", "MOBILIZE", 1, 0),
+        ("2024-03-01", "PROTEST", 1, 1),
+    ]
+
+
+def test_dbt_leaves_the_file_free_for_other_processes(models_warehouse):
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        "print(con.execute('select count(*) from marts.dim_entities').fetchone()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(models_warehouse["db"])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.strip() == "6"
+
+
+def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, tmp_path):
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    # A mention that ends before it starts; a quote of an article that does not exist; an
+    # event type nobody defined; a mention whose text is not what the body says there.
+    con.execute("update mentions set end_char = start_char where mention_id = 'm03'")
+    con.execute(
+        "insert into quotes select * replace ('q9' as quote_id, 'nowhere' as article_id) "
+        "from quotes where quote_id = 'q1'"
+    )
+    con.execute("update events set event_type = 'TELEPORT' where event_id = 'v1'")
+    con.execute("update mentions set text = 'Kanada' where mention_id = 'm00'")
+    con.execute(
+        "insert into rejects values ('/corpus/x.txt', 'bogus', 'no such reason', null, now(), ?)",
+        [RUN_ID],
+    )
+    con.close()
+    with pytest.raises(ModelsFailed) as caught:
+        run_models(load_settings(wh), log_level="none")
+    message = str(caught.value)
+    for name in (
+        "stg_mentions_span_is_ordered",
+        "relationships_stg_quotes_article_id__article_id__ref_stg_articles_",
+        "accepted_values_stg_events_event_type",
+        "stg_mentions_text_matches_body",
+        "accepted_values_stg_rejects_reason",
+    ):
+        assert name in message, name
+    assert message.startswith("dbt build failed: ")
+    assert "skipped" in message
+    failed = {f["name"] for f in caught.value.failures}
+    assert "stg_mentions_span_is_ordered" in failed
+    # The failed build left the file free: a writer can open it.
+    duckdb.connect(str(wh / "news.duckdb")).close()
+
+
+def test_models_command_and_a_warning(models_warehouse, tmp_path, capsys):
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    # A speaker without offsets breaks a plausibility rule: a warning, not a failure.
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    con.execute(
+        "update quotes set speaker_start_char = null, speaker_end_char = null where quote_id = 'q1'"
+    )
+    con.close()
+    assert cli_main(["models", "--warehouse", str(wh), "--select", "staging"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "dbt build: 6 models" in out[-2]
+    assert (
+        out[-1] == "  warning: test stg_quotes_speaker_span_iff_text on stg_quotes: 1 failing row"
+    )
+    assert cli_main(["models", "--warehouse", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newsetl: error: no warehouse at") and err.count("\n") == 1
+
+
+def test_models_wait_for_a_reader_to_let_go(models_warehouse, tmp_path):
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    code = (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print('open', flush=True); time.sleep(3); con.close()"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", code, str(wh / "news.duckdb")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        started = time.monotonic()
+        summary = run_models(load_settings(wh), select=["stg_runs"], log_level="none")
+        assert summary["success"]
+        assert time.monotonic() - started > 1.0  # it waited for the reader
+    finally:
+        reader.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harness, capsys):
+    from flows.etl import news_etl
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "date 2024-04-11 Bridge closed\n\nThe council in Lisbon voted on Tuesday to close the "
+        "old bridge. Mayor Ana Lopes said repairs would start in May.\n"
+    )
+    wh = tmp_path / "wh"
+    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
+    assert first["models"]["success"]
+    assert query(wh / "news.duckdb", "select count(*) from marts.dim_entities")[0][0] > 0
+
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    con.execute(
+        "insert into mentions select * replace ('broken' as mention_id, start_char as end_char) "
+        "from mentions limit 1"
+    )
+    con.close()
+    assert cli_main(["run", str(corpus), "--warehouse", str(wh)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("newsetl:")]
+    assert len(errors) == 1
+    assert errors[0].startswith("newsetl: error: dbt build failed: ")
+    assert "stg_mentions_span_is_ordered" in errors[0]
+    runs = query(wh / "news.duckdb", "select status, error from runs order by started_at")
+    assert [r[0] for r in runs] == ["completed", "failed"]
+    assert runs[1][1].startswith("ModelsFailed: dbt build failed: ")
+    assert "stg_mentions_span_is_ordered" in runs[1][1]

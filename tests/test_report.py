@@ -1,0 +1,254 @@
+"""The HTML report: written from the marts, self-contained, and rendered by a real browser.
+
+The browser is Debian's chromium, headless, driven over the DevTools protocol (the
+``websockets`` client that Prefect already depends on). The session fixture installs it with
+``.ci/install-chromium`` when it is missing and we may (root or passwordless sudo); otherwise
+the browser test is skipped, saying why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from flows.cli import main as cli_main
+from flows.report import nice_ticks, write_report
+from flows.settings import load_settings
+from tests.conftest import ROOT
+from tests.warehouse_rows import EVIL_TITLE, build_warehouse
+
+CHARTS = {"chart-entities", "chart-speakers", "chart-events", "chart-cooccurrence", "chart-runs"}
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-dev-shm-usage",
+]
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("NEWSETL_CHROMIUM"), "chromium", "chromium-browser"]
+    for name in filter(None, candidates):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None and (os.geteuid() == 0 or shutil.which("sudo")):
+        subprocess.run([str(ROOT / ".ci" / "install-chromium")], check=False, timeout=1200)
+        path = find_chromium()
+    if path is None:
+        pytest.skip(
+            "chromium is not installed and could not be installed here (needs root or "
+            "passwordless sudo): run .ci/install-chromium, or set NEWSETL_CHROMIUM"
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(models_warehouse, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    assert write_report(load_settings(models_warehouse["wh"]), path) == path
+    return path
+
+
+class DevTools:
+    """A minimal DevTools-protocol client for one page: commands, and the events seen."""
+
+    def __init__(self, ws_url: str) -> None:
+        from websockets.sync.client import connect
+
+        self.ws = connect(ws_url, max_size=None, open_timeout=30)
+        self.ids = itertools.count(1)
+        self.events: list[dict] = []
+
+    def call(self, method: str, timeout: float = 30.0, **params) -> dict:
+        msg_id = next(self.ids)
+        self.ws.send(json.dumps({"id": msg_id, "method": method, "params": params}))
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            if msg.get("id") == msg_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, method: str, timeout: float = 30.0) -> dict:
+        for event in self.events:
+            if event.get("method") == method:
+                return event
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
+            self.events.append(msg)
+            if msg.get("method") == method:
+                return msg
+
+    def drain(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        with contextlib.suppress(TimeoutError):
+            while time.monotonic() < deadline:
+                self.events.append(
+                    json.loads(self.ws.recv(timeout=max(0.05, deadline - time.monotonic())))
+                )
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(result["exceptionDetails"])
+        return result["result"].get("value")
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@contextlib.contextmanager
+def headless_chromium(binary: str, profile: Path):
+    """Start chromium with a fresh profile and a DevTools port; yield a DevTools page client."""
+    proc = subprocess.Popen(
+        [
+            binary,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = None
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 90
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chromium did not start (exit code {proc.poll()})")
+            time.sleep(0.1)
+        port = int(port_file.read_text().splitlines()[0])
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        targets = json.loads(opener.open(f"http://127.0.0.1:{port}/json/list", timeout=30).read())
+        page = next(t for t in targets if t["type"] == "page")
+        client = DevTools(page["webSocketDebuggerUrl"])
+        yield client
+    finally:
+        if client is not None:
+            client.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def test_nice_ticks():
+    assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(3) == [0, 1, 2, 3]
+    assert nice_ticks(148) == [0, 50, 100, 150]
+    assert nice_ticks(9.5)[-1] >= 9.5
+
+
+def test_report_is_self_contained_and_escapes_text(report):
+    page = report.read_text(encoding="utf-8")
+    # A title and a quote from the warehouse hold HTML: both arrive as text, not markup.
+    assert html.escape(EVIL_TITLE, quote=True) in page
+    assert "&lt;b&gt;always&lt;/b&gt;" in page
+    assert "<b>always</b>" not in page
+    assert page.count("<script") == 1  # the report's own inline script, nothing else
+    assert "http://" not in page and "https://" not in page
+    assert " src=" not in page and "<link" not in page
+    csp = html.escape("default-src 'none';", quote=True)
+    assert f'http-equiv="Content-Security-Policy" content="{csp}' in page
+    for chart in CHARTS:
+        assert f'id="{chart}"' in page
+
+
+def test_report_command_writes_into_the_warehouse(models_warehouse, tmp_path, capsys):
+    wh = tmp_path / "wh"
+    shutil.copytree(models_warehouse["wh"], wh)
+    assert cli_main(["report", "--warehouse", str(wh)]) == 0
+    assert capsys.readouterr().out.strip() == f"report written to {wh / 'report.html'}"
+    assert (wh / "report.html").read_text().startswith("<!DOCTYPE html>")
+
+    bare = tmp_path / "bare"
+    build_warehouse(bare)  # loaded, but no models built yet
+    assert cli_main(["report", "--warehouse", str(bare)]) == 1
+    err = capsys.readouterr().err
+    assert "run `newsetl models" in err and err.count("\n") == 1
+
+
+def test_report_renders_in_headless_chromium(report, chromium, tmp_path):
+    with headless_chromium(chromium, tmp_path / "profile") as page:
+        for domain in ("Runtime", "Log", "Network", "Page"):
+            page.call(f"{domain}.enable")
+        page.call("Page.navigate", url=report.as_uri())
+        page.wait_for("Page.loadEventFired")
+        page.drain(0.5)
+        charts = page.evaluate(
+            """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map(function (s) {
+                 var box = s.getBoundingClientRect();
+                 return {id: s.id, width: box.width, height: box.height,
+                         marks: s.querySelectorAll('polyline, rect, circle').length};
+               }))"""
+        )
+        rendered = {c["id"]: c for c in json.loads(charts)}
+        scripts_ran = page.evaluate("document.documentElement.dataset.charts")
+        title_text = page.evaluate("document.querySelector('#speakers').textContent")
+        script_tags = page.evaluate("document.querySelectorAll('script').length")
+        toggled = page.evaluate(
+            """(function () {
+                 var button = document.querySelector('.legend-item[data-chart="chart-entities"]');
+                 button.click();
+                 var group = document.querySelector('#chart-entities g.series[data-series="0"]');
+                 var hidden = getComputedStyle(group).display === 'none';
+                 button.click();
+                 return hidden && getComputedStyle(group).display !== 'none'
+                   && button.getAttribute('aria-pressed') === 'true';
+               })()"""
+        )
+        page.drain(0.3)
+    assert set(rendered) == CHARTS
+    for chart in rendered.values():
+        assert chart["width"] > 300 and chart["height"] > 40, chart
+        assert chart["marks"] >= 1, chart
+    assert scripts_ran == str(len(CHARTS))
+    assert EVIL_TITLE in title_text  # shown as text
+    assert script_tags == 1
+    assert toggled is True
+
+    errors = []
+    for event in page.events:
+        method, params = event.get("method"), event.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            errors.append(params["exceptionDetails"].get("text"))
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            errors.append(params.get("args"))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            errors.append(params["entry"].get("text"))
+    assert errors == []
+    requested = {
+        e["params"]["request"]["url"]
+        for e in page.events
+        if e.get("method") == "Network.requestWillBeSent"
+    }
+    assert requested == {report.as_uri()}
