@@ -177,6 +177,10 @@ def _trim(span: Span) -> Span | None:
     """Drop leading determiners and trailing possessives/punctuation from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
+    for i in range(start + 1, end):  # "World Health Organization (WHO": stop at the bracket
+        if doc[i].text in {"(", "["}:
+            end = i
+            break
     while start < end and (
         doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space
     ):
@@ -629,6 +633,7 @@ def extract_mentions(doc: Doc, article_id: str) -> list[Mention]:
     acronym_of = {id(inner): (full, acro) for full, inner, acro in res.acronym_pairs}
     for m in mentions:
         _resolve_one(res, m, acronym_of)
+    _merge_short_org_names(res)
     mentions += _alias_mentions(res, mentions)
     mentions.sort(key=lambda x: (x.start_char, x.end_char))
     _finalize(res, mentions, article_id)
@@ -742,6 +747,46 @@ def _alias_mentions(res: _Resolver, mentions: list[Mention]) -> list[Mention]:
         added.append(m)
         taken.update(range(start, end))
     return added
+
+
+_INITIAL_SKIP = frozenset({"of", "the", "for", "and", "on", "in", "de", "du", "des", "la", "&"})
+
+
+def initials(words: tuple[str, ...]) -> str:
+    """ "International Atomic Energy Agency" -> "IAEA" (function words skipped)."""
+    return "".join(
+        w[0].upper() for w in words if w.lower() not in _INITIAL_SKIP and w[:1].isalpha()
+    )
+
+
+def _merge_short_org_names(res: _Resolver) -> None:
+    """One organisation whatever the order of its names in the article: an acronym equal to the
+    initials of a longer name ("EU" / "European Union"), or the head word of exactly one longer
+    name ("the Commission" / "European Commission")."""
+    orgs = [e for e in res.entities if e.family == "ORG" and e.mentions]
+    longs = [e for e in orgs if len(e.tokens) >= 2]
+    for ent in orgs:
+        if len(ent.tokens) != 1 or not longs:
+            continue
+        word = ent.tokens[0].replace(".", "")
+        if word.isupper() and 2 <= len(word) <= 6:
+            candidates = [e for e in longs if initials(e.tokens) == word]
+        elif word[:1].isupper():
+            candidates = [e for e in longs if e.tokens[-1] == word]
+        else:
+            candidates = []
+        if len(candidates) != 1:
+            continue
+        target = candidates[0]
+        for m in ent.mentions:
+            m.entity = target
+            target.mentions.append(m)
+            target.aliases.add(m.text)
+        ent.mentions = []
+        for key, value in list(res.by_key.items()):
+            if value is ent:
+                res.by_key[key] = target
+    res.entities = [e for e in res.entities if e.mentions or e.family != "ORG"]
 
 
 def _propagable(form: tuple[str, ...], ent: Entity, doc: Doc) -> bool:

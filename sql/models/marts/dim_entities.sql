@@ -21,8 +21,10 @@ entity_mentions as (
     where mentions.entity_id is not null
 ),
 
--- An entity can carry different labels (GPE in one article, NORP in another) and spellings
+-- An entity can carry different labels (GPE in one article, ORG in another) and spellings
 -- ("US Senate", "U.S. Senate"): keep the most frequent; ties go to the first in byte order.
+-- Demonyms ("French", label NORP) are mentions of their country's entity: a country is a place
+-- even when it is named more often by its adjective, so NORP only wins when it is all there is.
 label_votes as (
     select
         entity_id,
@@ -37,7 +39,9 @@ entity_label as (
         entity_id,
         label as entity_label
     from label_votes
-    qualify row_number() over (partition by entity_id order by n_mentions desc, label) = 1
+    qualify row_number() over (
+        partition by entity_id order by label = 'NORP', n_mentions desc, label
+    ) = 1
 ),
 
 name_votes as (
