@@ -416,6 +416,8 @@ class _Resolver:
         self.entities: list[Entity] = []
         self.by_key: dict[tuple[str, str], Entity] = {}
         self.acronyms: dict[str, Entity] = {}
+        # (full-name mention, acronym mention, acronym) found by find_acronyms
+        self.acronym_pairs: list[tuple[Mention, Mention, str]] = []
         self.sent_starts = [s.start for s in doc.sents]
 
     def sentence_of(self, token_i: int) -> int:
@@ -619,13 +621,10 @@ class _Resolver:
                         self.acronym_pairs.append((m, inner_m, acro))
         return added
 
-    acronym_pairs: list
-
 
 def extract_mentions(doc: Doc, article_id: str) -> list[Mention]:
     """Resolve the doc's entities into mentions with entity ids (document order)."""
     res = _Resolver(doc)
-    res.acronym_pairs = []
     mentions = [res.mention_from_span(span, span._.newsetl_origin or "model") for span in doc.ents]
     mentions += res.find_acronyms(mentions)
     mentions.sort(key=lambda x: x.start)
