@@ -7,10 +7,11 @@ I/O beyond loading the model once per process) and returns plain rows per table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from transforms.events import extract_events
 from transforms.mentions import Mention, extract_mentions
 from transforms.nlp import get_pipeline, parse_docs
 
@@ -29,12 +30,14 @@ class Extraction:
     """Everything extracted from one article's Doc."""
 
     mentions: list[Mention]
+    events: list[dict] = field(default_factory=list)
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc (mentions first: the others use them)."""
     mentions = extract_mentions(doc, art.article_id)
-    return Extraction(mentions=mentions)
+    events = extract_events(doc, art.article_id, art.published_date, mentions)
+    return Extraction(mentions=mentions, events=events)
 
 
 NLP_TABLES = ("mentions", "quotes", "events")
@@ -59,7 +62,7 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
         try:
             ex = extract(doc, art)
-            rows = {"mentions": [m.row(art.article_id) for m in ex.mentions]}
+            rows = {"mentions": [m.row(art.article_id) for m in ex.mentions], "events": ex.events}
         except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue
