@@ -77,6 +77,7 @@ import bisect
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -478,6 +479,7 @@ class _Context:
         self._countries: dict[int, Mention | None] = {}
         self._ctx_words: dict[int, set[str]] = {}
         self._time_text: dict[int, str] | None = None
+        self._places: dict[int, list[Mention]] | None = None
         self.quotes: list[tuple[int, int]] = []
         self.times: dict[int, list[Span]] = {}
         self.dateline_end = _dateline_end(self.tokens)
@@ -526,6 +528,18 @@ class _Context:
         k = bisect.bisect_right(self.quotes, (char, float("inf"))) - 1
         return k >= 0 and self.quotes[k][0] <= char < self.quotes[k][1]
 
+    def places_in_sentence(self, i: int) -> list[Mention]:
+        """Place mentions of the sentence of token i, in order (computed once per sentence)."""
+        k = self.sentence_index(i)
+        if self._places is None:
+            self._places = {}
+            for m in self.mentions:
+                if m.family in PLACE_FAMILIES and m.entity is not None:
+                    self._places.setdefault(self.sentence_index(m.start), []).append(m)
+            for ms in self._places.values():
+                ms.sort(key=lambda m: m.start)
+        return self._places.get(k, [])
+
     def usable_time(self, tok: Token) -> bool:
         """Is this token part of a time expression that resolves ("last year", not "in a
         month" or "nearly two decades")?"""
@@ -548,12 +562,19 @@ class _Context:
 
 
 def extract_events(
-    doc: Doc, article_id: str, published: dt.date | None, mentions: list[Mention]
+    doc: Doc,
+    article_id: str,
+    published: dt.date | None,
+    mentions: list[Mention],
+    lex: Lexicon | None = None,
 ) -> list[dict]:
-    """Rows of the ``events`` table for one article (document order)."""
+    """Rows of the ``events`` table for one article (document order).
+
+    ``lex`` replaces the packaged lexicon (see :func:`parse_lexicon`).
+    """
     if len(doc) == 0:
         return []
-    ctx = _Context(doc, article_id, published, mentions, lexicon())
+    ctx = _Context(doc, article_id, published, mentions, lex or lexicon())
     triggers = _find_triggers(ctx)
     if not triggers:
         return []
@@ -911,7 +932,7 @@ def _noun_time_or_place(ctx: _Context, t: Token) -> bool:
         if c.dep_ in {"relcl", "acl"} and any(
             ctx.usable_time(x)
             or (x.dep_ == "pobj" and x.head.lower_ in LOCATIVE_PREPS and _is_place(ctx, x))
-            for x in c.subtree
+            for x in _near(c.subtree)
         ):
             return True
     if t.dep_ in {"nsubj", "nsubjpass"} and t.head.lemma_ in HAPPEN_VERBS:
@@ -1020,6 +1041,18 @@ def _of_quantifier(t: Token) -> Token | None:
                     if p.dep_ == "pobj":
                         return p
     return None
+
+
+#: Subtree walks stop after this many tokens: a run-on "sentence" of thousands of tokens must
+#: not make extraction quadratic.
+NEAR = 60
+
+
+def _near(tokens: Iterable[Token]) -> Iterable[Token]:
+    for n, tok in enumerate(tokens):
+        if n >= NEAR:
+            return
+        yield tok
 
 
 def _kid(ctx: _Context, t: Token, deps: set[str]) -> Token | None:
@@ -1190,7 +1223,7 @@ def _is_passive(t: Token) -> bool:
 
 def _np_bounds(ctx: _Context, head: Token) -> tuple[int, int]:
     """Token bounds of a compact noun phrase: determiners, modifiers and the head."""
-    left = head.left_edge.i
+    left = max(head.left_edge.i, head.i - 30)
     for c in head.children:
         if c.i > head.i:
             break
@@ -1354,7 +1387,9 @@ def _args(ctx: _Context, head: Token | None, depth: int = 0) -> list[Arg]:
             return _args(ctx, appos, depth + 1)
         after = [c for c in head.children if not ctx.in_dateline(c) and c.pos_ in {"NOUN", "PROPN"}]
         return _args(ctx, after[0], depth + 1) if after else []
-    members = [head] + [c for c in head.conjuncts if c.i > head.i]
+    members = [head] + [
+        c for c in head.conjuncts if c.i > head.i and not _subject_of_next_verb(ctx, c)
+    ]
     if (
         head.dep_ == "pobj"
         and head.head.lower_ == "of"
@@ -1375,11 +1410,28 @@ def _args(ctx: _Context, head: Token | None, depth: int = 0) -> list[Arg]:
 _RANK = {"PERSON": 0, "ORG": 1, "PLACE": 2, "FAC": 3, "NORP": 4}
 
 
+def _subject_of_next_verb(ctx: _Context, c: Token) -> bool:
+    """ "the US pulls out of Afghanistan and France reduces its operations": the parser made
+    France a conjunct of Afghanistan, but it is the subject of the verb that follows."""
+    i = c.i + 1
+    while i < len(ctx.tokens) and ctx.tokens[i].pos_ == "ADV":
+        i += 1
+    if i >= len(ctx.tokens) or ctx.tokens[i].tag_ not in {"VBZ", "VBD", "VBP"}:
+        return False
+    verb = ctx.tokens[i]
+    if _explicit_subject(ctx, verb) is not None or any(
+        c.dep_ == "nsubjpass" for c in verb.children
+    ):
+        return False
+    subj = _recover_subject(ctx, verb)
+    return subj is not None and subj.i == c.i
+
+
 def _np_coordination(ctx: _Context, head: Token) -> list[Arg]:
     """ "US President Donald Trump and Turkish President Recep Tayyip Erdoğan", "the US and
     French defense chiefs": the parser does not always make the members conjuncts; split the
     phrase at its "and" and take the most specific entity of each side."""
-    lo = head.left_edge.i
+    lo = max(head.left_edge.i, head.i - 30)
     if head.i - lo < 2:
         return []
     if ctx.mention_at(head) is None and head.lemma_.lower() not in AFFILIATION_NOUNS:
@@ -1476,7 +1528,7 @@ def _owner(ctx: _Context, t: Token, depth: int = 0) -> list[Mention]:
                 return [m]
     if _agentive(t) and t.tag_ == "NN":
         # "A man who identified himself as a UPLK spokesman, Jean-Pierre Amani, denied"
-        for x in t.subtree:
+        for x in _near(t.subtree):
             if x.dep_ == "appos" and x.i > t.i:
                 m = ctx.mention_at(x)
                 if m is not None and m.family == "PERSON":
@@ -1588,7 +1640,7 @@ def _theme_place(ctx: _Context, theme: Token) -> Token | None:
                     m = ctx.mention_at(p)
                     if m is not None and m.family in PLACE_FAMILIES:
                         return p
-                    for x in p.subtree:
+                    for x in _near(p.subtree):
                         mm = ctx.mention_at(x)
                         if mm is not None and mm.family in PLACE_FAMILIES:
                             return x
@@ -1893,6 +1945,8 @@ def _location(ctx: _Context, trig: Trigger, clause: Token, used: set[int]) -> Me
     if obj is not None:
         heads.append(obj)
     for h in heads:
+        if h.n_lefts + h.n_rights > 40:
+            continue
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS:
                 for p in c.children:
@@ -1900,7 +1954,7 @@ def _location(ctx: _Context, trig: Trigger, clause: Token, used: set[int]) -> Me
                         continue
                     m = place(p)
                     if m is None:
-                        for x in p.subtree:
+                        for x in _near(p.subtree):
                             m = place(x)
                             if m is not None:
                                 break
@@ -1909,20 +1963,16 @@ def _location(ctx: _Context, trig: Trigger, clause: Token, used: set[int]) -> Me
     if trig.type in {"RETREAT", "CONSULT"}:
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in {"from", "out", "to"}:
-                for x in c.subtree:
+                for x in _near(c.subtree):
                     m = place(x)
                     if m is not None:
                         return m
-    lo, hi = ctx.sentence_bounds(t.i)
+    lo, _ = ctx.sentence_bounds(t.i)
     best = None
-    for i in range(lo, hi):
-        m = ctx.by_token.get(i)
-        if m is None or m.start != i or m.family not in PLACE_FAMILIES:
-            continue
-        if id(m.entity) in used or i < ctx.dateline_end:
-            continue
-        if best is None:
+    for m in ctx.places_in_sentence(t.i):
+        if id(m.entity) not in used and m.start >= ctx.dateline_end:
             best = m
+            break
     if best is None and lo == 0 and ctx.dateline_end:
         for i in range(ctx.dateline_end):
             m = ctx.by_token.get(i)
@@ -2278,6 +2328,8 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
         if v.lemma_ == "go" and v.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in v.children):
             future = True
     for v in visited[: len(group) + 3]:
+        if v.n_lefts + v.n_rights > 40:
+            continue
         if v.lower_ in FUTURE_ADJ and any(c.dep_ == "xcomp" for c in v.children):
             future = True
         for c in v.children:
@@ -2289,7 +2341,9 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
                 future = True
             if v.lemma_ == "be" and c.dep_ == "xcomp" and c in group:
                 future = True  # "are to be delivered"
-    for v in visited:
+    for v in visited[:12]:
+        if v.n_lefts + v.n_rights > 40:
+            continue  # the hub of a run-on "sentence": nothing to learn there
         for c in v.children:
             if (c.dep_ == "advmod" and c.lower_ in {"reportedly", "allegedly", "purportedly"}) or (
                 c.dep_ == "prep" and c.lower_ == "according"
