@@ -392,7 +392,11 @@ PARTICIPANT_NOUNS = AFFILIATION_NOUNS | frozenset(
     dissident dissidents critic critics opposition supporters supporter crowd crowds mob
     individual individuals member members union unions states countries nations ally allies
     neighbour neighbor neighbours neighbors bank banks firms companies businessman
-    businesswoman entity entities public population""".split()
+    businesswoman entity entities public population expert experts analyst analysts scientist
+    scientists researcher researchers adviser advisers advisor advisors observer observers
+    inspector inspectors monitor monitors panel panels commission committee council board
+    tribunal assembly senate congress reinforcements peacekeepers associates colleagues
+    partner partners leaders""".split()
 )
 PLACE_NOUNS = frozenset(
     """region area city town village country province district capital territory state
@@ -408,6 +412,18 @@ ORG_DEFINITES = frozenset(
     party union coalition airline bank network operator militia""".split()
 )
 COUNTRY_DEFINITES = frozenset({"government", "country", "nation", "regime", "administration"})
+#: "an attack conducted by X": X did it (not "a statement read by X").
+AGENT_VERBS = frozenset(
+    """conduct carry launch stage claim commit perpetrate organise organize ascribe attribute
+    blame order call lead mount make hold impose""".split()
+)
+#: Nouns for organisations that "it" can stand for (not persons: "the negotiator").
+ORG_NOUNS = frozenset(
+    """group company firm mission alliance bloc agency organisation organization movement
+    party union coalition airline bank network operator militia government ministry army
+    military administration authority parliament cabinet regime council committee court
+    commission embassy office department team country nation state""".split()
+)
 ROUND_NOUNS = frozenset({"round", "series", "wave", "spate", "string", "resumption", "start"})
 FIRST_PERSON = frozenset(
     {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
@@ -692,12 +708,13 @@ def _find_triggers(ctx: _Context) -> list[Trigger]:
                     verbs.append(Trigger(token, entry, "verb", entry.type))
                 break
     verb_at = {t.token.i: t for t in verbs}
+    light_at = {t.light.i: t for t in nouns.values() if t.light is not None}
     kept: list[Trigger] = []
     for trig in verbs:
         if not _merged_participle(trig, verb_at):
             kept.append(trig)
     for trig in nouns.values():
-        if _keep_noun(ctx, trig, verb_at):
+        if _keep_noun(ctx, trig, verb_at, light_at):
             kept.append(trig)
     for trig in kept:
         if "harm" in trig.entry.flags and trig.type == "ASSAULT":
@@ -786,7 +803,9 @@ def _merged_participle(trig: Trigger, verb_at: dict[int, Trigger]) -> bool:
     return False
 
 
-def _keep_noun(ctx: _Context, trig: Trigger, verb_at: dict[int, Trigger]) -> bool:
+def _keep_noun(
+    ctx: _Context, trig: Trigger, verb_at: dict[int, Trigger], light_at: dict[int, Trigger]
+) -> bool:
     """Is this event noun a row of its own? (see the module docstring)"""
     t = trig.token
     flags = trig.entry.flags
@@ -796,6 +815,10 @@ def _keep_noun(ctx: _Context, trig: Trigger, verb_at: dict[int, Trigger]) -> boo
         return False
     participant = _noun_participant(ctx, t)
     gov = _governing_verb(t)
+    if gov is not None and gov.i in light_at and t.dep_ == "pobj":
+        other = light_at[gov.i]  # "began a military offensive with airstrikes"
+        if other.type == trig.type and other is not trig:
+            return False
     if gov is not None and gov.i in verb_at:
         gtrig = verb_at[gov.i]
         # An adjunct of the same category is the same event ("killed nine attackers in
@@ -867,7 +890,12 @@ def _noun_participant(ctx: _Context, t: Token) -> bool:
             return True
         if dep in {"compound", "amod", "nmod"} and _entity_modifier(ctx, c) is not None:
             return True
-        if dep == "acl" and c.tag_ == "VBN" and any(x.dep_ == "agent" for x in c.children):
+        if (
+            dep == "acl"
+            and c.tag_ == "VBN"
+            and c.lemma_ in AGENT_VERBS
+            and any(x.dep_ == "agent" for x in c.children)
+        ):
             return True  # "the attack, reportedly conducted by the Taliban"
         if dep == "prep" and c.lower_ in {
             "by",
@@ -1296,11 +1324,9 @@ def _compatible(ctx: _Context, pron: str, cand: Token) -> bool:
     if pron in _THING_PRONOUNS:
         if m is not None:
             return m.family in {"ORG", "PLACE", "FAC"}
-        if cand.pos_ == "PROPN":
+        if _is_name(cand):
             return True  # a name the NER missed ("MONUSCO")
-        return (
-            cand.pos_ == "NOUN" and cand.tag_ == "NN" and (cand.lemma_.lower() in AFFILIATION_NOUNS)
-        )
+        return cand.pos_ == "NOUN" and cand.tag_ == "NN" and cand.lemma_.lower() in ORG_NOUNS
     if pron in _PLURAL_PRONOUNS:
         if m is not None:
             return m.family in {"ORG", "PLACE", "NORP"} or bool(cand.conjuncts)
@@ -1480,15 +1506,24 @@ def _definite(ctx: _Context, t: Token) -> Mention | None:
         want = "COUNTRY"
     else:
         return None
+    if want == "COUNTRY":
+        # "the government": the country the article has named most so far (last on ties)
+        counts: dict[int, list] = {}
+        for m in ctx.mentions:
+            if m.start >= t.i:
+                break
+            if m.family in {"PLACE", "NORP"} and m.country_code and m.entity is not None:
+                entry = counts.setdefault(id(m.entity), [0, m])
+                entry[0] += 1
+                entry[1] = m
+        if not counts:
+            return None
+        return max(counts.values(), key=lambda e: (e[0], e[1].start))[1]
     k = ctx.sentence_index(t.i)
     lo = ctx.sent_starts[max(0, k - 3)]
     for i in range(t.i - 1, lo - 1, -1):
         m = ctx.by_token.get(i)
-        if m is None or m.start != i:
-            continue
-        if want == "ORG" and m.family == "ORG":
-            return m
-        if want == "COUNTRY" and m.family in {"PLACE", "NORP"} and m.country_code:
+        if m is not None and m.start == i and m.family == "ORG":
             return m
     return None
 
@@ -1860,7 +1895,7 @@ def _noun_roles(ctx: _Context, t: Token, trig: Trigger) -> tuple[Token | None, T
             if m is not None and not (m.family == "PLACE" and not m.country_code):
                 mods.append(c)
     for c in t.children:
-        if c.dep_ == "acl" and c.tag_ == "VBN" and actor is None:
+        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_ in AGENT_VERBS and actor is None:
             actor = _agent(c)  # "the attack, reportedly conducted by the Taliban"
         if c.dep_ != "prep":
             continue
