@@ -58,8 +58,11 @@ class GoldDoc:
     split: str
     body: str
     published: dt.date | None
-    scope_end: int
+    scope: list[tuple[int, int]]  # annotated character ranges of the body
     events: list[dict] = field(default_factory=list)
+
+    def in_scope(self, char: int) -> bool:
+        return any(a <= char < b for a, b in self.scope)
 
 
 def load_body(rec: dict) -> tuple[str, dt.date | None] | None:
@@ -78,6 +81,19 @@ def load_body(rec: dict) -> tuple[str, dt.date | None] | None:
     return art.body, art.published_date
 
 
+def scope_of(body: str, rec: dict) -> list[tuple[int, int]]:
+    """The annotated ranges: the whole body, the first k paragraphs, or listed paragraphs."""
+    wanted = rec.get("paragraphs")
+    if not wanted:
+        return [(0, len(body))]
+    ranges, start = [], 0
+    for n, para in enumerate(body.split("\n\n"), start=1):
+        if (isinstance(wanted, int) and n <= wanted) or (isinstance(wanted, list) and n in wanted):
+            ranges.append((start, start + len(para)))
+        start += len(para) + 2
+    return ranges
+
+
 def load_gold(split: str) -> tuple[list[GoldDoc], list[str]]:
     docs: dict[str, GoldDoc] = {}
     skipped: list[str] = []
@@ -89,11 +105,7 @@ def load_gold(split: str) -> tuple[list[GoldDoc], list[str]]:
                 skipped.append(rec["doc"])
                 continue
             body, published = loaded
-            scope_end = len(body)
-            if rec.get("paragraphs"):
-                paras = body.split("\n\n")
-                scope_end = len("\n\n".join(paras[: rec["paragraphs"]]))
-            docs[rec["doc"]] = GoldDoc(rec["doc"], split, body, published, scope_end)
+            docs[rec["doc"]] = GoldDoc(rec["doc"], split, body, published, scope_of(body, rec))
             continue
         if rec["doc"] not in docs:
             continue
@@ -173,7 +185,7 @@ class Tally:
 
 def score(docs: list[GoldDoc], rows_by_doc: dict[str, list[dict]], tally: Tally) -> None:
     for gd in docs:
-        rows = [r for r in rows_by_doc[gd.doc] if r["start_char"] < gd.scope_end]
+        rows = [r for r in rows_by_doc[gd.doc] if gd.in_scope(r["start_char"])]
         by_span: dict[tuple[int, int], list[dict]] = defaultdict(list)
         for r in rows:
             by_span[(r["start_char"], r["end_char"])].append(r)
@@ -211,8 +223,8 @@ def score(docs: list[GoldDoc], rows_by_doc: dict[str, list[dict]], tally: Tally)
                 "type": best["event_type"] == g["type"],
                 "actor": a_ok,
                 "target": t_ok,
-                "date": best["event_date"] is not None
-                and best["event_date"].isoformat() == g["date"],
+                "date": (None if best["event_date"] is None else best["event_date"].isoformat())
+                == g["date"],
                 "precision": best["date_precision"] == g["prec"],
                 "negated": best["negated"] == g["neg"],
                 "modality": best["modality"] == g["mod"],
@@ -257,7 +269,9 @@ def run(docs: list[GoldDoc]) -> tuple[dict[str, list[dict]], dict[str, float]]:
 def speed(n: int) -> dict[str, float]:
     files = sorted(WIKINEWS.glob("*.txt"))[:n]
     arts = [parse_text(str(f), f.read_bytes(), today=dt.date(2100, 1, 1)) for f in files]
-    docs = [GoldDoc(a.article_id, "speed", a.body, a.published_date, len(a.body)) for a in arts]
+    docs = [
+        GoldDoc(a.article_id, "speed", a.body, a.published_date, [(0, len(a.body))]) for a in arts
+    ]
     rows, times = run(docs)
     times["articles"] = len(docs)
     times["rows"] = sum(len(r) for r in rows.values())
