@@ -13,8 +13,9 @@ the gold roles is paired with it (one row per gold event). Figures:
 * type accuracy — over found gold events (all of them are typed);
 * actor / target accuracy — over found events: the row's entity name or text equals one of the
   gold answers (case, punctuation and a leading determiner or possessive ignored; a common-noun
-  answer also matches as the last words of the text, "police" ~ "the local police"); NULL must
-  match NULL; ``sym`` events also accept actor and target swapped;
+  answer also matches as the last words of the text, "police" ~ "the local police"; a country
+  also matches under the gazetteer's display name, "Turkey" ~ "Türkiye"); NULL must match
+  NULL; ``sym`` events also accept actor and target swapped;
 * date exact — over found events, ``event_date`` equals the gold date; also the agreement of
   ``date_precision``, ``negated`` and ``modality``.
 
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from transforms.dates import resolve  # noqa: E402
 from transforms.events import extract_events  # noqa: E402
+from transforms.gazetteer import gazetteer  # noqa: E402
 from transforms.mentions import extract_mentions  # noqa: E402
 from transforms.nlp import get_pipeline, parse_docs  # noqa: E402
 from transforms.parse import parse_text  # noqa: E402
@@ -137,6 +139,18 @@ def norm(text: str | None) -> str:
     return s
 
 
+def alternatives(gold: str) -> list[str]:
+    """The gold answers, with the gazetteer's display name of each country ("Turkey" is
+    "Türkiye" in the mentions table, "Britain" "United Kingdom")."""
+    out = []
+    for alt in gold.split("|"):
+        out.append(alt)
+        place = gazetteer().place(alt)
+        if place is not None and place.name != alt:
+            out.append(place.name)
+    return out
+
+
 def role_ok(gold: str | None, name: str | None, text: str | None) -> bool:
     if gold is None:
         return name is None and text is None
@@ -144,7 +158,7 @@ def role_ok(gold: str | None, name: str | None, text: str | None) -> bool:
         return False
     cands = {norm(name), norm(text)} - {""}
     words = norm(text).split()
-    for alt in gold.split("|"):
+    for alt in alternatives(gold):
         a = norm(alt)
         if a in cands:
             return True

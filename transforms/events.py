@@ -113,7 +113,21 @@ MODALITIES = ("asserted", "future", "hypothetical", "reported")
 MAX_ROWS_PER_TRIGGER = 4
 FLAGS = frozenset({"sym", "swap", "recv", "harm", "light", "strict", "theme"})
 SLOTS = frozenset(
-    {"prt", "prep", "obj", "subj", "theme", "pobj", "mod", "xcomp", "gov", "oprd", "ctx"}
+    {
+        "prt",
+        "prep",
+        "obj",
+        "subj",
+        "theme",
+        "pobj",
+        "mod",
+        "xcomp",
+        "ccomp",
+        "mark",
+        "gov",
+        "oprd",
+        "ctx",
+    }
 )
 
 # --------------------------------------------------------------------------- lexicon
@@ -249,11 +263,29 @@ HYPOTHETICAL_GOVERNORS = frozenset(
 )
 #: A threat's target is the subject of these ("warned that insurers would face …").
 THREAT_VERBS = frozenset({"face", "suffer", "pay", "lose", "regret", "feel"})
+#: Verbs whose infinitive happens at another time than they do ("promised on Friday to …").
+DATE_SHIFTING = frozenset(
+    """ask urge call demand request order promise pledge vow plan intend decide agree hope want
+    seek threaten expect prepare invite encourage press""".split()
+)
 HYPOTHETICAL_CCOMP = frozenset(
-    {"propose", "suggest", "recommend", "urge", "demand", "request", "ask", "insist", "consider"}
+    {
+        "propose",
+        "suggest",
+        "recommend",
+        "urge",
+        "demand",
+        "request",
+        "ask",
+        "insist",
+        "consider",
+        "call",
+    }
 )
 REPORTED_OBJECT = frozenset({"report", "describe", "cite", "claim", "confirm", "allege"})
-FUTURE_OBJECT_GOVERNORS = frozenset({"await", "expect", "plan", "schedule", "seek", "prepare"})
+FUTURE_OBJECT_GOVERNORS = frozenset(
+    {"await", "expect", "plan", "schedule", "seek", "prepare", "require", "need", "want"}
+)
 HYPOTHETICAL_NOUNS = frozenset(
     {
         "resolution",
@@ -307,7 +339,7 @@ TARGET_PREPS: dict[str | None, tuple[str, ...]] = {
     "AGREE": ("with",),
     "CONSULT": ("with", "to", "between"),
     "SUPPORT": ("with", "for", "to"),
-    "CONCEDE": ("to",),
+    "CONCEDE": ("to", "for"),
     "COOPERATE": ("with", "to"),
     "AID": ("to", "for"),
     "RETREAT": ("from", "out", "of", "against"),
@@ -379,13 +411,8 @@ PARTICIPANT_NOUNS = AFFILIATION_NOUNS | frozenset(
     refugees migrant migrants victim victims passenger passengers survivor survivors patient
     patients child children woman women man men family families prime premier governor mayor
     judge jury delegates donor donors investor investors lawmaker lawmakers legislator court
-    regulator mediator insurer insurers operator operators airline airlines village villages
-    town towns city cities base bases camp camps station stations hospital hospitals school
-    schools building buildings home homes house houses plant plants facility facilities field
-    fields site sites border highway road traffic server servers convoy vessel vessels ship
-    ships tanker tankers jet plane aircraft airliner helicopter embassy compound office
-    offices headquarters region area territory province district capital municipality
-    municipalities centre centres center target targets others other displaced wounded
+    regulator mediator insurer insurers operator operators airline airlines others other
+    displaced wounded
     injured dead incumbent opponent opponents rival rivals candidate team staff employee
     employees crew community communities tribe farmer farmers miner miners driver drivers
     doctor doctors nurse nurses teacher teachers investigators investigator agent agents
@@ -396,11 +423,22 @@ PARTICIPANT_NOUNS = AFFILIATION_NOUNS | frozenset(
     scientists researcher researchers adviser advisers advisor advisors observer observers
     inspector inspectors monitor monitors panel panels commission committee council board
     tribunal assembly senate congress reinforcements peacekeepers associates colleagues
-    partner partners leaders""".split()
+    partner partners leaders locals residents husband wife son daughter brother sister
+    father mother relatives family families parents management network broadcaster
+    newspaper channel agency fans spectators voters nationals tourists pilgrims worshippers
+    pupils teenagers youths boys girls infants babies elderly medics paramedics firefighters
+    rescuers sailors seamen fishermen traders merchants shopkeepers vendors commuters
+    travellers travelers inmates convicts defendants accused captives kidnappers jihadists
+    extremists terrorists separatists assailants bandits pirates gangs gang cartel cartels
+    smugglers traffickers poachers hackers rioters campaigners politicians deputies mps
+    senators envoys ambassadors mediators rulers monarch king queen prince princess
+    chancellor judges prosecutors lawyers attorneys policemen commanders generals guards
+    security junta charity foundation university club protester demonstrator rebel
+    soldier militant insurgent refugee migrant civilian resident official""".split()
 )
 PLACE_NOUNS = frozenset(
-    """region area city town village country province district capital territory state
-    border zone neighbourhood neighborhood island coast valley camp base site""".split()
+    """region area country province district capital territory border zone neighbourhood
+    neighborhood island coast valley""".split()
 )
 QUANTIFIERS = frozenset(
     """some many all most several dozens hundreds thousands millions tens scores one two three
@@ -424,6 +462,23 @@ ORG_NOUNS = frozenset(
     military administration authority parliament cabinet regime council committee court
     commission embassy office department team country nation state""".split()
 )
+#: Events that happen to places and things, whose target may be a place or an object.
+SPATIAL_TYPES = frozenset(
+    {"RETREAT", "ASSAULT", "COERCE", "MOBILIZE", "ACCIDENT", "DISASTER", "PROTEST"}
+)
+PHYSICAL_TARGETS = frozenset(
+    """infrastructure pipeline pipelines refinery refineries port ports airport airports bridge
+    bridges tower towers grid dam dams power installation installations facility facilities
+    plant plants depot depots warehouse convoy convoys vehicle vehicles truck trucks car cars
+    bus train trains ship ships vessel vessels tanker tankers jet plane aircraft helicopter
+    drone drones building buildings home homes house houses school schools hospital
+    hospitals church mosque temple market camp camps base bases site sites station stations
+    checkpoint checkpoints office offices headquarters compound embassy consulate village
+    villages town towns city cities neighbourhood neighborhood district exits road roads
+    highway traffic servers network field fields centre centres center target targets
+    municipality municipalities territory border""".split()
+)
+NEGATIVE_SUBJECTS = frozenset({"nobody", "none", "nothing", "noone", "neither"})
 ROUND_NOUNS = frozenset({"round", "series", "wave", "spate", "string", "resumption", "start"})
 FIRST_PERSON = frozenset(
     {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
@@ -497,6 +552,7 @@ class _Context:
         self._time_text: dict[int, str] | None = None
         self._places: dict[int, list[Mention]] | None = None
         self.quotes: list[tuple[int, int]] = []
+        self.trigger_types: dict[int, str | None] = {}
         self.times: dict[int, list[Span]] = {}
         self.dateline_end = _dateline_end(self.tokens)
 
@@ -594,6 +650,7 @@ def extract_events(
     triggers = _find_triggers(ctx)
     if not triggers:
         return []
+    ctx.trigger_types = {t.token.i: t.type for t in triggers}
     ctx.quotes = _quote_regions(ctx.text)
     ctx.times = _time_anchors(ctx, {t.token.i for t in triggers})
     rows: list[dict] = []
@@ -707,6 +764,7 @@ def _find_triggers(ctx: _Context) -> list[Trigger]:
                 if entry.type != "-":
                     verbs.append(Trigger(token, entry, "verb", entry.type))
                 break
+    verbs = [t for t in verbs if not _metaphor(ctx, t)]
     verb_at = {t.token.i: t for t in verbs}
     light_at = {t.light.i: t for t in nouns.values() if t.light is not None}
     kept: list[Trigger] = []
@@ -746,6 +804,18 @@ def _noun_trigger(ctx: _Context, token: Token) -> Trigger | None:
     if entry is None or entry.type in {"-", "LIGHT"}:
         return None
     return Trigger(token, entry, "noun", entry.type)
+
+
+def _metaphor(ctx: _Context, trig: Trigger) -> bool:
+    """ "attack every gate", "fighting yesterday's war": a violent verb whose object is no
+    possible target (rows that name their objects, "fired tear gas", are not checked)."""
+    if trig.type != "ASSAULT" or any(c.slot in {"obj", "theme"} for c in trig.entry.conds):
+        return False
+    obj = next((c for c in trig.token.children if c.dep_ in {"dobj", "obj"}), None)
+    if obj is None or obj.pos_ in {"PRON", "PROPN"} or ctx.mention_at(obj) is not None:
+        return False
+    obj = _of_quantifier(obj) or obj
+    return not _target_ok(ctx, obj, trig) and obj.lemma_.lower() not in PLACE_NOUNS
 
 
 def _first_entry(ctx: _Context, token: Token, rows: list[Entry], kind: str) -> Entry | None:
@@ -913,7 +983,7 @@ def _noun_participant(ctx: _Context, t: Token) -> bool:
                 if p.dep_ != "pobj" or not _is_participant_token(ctx, p):
                     continue
                 if (
-                    c.lower_ in {"of", "for", "to", "from"}
+                    c.lower_ in {"for", "to", "from"}
                     and ctx.mention_at(p) is None
                     and p.pos_ != "PRON"
                     and p.lemma_.lower() not in AFFILIATION_NOUNS
@@ -928,9 +998,11 @@ def _is_time(tok: Token) -> bool:
 
 
 def _is_place(ctx: _Context, tok: Token) -> bool:
+    """A place: a place or building mention, a named organisation's site ("outside the
+    Legislative Council Complex"), or a place noun ("in the region")."""
     m = ctx.mention_at(tok)
     if m is not None:
-        return m.family in PLACE_FAMILIES
+        return m.family in PLACE_FAMILIES or m.family == "ORG"
     return tok.lemma_.lower() in PLACE_NOUNS
 
 
@@ -1013,6 +1085,13 @@ def _cond(ctx: _Context, t: Token, cond: Cond, kind: str) -> bool:
         return any(c.dep_ in {"prt", "prep", "advmod"} and c.lower_ in values for c in t.children)
     if slot == "prep":
         preps = [c for c in t.children if c.dep_ in {"prep", "agent", "dative"}]
+        preps += [
+            m
+            for c in t.children
+            if c.dep_ in {"ccomp", "advcl", "xcomp"}
+            for m in c.children
+            if m.dep_ == "mark"
+        ]
         obj = _object(ctx, t, kind)
         if obj is not None:
             preps += [c for c in obj.children if c.dep_ == "prep"]
@@ -1051,6 +1130,19 @@ def _cond(ctx: _Context, t: Token, cond: Cond, kind: str) -> bool:
         return _match(values, [c for c in t.children if c.dep_ in {"compound", "amod", "nmod"}])
     if slot == "xcomp":
         return _match(values, [c for c in t.children if c.dep_ == "xcomp"])
+    if slot == "ccomp":
+        return _match(values, [c for c in t.children if c.dep_ == "ccomp"])
+    if slot == "mark":
+        return _match(
+            values,
+            [
+                m
+                for c in t.children
+                if c.dep_ in {"ccomp", "advcl", "xcomp"}
+                for m in c.children
+                if m.dep_ == "mark"
+            ],
+        )
     if slot == "gov":
         return _match(values, [_governing_verb(t)])
     if slot == "oprd":
@@ -1165,7 +1257,8 @@ def _subject(ctx: _Context, t: Token, depth: int = 0) -> Token | None:
         return t.head
     if dep == "acl":
         if t.tag_ == "VBG":
-            return t.head
+            owner = _noun_agent_only(t.head)
+            return owner if owner is not None else t.head
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
             return _noun_agent(ctx, t.head, depth)
         return None
@@ -1183,7 +1276,12 @@ def _subject(ctx: _Context, t: Token, depth: int = 0) -> Token | None:
         and t.tag_ in {"VBG", "VB"}
         and not any(c.dep_ == "mark" for c in t.children)
     ):
-        return _subject(ctx, head if head.pos_ in {"VERB", "AUX"} else head.head, depth + 1)
+        v = head
+        for _ in range(3):  # "the US was more forceful in blaming Iran"
+            if v.pos_ in {"VERB", "AUX"} or v.head.i == v.i:
+                break
+            v = v.head
+        return _subject(ctx, v, depth + 1)
     if dep in {"ccomp", "advcl", "parataxis"} and t.tag_ in {"VBD", "VBZ", "VBP"}:
         return _recover_subject(ctx, t)
     return None
@@ -1207,6 +1305,17 @@ def _recover_subject(ctx: _Context, t: Token) -> Token | None:
         and prev.i >= ctx.dateline_end
     ):
         return prev
+    return None
+
+
+def _noun_agent_only(noun: Token) -> Token | None:
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+        if c.dep_ == "prep" and c.lower_ == "by":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
     return None
 
 
@@ -1445,6 +1554,8 @@ def _subject_of_next_verb(ctx: _Context, c: Token) -> bool:
     if i >= len(ctx.tokens) or ctx.tokens[i].tag_ not in {"VBZ", "VBD", "VBP"}:
         return False
     verb = ctx.tokens[i]
+    if verb.pos_ != "VERB" or verb.dep_ in {"aux", "auxpass"}:
+        return False
     if _explicit_subject(ctx, verb) is not None or any(
         c.dep_ == "nsubjpass" for c in verb.children
     ):
@@ -1632,6 +1743,8 @@ def _is_cause(ctx: _Context, tok: Token) -> bool:
 def _actor_token(ctx: _Context, tok: Token | None) -> Token | None:
     """The actor, unless it is an inanimate cause or a thing ("the attack killed twelve",
     "the measures freeze assets"); "the US airstrike" stands for the United States."""
+    if tok is not None and tok.lower_ in NEGATIVE_SUBJECTS:
+        return None
     if tok is None or ctx.mention_at(tok) is not None or tok.pos_ == "PRON" or _is_name(tok):
         return tok
     if _is_cause(ctx, tok):
@@ -1653,16 +1766,16 @@ def _actor_token(ctx: _Context, tok: Token | None) -> Token | None:
 
 def _target_ok(ctx: _Context, tok: Token, trig: Trigger) -> bool:
     """Objects that are participants, not things: "accused Rwanda", not "condemned the
-    measures" or "agreed a roadmap"."""
+    measures" or "agreed a roadmap"; a place noun ("the region") only for events in space."""
+    if tok.lemma_.lower() in PLACE_NOUNS and ctx.mention_at(tok) is None:
+        return trig.type in SPATIAL_TYPES
+    if tok.lemma_.lower() in PHYSICAL_TARGETS and ctx.mention_at(tok) is None:
+        # "attacked the village", "evacuated villages", "visited the hospital"
+        return trig.type in SPATIAL_TYPES | {"AID", "CONSULT"}
     if _is_participant_token(ctx, tok):
         return True
-    if (tok.like_num or tok.ent_type_ == "CARDINAL") and trig.type in {
-        "ASSAULT",
-        "COERCE",
-        "ACCIDENT",
-        "DISASTER",
-    }:
-        return True
+    if (tok.like_num or tok.ent_type_ == "CARDINAL") and "theme" not in trig.entry.flags:
+        return True  # "killed five", "arrested four others", "the 36 must face charges"
     return bool(_owner(ctx, tok)) and "theme" not in trig.entry.flags
 
 
@@ -1728,7 +1841,34 @@ def _roles(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
         theme = actor_tok
         actor_tok = _owner_token(ctx, theme) if theme is not None else None
     if target_tok is not None and not _target_ok(ctx, target_tok, trig):
-        target_tok = None
+        owner = None
+        if type_ in {"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCEDE"} and not _is_theme(
+            ctx, trig, target_tok
+        ):  # "alleged Iranian involvement", "rejected the EU's demand": its owner
+            owner = next(
+                (
+                    c
+                    for c in target_tok.children
+                    if c.dep_ in {"poss", "amod", "compound", "nmod"}
+                    and (
+                        _entity_modifier(ctx, c) is not None or (c.dep_ == "poss" and _agentive(c))
+                    )
+                ),
+                None,
+            )
+            if owner is None:  # "condemned the act of the NTC"
+                of = next(
+                    (
+                        p
+                        for c in target_tok.children
+                        if c.dep_ == "prep" and c.lower_ == "of"
+                        for p in c.children
+                        if p.dep_ == "pobj" and ctx.mention_at(p) is not None
+                    ),
+                    None,
+                )
+                owner = of
+        target_tok = owner
     if target_tok is None:
         target_tok = _prep_target(ctx, t, trig, exclude=actor_tok)
     if target_tok is None and obj is not None and not _is_event_noun(ctx, obj):
@@ -1743,6 +1883,11 @@ def _roles(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
         cs = _ccomp_subject(ctx, t, THREAT_VERBS if type_ == "THREATEN" else None)
         if cs is not None and _target_ok(ctx, cs, trig):
             target_tok = cs
+    if target_tok is None and type_ == "AGREE":
+        x = _kid(ctx, t, {"xcomp"})  # "agreed to buy Dutch rival Veldman Groep"
+        xo = _kid(ctx, x, {"dobj"}) if x is not None else None
+        if xo is not None and ctx.mention_at(xo) is not None:
+            target_tok = xo
     if target_tok is None and type_ == "RETREAT":
         for where in (theme, t, actor_tok if obj is None else None):
             if where is not None:
@@ -1814,6 +1959,8 @@ def _noun_role_args(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg],
             "before",
         }:
             actor_tok = _subject(ctx, gov)
+    if actor_tok is None:
+        actor_tok = _compound_actor(t)
     if target_tok is not None and not _target_ok(ctx, target_tok, trig):
         target_tok = None
     sym = trig.type in SYMMETRIC_TYPES or "sym" in trig.entry.flags
@@ -1924,6 +2071,14 @@ def _noun_roles(ctx: _Context, t: Token, trig: Trigger) -> tuple[Token | None, T
     return actor, target
 
 
+def _compound_actor(t: Token) -> Token | None:
+    """ "police violence", "rebel attacks": a people noun modifying the event."""
+    for c in t.children:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and _agentive(c):
+            return c
+    return None
+
+
 def _prep_target(
     ctx: _Context, t: Token | None, trig: Trigger, exclude: Token | None
 ) -> Token | None:
@@ -1937,6 +2092,10 @@ def _prep_target(
             cand = None
             if p.dep_ == "pobj" and (exclude is None or p.i != exclude.i) and not _is_time(p):
                 cand = _of_quantifier(p) or p
+                if c.lower_ == "at" and (
+                    _is_place(ctx, cand) or cand.lemma_.lower() in PHYSICAL_TARGETS
+                ):
+                    continue  # "carried out the airstrike at Baghdad airport": where
             elif p.dep_ == "prep" and p.lower_ == "of":  # "out of Afghanistan"
                 cand = next((q for q in p.children if q.dep_ == "pobj"), None)
             if cand is not None and _target_ok(ctx, cand, trig):
@@ -1947,7 +2106,12 @@ def _prep_target(
 def _pairs(
     actors: list[Arg], targets: list[Arg], trig: Trigger
 ) -> list[tuple[Arg | None, Arg | None]]:
-    sym = "sym" in trig.entry.flags or (trig.type in SYMMETRIC_TYPES and trig.kind == "noun")
+    sym = (
+        "sym" in trig.entry.flags
+        or (trig.type in SYMMETRIC_TYPES and trig.kind == "noun")
+        # "the war between the army and the RSF": both sides are parties
+        or any(c.dep_ == "prep" and c.lower_ == "between" for c in trig.token.children)
+    )
     if sym and len(actors) >= 2 and not targets:
         return [(actors[0], a) for a in actors[1:]][:MAX_ROWS_PER_TRIGGER]
     if sym and len(targets) >= 2 and not actors:
@@ -2119,9 +2283,19 @@ def _date_chain(trig: Trigger, clause: Token) -> list[Token]:
     h = chain[-1]
     for _ in range(5):
         dep = h.dep_
-        if dep == "acomp" or (h.pos_ == "ADJ" and dep == "xcomp"):
+        if dep == "acl" and h.tag_ == "VBG":
+            g = _governing_verb(h.head) or (
+                _governing_verb(h.head.head.head) if h.head.dep_ == "pobj" else None
+            )
+            if g is None:
+                break
+            h = g  # "joined the calls by officials asking the US"
+            chain.append(h)
+        elif dep == "acomp" or (h.pos_ == "ADJ" and dep == "xcomp"):
             h = h.head  # "is due to visit"
             chain.append(h)
+        elif dep == "xcomp" and h.head.lemma_ in DATE_SHIFTING:
+            break  # "asked on Monday to waive": the waiving is not on Monday
         elif (
             dep == "xcomp"
             or (dep == "conj" and not _has_own_subject(h))
@@ -2129,7 +2303,9 @@ def _date_chain(trig: Trigger, clause: Token) -> list[Token]:
         ):
             h = h.head
             chain.append(h)
-        elif dep in {"pobj", "dobj"} and h.head.pos_ in {"VERB", "ADP"}:
+        elif dep in {"pobj", "dobj"} and (
+            h.head.pos_ == "VERB" or (h.head.pos_ == "ADP" and h.head.head.pos_ == "VERB")
+        ):
             h = h.head if h.head.pos_ == "VERB" else h.head.head
             chain.append(h)
         else:
@@ -2225,9 +2401,10 @@ def _verb_group(trig: Trigger, clause: Token) -> list[Token]:
     elif (
         trig.kind == "noun"
         and clause is not t
-        and t.dep_ in {"dobj", "nsubj", "nsubjpass", "attr", "pobj"}
+        and t.dep_ in {"nsubj", "nsubjpass", "attr"}
+        and (clause.lemma_ in HAPPEN_VERBS or clause.lemma_ == "be")
     ):
-        group.append(clause)
+        group.append(clause)  # "the talks will resume", "the meeting did not take place"
     h = group[-1]
     for _ in range(4):
         own_aux = any(c.dep_ in {"aux", "auxpass", "neg"} for c in h.children)
@@ -2272,7 +2449,13 @@ def _negated(trig: Trigger, group: list[Token]) -> bool:
         obj = next((c for c in t.children if c.dep_ in {"dobj", "nsubjpass"}), None)
         if obj is not None and any(c.dep_ == "det" and c.lower_ == "no" for c in obj.children):
             return True
-    return bool(t.dep_ == "pcomp" and t.head.lower_ == "without")
+    if t.dep_ == "pcomp" and t.head.lower_ == "without":
+        return True
+    if trig.kind == "verb":
+        subj = next((c for c in t.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None and subj.lower_ in NEGATIVE_SUBJECTS:
+            return True  # "nobody is shooting", "none were arrested"
+    return False
 
 
 def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -> str:
@@ -2288,6 +2471,13 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
         if nxt is h or nxt.i == h.i:
             break
         lemma = nxt.lemma_.lower()
+        if dep in {"xcomp", "ccomp", "advcl"}:
+            # the complement of a request is hypothetical, of a promise future
+            gtype = ctx.trigger_types.get(nxt.i)
+            if gtype == "REQUEST":
+                hypothetical = True
+            elif gtype == "AGREE" and dep == "xcomp":
+                future = True
         if dep == "ccomp":
             if lemma in REPORTING:
                 reported_clause = True
@@ -2298,7 +2488,9 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
                 hypothetical = True
             elif lemma in FUTURE_GOVERNORS:
                 future = True
-        elif dep == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in h.children):
+        elif dep in {"acl", "relcl"} and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in h.children
+        ):
             if lemma in HYPOTHETICAL_NOUNS:
                 hypothetical = True
             elif nxt.pos_ in {"NOUN", "PROPN"}:
@@ -2390,6 +2582,11 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
         for c in t.children
     ):
         future = True
+    if trig.kind == "noun" and any(
+        c.dep_ == "amod" and c.lower_ in {"alleged", "reported", "suspected", "purported"}
+        for c in t.children
+    ):
+        reported = True  # "alleged police violence"
     if reported_clause or ctx.in_quote(t.idx):
         reported = True
     if hypothetical:
