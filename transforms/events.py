@@ -980,7 +980,12 @@ def _noun_participant(ctx: _Context, t: Token) -> bool:
             "for",
         }:
             for p in c.children:
-                if p.dep_ != "pobj" or not _is_participant_token(ctx, p):
+                if p.dep_ != "pobj":
+                    continue
+                physical = c.lower_ in {"on", "against", "into"} and (
+                    p.lemma_.lower() in PHYSICAL_TARGETS or p.lemma_.lower() in PLACE_NOUNS
+                )  # "attacks on villages"
+                if not physical and not _is_participant_token(ctx, p):
                     continue
                 if (
                     c.lower_ in {"for", "to", "from"}
@@ -1836,10 +1841,16 @@ def _roles(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
     theme = None
     if target_tok is not None and _is_theme(ctx, trig, target_tok):
         theme, target_tok = target_tok, None
-    if "theme" in {c.slot for c in trig.entry.conds} and obj is None and not passive:
+    if (
+        "theme" in {c.slot for c in trig.entry.conds}
+        and obj is None
+        and not passive
+        and actor_tok is not None
+        and not _is_participant_token(ctx, actor_tok)
+    ):
         # "the US military presence in Afghanistan will cease": the subject is the theme
         theme = actor_tok
-        actor_tok = _owner_token(ctx, theme) if theme is not None else None
+        actor_tok = _owner_token(ctx, theme)
     if target_tok is not None and not _target_ok(ctx, target_tok, trig):
         owner = None
         if type_ in {"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCEDE"} and not _is_theme(
@@ -1914,12 +1925,24 @@ def _owner_token(ctx: _Context, theme: Token) -> Token | None:
 
 
 def _cause_actor(ctx: _Context, t: Token) -> Token | None:
-    """ "23 civilians were killed when gunmen attacked": the attackers."""
+    """ "23 civilians were killed when gunmen attacked": the attackers; "killed in a US
+    counter-terrorism operation": the owner of the operation."""
     for c in t.children:
         if c.dep_ == "advcl" and _mark(c) in {"when", "as", "after"}:
             s = _explicit_subject(ctx, c)
             if s is not None and any(e.type == "ASSAULT" for e in _lookup(ctx.lex, c, "VERB")):
                 return s
+        if c.dep_ == "prep" and c.lower_ in {"in", "during", "by"}:
+            for p in c.children:
+                if p.dep_ == "pobj" and p.lemma_.lower() in ctx.lex.cls("@attacknoun"):
+                    for m in p.children:
+                        em = (
+                            _entity_modifier(ctx, m)
+                            if m.dep_ in {"compound", "amod", "nmod", "poss"}
+                            else None
+                        )
+                        if em is not None and not (em.family == "PLACE" and not em.country_code):
+                            return m
     return None
 
 
@@ -2027,6 +2050,7 @@ def _their_participants(ctx: _Context, t: Token, clause: Token) -> list[Arg]:
 
 def _noun_roles(ctx: _Context, t: Token, trig: Trigger) -> tuple[Token | None, Token | None]:
     actor = target = None
+    own = ctx.mention_at(t)  # "the Vietnam War": the name is the event, not a party
     type_ = trig.type
     of_role = trig.entry.of_role or OF_ROLE.get(type_ or "", "actor")
     tpreps = TARGET_PREPS.get(type_, ())
@@ -2039,7 +2063,7 @@ def _noun_roles(ctx: _Context, t: Token, trig: Trigger) -> tuple[Token | None, T
             m = _entity_modifier(ctx, c)
             # A city modifying an event says where ("a Kabul car bombing"), a country or an
             # organisation who ("Russian strikes", "the US airstrike", "her Pentagon visit").
-            if m is not None and not (m.family == "PLACE" and not m.country_code):
+            if m is not None and m is not own and not (m.family == "PLACE" and not m.country_code):
                 mods.append(c)
     for c in t.children:
         if c.dep_ == "acl" and c.tag_ == "VBN" and c.lemma_ in AGENT_VERBS and actor is None:
@@ -2256,7 +2280,7 @@ def _has_own_subject(t: Token) -> bool:
     return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in t.children)
 
 
-def _date_chain(trig: Trigger, clause: Token) -> list[Token]:
+def _date_chain(ctx: _Context, trig: Trigger, clause: Token) -> list[Token]:
     t = trig.token
     chain: list[Token] = [t]
     if trig.kind == "noun":
@@ -2278,8 +2302,12 @@ def _date_chain(trig: Trigger, clause: Token) -> list[Token]:
     for c in list(chain[:2]):
         if c.pos_ in {"VERB", "AUX"}:
             for p in c.children:
-                if p.dep_ == "prep" and p.lower_ in {"at", "during"}:
-                    chain.extend(x for x in p.children if x.dep_ == "pobj")
+                if p.dep_ == "prep" and p.lower_ in {"at", "during", "in"}:
+                    chain.extend(
+                        x
+                        for x in p.children
+                        if x.dep_ == "pobj" and (p.lower_ != "in" or _lookup(ctx.lex, x, "NOUN"))
+                    )
     h = chain[-1]
     for _ in range(5):
         dep = h.dep_
@@ -2331,7 +2359,7 @@ def _date_for(
     ctx: _Context, trig: Trigger, clause: Token, modality: str
 ) -> tuple[Resolved | None, Span | None]:
     """The resolved date and its expression, following the inheritance rules."""
-    chain = _date_chain(trig, clause)
+    chain = _date_chain(ctx, trig, clause)
     tense = _tense([trig.token, clause] if trig.light is None else [trig.light], modality)
     for tok in chain:
         spans = ctx.times.get(tok.i)
