@@ -186,6 +186,7 @@ class Tally:
     sys_triggers: int = 0
     sys_correct: int = 0
     checks: Counter = field(default_factory=Counter)
+    bands: Counter = field(default_factory=Counter)  # (band, correct) -> system rows
     errors: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool) -> None:
@@ -197,6 +198,17 @@ class Tally:
         return self.checks[name] / n if n else float("nan")
 
 
+BANDS = ((0.0, 0.6), (0.6, 0.75), (0.75, 0.9), (0.9, 1.01))
+
+
+def band(confidence: float) -> str:
+    for lo, hi in BANDS:
+        if lo <= confidence < hi:
+            close = "]" if hi > 1.0 else ")"
+            return f"[{lo:.2f}, {min(hi, 1.0):.2f}{close}"
+    return "?"
+
+
 def score(docs: list[GoldDoc], rows_by_doc: dict[str, list[dict]], tally: Tally) -> None:
     for gd in docs:
         rows = [r for r in rows_by_doc[gd.doc] if gd.in_scope(r["start_char"])]
@@ -205,6 +217,14 @@ def score(docs: list[GoldDoc], rows_by_doc: dict[str, list[dict]], tally: Tally)
             by_span[(r["start_char"], r["end_char"])].append(r)
         used: set[str] = set()
         gold_spans = [(g["start"], g["end"]) for g in gd.events]
+        for r in rows:  # a row is right when its trigger and type are those of a gold event
+            ok = any(
+                r["start_char"] < g["end"]
+                and g["start"] < r["end_char"]
+                and r["event_type"] == g["type"]
+                for g in gd.events
+            )
+            tally.bands[(band(r["confidence"]), ok)] += 1
         for s, e in by_span:
             tally.sys_triggers += 1
             if any(s < ge and gs < e for gs, ge in gold_spans):
@@ -308,6 +328,13 @@ def report(split: str, tally: Tally) -> dict[str, float]:
     for k, v in out.items():
         if k != "gold_events":
             print(f"  {k:22} {v:.3f}")
+    print("  row precision by confidence (trigger and type right):")
+    for lo, _hi in BANDS:
+        name = band(lo)
+        good, bad = tally.bands[(name, True)], tally.bands[(name, False)]
+        if good + bad:
+            print(f"    {name:13} {good / (good + bad):.2f} of {good + bad} rows")
+            out[f"precision_conf_{name}"] = good / (good + bad)
     return out
 
 
