@@ -16,8 +16,10 @@ the gold roles is paired with it (one row per gold event). Figures:
   answer also matches as the last words of the text, "police" ~ "the local police"; a country
   also matches under the gazetteer's display name, "Turkey" ~ "Türkiye"); NULL must match
   NULL; ``sym`` events also accept actor and target swapped;
-* date exact — over found events, ``event_date`` equals the gold date; also the agreement of
-  ``date_precision``, ``negated`` and ``modality``.
+* date exact — over found events, ``event_date`` equals the gold date; ``date_explicit`` is
+  the same over the events whose gold date comes from a time expression in the text (not the
+  publication date); also the agreement of ``date_precision``, ``negated`` and ``modality``;
+* event accuracy — over found events, type, actor and target all right.
 
 Timing (CPU time of this process, so other load on the machine does not count): the spaCy
 parse of the evaluated documents against mention and event extraction.
@@ -265,6 +267,9 @@ def score(docs: list[GoldDoc], rows_by_doc: dict[str, list[dict]], tally: Tally)
             }
             for k, ok in checks.items():
                 tally.add(k, ok)
+            if g["prec"] not in ("published", None):  # the text has a time expression
+                tally.add("date_explicit", checks["date"])
+            tally.add("event", checks["type"] and a_ok and t_ok)
             bad = [k for k, ok in checks.items() if not ok]
             if bad:
                 tally.errors.append(
@@ -323,10 +328,15 @@ def report(split: str, tally: Tally) -> dict[str, float]:
             f"{k}_accuracy": tally.acc(k)
             for k in ("type", "actor", "target", "date", "precision", "negated", "modality")
         },
+        "date_explicit_accuracy": tally.acc("date_explicit"),
+        "event_accuracy": tally.acc("event"),
+        "n_date_explicit": tally.checks["date_explicit_n"],
     }
     print(f"\n{split}: {tally.gold} gold events, {tally.found} found")
     for k, v in out.items():
-        if k != "gold_events":
+        if k == "n_date_explicit":
+            print(f"  {'(explicit dates)':22} {v} found events")
+        elif k != "gold_events":
             print(f"  {k:22} {v:.3f}")
     print("  row precision by confidence (trigger and type right):")
     for lo, _hi in BANDS:
