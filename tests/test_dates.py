@@ -34,6 +34,10 @@ def r(y: int, m: int, d: int, precision: str) -> Resolved:
         ("Friday night", "past", r(2021, 7, 9, "day")),
         ("Sunday's", "past", r(2021, 7, 4, "day")),
         ("overnight on Tuesday", "past", r(2021, 7, 6, "day")),
+        ("this past Friday", "past", r(2021, 7, 9, "day")),
+        ("this coming Monday", "past", r(2021, 7, 12, "day")),
+        ("shortly before midnight Wednesday night", "past", r(2021, 7, 7, "day")),
+        ("after dawn on Tuesday", "past", r(2021, 7, 6, "day")),
         # days around publication
         ("yesterday", "past", r(2021, 7, 9, "day")),
         ("today", "past", r(2021, 7, 10, "day")),
@@ -56,6 +60,7 @@ def r(y: int, m: int, d: int, precision: str) -> Resolved:
         ("next week", "future", r(2021, 7, 12, "week")),
         ("three weeks ago", "past", r(2021, 6, 14, "week")),
         ("this weekend", "future", r(2021, 7, 10, "week")),
+        ("this past weekend", "past", r(2021, 7, 3, "week")),
         # months: the first of the month
         ("last month", "past", r(2021, 6, 1, "month")),
         ("earlier this month", "past", r(2021, 7, 1, "month")),

@@ -217,6 +217,27 @@ def test_seed_attribution_verbs_are_not_events(seed):
         ),
         ("Turkey and Greece held talks in 2019.", "talks", (2019, 1, 1), "year", "2019"),
         (
+            "The election is scheduled for March 24.",
+            "election",
+            (2022, 3, 24),
+            "day",
+            "March 24",
+        ),
+        (
+            "The governor said he is to leave office next month on August 2.",
+            "leave",
+            (2021, 8, 2),
+            "day",
+            "August 2",
+        ),
+        (
+            "Police fired and landed a live round on a protester yesterday.",
+            "fired",
+            (2021, 7, 9),
+            "day",
+            "yesterday",
+        ),
+        (
             "The army launched an offensive against the rebels last Sunday.",
             "offensive",
             (2021, 7, 4),
@@ -232,6 +253,16 @@ def test_each_date_form(nlp, sentence, trigger, date, precision, date_text):
     assert row["event_date"] == dt.date(*date)
     assert row["date_precision"] == precision
     assert row["date_text"] == date_text
+
+
+def test_what_an_event_is_about_does_not_take_its_time(nlp):
+    text = "On Friday, Congress approved a budget with half the money the president had requested."
+    assert only(events_of(nlp, text), "requested")["date_precision"] == "published"
+    text = "Yesterday, the president declined the prime minister's offer to resign."
+    rows = events_of(nlp, text)
+    assert only(rows, "declined")["event_date"] == dt.date(2021, 7, 9)
+    assert only(rows, "offer")["date_precision"] == "published"
+    assert only(rows, "resign")["modality"] == "hypothetical"
 
 
 def test_no_time_expression_means_the_publication_date_marked_published(nlp):
@@ -351,6 +382,9 @@ def test_object_that_is_a_thing_is_not_a_target(nlp):
         ("According to the police, gunmen attacked the bank.", "attacked", False, "reported"),
         ("The minister said the army would withdraw from the city.", "withdraw", False, "future"),
         ("Iran said it did not attack the tanker.", "attack", True, "reported"),
+        ("A bomb was reported to have killed a journalist.", "killed", False, "reported"),
+        ("Protesters called for the governor's resignation.", "resignation", False, "hypothetical"),
+        ("The minister offered to resign.", "resign", False, "hypothetical"),
     ],
 )
 def test_negation_and_modality(nlp, sentence, trigger, negated, modality):
@@ -390,6 +424,42 @@ def test_harm_verbs_take_the_type_of_their_cause(nlp):
     assert only(rows, "killed")["event_type"] == "DISASTER"
     rows = events_of(nlp, "Gunmen killed three villagers.")
     assert only(rows, "killed")["event_type"] == "ASSAULT"
+
+
+def test_roles_of_requests_and_instructions(nlp):
+    rows = events_of(nlp, "Protesters called for Rosselló's resignation.")
+    called = only(rows, "called")
+    assert (called["actor_text"], called["target_text"]) == ("Protesters", "Rosselló's")
+    rows = events_of(nlp, "Zelensky instructed security agencies to investigate the leak.")
+    assert only(rows, "instructed")["target_text"] == "security agencies"
+    assert only(rows, "investigate")["actor_text"] == "security agencies"
+
+
+def test_a_state_of_emergency_is_coerce_without_a_target(nlp):
+    row = only(events_of(nlp, "President Trump declared a state of emergency."), "declared")
+    assert (row["event_type"], row["actor_text"], row["target_text"]) == (
+        "COERCE",
+        "President Trump",
+        None,
+    )
+
+
+def test_a_titled_definite_description_is_the_person_with_that_title(nlp):
+    text = (
+        "President Donald Trump visited Texas on Monday. Congress gave less money than the "
+        "president had requested."
+    )
+    row = only(events_of(nlp, text), "requested")
+    assert (row["actor_text"], row["actor_name"]) == ("the president", "Donald Trump")
+
+
+def test_a_pronoun_in_a_quotation_is_not_its_speaker(nlp):
+    text = (
+        'Police superintendent Yolanda Yu said: "To save his colleagues, he fired a live shot '
+        'at the attacker."'
+    )
+    row = only(events_of(nlp, text), "fired")
+    assert (row["actor_text"], row["actor_name"], row["modality"]) == ("he", None, "reported")
 
 
 def test_a_bare_mention_of_an_earlier_event_is_not_a_row(nlp):

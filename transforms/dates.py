@@ -166,6 +166,11 @@ _NOT_A_DATE = re.compile(
     r"up to|in the (?:next|past|last|coming)|the (?:next|past|last) (?:few|several|\d+|two|"
     r"three|four|five|six|seven|eight|nine|ten))\b"
 )
+#: A time of day bounding a dated expression: dropped, the day is what dates the event.
+_CLOCK_PREFIX = re.compile(
+    r"^(?:(?:shortly|just|soon|right|late|early)\s+)?(?:(?:before|after|around|at|until)\s+)?"
+    r"(?:midnight|noon|midday|dawn|dusk|daybreak)\s+(?:on\s+)?(?=[a-z0-9])"
+)
 _TIME_OF_DAY = r"(?:morning|afternoon|evening|night|midday|noon|lunchtime)"
 
 
@@ -177,6 +182,8 @@ def normalize(text: str) -> str:
     s = " ".join(text.translate(_QUOTES).lower().split())
     s = s.strip(" .,;:!?\"'()[]")
     s = re.sub(r"'s\b", "", s)
+    s = _CLOCK_PREFIX.sub("", s)  # "shortly before midnight Wednesday night" → the Wednesday
+    s = re.sub(r"\bthis (past|coming)\b", r"\1", s)  # "this past Friday" = "past Friday"
     if _NOT_A_DATE.match(s):
         return ""
     s = _LEAD.sub("", s)

@@ -149,6 +149,7 @@ class Entry:
     flags: frozenset[str]
     of_role: str | None
     line: int
+    target_preps: tuple[str, ...] = ()
 
 
 @dataclass
@@ -199,6 +200,7 @@ def parse_lexicon(text: str) -> Lexicon:
         conds: list[Cond] = []
         flags: set[str] = set()
         of_role = None
+        target_preps: tuple[str, ...] = ()
         for item in when.split():
             if item in FLAGS:
                 flags.add(item)
@@ -212,6 +214,9 @@ def parse_lexicon(text: str) -> Lexicon:
                 if value not in {"actor", "target"}:
                     raise LexiconError(f"line {n}: of= takes actor or target")
                 of_role = value
+                continue
+            if slot == "tp":
+                target_preps = tuple(v for v in value.lower().split("|") if v)
                 continue
             if slot not in SLOTS and not (slot.startswith("p:") and len(slot) > 2):
                 raise LexiconError(f"line {n}: unknown condition {slot!r}")
@@ -232,6 +237,7 @@ def parse_lexicon(text: str) -> Lexicon:
             flags=frozenset(flags),
             of_role=of_role,
             line=n,
+            target_preps=target_preps,
         )
         entries.setdefault((entry.lemma, pos), []).append(entry)
     return Lexicon(entries=entries, classes=classes)
@@ -255,11 +261,11 @@ REPORTING = frozenset(
 SPEECH = frozenset({"say", "tell", "add", "write", "tweet", "state", "post", "explain", "ask"})
 FUTURE_GOVERNORS = frozenset(
     """plan intend expect aim hope schedule set prepare promise pledge vow agree decide commit
-    want seek wish mean due going offer resolve need""".split()
+    want seek wish mean due going resolve need""".split()
 )
 HYPOTHETICAL_GOVERNORS = frozenset(
     """consider threaten propose suggest recommend urge ask call demand request appeal press
-    encourage invite order warn""".split()
+    encourage invite order warn offer instruct direct""".split()
 )
 #: A threat's target is the subject of these ("warned that insurers would face …").
 THREAT_VERBS = frozenset({"face", "suffer", "pay", "lose", "regret", "feel"})
@@ -298,6 +304,10 @@ HYPOTHETICAL_NOUNS = frozenset(
         "demand",
         "request",
         "appeal",
+        "offer",
+        "suggestion",
+        "order",
+        "instruction",
     }
 )
 NEGATING_GOVERNORS = frozenset({"refuse", "fail", "decline", "reject", "deny", "avoid"})
@@ -308,11 +318,11 @@ FUTURE_ADJ = frozenset(
 )
 HAPPEN_VERBS = frozenset(
     """take happen occur break begin start resume continue erupt follow end open close last
-    schedule hold set""".split()
+    schedule hold set postpone reschedule delay""".split()
 )
 OBJECT_CONTROL = frozenset(
     """urge ask call order force allow invite encourage persuade tell warn pressure press
-    request appeal help lead""".split()
+    request appeal help lead instruct direct authorize authorise command""".split()
 )
 ACCUSING = frozenset(
     {
@@ -389,6 +399,22 @@ NOT_TIME_PREPS = frozenset(
         "to",
     }
 )
+#: Verbs whose "for"/"to" object is a date ("scheduled for March 24", "postponed to May").
+SCHEDULING = frozenset(
+    """schedule reschedule set slate plan fix postpone delay move push bring call
+    adjourn defer""".split()
+)
+
+
+def _time_prep(prep: Token) -> bool:
+    """Can the object of this preposition date an event? Not "since 2011", "for two days";
+    "for" and "to" only after a scheduling verb ("is scheduled for March 24")."""
+    low = prep.lower_
+    if low not in NOT_TIME_PREPS:
+        return True
+    return low in {"for", "to"} and prep.head.lemma_ in SCHEDULING
+
+
 #: Nouns for people or bodies that belong to someone: their owner is the actor
 #: ("its troops", "the US and French defense chiefs", "the Comandos del Sur group").
 AFFILIATION_NOUNS = frozenset(
@@ -398,6 +424,7 @@ AFFILIATION_NOUNS = frozenset(
     chief chiefs leader leaders leadership president spokesman spokeswoman spokesperson
     representative representatives envoy ambassador diplomat diplomats country nation state
     regime cabinet parliament navy units unit agency embassy mission side sides counterpart
+    palace
     group groups movement party faction factions organisation organization company firm
     coalition alliance office department team rebels""".split()
 )
@@ -873,6 +900,15 @@ def _merged_participle(trig: Trigger, verb_at: dict[int, Trigger]) -> bool:
     return False
 
 
+#: Verbs that narrate what an event did: their event-noun subject is a specific occurrence
+#: ("protests filled the streets", "clashes erupted", "the strike paralysed the city").
+EVENT_SUBJECT_VERBS = frozenset(
+    """fill spread erupt continue escalate rock sweep grip paralyse paralyze disrupt spill
+    intensify flare rage draw attract shut block halt cause prompt trigger spark damage
+    leave bring turn enter reach break""".split()
+)
+
+
 def _keep_noun(
     ctx: _Context, trig: Trigger, verb_at: dict[int, Trigger], light_at: dict[int, Trigger]
 ) -> bool:
@@ -912,6 +948,13 @@ def _keep_noun(
         "nsubjpass",
     }:
         return True  # "There was no bombing", "No arrests were made"
+    if (
+        t.dep_ == "nsubj"
+        and t.head.tag_ == "VBD"
+        and t.head.lemma_ in EVENT_SUBJECT_VERBS
+        and t.head.i not in verb_at
+    ):
+        return True  # "protests filled the streets daily", "clashes erupted"
     # "An earthquake struck", "a fire killed three": an accident or hazard doing something
     return (
         trig.type in {"ACCIDENT", "DISASTER"}
@@ -940,7 +983,7 @@ def _agentive(tok: Token) -> bool:
     """A common noun for people acting: listed, or a plural agent noun ("smugglers",
     "separatists", "civilians", "assailants")."""
     low, lemma = tok.lower_, tok.lemma_.lower()
-    if low in PARTICIPANT_NOUNS or lemma in PARTICIPANT_NOUNS:
+    if low in PARTICIPANT_NOUNS or lemma in PARTICIPANT_NOUNS or lemma in PERSON_TITLES:
         return True
     return tok.tag_ == "NNS" and low.endswith(("ers", "ists", "ians", "ants", "ors"))
 
@@ -992,6 +1035,9 @@ def _noun_participant(ctx: _Context, t: Token) -> bool:
                     and ctx.mention_at(p) is None
                     and p.pos_ != "PRON"
                     and p.lemma_.lower() not in AFFILIATION_NOUNS
+                    and not any(
+                        a.dep_ == "appos" and ctx.mention_at(a) is not None for a in p.children
+                    )
                 ):
                     continue
                 return True
@@ -1019,7 +1065,7 @@ def _noun_time_or_place(ctx: _Context, t: Token) -> bool:
         for c in tok.children:
             if ctx.usable_time(c) and c.dep_ in {"npadvmod", "poss", "nmod", "compound", "tmod"}:
                 return True
-            if c.dep_ == "prep" and c.lower_ not in NOT_TIME_PREPS:
+            if c.dep_ == "prep" and _time_prep(c):
                 for p in c.children:
                     if p.dep_ != "pobj":
                         continue
@@ -1075,12 +1121,26 @@ def _conds_hold(ctx: _Context, token: Token, entry: Entry, kind: str) -> bool:
     return all(_cond(ctx, token, cond, kind) != cond.negate for cond in entry.conds)
 
 
+#: Heads whose "of" object is what a condition is about ("a state of emergency", "a wave of
+#: strikes", "acts of violence").
+OF_HEADS = frozenset({"state", "series", "wave", "round", "spate", "string", "act", "acts"})
+
+
 def _match(values: frozenset[str], tokens: list[Token | None]) -> bool:
     present = [t for t in tokens if t is not None]
     if "*" in values and present:
         return True
     if "-" in values and not present:
         return True
+    present += [
+        p
+        for t in present
+        if t.lemma_.lower() in OF_HEADS
+        for c in t.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for p in c.children
+        if p.dep_ == "pobj"
+    ]
     return any(t.lower_ in values or t.lemma_.lower() in values for t in present)
 
 
@@ -1102,7 +1162,10 @@ def _cond(ctx: _Context, t: Token, cond: Cond, kind: str) -> bool:
             preps += [c for c in obj.children if c.dep_ == "prep"]
         return any(c.lower_ in values for c in preps)
     if slot == "obj":
-        return _match(values, [_object(ctx, t, kind)])
+        obj = _object(ctx, t, kind)
+        if obj is None and kind == "verb" and (v := _shared_object_conj(t)) is not None:
+            obj = _object(ctx, v, kind)  # "fired and landed a live round"
+        return _match(values, [obj])
     if slot == "subj":
         return _match(values, [_agent(t) or _subject(ctx, t)])
     if slot == "theme":
@@ -1157,13 +1220,31 @@ def _cond(ctx: _Context, t: Token, cond: Cond, kind: str) -> bool:
     return False
 
 
+def _shared_object_conj(t: Token) -> Token | None:
+    """The next coordinated verb when ``t`` has neither object nor preposition of its own and
+    the conjunct shares ``t``'s subject: "police fired and landed a round on a protester"."""
+    if any(
+        c.dep_ in {"dobj", "obj", "dative", "ccomp", "xcomp"}
+        or (c.dep_ == "prep" and c.lower_ in {"on", "at", "against", "into", "upon"})
+        for c in t.children
+    ):
+        return None
+    for c in t.children:
+        if c.dep_ == "conj" and c.pos_ == "VERB" and not _has_own_subject(c):
+            if any(x.dep_ == "dobj" for x in c.children):
+                return c
+            return None
+    return None
+
+
 def _of_quantifier(t: Token) -> Token | None:
     """ "three of the same companies" → companies; "dozens of homes" → homes."""
     if t.lower_ in QUANTIFIERS or t.like_num:
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
-                    if p.dep_ == "pobj":
+                    if p.dep_ == "pobj" and not (p.pos_ == "PRON" and t.lower_ == "one"):
+                        # "most of them" → them; "one of them" stays one (not the group)
                         return p
     return None
 
@@ -1363,6 +1444,10 @@ def _is_passive(t: Token) -> bool:
 # --------------------------------------------------------------------------- arguments
 
 
+#: Adjectives that follow their noun in titles ("attorneys general", "secretary-designate").
+POSTPOSITIVE = frozenset({"general", "elect", "designate"})
+
+
 def _np_bounds(ctx: _Context, head: Token) -> tuple[int, int]:
     """Token bounds of a compact noun phrase: determiners, modifiers and the head."""
     left = max(head.left_edge.i, head.i - 30)
@@ -1374,7 +1459,9 @@ def _np_bounds(ctx: _Context, head: Token) -> tuple[int, int]:
     left = max(left, ctx.dateline_end)
     right = head.i
     for c in head.rights:
-        if c.dep_ in {"compound", "case"}:
+        if c.dep_ in {"compound", "case"} or (
+            c.dep_ == "amod" and c.i == right + 1 and c.lower_ in POSTPOSITIVE
+        ):
             right = max(right, c.i)
         else:
             break
@@ -1431,10 +1518,32 @@ _THING_PRONOUNS = frozenset({"it", "its", "itself"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 
 
+#: Singular nouns for a person's role: an apposition headed by one makes its anchor a person
+#: even when the NER typed the name otherwise ("Ricardo Rosselló Nevares, Puerto Rico's
+#: governor, announced his resignation").
+PERSON_TITLES = frozenset(
+    """governor minister president mayor leader spokesman spokeswoman spokesperson chief
+    official secretary senator congressman congresswoman lawmaker judge ambassador envoy king
+    queen prince princess general commander director chairman chairwoman chair ceo premier
+    chancellor founder journalist photojournalist reporter officer lawyer attorney prosecutor
+    candidate activist member head deputy adviser advisor aide executive owner manager
+    coach captain player actor singer writer author""".split()
+)
+
+
+def _titled_person(cand: Token) -> bool:
+    return any(
+        c.dep_ == "appos" and c.lemma_.lower() in PERSON_TITLES and c.tag_ == "NN"
+        for c in cand.children
+    )
+
+
 def _compatible(ctx: _Context, pron: str, cand: Token) -> bool:
     m = ctx.mention_at(cand)
     if pron in _PERSON_PRONOUNS:
-        return m is not None and m.family == "PERSON"
+        if m is not None and m.family == "PERSON":
+            return True
+        return (m is not None or _is_name(cand)) and _titled_person(cand)
     if pron in _THING_PRONOUNS:
         if m is not None:
             return m.family in {"ORG", "PLACE", "FAC"}
@@ -1469,6 +1578,8 @@ def _local_antecedent(ctx: _Context, pron: Token) -> Token | None:
             continue
         if subj.pos_ == "PRON":
             continue
+        if ctx.in_quote(pron.idx) and not ctx.in_quote(subj.idx):
+            break  # the speaker outside a quotation is "I" inside it, not "he"
         if _compatible(ctx, low, subj):
             return subj
     return None
@@ -1510,9 +1621,17 @@ def _resolve_pronoun(ctx: _Context, t: Token, depth: int) -> tuple[Mention | Non
             return None, None
         return None, local
     try:
-        return ctx.resolver.resolve(t), None
+        m = ctx.resolver.resolve(t)
     except (IndexError, KeyError, ValueError):
         return None, None
+    if m is not None and ctx.in_quote(t.idx):
+        # A third-person pronoun in a quotation is not its speaker, who says "I": "Yu said:
+        # 'he fired a live shot'" (a workaround for the resolver, which may pick the speaker).
+        spk = _speaker(ctx, t)
+        sm = ctx.mention_at(spk) if spk is not None else None
+        if sm is not None and (sm is m or (sm.entity_id and sm.entity_id == m.entity_id)):
+            return None, None
+    return m, None
 
 
 def _args(ctx: _Context, head: Token | None, depth: int = 0) -> list[Arg]:
@@ -1537,6 +1656,10 @@ def _args(ctx: _Context, head: Token | None, depth: int = 0) -> list[Arg]:
     ):
         # "dozens of homes and a health centre": the quantifier's conjuncts too
         members += [c for c in head.head.head.conjuncts if c.i > head.i]
+    if len(members) == 1:  # "by state news firm Saba and al-Eryani": the apposition's
+        for a in head.children:
+            if a.dep_ == "appos" and a.i > head.i:
+                members += [c for c in a.conjuncts if c.i > a.i and c.pos_ == "PROPN"]
     if len(members) == 1:
         groups = _np_coordination(ctx, head)
         if groups:
@@ -1608,6 +1731,37 @@ def _np_coordination(ctx: _Context, head: Token) -> list[Arg]:
     return out
 
 
+#: "the president", "the governor": the person last named with that title.
+TITLE_DEFINITES = frozenset(
+    """president governor mayor king queen chancellor premier minister senator ambassador
+    pope prince princess emperor""".split()
+)
+
+
+def _titled(ctx: _Context, t: Token, title: str) -> Mention | None:
+    """The last person before ``t`` named with ``title`` ("President Donald Trump", "Ricardo
+    Rosselló, Puerto Rico's governor"); None unless exactly one person carries it."""
+    if any(c.dep_ == "prep" for c in t.children):
+        return None  # "the president of the company"
+    found: Mention | None = None
+    for m in ctx.mentions:
+        if m.start >= t.i:
+            break
+        head = ctx.tokens[m.end - 1]
+        if m.family != "PERSON" and not _titled_person(head):
+            continue
+        words = ctx.tokens[max(0, m.start - 4) : m.end]
+        titled = any(w.lemma_.lower() == title and w.i < m.end - 1 for w in words) or any(
+            c.dep_ == "appos" and c.lemma_.lower() == title for c in head.children
+        )
+        if not titled:
+            continue
+        if found is not None and found.entity is not m.entity and found.entity_id != m.entity_id:
+            return None  # two presidents: ambiguous
+        found = m
+    return found
+
+
 def _definite(ctx: _Context, t: Token) -> Mention | None:
     """ "the group", "the company", "the government": the organisation or country named last
     (in this sentence before the noun, or the three before)."""
@@ -1620,6 +1774,8 @@ def _definite(ctx: _Context, t: Token) -> Mention | None:
         want = "ORG"
     elif lemma in COUNTRY_DEFINITES:
         want = "COUNTRY"
+    elif lemma in TITLE_DEFINITES and t.tag_ == "NN":
+        return _titled(ctx, t, lemma)
     else:
         return None
     if want == "COUNTRY":
@@ -1772,6 +1928,8 @@ def _actor_token(ctx: _Context, tok: Token | None) -> Token | None:
 def _target_ok(ctx: _Context, tok: Token, trig: Trigger) -> bool:
     """Objects that are participants, not things: "accused Rwanda", not "condemned the
     measures" or "agreed a roadmap"; a place noun ("the region") only for events in space."""
+    if tok.tag_ in {"WP", "WDT", "WP$"}:
+        return False  # "investigate who leaked the recording": an open question
     if tok.lemma_.lower() in PLACE_NOUNS and ctx.mention_at(tok) is None:
         return trig.type in SPATIAL_TYPES
     if tok.lemma_.lower() in PHYSICAL_TARGETS and ctx.mention_at(tok) is None:
@@ -1820,6 +1978,8 @@ def _is_theme(ctx: _Context, trig: Trigger, obj: Token) -> bool:
     if "theme" in trig.entry.flags:
         return True
     if trig.type in {"RETREAT", "MOBILIZE"}:
+        if _agentive(obj) and any(c.dep_ == "poss" for c in obj.children):
+            return True  # "withdrew its reporters / their ambassador from …"
         words = {obj.lemma_.lower(), obj.lower_}
         lex = ctx.lex
         return bool(words & (lex.cls("@force") | lex.cls("@presence") | lex.cls("@site")))
@@ -1884,6 +2044,8 @@ def _roles(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
         target_tok = _prep_target(ctx, t, trig, exclude=actor_tok)
     if target_tok is None and obj is not None and not _is_event_noun(ctx, obj):
         target_tok = _prep_target(ctx, obj, trig, exclude=actor_tok)
+    if target_tok is None and obj is None and (v := _shared_object_conj(t)) is not None:
+        target_tok = _prep_target(ctx, v, trig, exclude=actor_tok)
     if target_tok is None and trig.merged is not None:
         m_obj = _object(ctx, trig.merged, "verb")
         if m_obj is not None and m_obj.i != t.i and _target_ok(ctx, m_obj, trig):
@@ -1894,6 +2056,28 @@ def _roles(ctx: _Context, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
         cs = _ccomp_subject(ctx, t, THREAT_VERBS if type_ == "THREATEN" else None)
         if cs is not None and _target_ok(ctx, cs, trig):
             target_tok = cs
+    if target_tok is None and obj is None and type_ == "REQUEST":
+        # "called for Rosselló's resignation": the demand is on the one who should resign
+        wanted = next(
+            (
+                p
+                for c in t.children
+                if c.dep_ == "prep" and c.lower_ == "for"
+                for p in c.children
+                if p.dep_ == "pobj" and _is_event_noun(ctx, p)
+            ),
+            None,
+        )
+        if wanted is not None:
+            target_tok = next(
+                (
+                    c
+                    for c in wanted.children
+                    if c.dep_ == "poss"
+                    and (_entity_modifier(ctx, c) is not None or _agentive(c) or c.tag_ == "PRP$")
+                ),
+                None,
+            )
     if target_tok is None and type_ == "AGREE":
         x = _kid(ctx, t, {"xcomp"})  # "agreed to buy Dutch rival Veldman Groep"
         xo = _kid(ctx, x, {"dobj"}) if x is not None else None
@@ -2108,7 +2292,7 @@ def _prep_target(
 ) -> Token | None:
     if t is None:
         return None
-    preps = TARGET_PREPS.get(trig.type, ())
+    preps = trig.entry.target_preps + TARGET_PREPS.get(trig.type, ())
     for c in t.children:
         if c.dep_ not in {"prep", "dative"} or c.lower_ not in preps:
             continue
@@ -2243,7 +2427,7 @@ def _time_anchors(ctx: _Context, trigger_ids: set[int]) -> dict[int, list[Span]]
             if root.head.i in trigger_ids:
                 anchors.setdefault(root.head.i, []).append(span)
             continue
-        if root.dep_ == "pobj" and root.head.lower_ in NOT_TIME_PREPS:
+        if root.dep_ == "pobj" and not _time_prep(root.head):
             continue
         h = root
         for _ in range(12):
@@ -2280,6 +2464,20 @@ def _has_own_subject(t: Token) -> bool:
     return any(c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in t.children)
 
 
+def _object_of_trigger(ctx: _Context, t: Token, clause: Token) -> bool:
+    """An event noun that another event is about ("declined Honcharuk's offer yesterday",
+    "called for his resignation"): that event's time is not its time."""
+    if clause.i not in ctx.trigger_types:
+        return False
+    if t.head.i == clause.i and t.dep_ in {"dobj", "nsubjpass"}:
+        return True
+    return t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.i == clause.i
+
+
+def _pluperfect(v: Token) -> bool:
+    return any(a.dep_ == "aux" and a.lower_ in {"had", "'d"} for a in v.children)
+
+
 def _date_chain(ctx: _Context, trig: Trigger, clause: Token) -> list[Token]:
     t = trig.token
     chain: list[Token] = [t]
@@ -2294,7 +2492,7 @@ def _date_chain(ctx: _Context, trig: Trigger, clause: Token) -> list[Token]:
                 if g is not None:
                     chain.append(g)
                     chain.extend(c for c in g.children if c.dep_ == "xcomp")
-            if clause is not t:
+            if clause is not t and not _object_of_trigger(ctx, t, clause):
                 chain.append(clause)
                 if t.dep_ in {"nsubj", "nsubjpass"} and clause.lemma_ in HAPPEN_VERBS:
                     chain.extend(c for c in clause.children if c.dep_ == "xcomp")
@@ -2324,10 +2522,17 @@ def _date_chain(ctx: _Context, trig: Trigger, clause: Token) -> list[Token]:
             chain.append(h)
         elif dep == "xcomp" and h.head.lemma_ in DATE_SHIFTING:
             break  # "asked on Monday to waive": the waiving is not on Monday
+        elif dep == "xcomp" and h.head.lemma_ in REPORTING and _is_passive(h.head):
+            break  # "was yesterday reported to have killed": the report is dated, not this
         elif (
             dep == "xcomp"
             or (dep == "conj" and not _has_own_subject(h))
-            or (dep == "advcl" and _mark(h) in {"when", "as", "while", None, "to"})
+            or (
+                dep == "advcl"
+                and _mark(h) in {"when", "as", "while", None, "to"}
+                and h.head.pos_ in {"VERB", "AUX"}
+                and not _pluperfect(h)  # "as the president had requested": earlier
+            )
         ):
             h = h.head
             chain.append(h)
@@ -2340,6 +2545,8 @@ def _date_chain(ctx: _Context, trig: Trigger, clause: Token) -> list[Token]:
             break
     for c in list(chain[:2]):
         chain.extend(x for x in c.children if x.dep_ == "advcl" and _mark(x) in {"when", "as"})
+    if trig.kind == "verb" and _shared_object_conj(t) is not None:
+        chain.append(_shared_object_conj(t))  # "fired and landed a round … yesterday"
     return chain
 
 
@@ -2347,6 +2554,13 @@ def _tense(group: list[Token], modality: str) -> str:
     if modality == "future":
         return "future"
     for v in group:
+        if (
+            v.lemma_ in SCHEDULING
+            and v.tag_ == "VBN"
+            and v.dep_ != "amod"
+            and not any(c.dep_ in {"aux", "auxpass"} and c.tag_ == "VBD" for c in v.children)
+        ):
+            return "future"  # "is scheduled for March 24" (not "was scheduled for …")
         if v.tag_ in {"VBD", "VBN"}:
             return "past"
         for c in v.children:
@@ -2365,11 +2579,20 @@ def _date_for(
         spans = ctx.times.get(tok.i)
         if not spans:
             continue
-        for span in sorted(spans, key=lambda s: abs(s.start - tok.i)):
+        found = []
+        for span in spans:
             res = resolve(span.text, ctx.published, tense)  # type: ignore[arg-type]
             if res is not None:
-                return res, span
+                found.append((res, span))
+        if found:  # the most precise ("next month on August 2" → August 2), then the nearest
+            return min(
+                found,
+                key=lambda rs: (_PRECISION_RANK[rs[0].precision], abs(rs[1].start - tok.i)),
+            )
     return None, None
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
 def _mark(t: Token) -> str | None:
@@ -2490,9 +2713,16 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
     t = trig.token
     hypothetical = future = reported = False
     reported_clause = False
+    if trig.kind == "noun":  # "called for his resignation", "demanded an investigation"
+        gov = t.head if t.dep_ in {"dobj", "obj"} else None
+        if t.dep_ == "pobj" and t.head.lower_ == "for":
+            gov = t.head.head
+        if gov is not None and ctx.trigger_types.get(gov.i) == "REQUEST":
+            hypothetical = True
     # Climb from the trigger to the root, noting each clause it sits in.
     h = t
     visited = list(group)
+    own_clause_end: int | None = None
     for _ in range(10):
         dep = h.dep_
         nxt = h.head
@@ -2512,6 +2742,8 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
             if lemma in HYPOTHETICAL_CCOMP:
                 hypothetical = True  # "recommended the troops withdraw"
         elif dep == "xcomp":
+            if lemma in REPORTING and _is_passive(nxt):
+                reported_clause = True  # "was reported to have killed", "is said to be"
             if lemma in HYPOTHETICAL_GOVERNORS:
                 hypothetical = True
             elif lemma in FUTURE_GOVERNORS:
@@ -2561,6 +2793,8 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
             "acomp",
         }:
             break
+        if dep == "conj" and _has_own_subject(h) and own_clause_end is None:
+            own_clause_end = len(visited)  # "According to X, A would …, but B": B is not X's
         h = nxt
         visited.append(h)
     for v in group:
@@ -2596,7 +2830,7 @@ def _modality(ctx: _Context, trig: Trigger, clause: Token, group: list[Token]) -
                 future = True
             if v.lemma_ == "be" and c.dep_ == "xcomp" and c in group:
                 future = True  # "are to be delivered"
-    for v in visited[:12]:
+    for v in visited[: min(12, own_clause_end or 12)]:
         if v.n_lefts + v.n_rights > 40:
             continue  # the hub of a run-on "sentence": nothing to learn there
         for c in v.children:
