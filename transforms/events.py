@@ -745,6 +745,17 @@ def _lookup(lex: Lexicon, token: Token, pos: str) -> list[Entry]:
     return []
 
 
+def _named_event(token: Token) -> bool:
+    """A capitalised event noun inside a name, mid-sentence: a historical event the article
+    refers to ("the Iran–Iraq War", "the Cold War"), not one it reports."""
+    if not token.text.istitle() or token.is_sent_start:
+        return False
+    return any(
+        c.dep_ in {"compound", "amod", "nmod"} and c.i < token.i and c.text[:1].isupper()
+        for c in token.children
+    )
+
+
 def _find_triggers(ctx: _Context) -> list[Trigger]:
     lex = ctx.lex
     nouns: dict[int, Trigger] = {}
@@ -769,6 +780,8 @@ def _find_triggers(ctx: _Context) -> list[Trigger]:
         if m is not None and m.family in SKIP_NOUN_FAMILIES:
             continue
         if pos == "PROPN" and token.ent_type_ not in {"", "EVENT"}:
+            continue
+        if _named_event(token):
             continue
         trig = _noun_trigger(ctx, token)
         if trig is not None:
@@ -1906,7 +1919,10 @@ def _actor_token(ctx: _Context, tok: Token | None) -> Token | None:
     "the measures freeze assets"); "the US airstrike" stands for the United States."""
     if tok is not None and tok.lower_ in NEGATIVE_SUBJECTS:
         return None
-    if tok is None or ctx.mention_at(tok) is not None or tok.pos_ == "PRON" or _is_name(tok):
+    m = ctx.mention_at(tok) if tok is not None else None
+    if m is not None and m.family in {"EVENT", "LAW", "WORK_OF_ART"}:
+        return None  # "the Cold War ended": a named event is not an actor
+    if tok is None or m is not None or tok.pos_ == "PRON" or _is_name(tok):
         return tok
     if _is_cause(ctx, tok):
         words = {tok.lemma_.lower(), tok.lower_}
