@@ -28,7 +28,11 @@ hazard. Support verbs (``LIGHT``: *held talks*, *imposed sanctions*, *paid a vis
 noun the trigger with the verb's subject as actor. A noun that merely names an earlier event
 again without saying anything new (*since the attack*, *the protest was peaceful*) is not a
 row: an event noun needs a support verb, a participant (*her visit*, *attack on civilians*,
-*Russian strikes*), a time or a place.
+*Russian strikes*), a time or a place, or to be the subject of a verb that narrates it
+(*protests filled the streets*). The object of another trigger is that trigger's business
+(*rejected the demand*, *attributed the bombing to*) unless it names participants of its own
+(*called for Rosselló's resignation*); a capitalised event noun inside a name (*the Iran–Iraq
+War*) is a historical reference, not a row.
 
 **Roles.** actor = PLOVER source: subject (inherited through *to*-infinitives, coordination
 and relative clauses), *by*-agent of a passive, possessor or entity modifier of a noun.
@@ -38,6 +42,15 @@ visits, *from* for withdrawals). A common noun stands for the entity that modifi
 US and French defense chiefs* → United States, France; *its troops* → the owner), pronouns go
 through the article's :class:`~transforms.coref.PronounResolver`, and *his/her country* to
 the country its owner is introduced with (*French President Emmanuel Macron* → France).
+Definite descriptions resolve to what the article named: *the group/company* → the last
+organisation, *the government* → the country named most, *the president/governor* → the one
+person named with that title. Inside a quotation *I/we* is the speaker and *he/she* is not.
+The implicit subject of an infinitive is the object of *urge/order/instruct…* ("instructed
+agencies to investigate") and the subject otherwise. Where
+:class:`~transforms.coref.PronounResolver` (read-only here) lacks something, this module works
+around it: a subject of an enclosing clause is tried first ("France reduces its operations"),
+an appositive title makes a name a person even when the NER typed it otherwise, and a quoted
+third-person pronoun never resolves to the quotation's speaker.
 Coordinated participants of a symmetric event (*X and Y met/agreed/signed*) become actor and
 target; otherwise each coordinated actor or target gives its own row (at most
 ``MAX_ROWS_PER_TRIGGER``), and a (trigger, actor, target) is never repeated. ``actor_text``
@@ -52,7 +65,10 @@ that is not the actor or the target.
 relative expressions of :mod:`transforms.dates` — resolved against the publication date by
 :func:`transforms.dates.resolve` with the clause's tense. A noun trigger or an infinitive,
 coordinated or *when*-clause takes the date of the clause it belongs to; a reported event never
-takes the date of the reporting verb. Without a usable expression, ``event_date`` is the
+takes the date of the reporting verb (nor of *was reported to have…*), a requested, offered or
+rejected event not the date of the request or rejection, a pluperfect clause not the date of
+its main clause. With several expressions the most precise wins ("next month on August 2" →
+August 2); *scheduled/postponed for|to* a date dates the event, in the future. Without a usable expression, ``event_date`` is the
 publication date and ``date_precision = 'published'`` (``date_text`` NULL); an article without
 publication date then has NULL ``event_date``/``date_precision``.
 
