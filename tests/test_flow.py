@@ -201,8 +201,9 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
     assert result["nlp_articles"] == 1
-    # c.txt's old version had a part of its own in articles and in mentions (month unknown).
-    assert result["parts_compacted"] == 2
+    # c.txt's old version had a part of its own in articles, mentions and events (month
+    # unknown; its "walked out" is a PROTEST event).
+    assert result["parts_compacted"] == 3
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
     bodies = con.execute(
         "SELECT body FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]

@@ -7,10 +7,11 @@ I/O beyond loading the model once per process) and returns plain rows per table.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from transforms.events import extract_events
 from transforms.mentions import Mention, extract_mentions
 from transforms.nlp import get_pipeline, parse_docs
 
@@ -29,16 +30,18 @@ class Extraction:
     """Everything extracted from one article's Doc."""
 
     mentions: list[Mention]
+    events: list[dict] = field(default_factory=list)
 
     def rows(self, article_id: str) -> dict[str, list[dict]]:
         """The rows of each NLP table for this article."""
-        return {"mentions": [m.row(article_id) for m in self.mentions]}
+        return {"mentions": [m.row(article_id) for m in self.mentions], "events": self.events}
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc (mentions first: the others use them)."""
     mentions = extract_mentions(doc, art.article_id)
-    return Extraction(mentions=mentions)
+    events = extract_events(doc, art.article_id, art.published_date, mentions)
+    return Extraction(mentions=mentions, events=events)
 
 
 NLP_TABLES = ("mentions", "quotes", "events")
