@@ -194,6 +194,23 @@ def _trim(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label)
 
 
+_DASHES = {"-", "—", "–"}
+
+
+def _split_at_spaced_dash(span: Span) -> list[Span]:
+    """ "BRUSSELS - The European Union": a spaced dash separates two names (a dateline and the
+    subject). A left part shouted in capitals is a dateline or a headline rubric ("SOCCER -"):
+    dropped, since its type is unknown."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end - 1):
+        if doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_:
+            left = Span(doc, span.start, i, label=span.label)
+            right = Span(doc, i + 1, span.end, label=span.label)
+            keep = [] if left.text.isupper() else [left]
+            return [*keep, *_split_at_spaced_dash(right)]
+    return [span]
+
+
 def _in_person_name(doc: Doc, span: Span) -> bool:
     """Is this one-word span part of a longer PERSON name elsewhere in the document?"""
     if len(span) != 1:
@@ -233,11 +250,12 @@ class EntityFixer:
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         for ent in doc.ents:
-            span = _trim(ent)
-            if span is None:
-                continue
-            for fixed in self._fix(doc, span):
-                spans.append(fixed)
+            for piece in _split_at_spaced_dash(ent):
+                span = _trim(piece)
+                if span is None:
+                    continue
+                for fixed in self._fix(doc, span):
+                    spans.append(fixed)
         spans = filter_spans(spans)
         taken = {i for s in spans for i in range(s.start, s.end)}
         for match_id, start, end in self.matcher(doc):
@@ -842,8 +860,8 @@ def _finalize(res: _Resolver, mentions: list[Mention], article_id: str) -> None:
                 ent.name = longest
         if _shouting(ent.name):
             calm = [n for n in names if not _shouting(n) and name_key(n) == name_key(ent.name)]
-            if calm:
-                ent.name = calm[0]
+            # "LONDON" only ever in a dateline: written as a name, not shouted.
+            ent.name = calm[0] if calm else ent.name.title()
     for m in mentions:
         m.mention_id = stable_id("mention", article_id, m.start_char, m.end_char)
         if m.entity is not None and m.label != "NORP":
