@@ -1,0 +1,1015 @@
+"""Quotations and reported statements, with their speakers: the rows of the ``quotes`` table.
+
+:func:`extract_quotes` reads one parsed article (its ``Doc`` and its resolved mentions) and
+returns :class:`Quote` rows, in three steps:
+
+1. **Marks** (:func:`quote_segments`, character level, no parse needed): every double quotation
+   mark (“ ” „ « » " and the ASCII ``''``/````` of some wire feeds) gets a direction from its
+   neighbours (typographic marks are directional, but a mark stuck to the end of a word closes
+   whatever its shape). Marks are paired inside each paragraph. A paragraph that ends inside a
+   quote continues it when the next one opens again (the news convention for a multi-paragraph
+   quote); otherwise the quote was never closed and ends with its paragraph (at most
+   ``MAX_ORPHAN_SENTENCES`` sentences). An opening mark followed by another opening mark ends at
+   the last sentence boundary between them; a closing mark with no opening one starts at the
+   beginning of its sentence. Single marks (‘ ’ ') are never used for pairing: inside a quote
+   they are its own nested quotes or apostrophes.
+2. **Direct quotes**: each segment finds its cue and speaker from the parse around it — the
+   reporting verb right after it (“…,” she said / said Parly), right before it (Parly tweeted,
+   “…” / X said: “…”), or the verb that governs it (called France an “excellent partner”),
+   "according to X", or a bare "X: “…”". A segment with no cue of its own takes the speaker of
+   the nearest attributed quote in its paragraph (an interrupted or continued quote), of the
+   quote it continues from the previous paragraph, or a person who is the subject of the
+   sentence just before it. A short phrase with no speaker is a scare quote, not a quote.
+3. **Indirect statements**: a reporting verb with a clausal complement (stated that …, police
+   said), "according to X" with the clause it qualifies, and reporting nouns with a "that"
+   clause and an owner (Trump's claim that …).
+
+Speakers are the subject of the cue (or its inverted subject, or the subject of the verb a
+participle hangs on: "she said, adding that …"), written as in the text without appositions
+and relative clauses; they link to the entity of the mention they contain, of the person they
+are in apposition with ("a Pentagon spokesperson, Anton Semelroth"), or — for pronouns — of
+the antecedent found by :class:`~transforms.coref.PronounResolver`.
+
+The reporting-verb lexicon is data: ``transforms/data/reporting_verbs.tsv`` (see its README).
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms.coref import PronounResolver
+from transforms.ids import stable_id
+from transforms.mentions import Mention
+
+DATA_DIR = Path(__file__).with_name("data")
+
+#: An unclosed quote never runs over more sentences than this (nor past its paragraph).
+MAX_ORPHAN_SENTENCES = 5
+#: Reporting-verb classes that may introduce a direct quotation.
+DIRECT_CLASSES = frozenset({"speech", "writing", "naming"})
+#: Reporting-verb classes whose clausal complement is a reported statement.
+INDIRECT_CLASSES = frozenset({"speech", "writing"})
+#: Verbs whose bare object can be a quoted phrase (said “no”, wrote “…”).
+UTTERANCE_LEMMAS = frozenset(
+    {
+        "say",
+        "tell",
+        "write",
+        "tweet",
+        "post",
+        "add",
+        "ask",
+        "answer",
+        "reply",
+        "respond",
+        "shout",
+        "yell",
+        "scream",
+        "whisper",
+        "mutter",
+        "exclaim",
+        "declare",
+        "announce",
+        "promise",
+        "warn",
+        "repeat",
+    }
+)
+
+OPEN, CLOSE, EITHER = 1, 2, 3
+_MARK_RE = re.compile(r"``|‘‘|’’|'{2,3}|[\"“”„‟«»＂]")
+_OPENING_SHAPES = {"“", "„", "‟", "«", "``", "‘‘"}
+_CLOSING_SHAPES = {"”", "»", "’’"}
+_LEFT_OPENERS = set("([{<—–-/‘'’\u00a0") | {"\u2018"}
+_RIGHT_CLOSERS = set(".,;:!?)]}>—–…")
+_SINGLE_QUOTES = set("'‘’")
+_PARA_RE = re.compile(r"\n[ \t\u00a0]*\n\s*|\n[ \t\u00a0]+")
+_TERMINAL = set(".!?…")
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_SPEAKER_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep"}
+_QUOTE_TOKEN_RE = re.compile(r"^(?:``|''|'''|[\"“”„‟«»＂])$")
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@functools.cache
+def reporting_verbs() -> dict[str, str]:
+    """lemma -> class, from ``data/reporting_verbs.tsv`` (loaded once per process)."""
+    path = DATA_DIR / "reporting_verbs.tsv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["lemma"]: row["class"] for row in csv.DictReader(fh, delimiter="\t")}
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass
+class Quote:
+    """One quotation (direct) or reported statement (indirect) with its speaker and cue."""
+
+    article_id: str
+    start_char: int
+    end_char: int
+    text: str
+    is_direct: bool
+    is_partial: bool
+    sentence_index: int
+    speaker_text: str | None = None
+    speaker_start_char: int | None = None
+    speaker_end_char: int | None = None
+    speaker_name: str | None = None
+    speaker_entity_id: str | None = None
+    speaker_mention_id: str | None = None
+    cue: str | None = None
+    cue_start_char: int | None = None
+    cue_end_char: int | None = None
+
+    @property
+    def quote_id(self) -> str:
+        role = "direct" if self.is_direct else "indirect"
+        return stable_id("quote", self.article_id, self.start_char, self.end_char, role)
+
+    def row(self) -> dict:
+        return {
+            "quote_id": self.quote_id,
+            "article_id": self.article_id,
+            "sentence_index": self.sentence_index,
+            "start_char": self.start_char,
+            "end_char": self.end_char,
+            "text": self.text,
+            "is_direct": self.is_direct,
+            "is_partial": self.is_partial,
+            "speaker_text": self.speaker_text,
+            "speaker_start_char": self.speaker_start_char,
+            "speaker_end_char": self.speaker_end_char,
+            "speaker_name": self.speaker_name,
+            "speaker_entity_id": self.speaker_entity_id,
+            "speaker_mention_id": self.speaker_mention_id,
+            "cue": self.cue,
+            "cue_start_char": self.cue_start_char,
+            "cue_end_char": self.cue_end_char,
+        }
+
+
+# --------------------------------------------------------------------------- step 1: marks
+
+
+@dataclass
+class Segment:
+    """One contiguous quoted stretch of text (character offsets of the words, without marks)."""
+
+    start: int
+    end: int
+    open_at: int | None  # offset of the opening mark (None: the quote was never opened)
+    close_at: int | None  # offset of the closing mark (None: never closed, or continued)
+    close_end: int | None
+    paragraph: int
+    continues: bool = False  # goes on in the next paragraph (multi-paragraph quote)
+    continued: bool = False  # continues a quote from the previous paragraph
+
+    @property
+    def outer_start(self) -> int:
+        return self.open_at if self.open_at is not None else self.start
+
+    @property
+    def outer_end(self) -> int:
+        return self.close_end if self.close_end is not None else self.end
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every paragraph: blank lines, and indented lines, separate paragraphs."""
+    spans = []
+    start = 0
+    for m in _PARA_RE.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
+    """(start, end, direction) of the double quotation marks in text[lo:hi]."""
+    out = []
+    for m in _MARK_RE.finditer(text, lo, hi):
+        s, e = m.start(), m.end()
+        shape = m.group()
+        if shape.startswith("'"):
+            if len(shape) == 3:  # '' plus a nested single mark: which end is the double?
+                before = text[s - 1] if s > 0 else " "
+                if before.isspace() or before in _LEFT_OPENERS:
+                    e = s + 2
+                else:
+                    s = s + 1
+            shape = "''"
+        prev = text[s - 1] if s > lo else " "
+        nxt = text[e] if e < hi else " "
+        left_open = prev.isspace() or prev in _LEFT_OPENERS
+        right_closed = nxt.isspace() or nxt in _RIGHT_CLOSERS
+        if shape in _OPENING_SHAPES:
+            direction = CLOSE if right_closed and not left_open else OPEN
+        elif shape in _CLOSING_SHAPES:
+            direction = OPEN if left_open and not right_closed else CLOSE
+        elif left_open and not right_closed:
+            direction = OPEN
+        elif right_closed and not left_open:
+            direction = CLOSE
+        else:
+            direction = EITHER
+        if prev in _SINGLE_QUOTES and nxt in _SINGLE_QUOTES:
+            direction = EITHER
+        out.append((s, e, direction))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip whitespace, and a trailing comma the attribution put inside the marks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segment]:
+    """Pair the quotation marks of a text into quoted segments (see the module docstring).
+
+    ``sent_starts`` are the character offsets where sentences start (from the parse); without
+    them, sentence boundaries are found with a simple punctuation rule.
+    """
+    if sent_starts is None:
+        sent_starts = [0] + [m.end() for m in re.finditer(r"[.!?…][\"'”’)]*\s+(?=\S)", text)]
+    paragraphs = paragraph_spans(text)
+    segments: list[Segment] = []
+
+    def sentence_bound_before(lo: int, hi: int) -> int | None:
+        """The last sentence start in (lo, hi], if any."""
+        i = bisect.bisect_right(sent_starts, hi) - 1
+        if i >= 0 and sent_starts[i] > lo:
+            return sent_starts[i]
+        return None
+
+    def orphan_end(lo: int, hi: int) -> int:
+        """Where an unclosed quote opened at lo ends, at the latest at hi."""
+        i = bisect.bisect_right(sent_starts, lo)
+        j = i + MAX_ORPHAN_SENTENCES - 1
+        if j < len(sent_starts) and sent_starts[j] < hi:
+            return sent_starts[j]
+        return hi
+
+    def add(start: int, end: int, **kw) -> Segment | None:
+        s, e = _trimmed(text, start, end)
+        if e <= s or not any(ch.isalnum() for ch in text[s:e]):
+            return None
+        seg = Segment(start=s, end=e, **kw)
+        segments.append(seg)
+        return seg
+
+    carry = False  # the previous paragraph ended inside a quote that continues here
+    for p, (lo, hi) in enumerate(paragraphs):
+        marks = _marks(text, lo, hi)
+        opened: tuple[int, int] | None = None  # (mark start, mark end)
+        last_end = lo
+        first_open = carry
+        carry = False
+        for s, e, direction in marks:
+            if opened is None:
+                if direction in (OPEN, EITHER):
+                    opened = (s, e)
+                    continue
+                # a closing mark with no opening one: the quote starts with its sentence
+                start = sentence_bound_before(last_end, s) or last_end
+                seg = add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
+                last_end = e
+                continue
+            if direction in (CLOSE, EITHER):
+                seg = add(opened[1], s, open_at=opened[0], close_at=s, close_end=e, paragraph=p)
+                if seg is not None and first_open:
+                    seg.continued = True
+                first_open = False
+                opened = None
+                last_end = e
+                continue
+            # an opening mark while a quote is open: the first one was never closed
+            cut = sentence_bound_before(opened[1], s)
+            if cut is None:
+                cut = _clause_cut(text, opened[1], s)
+            seg = add(opened[1], cut, open_at=opened[0], close_at=None, close_end=None, paragraph=p)
+            if seg is not None and first_open:
+                seg.continued = True
+            first_open = False
+            opened = (s, e)
+            last_end = cut
+        if opened is not None:
+            nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
+            continues = nxt is not None and _opens_paragraph(text, nxt)
+            end = hi if continues else orphan_end(opened[1], hi)
+            seg = add(opened[1], end, open_at=opened[0], close_at=None, close_end=None, paragraph=p)
+            if seg is not None:
+                seg.continues = continues
+                seg.continued = first_open
+            carry = continues
+    return segments
+
+
+def _opens_paragraph(text: str, para: tuple[int, int]) -> bool:
+    lo, hi = para
+    marks = _marks(text, lo, min(hi, lo + 4))
+    return bool(marks) and marks[0][0] == lo and marks[0][2] in (OPEN, EITHER)
+
+
+def _clause_cut(text: str, lo: int, hi: int) -> int:
+    """Where an unclosed quote ends inside one sentence: before a short attribution clause."""
+    for m in re.finditer(r",\s", text[lo:hi]):
+        rest = text[lo + m.end() : hi]
+        if len(rest.split()) <= 8:
+            return lo + m.start()
+    return hi
+
+
+# --------------------------------------------------------------------------- doc helpers
+
+
+class _DocIndex:
+    """Character/token/sentence lookups over one Doc, built once per article."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]):
+        self.doc = doc
+        self.tok_starts = [t.idx for t in doc]
+        self.sents = list(doc.sents)
+        self.sent_start_tok = [s.start for s in self.sents]
+        self.sent_start_char = [s.start_char for s in self.sents]
+        self.mentions = sorted(
+            (m for m in mentions if m.entity is not None), key=lambda m: (m.start, -m.end)
+        )
+        self.mention_starts = [m.start for m in self.mentions]
+        self.in_quote = bytearray(len(doc))
+
+    def token_at(self, char: int) -> int:
+        """Index of the token containing (or starting right after) a character offset."""
+        i = bisect.bisect_right(self.tok_starts, char) - 1
+        return max(0, i)
+
+    def tokens_in(self, start: int, end: int) -> range:
+        lo = bisect.bisect_left(self.tok_starts, start)
+        hi = bisect.bisect_left(self.tok_starts, end)
+        return range(lo, hi)
+
+    def sentence_of(self, token_i: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_start_tok, token_i) - 1)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions that overlap the token range [start, end)."""
+        lo = bisect.bisect_left(self.mention_starts, start - 12)
+        out = []
+        for m in self.mentions[lo:]:
+            if m.start >= end:
+                break
+            if m.end > start:
+                out.append(m)
+        return out
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+@dataclass
+class Attribution:
+    """Who said it, and with which cue (token spans; both may be None)."""
+
+    speaker: Span | None = None
+    cue: Span | None = None
+    mention: Mention | None = None  # the mention that names the speaker (or the antecedent)
+    pronoun: bool = False
+
+    @property
+    def found(self) -> bool:
+        return self.speaker is not None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    """The speaker of a reporting verb: its subject, or the subject of the verb it hangs on.
+
+    "she said, adding that …" (adding → said → she), "X, who said …" (the relative clause's
+    noun), "by saying" (the verb the preposition hangs on), "X was quoted as saying".
+    """
+    v = verb
+    for _ in range(5):
+        for child in v.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ in _RELATIVE and v.dep_ == "relcl":
+                    return v.head
+                return child
+            if child.dep_ == "nsubjpass" and v.lemma_ == "quote":
+                return child
+        for child in v.children:
+            if child.dep_ == "agent":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        if v.dep_ == "acl":
+            return None
+        if v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and v.head.i != v.i:
+            v = v.head
+            continue
+        return None
+    return None
+
+
+def _speaker_span(head: Token) -> Span:
+    """The speaker as written: the subject's phrase without appositions, clauses and commas."""
+    doc = head.doc
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ not in _SPEAKER_DROP_DEPS or c.dep_ == "prep"]
+    # prepositional modifiers are kept ("a spokesman for the company") unless after a comma
+    while stack:
+        t = stack.pop()
+        if t.dep_ == "prep" and t.i > head.i and doc[t.i - 1].text == ",":
+            continue
+        keep.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in {"appos", "relcl", "punct"})
+    lo = min(t.i for t in keep)
+    hi = max(t.i for t in keep) + 1
+    # contiguous around the head: stop at a comma on either side
+    for i in range(head.i - 1, lo - 1, -1):
+        if doc[i].text in {",", ";", "(", ")", "—", "–"} or _QUOTE_TOKEN_RE.match(doc[i].text):
+            lo = i + 1
+            break
+    for i in range(head.i + 1, hi):
+        if doc[i].text in {",", ";", "(", ")", "—", "–"} or _QUOTE_TOKEN_RE.match(doc[i].text):
+            hi = i
+            break
+    while hi > lo + 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        hi -= 1
+    while lo < hi - 1 and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return doc[lo:hi]
+
+
+class _Speakers:
+    """Builds attributions (speaker span + linked mention) from cue tokens."""
+
+    def __init__(self, index: _DocIndex, resolver: PronounResolver):
+        self.ix = index
+        self.resolver = resolver
+
+    def from_cue(self, cue: Span | None, speaker_head: Token | None) -> Attribution:
+        if speaker_head is None:
+            return Attribution(cue=cue)
+        if self.ix.in_quote[speaker_head.i]:
+            return Attribution(cue=cue)
+        if speaker_head.pos_ == "PRON" or speaker_head.tag_ in {"PRP", "WP"}:
+            low = speaker_head.lower_
+            if low in {"it", "this", "that", "which", "what", "there", "something", "nothing"}:
+                return Attribution(cue=cue)
+            span = speaker_head.doc[speaker_head.i : speaker_head.i + 1]
+            ante = self.resolver.resolve(speaker_head)
+            return Attribution(speaker=span, cue=cue, mention=ante, pronoun=True)
+        span = _speaker_span(speaker_head)
+        return Attribution(speaker=span, cue=cue, mention=self.link(span, speaker_head))
+
+    def link(self, span: Span, head: Token) -> Mention | None:
+        """The mention naming the speaker: one covering the head, else a person in apposition."""
+        ms = self.ix.mentions_in(span.start, span.end)
+        for m in ms:
+            if m.start <= head.i < m.end:
+                return m
+        for child in head.children:
+            if child.dep_ == "appos":
+                for m in self.ix.mentions_in(child.left_edge.i, child.right_edge.i + 1):
+                    if m.family == "PERSON":
+                        return m
+        if head.dep_ == "appos":
+            parent = head.head
+            for m in self.ix.mentions_in(parent.i, parent.i + 1):
+                if m.family == "PERSON":
+                    return m
+        persons = [m for m in ms if m.family == "PERSON"]
+        if len(persons) == 1 and head.pos_ == "PROPN":
+            return persons[0]
+        return None
+
+
+def _cue_span(verb: Token) -> Span:
+    doc = verb.doc
+    end = verb.i + 1
+    if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == verb.i:
+        end += 1
+    return doc[verb.i : end]
+
+
+def _is_cue_verb(tok: Token, classes: frozenset[str]) -> bool:
+    if tok.pos_ not in {"VERB", "AUX"} and tok.tag_ not in {"VBD", "VBZ", "VBP", "VBG", "VBN"}:
+        return False
+    cls = reporting_verbs().get(tok.lemma_.lower())
+    if cls is None and tok.lower_ in {"says", "said"}:
+        cls = "speech"
+    return cls in classes
+
+
+def _according_to(tok: Token) -> Token | None:
+    """For the token "according" of "according to X", X's head token."""
+    if tok.lower_ != "according":
+        return None
+    doc = tok.doc
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    for child in to.children:
+        if child.dep_ == "pobj":
+            return child
+    if to.i + 1 < len(doc) and doc[to.i + 1].pos_ in {"PROPN", "NOUN", "PRON"}:
+        # the parse missed the object: take the noun phrase's head to the right
+        t = doc[to.i + 1]
+        while t.head.i > t.i and t.head.i - to.i < 8 and t.head.pos_ in {"PROPN", "NOUN"}:
+            t = t.head
+        return t
+    return None
+
+
+# --------------------------------------------------------------------------- step 2: direct
+
+
+@dataclass
+class _Direct:
+    seg: Segment
+    span: Span
+    sentence: int
+    attr: Attribution = field(default_factory=Attribution)
+    own: bool = False  # attribution found around the segment itself
+    partial: bool = False
+
+
+class _Extractor:
+    def __init__(self, doc: Doc, article_id: str, mentions: list[Mention], resolver):
+        self.doc = doc
+        self.text = doc.text
+        self.article_id = article_id
+        self.ix = _DocIndex(doc, mentions)
+        self.resolver = resolver or PronounResolver(doc, mentions)
+        self.speakers = _Speakers(self.ix, self.resolver)
+        self.verbs = reporting_verbs()
+
+    # -- direct quotes
+
+    def direct(self) -> list[_Direct]:
+        doc, ix = self.doc, self.ix
+        segs = quote_segments(self.text, ix.sent_start_char)
+        items: list[_Direct] = []
+        for seg in segs:
+            toks = ix.tokens_in(seg.start, seg.end)
+            if not len(toks):
+                continue
+            lo_tok = ix.tokens_in(seg.outer_start, seg.outer_end)
+            for i in lo_tok:
+                ix.in_quote[i] = 1
+            span = doc[toks.start : toks.stop]
+            items.append(_Direct(seg=seg, span=span, sentence=ix.sentence_of(toks.start)))
+        for item in items:
+            item.partial = self._is_partial(item)
+            attr = self._own_attribution(item)
+            if attr.found:
+                item.attr, item.own = attr, True
+        self._inherit(items)
+        out = []
+        for item in items:
+            if not item.attr.found:
+                continue
+            if item.partial and not item.own:
+                continue
+            if item.partial and _is_title(item.span):
+                continue
+            out.append(item)
+        return out
+
+    def _region_before(self, item: _Direct) -> range:
+        """Tokens between the sentence start (or the previous quote) and the opening mark."""
+        ix = self.ix
+        mark = ix.token_at(item.seg.outer_start)
+        if item.seg.open_at is None:
+            mark = ix.tokens_in(item.seg.start, item.seg.end).start
+        sent = ix.sentence_of(mark)
+        lo = ix.sent_start_tok[sent]
+        if lo == mark and sent > 0:  # the parser cut "X said: | “…”"
+            prev = mark - 1
+            while prev > 0 and self.doc[prev].is_space:
+                prev -= 1
+            if self.doc[prev].text in {":", ","}:
+                lo = ix.sent_start_tok[sent - 1]
+        i = mark - 1
+        while i >= lo and not ix.in_quote[i]:
+            i -= 1
+        return range(i + 1, mark)
+
+    def _region_after(self, item: _Direct) -> range:
+        """Tokens between the closing mark and the end of the sentence (or the next quote)."""
+        ix, doc = self.ix, self.doc
+        if item.seg.close_end is None:
+            return range(0)
+        start = bisect.bisect_left(ix.tok_starts, item.seg.close_end)
+        while start < len(doc) and doc[start].is_space and "\n" not in doc[start].text:
+            start += 1
+        if start >= len(doc):
+            return range(0)
+        sent = ix.sentence_of(start)
+        hi = ix.sent_start_tok[sent + 1] if sent + 1 < len(ix.sent_start_tok) else len(doc)
+        i = start
+        while i < hi and not ix.in_quote[i] and not (doc[i].is_space and "\n" in doc[i].text):
+            i += 1
+        return range(start, i)
+
+    def _own_attribution(self, item: _Direct) -> Attribution:
+        if item.partial:
+            return self._governing(item, partial=True) or Attribution()
+        doc, text = self.doc, self.text
+        after = self._region_after(item)
+        before = self._region_before(item)
+        # A quote that ends its sentence ("….” The team …") is followed by a new sentence,
+        # unless what follows is a short attribution ("“We won!” Smith said.").
+        ends = text[item.seg.start : item.seg.end].rstrip("\"'”’)")[-1:] in _TERMINAL
+        if ends and after and doc[after.start].text[:1].isupper() and len(after) > 8:
+            after = range(0)
+        # 1. right after the quote: “…,” she said / said Parly / according to X
+        for i in after:
+            attr = self._attr_from(doc[i])
+            if attr is not None:
+                return attr
+        # 2. the reporting verb that governs the quote: X described it as “…”
+        attr = self._governing(item, partial=False)
+        if attr is not None:
+            return attr
+        # 3. right before the quote: Parly tweeted, “…” / X said: “…”
+        for i in reversed(before):
+            attr = self._attr_from(doc[i])
+            if attr is not None:
+                return attr
+        # 4. a bare "X: “…”"
+        attr = self._colon_speaker(item, before)
+        if attr is not None:
+            return attr
+        return Attribution()
+
+    def _attr_from(self, tok: Token) -> Attribution | None:
+        if self.ix.in_quote[tok.i]:
+            return None
+        obj = _according_to(tok)
+        if obj is not None:
+            cue = tok.doc[tok.i : tok.i + 2]
+            attr = self.speakers.from_cue(cue, obj)
+            return attr if attr.found else None
+        if not _is_cue_verb(tok, DIRECT_CLASSES):
+            return None
+        subj = _subject_of(tok)
+        if subj is None:
+            return None
+        attr = self.speakers.from_cue(_cue_span(tok), subj)
+        return attr if attr.found else None
+
+    def _governing(self, item: _Direct, partial: bool) -> Attribution | None:
+        """The reporting verb up the tree from the quote (same sentence), with its speaker.
+
+        For a partial quote the quote must be what is said or what something is called: a
+        clausal complement, the predicate of "call"/"describe … as", or the object of an
+        utterance verb (said “no”) — never any noun phrase (agreed a new “roadmap”).
+        """
+        ix = self.ix
+        t = item.span.root
+        sent = ix.sentence_of(t.i)
+        for _ in range(10):
+            if t.head.i == t.i:
+                return None
+            child, t = t, t.head
+            if ix.in_quote[t.i]:
+                continue
+            if ix.sentence_of(t.i) != sent:
+                return None
+            if t.lower_ == "to" and t.head.lower_ == "according" and not partial:
+                return self._attr_from(t.head)
+            if not _is_cue_verb(t, DIRECT_CLASSES):
+                continue
+            if partial and not _complement_relation(t, child):
+                return None
+            return self._attr_from(t)
+        return None
+
+    def _colon_speaker(self, item: _Direct, before: range) -> Attribution | None:
+        doc = self.doc
+        toks = [i for i in before if not doc[i].is_space]
+        if not toks or doc[toks[-1]].text != ":" or len(toks) > 8:
+            return None
+        ms = self.ix.mentions_in(toks[0], toks[-1])
+        ms = [m for m in ms if m.family in {"PERSON", "ORG"}]
+        if not ms:
+            return None
+        m = ms[-1]
+        colon = toks[-1]
+        return Attribution(speaker=doc[m.start : m.end], cue=doc[colon : colon + 1], mention=m)
+
+    def _is_partial(self, item: _Direct) -> bool:
+        """A phrase inside the writer's sentence (see the module docstring of the rules)."""
+        text, seg = self.text, item.seg
+        if seg.open_at is None:
+            return False
+        before = self._writer_words_before(item)
+        if not before:
+            return False
+        inner = text[seg.start : seg.end].rstrip("\"'”’ ")
+        ends_sentence = inner[-1:] in _TERMINAL
+        after = False
+        if not ends_sentence and seg.close_end is not None:
+            after = self._writer_words_after(seg.close_end)
+        if after:
+            return True
+        intro = text[: seg.open_at].rstrip()[-1:]
+        if intro in {":", ","} and text[seg.start : seg.start + 1].isupper():
+            return False
+        return not any(t.pos_ in {"VERB", "AUX"} for t in item.span)
+
+    def _writer_words_before(self, item: _Direct) -> bool:
+        region = self._region_before(item)
+        return any(self.doc[i].is_alpha or self.doc[i].like_num for i in region)
+
+    def _writer_words_after(self, pos: int) -> bool:
+        text = self.text
+        m = re.compile(r"[^.!?\n“„«\"]*").match(text, pos)
+        chunk = text[pos : m.end()] if m else ""
+        return any(ch.isalnum() for ch in chunk)
+
+    def _inherit(self, items: list[_Direct]) -> None:
+        """Segments with no cue of their own take the speaker of a neighbouring quote."""
+        # multi-paragraph chains first: any attribution in the chain holds for all of it
+        chains: list[list[_Direct]] = []
+        for item in items:
+            if item.seg.continued and chains:
+                chains[-1].append(item)
+            else:
+                chains.append([item])
+        for ch in chains:
+            owned = [it for it in ch if it.own]
+            if owned and len(ch) > 1:
+                for it in ch:
+                    if not it.own:
+                        it.attr = owned[0].attr
+        # the nearest attributed quote of the same paragraph (“…,” she said. “…”)
+        by_para: dict[int, list[_Direct]] = {}
+        for item in items:
+            if not item.partial:
+                by_para.setdefault(item.seg.paragraph, []).append(item)
+        for group in by_para.values():
+            for k, item in enumerate(group):
+                if item.attr.found:
+                    continue
+                prev = next((g for g in reversed(group[:k]) if g.attr.found), None)
+                nxt = next((g for g in group[k + 1 :] if g.own), None)
+                source = prev or nxt
+                if source is not None:
+                    item.attr = source.attr
+        # a quote that opens its sentence: an introduction ending with a colon just before it,
+        # the speaker of the previous paragraph's last quote, or the person who is the subject
+        # of the sentence before
+        last_by_para: dict[int, _Direct] = {}
+        for item in items:
+            if item.attr.found and not item.partial:
+                last_by_para[item.seg.paragraph] = item
+        for item in items:
+            if item.attr.found or item.partial or not self._opens_sentence(item):
+                continue
+            attr = self._introduction(item)
+            if attr is None:
+                prev = last_by_para.get(item.seg.paragraph - 1)
+                if prev is not None and self._opens_paragraph(item):
+                    attr = prev.attr
+            if attr is None:
+                attr = self._previous_sentence_speaker(item)
+            if attr is not None:
+                item.attr = attr
+
+    def _opens_paragraph(self, item: _Direct) -> bool:
+        i = self.ix.token_at(item.seg.outer_start) - 1
+        while i >= 0 and self.doc[i].is_space and "\n" not in self.doc[i].text:
+            i -= 1
+        return i < 0 or "\n" in self.doc[i].text
+
+    def _opens_sentence(self, item: _Direct) -> bool:
+        return not any(not self.doc[i].is_space for i in self._region_before(item))
+
+    def _previous_sentence(self, item: _Direct) -> Span | None:
+        ix = self.ix
+        sent = ix.sentence_of(ix.token_at(item.seg.outer_start))
+        while sent > 0:
+            sent -= 1
+            prev = ix.sents[sent]
+            if any(not t.is_space for t in prev):
+                return prev
+        return None
+
+    def _introduction(self, item: _Direct) -> Attribution | None:
+        """ "X released the following statement: ¶ “…”" — a sentence ending with a colon."""
+        prev = self._previous_sentence(item)
+        if prev is None:
+            return None
+        toks = [t for t in prev if not t.is_space]
+        if not toks or toks[-1].text != ":" or any(self.ix.in_quote[t.i] for t in toks):
+            return None
+        for t in reversed(toks):
+            attr = self._attr_from(t)
+            if attr is not None:
+                return attr
+        root = prev.root
+        subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subj is None:
+            return None
+        colon = toks[-1]
+        attr = self.speakers.from_cue(self.doc[colon.i : colon.i + 1], subj)
+        return attr if attr.found else None
+
+    def _previous_sentence_speaker(self, item: _Direct) -> Attribution | None:
+        prev = self._previous_sentence(item)
+        if prev is None or any(self.ix.in_quote[t.i] for t in prev):
+            return None
+        root = prev.root
+        subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+        cue = self.doc[root.i : root.i + 1] if _is_cue_verb(root, DIRECT_CLASSES) else None
+        attr = self.speakers.from_cue(cue, subj)
+        if not attr.found or attr.mention is None or attr.mention.family != "PERSON":
+            return None
+        return attr
+
+    # -- indirect statements
+
+    def indirect(self, direct: list[_Direct]) -> list[tuple[Span, Attribution]]:
+        doc, ix = self.doc, self.ix
+        out: list[tuple[Span, Attribution]] = []
+        for tok in doc:
+            if ix.in_quote[tok.i]:
+                continue
+            if tok.lower_ == "according":
+                obj = _according_to(tok)
+                if obj is None:
+                    continue
+                content = self._according_content(tok)
+                if content is None:
+                    continue
+                attr = self.speakers.from_cue(doc[tok.i : tok.i + 2], obj)
+                if attr.found:
+                    out.append((content, attr))
+                continue
+            if not _is_cue_verb(tok, INDIRECT_CLASSES):
+                continue
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                continue
+            content = self._clause_span(comp, tok)
+            if content is None:
+                continue
+            subj = _subject_of(tok)
+            if subj is None:
+                continue
+            attr = self.speakers.from_cue(_cue_span(tok), subj)
+            if attr.found:
+                out.append((content, attr))
+        return out
+
+    def _clause_span(self, comp: Token, verb: Token) -> Span | None:
+        doc, ix = self.doc, self.ix
+        lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+        if lo <= verb.i < hi:
+            return None
+        while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ == "that"):
+            lo += 1
+        while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+            hi -= 1
+        if hi - lo < 2:
+            return None
+        quoted = sum(1 for i in range(lo, hi) if ix.in_quote[i])
+        if quoted * 2 > hi - lo:
+            return None
+        return doc[lo:hi]
+
+    def _according_content(self, tok: Token) -> Span | None:
+        doc, ix = self.doc, self.ix
+        sent = ix.sents[ix.sentence_of(tok.i)]
+        pp_lo = tok.i
+        pp_hi = max(t.i for t in tok.subtree) + 1
+        pp_hi = max(pp_hi, tok.i + 2)
+        left = (sent.start, pp_lo)
+        right = (pp_hi, sent.end)
+
+        def clean(lo: int, hi: int) -> tuple[int, int]:
+            while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+                lo += 1
+            while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+                hi -= 1
+            return lo, hi
+
+        left, right = clean(*left), clean(*right)
+        lo, hi = max((left, right), key=lambda r: r[1] - r[0])
+        if hi - lo < 3:
+            return None
+        quoted = sum(1 for i in range(lo, hi) if ix.in_quote[i])
+        if quoted * 2 > hi - lo:
+            return None
+        return doc[lo:hi]
+
+
+def _complement_relation(verb: Token, child: Token) -> bool:
+    """Is ``child`` (on the path from a quoted phrase) what the verb says or calls something?"""
+    dep = child.dep_
+    if dep in {"ccomp", "xcomp", "oprd", "attr", "acomp"}:
+        return True
+    cls = reporting_verbs().get(verb.lemma_.lower())
+    if dep == "dobj":
+        return cls == "naming" or verb.lemma_.lower() in UTTERANCE_LEMMAS
+    if dep == "prep":
+        word = child.lower_
+        return word == "as" or (word in {"of", "about"} and cls == "speech")
+    return False
+
+
+def _is_title(span: Span) -> bool:
+    """“The Art of the Deal”: every content word capitalized (a title, not someone's words)."""
+    words = [t for t in span if t.is_alpha and not t.is_stop]
+    return bool(words) and all(t.text[:1].isupper() for t in words) and len(words) >= 2
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_quotes(
+    doc: Doc,
+    article_id: str,
+    mentions: list[Mention],
+    resolver: PronounResolver | None = None,
+) -> list[Quote]:
+    """Every quotation and reported statement of one article, in text order."""
+    if not doc.text.strip() or len(doc) == 0:
+        return []
+    ex = _Extractor(doc, article_id, mentions, resolver)
+    quotes: list[Quote] = []
+    seen: set[tuple[int, int, bool]] = set()
+    direct = ex.direct()
+    for item in direct:
+        seg = item.seg
+        q = _make(ex, seg.start, seg.end, True, item.partial, item.sentence, item.attr)
+        key = (q.start_char, q.end_char, True)
+        if key not in seen:
+            seen.add(key)
+            quotes.append(q)
+    for span, attr in ex.indirect(direct):
+        sentence = ex.ix.sentence_of(span.start)
+        q = _make(ex, span.start_char, span.end_char, False, False, sentence, attr)
+        key = (q.start_char, q.end_char, False)
+        if key not in seen:
+            seen.add(key)
+            quotes.append(q)
+    quotes.sort(key=lambda q: (q.start_char, q.end_char, not q.is_direct))
+    return quotes
+
+
+def _make(
+    ex: _Extractor,
+    start: int,
+    end: int,
+    direct: bool,
+    partial: bool,
+    sentence: int,
+    attr: Attribution,
+) -> Quote:
+    q = Quote(
+        article_id=ex.article_id,
+        start_char=start,
+        end_char=end,
+        text=ex.text[start:end],
+        is_direct=direct,
+        is_partial=partial,
+        sentence_index=sentence,
+    )
+    if attr.speaker is not None:
+        sp = attr.speaker
+        q.speaker_text = sp.text
+        q.speaker_start_char, q.speaker_end_char = sp.start_char, sp.end_char
+    if attr.mention is not None and attr.mention.entity is not None:
+        q.speaker_name = attr.mention.canonical_name
+        q.speaker_entity_id = attr.mention.entity_id
+        q.speaker_mention_id = attr.mention.mention_id
+    if attr.cue is not None:
+        q.cue = attr.cue.text
+        q.cue_start_char, q.cue_end_char = attr.cue.start_char, attr.cue.end_char
+    return q
+
+
+def quote_rows(quotes: Iterable[Quote]) -> list[dict]:
+    return [q.row() for q in quotes]
