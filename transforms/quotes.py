@@ -91,6 +91,11 @@ _CLOSING_SHAPES = {"”", "»", "’’"}
 _LEFT_OPENERS = set("([{<—–-/‘'’\u00a0") | {"\u2018"}
 _RIGHT_CLOSERS = set(".,;:!?)]}>—–…")
 _SINGLE_QUOTES = set("'‘’")
+_STRAIGHT = {'"', "''", "＂"}
+_NOMINAL = {"NOUN", "PROPN", "PRON"}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
+_INNER_SENTENCE_RE = re.compile(r"[.!?…][\"'”’)]*\s+\S")
+_TAG_RE = re.compile(r"<[A-Za-z/][^<>\n]{0,400}>")
 _PARA_RE = re.compile(r"\n[ \t\u00a0]*\n\s*|\n[ \t\u00a0]+")
 _TERMINAL = set(".!?…")
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
@@ -108,6 +113,14 @@ def reporting_verbs() -> dict[str, str]:
     path = DATA_DIR / "reporting_verbs.tsv"
     with open(path, encoding="utf-8", newline="") as fh:
         return {row["lemma"]: row["class"] for row in csv.DictReader(fh, delimiter="\t")}
+
+
+@functools.cache
+def speaker_nouns() -> frozenset[str]:
+    """Nouns for people who speak ("spokesman", "protesters"), from ``data/speaker_nouns.txt``."""
+    path = DATA_DIR / "speaker_nouns.txt"
+    with open(path, encoding="utf-8") as fh:
+        return frozenset(w for line in fh if (w := line.split("#")[0].strip().lower()))
 
 
 # --------------------------------------------------------------------------- rows
@@ -199,11 +212,14 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
-    """(start, end, direction) of the double quotation marks in text[lo:hi]."""
+def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int, bool]]:
+    """(start, end, direction, straight) of the double quotation marks in text[lo:hi]."""
     out = []
+    tags = [(m.start(), m.end()) for m in _TAG_RE.finditer(text, lo, hi)]
     for m in _MARK_RE.finditer(text, lo, hi):
         s, e = m.start(), m.end()
+        if tags and any(a < s < b for a, b in tags):
+            continue  # an attribute value inside markup: <tweet author="…">
         shape = m.group()
         if shape.startswith("'"):
             if len(shape) == 3:  # '' plus a nested single mark: which end is the double?
@@ -229,7 +245,7 @@ def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int]]:
             direction = EITHER
         if prev in _SINGLE_QUOTES and nxt in _SINGLE_QUOTES:
             direction = EITHER
-        out.append((s, e, direction))
+        out.append((s, e, direction, shape in _STRAIGHT))
     return out
 
 
@@ -279,20 +295,32 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
     carry = False  # the previous paragraph ended inside a quote that continues here
     for p, (lo, hi) in enumerate(paragraphs):
         marks = _marks(text, lo, hi)
-        opened: tuple[int, int] | None = None  # (mark start, mark end)
+        opened: tuple[int, int, bool] | None = None  # (mark start, mark end, straight)
+        nested = False  # inside a quote within the quote, in the other style of marks
         last_end = lo
         first_open = carry
         carry = False
-        for s, e, direction in marks:
+        n_before = len(segments)
+        for s, e, direction, straight in marks:
             if opened is None:
                 if direction in (OPEN, EITHER):
-                    opened = (s, e)
+                    opened = (s, e, straight)
+                    nested = False
                     continue
                 # a closing mark with no opening one: the quote starts with its sentence
                 start = sentence_bound_before(last_end, s) or last_end
-                seg = add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
+                add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
                 last_end = e
                 continue
+            if straight != opened[2]:
+                # the other style of marks inside a quote: a nested quote ("… “no” …"), or
+                # a closing mark of the other shape (“… ," — sloppy, but common)
+                if nested:
+                    nested = direction == OPEN
+                    continue
+                if direction in (OPEN, EITHER):
+                    nested = True
+                    continue
             if direction in (CLOSE, EITHER):
                 seg = add(opened[1], s, open_at=opened[0], close_at=s, close_end=e, paragraph=p)
                 if seg is not None and first_open:
@@ -309,7 +337,8 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
             if seg is not None and first_open:
                 seg.continued = True
             first_open = False
-            opened = (s, e)
+            opened = (s, e, straight)
+            nested = False
             last_end = cut
         if opened is not None:
             nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
@@ -320,7 +349,39 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
                 seg.continues = continues
                 seg.continued = first_open
             carry = continues
+        taken = [(g.outer_start, g.outer_end) for g in segments[n_before:]]
+        for s, e, cs, ce in _single_quoted(text, lo, hi, taken):
+            add(cs, ce, open_at=s, close_at=ce, close_end=e, paragraph=p)
+    segments.sort(key=lambda g: g.start)
     return segments
+
+
+def _single_quoted(
+    text: str, lo: int, hi: int, taken: list[tuple[int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Typographic single quotes ‘…’ outside double ones (headline style): (open, close end,
+    content start, content end). Only ‘ after a space and ’ before a non-letter pair up, so
+    apostrophes (don’t, Democrats’ plans) never open or close a quote by themselves."""
+    out = []
+    i = text.find("‘", lo, hi)
+    while i != -1:
+        nxt = text.find("‘", i + 1, hi)
+        limit = nxt if nxt != -1 else hi
+        prev = text[i - 1] if i > lo else " "
+        ok_open = (prev.isspace() or prev in "([{—–-:") and i + 1 < hi and not text[i + 1].isspace()
+        if ok_open and not any(a <= i < b for a, b in taken):
+            j = text.find("’", i + 1, limit)
+            while j != -1:
+                after = text[j + 1] if j + 1 < hi else " "
+                if not after.isalnum() and not text[j - 1].isspace():
+                    break
+                j = text.find("’", j + 1, limit)
+            if j != -1 and not any(a < j < b for a, b in taken):
+                out.append((i, j + 1, i + 1, j))
+                i = text.find("‘", j + 1, hi)
+                continue
+        i = nxt
+    return out
 
 
 def _opens_paragraph(text: str, para: tuple[int, int]) -> bool:
@@ -398,32 +459,56 @@ class Attribution:
         return self.speaker is not None
 
 
-def _subject_of(verb: Token) -> Token | None:
+def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
     """The speaker of a reporting verb: its subject, or the subject of the verb it hangs on.
 
     "she said, adding that …" (adding → said → she), "X, who said …" (the relative clause's
-    noun), "by saying" (the verb the preposition hangs on), "X was quoted as saying".
+    noun), "by saying" (the verb the preposition hangs on), "X was quoted as saying", "a
+    message reading “…”" (whoever posted the message, else the message).
     """
     v = verb
-    for _ in range(5):
-        for child in v.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                if child.lower_ in _RELATIVE and v.dep_ == "relcl":
-                    return v.head
-                return child
-            if child.dep_ == "nsubjpass" and v.lemma_ == "quote":
-                return child
-        for child in v.children:
-            if child.dep_ == "agent":
-                for grand in child.children:
-                    if grand.dep_ == "pobj":
-                        return grand
-        if v.dep_ == "acl":
-            return None
-        if v.dep_ in ("xcomp", "advcl", "conj", "pcomp", "prep") and v.head.i != v.i:
+    fallback: Token | None = None
+    for _ in range(6):
+        subj = _own_subject(v, skip)
+        if subj is not None:
+            # a participle hangs on the reporting verb of its sentence if there is one:
+            # "Sanders said the process could be “messy,” adding …" → Sanders, not process
+            if v is verb or _is_cue_verb(v, DIRECT_CLASSES) or v.dep_ not in _CLIMB:
+                return subj
+            fallback = fallback or subj
+        if v.dep_ == "acl" and v.tag_ in {"VBG", "VBN"} and v is verb:
+            noun = v.head
+            if noun.dep_ == "dobj":
+                owner = _own_subject(noun.head, skip)
+                if owner is not None:
+                    return owner
+            return noun
+        if v.dep_ in _CLIMB and v.head.i != v.i:
             v = v.head
             continue
-        return None
+        break
+    return fallback
+
+
+_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+
+
+def _own_subject(v: Token, skip: bytearray | None = None) -> Token | None:
+    """The subject of a verb (a quoted word is never the speaker of its own quote)."""
+    for child in v.children:
+        if skip is not None and skip[child.i]:
+            continue
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE and v.dep_ == "relcl":
+                return v.head
+            return child
+        if child.dep_ == "nsubjpass" and v.lemma_ == "quote":
+            return child
+    for child in v.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
     return None
 
 
@@ -588,27 +673,37 @@ class _Extractor:
                 continue
             if item.partial and not item.own:
                 continue
-            if item.partial and _is_title(item.span):
+            if _is_title(item.span) and (item.partial or not self._strong_cue(item.attr)):
                 continue
             out.append(item)
         return out
 
+    @staticmethod
+    def _strong_cue(attr: Attribution) -> bool:
+        """A cue that is a verb of saying or writing, or a colon after a name."""
+        if attr.cue is None:
+            return False
+        if attr.cue.text == ":":
+            return True
+        cls = reporting_verbs().get(attr.cue.root.lemma_.lower())
+        return cls in {"speech", "writing"}
+
     def _region_before(self, item: _Direct) -> range:
         """Tokens between the sentence start (or the previous quote) and the opening mark."""
-        ix = self.ix
-        mark = ix.token_at(item.seg.outer_start)
-        if item.seg.open_at is None:
-            mark = ix.tokens_in(item.seg.start, item.seg.end).start
-        sent = ix.sentence_of(mark)
+        ix, doc = self.ix, self.doc
+        first = item.span.start
+        mark = ix.token_at(item.seg.outer_start) if item.seg.open_at is not None else first
+        sent = ix.sentence_of(first)
         lo = ix.sent_start_tok[sent]
-        if lo == mark and sent > 0:  # the parser cut "X said: | “…”"
+        if lo >= mark and sent > 0:  # the parser cut "X said: | “…”"
             prev = mark - 1
-            while prev > 0 and self.doc[prev].is_space:
+            while prev > 0 and doc[prev].is_space and "\n" not in doc[prev].text:
                 prev -= 1
-            if self.doc[prev].text in {":", ","}:
-                lo = ix.sent_start_tok[sent - 1]
+            if doc[prev].text in {":", ","}:
+                lo = ix.sent_start_tok[ix.sentence_of(prev)]
+        lo = min(lo, mark)
         i = mark - 1
-        while i >= lo and not ix.in_quote[i]:
+        while i >= lo and not ix.in_quote[i] and not (doc[i].is_space and "\n" in doc[i].text):
             i -= 1
         return range(i + 1, mark)
 
@@ -635,32 +730,121 @@ class _Extractor:
         doc, text = self.doc, self.text
         after = self._region_after(item)
         before = self._region_before(item)
-        # A quote that ends its sentence ("….” The team …") is followed by a new sentence,
-        # unless what follows is a short attribution ("“We won!” Smith said.").
-        ends = text[item.seg.start : item.seg.end].rstrip("\"'”’)")[-1:] in _TERMINAL
-        if ends and after and doc[after.start].text[:1].isupper() and len(after) > 8:
-            after = range(0)
-        # 1. right after the quote: “…,” she said / said Parly / according to X
-        for i in after:
-            attr = self._attr_from(doc[i])
-            if attr is not None:
-                return attr
+        last = text[item.seg.start : item.seg.end].rstrip("\"'”’)")[-1:]
+        ends = last in _TERMINAL
+        new_sentence = ends and bool(after) and doc[after.start].text[:1].isupper()
+        # 1. right after the quote: “…,” she said / said Parly / according to X. After a
+        # quote that ends its sentence, only a short attribution with no statement of its own
+        # ("“Who are they?” Trump said of Apple", not "….” The team said it would …")
+        words = [i for i in after if not doc[i].is_punct and not doc[i].is_space]
+        for k, i in enumerate(after):
+            attr = self._attr_from(doc[i], inverted=bool(words) and i == words[0])
+            if attr is None:
+                continue
+            if new_sentence and (k > 6 or _own_complement(doc[i], self.ix.in_quote)):
+                break
+            return attr
         # 2. the reporting verb that governs the quote: X described it as “…”
         attr = self._governing(item, partial=False)
         if attr is not None:
             return attr
-        # 3. right before the quote: Parly tweeted, “…” / X said: “…”
+        # 3. right before the quote: Parly tweeted, “…” / X said: “…” / Takuba, she said, is
+        # a “…” — a reporting verb close to the mark, or whose clause hangs on the quote's
+        ancestors = self._ancestors(item)
+        mark = before.stop
         for i in reversed(before):
-            attr = self._attr_from(doc[i])
+            tok = doc[i]
+            near = mark - i <= 8 or mark - tok.right_edge.i <= 2 or tok.head.i in ancestors
+            if not near:
+                continue
+            attr = self._attr_from(tok)
             if attr is not None:
                 return attr
-        # 4. a bare "X: “…”"
+        # 4. any verb in a tight frame: “Go back,” Trump barked / Kelly responded: “…”
+        if last in {",", "!", "?", "—", "–"} or (not ends and last != "."):
+            attr = self._adjacent_verb(after[:5])
+            if attr is not None:
+                return attr
+        attr = self._introducing_verb(before)
+        if attr is not None:
+            return attr
+        # 5. a bare "X: “…”"
         attr = self._colon_speaker(item, before)
         if attr is not None:
             return attr
         return Attribution()
 
-    def _attr_from(self, tok: Token) -> Attribution | None:
+    def _ancestors(self, item: _Direct) -> set[int]:
+        """Token indices above the quote's root, up to its sentence root."""
+        out: set[int] = set()
+        t = item.span.root
+        for _ in range(12):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            out.add(t.i)
+        return out
+
+    def _adjacent_verb(self, region: range) -> Attribution | None:
+        """The first verb right after a quote, when its subject is next to it."""
+        doc = self.doc
+        for i in region:
+            tok = doc[i]
+            if tok.is_punct and tok.text not in {",", "—", "–"}:
+                return None
+            if tok.pos_ != "VERB":
+                continue
+            subj = _own_subject(tok, self.ix.in_quote)
+            if (
+                subj is None
+                or _own_complement(tok, self.ix.in_quote)
+                or not (region.start <= subj.i < region.stop + 6)
+            ):
+                return None
+            attr = self.speakers.from_cue(_cue_span(tok), subj)
+            return attr if attr.found else None
+        return None
+
+    def _introducing_verb(self, region: range) -> Attribution | None:
+        """ "Kelly responded pointedly, with a smile: “…”" / "Hillary shot back, “…”"."""
+        doc = self.doc
+        toks = [i for i in region if not doc[i].is_space]
+        if not toks or doc[toks[-1]].text not in {":", ","}:
+            return None
+        colon = doc[toks[-1]].text == ":"
+        for i in reversed(toks[:-1]):
+            tok = doc[i]
+            if tok.pos_ != "VERB":
+                continue
+            if not colon and (toks[-1] - i > 3 or tok.dep_ not in {"ROOT", "conj"}):
+                return None
+            if not colon and any(c.dep_ in {"dobj", "ccomp"} for c in tok.children):
+                return None
+            subj = _subject_of(tok, self.ix.in_quote)
+            if subj is None:
+                return None
+            attr = self.speakers.from_cue(_cue_span(tok), subj)
+            return attr if self._agentive(attr) else None
+        return None
+
+    @staticmethod
+    def _agentive(attr: Attribution) -> bool:
+        """Can this speaker speak? (for verbs outside the lexicon: a person, a group, an
+        organisation, a personal pronoun, or a noun for people)."""
+        if not attr.found:
+            return False
+        if attr.pronoun:
+            return attr.speaker.root.lower_ in _PERSONAL_PRONOUNS
+        if attr.mention is not None:
+            return attr.mention.family in {"PERSON", "ORG", "NORP"}
+        return attr.speaker.root.lemma_.lower() in speaker_nouns()
+
+    def _attr_from(self, tok: Token, inverted: bool = False) -> Attribution | None:
+        """The attribution made by a cue token (a reporting verb or "according to").
+
+        ``inverted``: the verb comes right after the quote, so a noun after it that the parser
+        took for its object is its subject (“…,” read the email).
+        """
         if self.ix.in_quote[tok.i]:
             return None
         obj = _according_to(tok)
@@ -670,7 +854,12 @@ class _Extractor:
             return attr if attr.found else None
         if not _is_cue_verb(tok, DIRECT_CLASSES):
             return None
-        subj = _subject_of(tok)
+        subj = _subject_of(tok, self.ix.in_quote)
+        if subj is None and inverted:
+            subj = next(
+                (c for c in tok.rights if c.dep_ in {"dobj", "attr"} and c.pos_ in _NOMINAL),
+                None,
+            )
         if subj is None:
             return None
         attr = self.speakers.from_cue(_cue_span(tok), subj)
@@ -717,34 +906,46 @@ class _Extractor:
         return Attribution(speaker=doc[m.start : m.end], cue=doc[colon : colon + 1], mention=m)
 
     def _is_partial(self, item: _Direct) -> bool:
-        """A phrase inside the writer's sentence (see the module docstring of the rules)."""
+        """A phrase inside the writer's sentence, not a full quotation.
+
+        Partial when the writer's words surround the quote within its sentence (called France
+        an “excellent partner” in the Indo-Pacific), or when the quote follows the writer's
+        words and has no verb (called him a “traitor”). A trailing attribution (“…,” she
+        wrote) is not the writer's sentence going on; a capitalized quote after a colon or
+        comma (X said: “Never.”), and a quote of several sentences, are full quotations.
+        """
         text, seg = self.text, item.seg
-        if seg.open_at is None:
+        if seg.open_at is None or seg.continued or seg.continues:
             return False
-        before = self._writer_words_before(item)
-        if not before:
+        inner = text[seg.start : seg.end]
+        if _INNER_SENTENCE_RE.search(inner):
             return False
-        inner = text[seg.start : seg.end].rstrip("\"'”’ ")
-        ends_sentence = inner[-1:] in _TERMINAL
-        after = False
-        if not ends_sentence and seg.close_end is not None:
-            after = self._writer_words_after(seg.close_end)
-        if after:
-            return True
+        if not self._writer_words_before(item):
+            return False
         intro = text[: seg.open_at].rstrip()[-1:]
-        if intro in {":", ","} and text[seg.start : seg.start + 1].isupper():
+        if intro in {":", ","} and inner[:1].isupper():
             return False
+        ends_sentence = inner.rstrip("\"'”’) ")[-1:] in _TERMINAL
+        if not ends_sentence and self._writer_words_after(item):
+            return True
         return not any(t.pos_ in {"VERB", "AUX"} for t in item.span)
 
     def _writer_words_before(self, item: _Direct) -> bool:
         region = self._region_before(item)
         return any(self.doc[i].is_alpha or self.doc[i].like_num for i in region)
 
-    def _writer_words_after(self, pos: int) -> bool:
-        text = self.text
-        m = re.compile(r"[^.!?\n“„«\"]*").match(text, pos)
-        chunk = text[pos : m.end()] if m else ""
-        return any(ch.isalnum() for ch in chunk)
+    def _writer_words_after(self, item: _Direct) -> bool:
+        """Words of the writer's sentence after the quote (not a trailing attribution)."""
+        region = self._region_after(item)
+        words = [i for i in region if self.doc[i].is_alpha or self.doc[i].like_num]
+        if not words:
+            return False
+        head = [i for i in region if not self.doc[i].is_punct][:6]
+        for i in head:
+            tok = self.doc[i]
+            if _is_cue_verb(tok, DIRECT_CLASSES) and _subject_of(tok, self.ix.in_quote) is not None:
+                return _own_complement(tok, self.ix.in_quote)
+        return True
 
     def _inherit(self, items: list[_Direct]) -> None:
         """Segments with no cue of their own take the speaker of a neighbouring quote."""
@@ -835,18 +1036,29 @@ class _Extractor:
         return attr if attr.found else None
 
     def _previous_sentence_speaker(self, item: _Direct) -> Attribution | None:
+        """A person who speaks (or at least is the subject) in the sentence before."""
         prev = self._previous_sentence(item)
-        if prev is None or any(self.ix.in_quote[t.i] for t in prev):
+        if prev is None:
             return None
+        for tok in reversed(prev):
+            if self.ix.in_quote[tok.i] or not _is_cue_verb(tok, DIRECT_CLASSES):
+                continue
+            attr = self._attr_from(tok)
+            if attr is not None and self._is_person(attr):
+                return attr
         root = prev.root
+        if self.ix.in_quote[root.i]:
+            return None
         subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
         if subj is None:
             return None
         cue = self.doc[root.i : root.i + 1] if _is_cue_verb(root, DIRECT_CLASSES) else None
         attr = self.speakers.from_cue(cue, subj)
-        if not attr.found or attr.mention is None or attr.mention.family != "PERSON":
-            return None
-        return attr
+        return attr if self._is_person(attr) else None
+
+    @staticmethod
+    def _is_person(attr: Attribution) -> bool:
+        return attr.found and attr.mention is not None and attr.mention.family == "PERSON"
 
     # -- indirect statements
 
@@ -875,7 +1087,7 @@ class _Extractor:
             content = self._clause_span(comp, tok)
             if content is None:
                 continue
-            subj = _subject_of(tok)
+            subj = _subject_of(tok, self.ix.in_quote)
             if subj is None:
                 continue
             attr = self.speakers.from_cue(_cue_span(tok), subj)
@@ -923,6 +1135,11 @@ class _Extractor:
         if quoted * 2 > hi - lo:
             return None
         return doc[lo:hi]
+
+
+def _own_complement(verb: Token, in_quote: bytearray) -> bool:
+    """Does the verb report a statement of its own (a clausal complement outside quotes)?"""
+    return any(c.dep_ in {"ccomp", "xcomp"} and not in_quote[c.i] for c in verb.children)
 
 
 def _complement_relation(verb: Token, child: Token) -> bool:
