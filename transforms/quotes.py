@@ -301,8 +301,10 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
         first_open = carry
         carry = False
         n_before = len(segments)
-        for s, e, direction, straight in marks:
+        for k, (s, e, direction, straight) in enumerate(marks):
             if opened is None:
+                if direction == CLOSE and k + 1 < len(marks) and marks[k + 1][2] == CLOSE:
+                    direction = OPEN  # two closing marks in a row: the first opens (He says,” …”)
                 if direction in (OPEN, EITHER):
                     opened = (s, e, straight)
                     nested = False
@@ -469,20 +471,30 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
     v = verb
     fallback: Token | None = None
     for _ in range(6):
-        subj = _own_subject(v, skip)
+        subj = _own_subject(v, skip, cue=v is verb)
         if subj is not None:
             # a participle hangs on the reporting verb of its sentence if there is one:
             # "Sanders said the process could be “messy,” adding …" → Sanders, not process
             if v is verb or _is_cue_verb(v, DIRECT_CLASSES) or v.dep_ not in _CLIMB:
                 return subj
             fallback = fallback or subj
-        if v.dep_ == "acl" and v.tag_ in {"VBG", "VBN"} and v is verb:
+        if v.dep_ == "acl":
+            # "a message reading “…”": whoever posted the message, else the message itself;
+            # "a show called “…”" names the show, nobody says anything
             noun = v.head
+            if v.tag_ != "VBG" or v is not verb:
+                return fallback
             if noun.dep_ == "dobj":
                 owner = _own_subject(noun.head, skip)
                 if owner is not None:
                     return owner
-            return noun
+            if noun.lemma_.lower() in _MESSAGE_NOUNS or noun.pos_ == "PROPN":
+                return noun
+            v = noun
+            if v.dep_ not in _CLIMB and v.dep_ not in {"pobj", "dobj"}:
+                return fallback
+            v = v.head
+            continue
         if v.dep_ in _CLIMB and v.head.i != v.i:
             v = v.head
             continue
@@ -491,10 +503,19 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
 
 
 _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+_MESSAGE_NOUNS = frozenset(
+    """statement message email letter tweet post sign banner placard poster note release ad
+    advertisement report memo text headline caption petition document video comment remark
+    editorial column op-ed blog website page site account""".split()
+)
 
 
-def _own_subject(v: Token, skip: bytearray | None = None) -> Token | None:
-    """The subject of a verb (a quoted word is never the speaker of its own quote)."""
+def _own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> Token | None:
+    """The subject of a verb (a quoted word is never the speaker of its own quote).
+
+    For the cue itself, a passive verb's agent ("was told by X"); for a verb a participle
+    hangs on, its passive subject ("X was booed after telling …" → X).
+    """
     for child in v.children:
         if skip is not None and skip[child.i]:
             continue
@@ -502,8 +523,10 @@ def _own_subject(v: Token, skip: bytearray | None = None) -> Token | None:
             if child.lower_ in _RELATIVE and v.dep_ == "relcl":
                 return v.head
             return child
-        if child.dep_ == "nsubjpass" and v.lemma_ == "quote":
+        if child.dep_ == "nsubjpass" and (v.lemma_ == "quote" or not cue):
             return child
+    if not cue:
+        return None
     for child in v.children:
         if child.dep_ == "agent":
             for grand in child.children:
@@ -642,7 +665,7 @@ class _Extractor:
         self.text = doc.text
         self.article_id = article_id
         self.ix = _DocIndex(doc, mentions)
-        self.resolver = resolver or PronounResolver(doc, mentions)
+        self.resolver = resolver or PronounResolver(doc, mentions, quoted=self.ix.in_quote)
         self.speakers = _Speakers(self.ix, self.resolver)
         self.verbs = reporting_verbs()
 
@@ -893,13 +916,18 @@ class _Extractor:
         return None
 
     def _colon_speaker(self, item: _Direct, before: range) -> Attribution | None:
-        doc = self.doc
+        doc, ix = self.doc, self.ix
         toks = [i for i in before if not doc[i].is_space]
-        if not toks or doc[toks[-1]].text != ":" or len(toks) > 8:
+        if not toks or doc[toks[-1]].text != ":":
             return None
-        ms = self.ix.mentions_in(toks[0], toks[-1])
-        ms = [m for m in ms if m.family in {"PERSON", "ORG"}]
-        if not ms:
+        # the name must end right at the colon, in a clause of its own (a headline
+        # "Kasich: ‘…’", "- Jeffrey M. Jones: “…”"), not after another quote or a verb
+        if toks[0] > 0 and ix.in_quote[toks[0] - 1]:
+            return None
+        if any(doc[i].pos_ == "VERB" and doc[i].tag_ != "VBG" for i in toks):
+            return None
+        ms = [m for m in ix.mentions_in(toks[0], toks[-1]) if m.family in {"PERSON", "ORG"}]
+        if not ms or ms[-1].end != toks[-1]:
             return None
         m = ms[-1]
         colon = toks[-1]
