@@ -11,9 +11,11 @@ Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
   likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
   spokeswoman/spokesman next to the name, or an earlier unambiguous pronoun);
-* with ``quoted`` (one flag per token, e.g. from the quotes extractor), names inside
-  quotations are not antecedents of pronouns outside them: in “We beat Google,” he said,
-  "he" is not Google.
+* quotations (``quoted``: one flag per token; by default found by the quotes module's mark
+  pairing): names inside
+  quotations are not antecedents of pronouns outside them (in “We beat Google,” he said,
+  "he" is not Google), and pronouns inside quotations — which speak of the speaker's own
+  world (“my grandmother … she”) — neither extend chains nor teach genders.
 
 Usage: ``resolver = PronounResolver(doc, mentions)``, then ``resolver.resolve(token)``
 returns the antecedent :class:`~transforms.mentions.Mention` (a mention of the entity) or
@@ -76,6 +78,10 @@ def _is_speaker(token: Token) -> bool:
 class PronounResolver:
     def __init__(self, doc: Doc, mentions: list[Mention], quoted: Sequence[int] | None = None):
         self.doc = doc
+        if quoted is None:
+            from transforms.quotes import quoted_mask  # (quotes imports this module)
+
+            quoted = quoted_mask(doc)
         self.quoted = quoted
         self.sent_starts = [s.start for s in doc.sents]
         self.mentions = sorted((m for m in mentions if m.entity is not None), key=lambda m: m.start)
@@ -131,8 +137,9 @@ class PronounResolver:
             return None
         # Resolve earlier personal pronouns first (once) so chains ("she … she") are there.
         if self._cursor < token.i:
+            q = self.quoted
             for t in self.doc[self._cursor : token.i]:
-                if t.i not in self.cache and t.lower_ in PRONOUN_GENDER:
+                if t.i not in self.cache and t.lower_ in PRONOUN_GENDER and not (q and q[t.i]):
                     self._resolve_one(t, t.lower_)
             self._cursor = token.i
         return self._resolve_one(token, pronoun)
@@ -182,7 +189,8 @@ class PronounResolver:
             k = bisect.bisect_left(self.chain_starts, token.i)
             self.chain.insert(k, (token.i, result))
             self.chain_starts.insert(k, token.i)
-            if pronoun in PRONOUN_GENDER and id(result.entity) not in self.gender:
+            quoted = self.quoted is not None and bool(self.quoted[token.i])
+            if pronoun in PRONOUN_GENDER and id(result.entity) not in self.gender and not quoted:
                 self.gender[id(result.entity)] = PRONOUN_GENDER[pronoun]
         return result
 

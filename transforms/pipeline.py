@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from transforms.mentions import Mention, extract_mentions
 from transforms.nlp import get_pipeline, parse_docs
+from transforms.quotes import Quote, extract_quotes
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,14 @@ class Extraction:
     """Everything extracted from one article's Doc."""
 
     mentions: list[Mention]
+    quotes: list[Quote]
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc (mentions first: the others use them)."""
     mentions = extract_mentions(doc, art.article_id)
-    return Extraction(mentions=mentions)
+    quotes = extract_quotes(doc, art.article_id, mentions)
+    return Extraction(mentions=mentions, quotes=quotes)
 
 
 NLP_TABLES = ("mentions", "quotes", "events")
@@ -59,7 +62,10 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
         try:
             ex = extract(doc, art)
-            rows = {"mentions": [m.row(art.article_id) for m in ex.mentions]}
+            rows = {
+                "mentions": [m.row(art.article_id) for m in ex.mentions],
+                "quotes": [q.row() for q in ex.quotes],
+            }
         except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue

@@ -54,7 +54,7 @@ DATA_DIR = Path(__file__).with_name("data")
 #: An unclosed quote never runs over more sentences than this (nor past its paragraph).
 MAX_ORPHAN_SENTENCES = 5
 #: Reporting-verb classes that may introduce a direct quotation.
-DIRECT_CLASSES = frozenset({"speech", "writing", "naming"})
+DIRECT_CLASSES = frozenset({"speech", "writing", "naming", "quoting"})
 #: Reporting-verb classes whose clausal complement is a reported statement.
 INDIRECT_CLASSES = frozenset({"speech", "writing"})
 #: Verbs whose bare object can be a quoted phrase (said “no”, wrote “…”).
@@ -95,6 +95,7 @@ _STRAIGHT = {'"', "''", "＂"}
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
 _INNER_SENTENCE_RE = re.compile(r"[.!?…][\"'”’)]*\s+\S")
+_DATELINE_RE = re.compile(r"[A-Z][A-Z.'’ ]+(?:, [A-Z][\w.'’ ]+)?(?: \([\w .]+\))? ?[—–-]+ ")
 _TAG_RE = re.compile(r"<[A-Za-z/][^<>\n]{0,400}>")
 _PARA_RE = re.compile(r"\n[ \t\u00a0]*\n\s*|\n[ \t\u00a0]+")
 _TERMINAL = set(".!?…")
@@ -386,6 +387,20 @@ def _single_quoted(
     return out
 
 
+def quoted_mask(doc: Doc) -> bytearray:
+    """One flag per token: 1 inside a quotation (marks included), else 0."""
+    mask = bytearray(len(doc))
+    if not len(doc):
+        return mask
+    starts = [t.idx for t in doc]
+    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else None
+    for seg in quote_segments(doc.text, sent_starts):
+        lo = bisect.bisect_left(starts, seg.outer_start)
+        hi = bisect.bisect_left(starts, seg.outer_end)
+        mask[lo:hi] = b"\x01" * (hi - lo)
+    return mask
+
+
 def _opens_paragraph(text: str, para: tuple[int, int]) -> bool:
     lo, hi = para
     marks = _marks(text, lo, min(hi, lo + 4))
@@ -503,6 +518,10 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
 
 
 _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+#: How a reported clause hangs on the verb that reports it.
+_REPORTED_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
+#: What may follow a parenthetical cue inside its phrase: ", he said on Tuesday in a statement,"
+_CUE_TAIL = {"npadvmod", "prep", "advmod", "dative", "prt", "nsubj", "dobj"}
 _MESSAGE_NOUNS = frozenset(
     """statement message email letter tweet post sign banner placard poster note release ad
     advertisement report memo text headline caption petition document video comment remark
@@ -894,26 +913,44 @@ class _Extractor:
         For a partial quote the quote must be what is said or what something is called: a
         clausal complement, the predicate of "call"/"describe … as", or the object of an
         utterance verb (said “no”) — never any noun phrase (agreed a new “roadmap”).
+
+        Quoted words inside a reported statement are the words of whoever reports it: in
+        "Haider said the OeBB had promised to do it “by 2027”", Haider, not the OeBB — so the
+        highest verb of saying on the way up wins; a verb of naming binds at once ("Clinton
+        said Trump called her a “nasty woman”" → Trump).
         """
         ix = self.ix
         t = item.span.root
         sent = ix.sentence_of(t.i)
-        for _ in range(10):
+        found: Attribution | None = None
+        first = True
+        for _ in range(12):
             if t.head.i == t.i:
-                return None
+                break
             child, t = t, t.head
             if ix.in_quote[t.i]:
                 continue
             if ix.sentence_of(t.i) != sent:
-                return None
-            if t.lower_ == "to" and t.head.lower_ == "according" and not partial:
+                break
+            if t.lower_ == "to" and t.head.lower_ == "according":
+                if partial or found is not None:
+                    break
                 return self._attr_from(t.head)
             if not _is_cue_verb(t, DIRECT_CLASSES):
                 continue
-            if partial and not _complement_relation(t, child):
+            if first and partial and not _complement_relation(t, child):
                 return None
-            return self._attr_from(t)
-        return None
+            if not first and child.dep_ not in _REPORTED_DEPS:
+                break
+            attr = self._attr_from(t)
+            if attr is not None:
+                found = attr
+                if first and reporting_verbs().get(t.lemma_.lower()) == "naming":
+                    return found
+                if _own_subject(t, ix.in_quote) is None:
+                    return found  # "she said, adding that “…”": the same speaker, cue adding
+            first = False
+        return found
 
     def _colon_speaker(self, item: _Direct, before: range) -> Attribution | None:
         doc, ix = self.doc, self.ix
@@ -971,7 +1008,10 @@ class _Extractor:
         head = [i for i in region if not self.doc[i].is_punct][:6]
         for i in head:
             tok = self.doc[i]
-            if _is_cue_verb(tok, DIRECT_CLASSES) and _subject_of(tok, self.ix.in_quote) is not None:
+            if not _is_cue_verb(tok, DIRECT_CLASSES):
+                continue
+            subj = _own_subject(tok, self.ix.in_quote)
+            if subj is not None and region.start <= subj.i < region.stop:
                 return _own_complement(tok, self.ix.in_quote)
         return True
 
@@ -1090,7 +1130,9 @@ class _Extractor:
 
     # -- indirect statements
 
-    def indirect(self, direct: list[_Direct]) -> list[tuple[Span, Attribution]]:
+    def indirect(self) -> list[tuple[Span, Attribution]]:
+        """Reported statements: (content span, attribution); one attribution may have two
+        spans, around a parenthetical cue ("Taxes, he said, will rise")."""
         doc, ix = self.doc, self.ix
         out: list[tuple[Span, Attribution]] = []
         for tok in doc:
@@ -1100,69 +1142,102 @@ class _Extractor:
                 obj = _according_to(tok)
                 if obj is None:
                     continue
-                content = self._according_content(tok)
-                if content is None:
-                    continue
+                pp_hi = max(max(t.i for t in tok.subtree) + 1, obj.right_edge.i + 1, tok.i + 2)
                 attr = self.speakers.from_cue(doc[tok.i : tok.i + 2], obj)
                 if attr.found:
-                    out.append((content, attr))
+                    out += [(part, attr) for part in self._around(tok.i, pp_hi)]
                 continue
             if not _is_cue_verb(tok, INDIRECT_CLASSES):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
             if comp is None:
-                continue
-            content = self._clause_span(comp, tok)
-            if content is None:
-                continue
+                parts = self._parenthetical(tok)
+                if not parts:
+                    continue
+            else:
+                content = self._clause_span(comp, tok)
+                if content is None:
+                    continue
+                parts = [content]
             subj = _subject_of(tok, self.ix.in_quote)
             if subj is None:
                 continue
             attr = self.speakers.from_cue(_cue_span(tok), subj)
             if attr.found:
-                out.append((content, attr))
+                out += [(part, attr) for part in parts]
         return out
 
     def _clause_span(self, comp: Token, verb: Token) -> Span | None:
-        doc, ix = self.doc, self.ix
+        """The reported clause: the complement's words, without a leading "that", and
+        without a clause that reports someone else's statement ("…, while others said …")."""
+        doc = self.doc
         lo, hi = comp.left_edge.i, comp.right_edge.i + 1
         if lo <= verb.i < hi:
             return None
+        for t in doc[lo:hi]:
+            if (
+                t.i > comp.i
+                and t.dep_ in {"advcl", "conj"}
+                and _is_cue_verb(t, INDIRECT_CLASSES)
+                and _own_subject(t) is not None
+            ):
+                hi = min(hi, t.left_edge.i)
         while lo < hi and (doc[lo].is_punct or doc[lo].is_space or doc[lo].lower_ == "that"):
             lo += 1
+        return self._content(lo, hi)
+
+    def _content(self, lo: int, hi: int, min_words: int = 2) -> Span | None:
+        """Trimmed content tokens, unless too short or mostly a direct quote already."""
+        doc, ix = self.doc, self.ix
+        while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+            lo += 1
+        if lo < hi:  # a dateline is not part of the statement: "WARSAW — Canada and …"
+            m = _DATELINE_RE.match(self.text, doc[lo].idx)
+            if m is not None:
+                lo = max(lo, bisect.bisect_left(ix.tok_starts, m.end()))
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
             hi -= 1
-        if hi - lo < 2:
+        if sum(1 for t in doc[lo:hi] if t.is_alpha or t.like_num) < min_words:
             return None
         quoted = sum(1 for i in range(lo, hi) if ix.in_quote[i])
         if quoted * 2 > hi - lo:
             return None
         return doc[lo:hi]
 
-    def _according_content(self, tok: Token) -> Span | None:
-        doc, ix = self.doc, self.ix
-        sent = ix.sents[ix.sentence_of(tok.i)]
-        pp_lo = tok.i
-        pp_hi = max(t.i for t in tok.subtree) + 1
-        pp_hi = max(pp_hi, tok.i + 2)
-        left = (sent.start, pp_lo)
-        right = (pp_hi, sent.end)
+    def _around(self, lo: int, hi: int) -> list[Span]:
+        """The sentence's clause(s) on either side of an attribution phrase doc[lo:hi]."""
+        ix = self.ix
+        sent = ix.sents[ix.sentence_of(lo)]
+        parts: list[Span] = []
+        for a, b in ((sent.start, lo), (hi, sent.end)):
+            part = self._content(a, b, min_words=3)
+            if part is None or not any(t.pos_ in {"VERB", "AUX"} for t in part):
+                continue
+            if parts and part[0].pos_ == "CCONJ":
+                continue  # "A, according to X, and B": X vouches for A only
+            parts.append(part)
+        return parts
 
-        def clean(lo: int, hi: int) -> tuple[int, int]:
-            while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
-                lo += 1
-            while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
-                hi -= 1
-            return lo, hi
-
-        left, right = clean(*left), clean(*right)
-        lo, hi = max((left, right), key=lambda r: r[1] - r[0])
-        if hi - lo < 3:
-            return None
-        quoted = sum(1 for i in range(lo, hi) if ix.in_quote[i])
-        if quoted * 2 > hi - lo:
-            return None
-        return doc[lo:hi]
+    def _parenthetical(self, verb: Token) -> list[Span]:
+        """ "Taxes, he said, will rise." / "… will rise, he said." with no complement parsed:
+        the statement is the sentence around the attribution clause."""
+        doc = self.doc
+        if verb.dep_ not in {"ROOT", "parataxis", "advcl", "conj", "ccomp"}:
+            return []
+        if any(c.dep_ in {"ccomp", "xcomp", "dobj"} and c.i > verb.i for c in verb.children):
+            return []
+        subj = _own_subject(verb, self.ix.in_quote)
+        if subj is None or subj.i > verb.i + 3 or verb.i - subj.left_edge.i > 8:
+            return []
+        lo = min(subj.left_edge.i, verb.i)
+        hi = verb.i + 1
+        while hi < len(doc) and doc[hi].head.i == verb.i and doc[hi].dep_ in _CUE_TAIL:
+            hi = doc[hi].right_edge.i + 1
+        before = doc[lo - 1].text if lo > 0 else ""
+        after = doc[hi].text if hi < len(doc) else ""
+        if before not in {",", "—", "–"} or after not in {",", ".", "—", "–", ";"}:
+            return []
+        return self._around(lo - 1, hi)
 
 
 def _own_complement(verb: Token, in_quote: bytearray) -> bool:
@@ -1213,7 +1288,7 @@ def extract_quotes(
         if key not in seen:
             seen.add(key)
             quotes.append(q)
-    for span, attr in ex.indirect(direct):
+    for span, attr in ex.indirect():
         sentence = ex.ix.sentence_of(span.start)
         q = _make(ex, span.start_char, span.end_char, False, False, sentence, attr)
         key = (q.start_char, q.end_char, False)
