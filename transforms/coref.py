@@ -78,12 +78,12 @@ def _is_speaker(token: Token) -> bool:
 class PronounResolver:
     def __init__(self, doc: Doc, mentions: list[Mention], quoted: Sequence[int] | None = None):
         self.doc = doc
-        if quoted is None:
-            from transforms.quotes import quoted_mask  # (quotes imports this module)
+        from transforms.quotes import quoted_mask, sentences  # (quotes imports this module)
 
+        if quoted is None:
             quoted = quoted_mask(doc)
         self.quoted = quoted
-        self.sent_starts = [s.start for s in doc.sents]
+        self.sent_starts = [s.start for s in sentences(doc)] or [0]
         self.mentions = sorted((m for m in mentions if m.entity is not None), key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.cache: dict[int, Mention | None] = {}

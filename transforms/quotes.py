@@ -263,69 +263,125 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
     """Pair the quotation marks of a text into quoted segments (see the module docstring).
 
     ``sent_starts`` are the character offsets where sentences start (from the parse); without
-    them, sentence boundaries are found with a simple punctuation rule.
+    them, sentence boundaries are found with a simple punctuation rule. Linear in the text.
     """
     if sent_starts is None:
         sent_starts = [0] + [m.end() for m in re.finditer(r"[.!?…][\"'”’)]*\s+(?=\S)", text)]
+    pairer = _Pairer(text, sent_starts)
     paragraphs = paragraph_spans(text)
-    segments: list[Segment] = []
-
-    def sentence_bound_before(lo: int, hi: int) -> int | None:
-        """The last sentence start in (lo, hi], if any."""
-        i = bisect.bisect_right(sent_starts, hi) - 1
-        if i >= 0 and sent_starts[i] > lo:
-            return sent_starts[i]
-        return None
-
-    def orphan_end(lo: int, hi: int) -> int:
-        """Where an unclosed quote opened at lo ends, at the latest at hi."""
-        i = bisect.bisect_right(sent_starts, lo)
-        j = i + MAX_ORPHAN_SENTENCES - 1
-        if j < len(sent_starts) and sent_starts[j] < hi:
-            return sent_starts[j]
-        return hi
-
-    def add(start: int, end: int, **kw) -> Segment | None:
-        s, e = _trimmed(text, start, end)
-        if e <= s or not any(ch.isalnum() for ch in text[s:e]):
-            return None
-        seg = Segment(start=s, end=e, **kw)
-        segments.append(seg)
-        return seg
-
     carry = False  # the previous paragraph ended inside a quote that continues here
     for p, (lo, hi) in enumerate(paragraphs):
+        nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
+        continues = nxt is not None and _opens_paragraph(text, nxt)
+        carry = pairer.paragraph(p, lo, hi, carry, continues)
+    pairer.segments.sort(key=lambda g: g.start)
+    return pairer.segments
+
+
+class _Pairer:
+    """The state machine of :func:`quote_segments`, one paragraph at a time."""
+
+    def __init__(self, text: str, sent_starts: list[int]):
+        self.text = text
+        self.sent_starts = sent_starts
+        self.segments: list[Segment] = []
+
+    def sentence_bound_before(self, lo: int, hi: int) -> int | None:
+        """The last sentence start in (lo, hi], if any."""
+        i = bisect.bisect_right(self.sent_starts, hi) - 1
+        if i >= 0 and self.sent_starts[i] > lo:
+            return self.sent_starts[i]
+        return None
+
+    def orphan_end(self, lo: int, hi: int) -> int:
+        """Where an unclosed quote opened at lo ends, at the latest at hi."""
+        i = bisect.bisect_right(self.sent_starts, lo)
+        j = i + MAX_ORPHAN_SENTENCES - 1
+        if j < len(self.sent_starts) and self.sent_starts[j] < hi:
+            return self.sent_starts[j]
+        return hi
+
+    def add(self, start: int, end: int, **kw) -> Segment | None:
+        s, e = _trimmed(self.text, start, end)
+        if e <= s or not any(ch.isalnum() for ch in self.text[s:e]):
+            return None
+        seg = Segment(start=s, end=e, **kw)
+        self.segments.append(seg)
+        return seg
+
+    def paragraph(self, p: int, lo: int, hi: int, carry: bool, continues: bool) -> bool:
+        """Pair the marks of one paragraph; returns whether a quote runs on into the next."""
+        text = self.text
         marks = _marks(text, lo, hi)
+        n = len(marks)
+        # later_close[style][k] / later_any[style][k]: a mark at k or after, in that style
+        # (straight or typographic), that can close a quote / of any direction
+        later_close = {True: [False] * (n + 1), False: [False] * (n + 1)}
+        later_any = {True: [False] * (n + 1), False: [False] * (n + 1)}
+        for k in range(n - 1, -1, -1):
+            for style in (True, False):
+                mine = marks[k][3] == style
+                later_any[style][k] = later_any[style][k + 1] or mine
+                later_close[style][k] = later_close[style][k + 1] or (
+                    mine and marks[k][2] in (CLOSE, EITHER)
+                )
+
+        def can_close(style: bool, k: int) -> bool:
+            """Can a quote in this style, open before mark k, still end in its own style
+            (closed in this paragraph, or running on into the next)?"""
+            return later_close[style][k] or (continues and not later_any[style][k])
+
         opened: tuple[int, int, bool] | None = None  # (mark start, mark end, straight)
         nested = False  # inside a quote within the quote, in the other style of marks
         last_end = lo
         first_open = carry
-        carry = False
-        n_before = len(segments)
-        for k, (s, e, direction, straight) in enumerate(marks):
+        n_before = len(self.segments)
+        k = 0
+        while k < n:
+            s, e, direction, straight = marks[k]
+            k += 1
             if opened is None:
-                if direction == CLOSE and k + 1 < len(marks) and marks[k + 1][2] == CLOSE:
+                if direction == CLOSE and k < n and marks[k][2] == CLOSE:
                     direction = OPEN  # two closing marks in a row: the first opens (He says,” …”)
-                if direction in (OPEN, EITHER):
-                    opened = (s, e, straight)
-                    nested = False
+                if direction == CLOSE:
+                    # a closing mark with no opening one: the quote starts with its sentence
+                    start = self.sentence_bound_before(last_end, s) or last_end
+                    self.add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
+                    last_end = e
                     continue
-                # a closing mark with no opening one: the quote starts with its sentence
-                start = sentence_bound_before(last_end, s) or last_end
-                add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
-                last_end = e
+                opened = (s, e, straight)
+                nested = False
+                if can_close(straight, k) or later_close[not straight][k]:
+                    continue
+                # nothing can close it: an unclosed quote, bounded by the next opening mark,
+                # by its paragraph and by MAX_ORPHAN_SENTENCES
+                nxt_open = next((m[0] for m in marks[k:] if m[2] in (OPEN, EITHER)), hi)
+                end = self.orphan_end(e, hi)
+                if nxt_open < end:
+                    end = self.sentence_bound_before(e, nxt_open) or _clause_cut(text, e, nxt_open)
+                seg = self.add(e, end, open_at=s, close_at=None, close_end=None, paragraph=p)
+                if seg is not None and first_open:
+                    seg.continued = True
+                first_open = False
+                opened = None
+                last_end = end
+                while k < n and marks[k][0] < end:
+                    k += 1
                 continue
             if straight != opened[2]:
-                # the other style of marks inside a quote: a nested quote ("… “no” …"), or
-                # a closing mark of the other shape (“… ," — sloppy, but common)
+                # the other style of marks inside a quote: a nested quote ("… “no” …") when
+                # the quote can still end in its own style, else a closing mark of the other
+                # shape (“… ," — sloppy, but common)
                 if nested:
                     nested = direction == OPEN
                     continue
-                if direction in (OPEN, EITHER):
+                if direction in (OPEN, EITHER) and can_close(opened[2], k):
                     nested = True
                     continue
             if direction in (CLOSE, EITHER):
-                seg = add(opened[1], s, open_at=opened[0], close_at=s, close_end=e, paragraph=p)
+                seg = self.add(
+                    opened[1], s, open_at=opened[0], close_at=s, close_end=e, paragraph=p
+                )
                 if seg is not None and first_open:
                     seg.continued = True
                 first_open = False
@@ -333,30 +389,33 @@ def quote_segments(text: str, sent_starts: list[int] | None = None) -> list[Segm
                 last_end = e
                 continue
             # an opening mark while a quote is open: the first one was never closed
-            cut = sentence_bound_before(opened[1], s)
+            cut = self.sentence_bound_before(opened[1], s)
             if cut is None:
                 cut = _clause_cut(text, opened[1], s)
-            seg = add(opened[1], cut, open_at=opened[0], close_at=None, close_end=None, paragraph=p)
+            cut = min(cut, self.orphan_end(opened[1], s))
+            seg = self.add(
+                opened[1], cut, open_at=opened[0], close_at=None, close_end=None, paragraph=p
+            )
             if seg is not None and first_open:
                 seg.continued = True
             first_open = False
             opened = (s, e, straight)
             nested = False
             last_end = cut
+        runs_on = False
         if opened is not None:
-            nxt = paragraphs[p + 1] if p + 1 < len(paragraphs) else None
-            continues = nxt is not None and _opens_paragraph(text, nxt)
-            end = hi if continues else orphan_end(opened[1], hi)
-            seg = add(opened[1], end, open_at=opened[0], close_at=None, close_end=None, paragraph=p)
+            end = hi if continues else self.orphan_end(opened[1], hi)
+            seg = self.add(
+                opened[1], end, open_at=opened[0], close_at=None, close_end=None, paragraph=p
+            )
             if seg is not None:
                 seg.continues = continues
                 seg.continued = first_open
-            carry = continues
-        taken = [(g.outer_start, g.outer_end) for g in segments[n_before:]]
+            runs_on = continues
+        taken = [(g.outer_start, g.outer_end) for g in self.segments[n_before:]]
         for s, e, cs, ce in _single_quoted(text, lo, hi, taken):
-            add(cs, ce, open_at=s, close_at=ce, close_end=e, paragraph=p)
-    segments.sort(key=lambda g: g.start)
-    return segments
+            self.add(cs, ce, open_at=s, close_at=ce, close_end=e, paragraph=p)
+        return runs_on
 
 
 def _single_quoted(
@@ -387,13 +446,20 @@ def _single_quoted(
     return out
 
 
+def sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences; the whole doc when nothing has set sentence boundaries."""
+    if len(doc) and (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+        return list(doc.sents)
+    return [doc[:]] if len(doc) else []
+
+
 def quoted_mask(doc: Doc) -> bytearray:
     """One flag per token: 1 inside a quotation (marks included), else 0."""
     mask = bytearray(len(doc))
     if not len(doc):
         return mask
     starts = [t.idx for t in doc]
-    sent_starts = [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else None
+    sent_starts = [s.start_char for s in sentences(doc)]
     for seg in quote_segments(doc.text, sent_starts):
         lo = bisect.bisect_left(starts, seg.outer_start)
         hi = bisect.bisect_left(starts, seg.outer_end)
@@ -425,7 +491,7 @@ class _DocIndex:
     def __init__(self, doc: Doc, mentions: list[Mention]):
         self.doc = doc
         self.tok_starts = [t.idx for t in doc]
-        self.sents = list(doc.sents)
+        self.sents = sentences(doc)
         self.sent_start_tok = [s.start for s in self.sents]
         self.sent_start_char = [s.start_char for s in self.sents]
         self.mentions = sorted(
