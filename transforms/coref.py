@@ -58,7 +58,7 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 #: Verbs of saying: their subjects stay in focus for the next pronoun speaker.
 SAYING = frozenset(
     """say tell add state write tweet ask explain note argue claim insist warn announce
-    declare reply respond continue conclude acknowledge admit""".split()
+    declare reply respond continue conclude acknowledge admit describe call""".split()
 )
 
 
@@ -171,12 +171,17 @@ class PronounResolver:
             distance = sent - self.sentence_of(pos)
             tok = self.doc[pos]
             head = self.doc[m.start : m.end].root if pos == m.start else tok
-            subject = head.dep_ in SUBJECT_DEPS
+            # the subject, or a name in apposition to it ("Its chief, Ana Lopes, said")
+            subject = head.dep_ in SUBJECT_DEPS or (
+                head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS
+            )
             # A possessive pronoun inside the same clause rarely points at its own subject's
             # object; a subject pronoun rarely points at a mention in its own clause.
             same_clause = distance == 0 and head.head == token.head
             score = 10.0 - 3.0 * distance + (4.0 if subject else 0.0) + min(freq[id(m.entity)], 4)
-            if speaking and _is_speaker(head):
+            if speaking and (
+                _is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))
+            ):
                 score += 3.0
             score += pos / 10_000  # nearer wins ties
             if same_clause and pronoun in {"he", "she", "they", "it"}:

@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.coref import PronounResolver
 from transforms.ids import stable_id
-from transforms.mentions import Mention
+from transforms.mentions import SURNAME_PARTICLES, Mention
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -584,6 +584,11 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
 
 
 _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+#: Nouns for people who speak for an organisation: "a spokesman for CP" links to CP.
+_REPRESENTATIVES = frozenset(
+    """spokesman spokeswoman spokesperson official representative observer source
+    aide adviser advisor lawyer attorney statement""".split()
+)
 #: How a reported clause hangs on the verb that reports it.
 _REPORTED_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
 #: What may follow a parenthetical cue inside its phrase: ", he said on Tuesday in a statement,"
@@ -691,6 +696,27 @@ class _Speakers:
         persons = [m for m in ms if m.family == "PERSON"]
         if len(persons) == 1 and head.pos_ == "PROPN":
             return persons[0]
+        if head.pos_ == "PROPN" and not ms:
+            return self._by_surname(span)
+        if head.lemma_.lower() in _REPRESENTATIVES:
+            # "a spokesman for CP", "Pentagon officials": whom they speak for
+            for m in self.ix.mentions_in(head.left_edge.i, head.right_edge.i + 1):
+                if m.family in {"ORG", "PLACE", "NORP"} and m.start != head.i:
+                    return m
+        return None
+
+    def _by_surname(self, span: Span) -> Mention | None:
+        """A name the entity recognizer missed ("de Ruiter"): the latest earlier mention of a
+        person (or name) whose full name ends with these words."""
+        words = [t.text for t in span if t.pos_ == "PROPN" or t.lower_ in SURNAME_PARTICLES]
+        if not words:
+            return None
+        k = bisect.bisect_left(self.ix.mention_starts, span.start)
+        for m in reversed(self.ix.mentions[:k]):
+            name = m.entity.name.split() if m.entity is not None else []
+            fits = m.family in {"PERSON", "ORG"} and len(name) > len(words)
+            if fits and name[-len(words) :] == words:
+                return m
         return None
 
 
@@ -849,6 +875,8 @@ class _Extractor:
             attr = self._attr_from(doc[i], inverted=bool(words) and i == words[0])
             if attr is None:
                 continue
+            if not self._trailing(attr, words):
+                continue  # “…”, although they criticised …: not this quote's attribution
             if new_sentence and (k > 6 or _own_complement(doc[i], self.ix.in_quote)):
                 break
             return attr
@@ -1071,64 +1099,88 @@ class _Extractor:
         words = [i for i in region if self.doc[i].is_alpha or self.doc[i].like_num]
         if not words:
             return False
-        head = [i for i in region if not self.doc[i].is_punct][:6]
-        for i in head:
+        head = [i for i in region if not self.doc[i].is_punct and not self.doc[i].is_space]
+        for i in head[:6]:
             tok = self.doc[i]
-            if not _is_cue_verb(tok, DIRECT_CLASSES):
-                continue
-            subj = _own_subject(tok, self.ix.in_quote)
-            if subj is not None and region.start <= subj.i < region.stop:
+            attr = self._attr_from(tok, inverted=i == head[0])
+            if attr is not None and self._trailing(attr, head):
                 return _own_complement(tok, self.ix.in_quote)
         return True
 
+    @staticmethod
+    def _trailing(attr: Attribution, words: list[int]) -> bool:
+        """Is this attribution the words right after a quote (", she said", ", said X",
+        ", the official, who …, said", ", according to X")?"""
+        if not words or attr.cue is None or attr.speaker is None:
+            return False
+        first = words[0]
+        return (
+            attr.cue.start == first
+            or attr.speaker.start == first
+            or (attr.speaker.root.left_edge.i == first)
+        )
+
     def _inherit(self, items: list[_Direct]) -> None:
-        """Segments with no cue of their own take the speaker of a neighbouring quote."""
-        # multi-paragraph chains first: any attribution in the chain holds for all of it
+        """Segments with no cue of their own take the speaker of a neighbouring quote.
+
+        In order: a multi-paragraph quote shares one attribution; a segment takes the nearest
+        attributed quote of its paragraph (“…,” she said. “…”); a quote that opens its
+        sentence takes an introduction ending with a colon just before it, else the speaker
+        of the previous paragraph's last quote, else a person who speaks (or is the subject)
+        in the sentence before. Partial quotes never inherit: a phrase with no speaker of its
+        own is a scare quote.
+        """
         chains: list[list[_Direct]] = []
         for item in items:
             if item.seg.continued and chains:
                 chains[-1].append(item)
             else:
                 chains.append([item])
-        for ch in chains:
-            owned = [it for it in ch if it.own]
-            if owned and len(ch) > 1:
-                for it in ch:
-                    if not it.own:
-                        it.attr = owned[0].attr
-        # the nearest attributed quote of the same paragraph (“…,” she said. “…”)
+
+        def spread_chains() -> None:
+            for ch in chains:
+                src = next((it for it in ch if it.own), None) or next(
+                    (it for it in ch if it.attr.found), None
+                )
+                if src is not None and len(ch) > 1:
+                    for it in ch:
+                        if not it.attr.found:
+                            it.attr = src.attr
+
         by_para: dict[int, list[_Direct]] = {}
         for item in items:
             if not item.partial:
                 by_para.setdefault(item.seg.paragraph, []).append(item)
-        for group in by_para.values():
-            for k, item in enumerate(group):
-                if item.attr.found:
-                    continue
-                prev = next((g for g in reversed(group[:k]) if g.attr.found), None)
-                nxt = next((g for g in group[k + 1 :] if g.own), None)
-                source = prev or nxt
-                if source is not None:
-                    item.attr = source.attr
-        # a quote that opens its sentence: an introduction ending with a colon just before it,
-        # the speaker of the previous paragraph's last quote, or the person who is the subject
-        # of the sentence before
+
+        def spread_paragraphs() -> None:
+            for group in by_para.values():
+                for k, item in enumerate(group):
+                    if item.attr.found:
+                        continue
+                    prev = next((g for g in reversed(group[:k]) if g.attr.found), None)
+                    nxt = next((g for g in group[k + 1 :] if g.own), None)
+                    source = prev or nxt
+                    if source is not None:
+                        item.attr = source.attr
+
+        spread_chains()
+        spread_paragraphs()
         last_by_para: dict[int, _Direct] = {}
         for item in items:
+            if not item.attr.found and not item.partial and self._opens_sentence(item):
+                attr = self._introduction(item)
+                if attr is None:
+                    prev = last_by_para.get(item.seg.paragraph - 1)
+                    if prev is not None and self._opens_paragraph(item):
+                        attr = prev.attr
+                if attr is None:
+                    attr = self._previous_sentence_speaker(item)
+                if attr is not None:
+                    item.attr = attr
             if item.attr.found and not item.partial:
                 last_by_para[item.seg.paragraph] = item
-        for item in items:
-            if item.attr.found or item.partial or not self._opens_sentence(item):
-                continue
-            attr = self._introduction(item)
-            if attr is None:
-                prev = last_by_para.get(item.seg.paragraph - 1)
-                if prev is not None and self._opens_paragraph(item):
-                    attr = prev.attr
-            if attr is None:
-                attr = self._previous_sentence_speaker(item)
-            if attr is not None:
-                item.attr = attr
+        spread_chains()
+        spread_paragraphs()
 
     def _opens_paragraph(self, item: _Direct) -> bool:
         i = self.ix.token_at(item.seg.outer_start) - 1
@@ -1263,6 +1315,9 @@ class _Extractor:
                 lo = max(lo, bisect.bisect_left(ix.tok_starts, m.end()))
         while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
             hi -= 1
+        marks = sum(1 for t in doc[lo:hi] if _QUOTE_TOKEN_RE.match(t.text))
+        if marks % 2 and hi < len(doc) and _QUOTE_TOKEN_RE.match(doc[hi].text):
+            hi += 1  # keep the closing mark of a quote the statement contains
         if sum(1 for t in doc[lo:hi] if t.is_alpha or t.like_num) < min_words:
             return None
         quoted = sum(1 for i in range(lo, hi) if ix.in_quote[i])
