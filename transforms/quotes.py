@@ -617,6 +617,17 @@ def _own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> T
             return child
     if not cue:
         return None
+    prev = v.doc[v.i - 1] if v.i > 0 else None
+    if (
+        prev is not None
+        and prev.head.i == v.i
+        and prev.dep_ in {"advmod", "npadvmod", "nmod", "compound"}
+        and prev.is_title
+        and not prev.is_stop
+        and not prev.is_sent_end
+        and (skip is None or not skip[prev.i])
+    ):
+        return prev  # an unknown name the parser took for an adverb: "Parly tweeted"
     for child in v.children:
         if child.dep_ == "agent":
             for grand in child.children:
@@ -683,10 +694,12 @@ class _Speakers:
         for m in ms:
             if m.start <= head.i < m.end:
                 return m
+        person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
         for child in head.children:
             if child.dep_ == "appos":
                 for m in self.ix.mentions_in(child.left_edge.i, child.right_edge.i + 1):
-                    if m.family == "PERSON":
+                    # "The mayor, Ivo Kranjc," — a name, even one mistaken for an organisation
+                    if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
                         return m
         if head.dep_ == "appos":
             parent = head.head
@@ -1244,7 +1257,16 @@ class _Extractor:
 
     @staticmethod
     def _is_person(attr: Attribution) -> bool:
-        return attr.found and attr.mention is not None and attr.mention.family == "PERSON"
+        """A person speaks: a person's name (or one in apposition), "he"/"she", or a noun
+        for people ("the mayor")."""
+        if not attr.found:
+            return False
+        if attr.mention is not None and attr.mention.family == "PERSON":
+            return True
+        head = attr.speaker.root
+        if attr.pronoun:
+            return head.lower_ in {"he", "she"}
+        return head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
 
     # -- indirect statements
 
@@ -1326,18 +1348,34 @@ class _Extractor:
         return doc[lo:hi]
 
     def _around(self, lo: int, hi: int) -> list[Span]:
-        """The sentence's clause(s) on either side of an attribution phrase doc[lo:hi]."""
+        """The statement around an attribution phrase doc[lo:hi] inside its sentence.
+
+        Two clauses ("Taxes will rise, he said, and nobody likes it") are two spans of one
+        attribution, except that a clause opening with a conjunction is the writer's again
+        ("A, according to X, and B": X vouches for A only). A fragment on one side ("The
+        talks, she said, will resume") belongs to the statement: one span, cue included.
+        """
         ix = self.ix
         sent = ix.sents[ix.sentence_of(lo)]
-        parts: list[Span] = []
-        for a, b in ((sent.start, lo), (hi, sent.end)):
-            part = self._content(a, b, min_words=3)
-            if part is None or not any(t.pos_ in {"VERB", "AUX"} for t in part):
-                continue
-            if parts and part[0].pos_ == "CCONJ":
-                continue  # "A, according to X, and B": X vouches for A only
-            parts.append(part)
-        return parts
+        sides = [self._content(sent.start, lo, min_words=1), self._content(hi, sent.end, 1)]
+
+        def clause(part: Span | None) -> bool:
+            return (
+                part is not None
+                and sum(1 for t in part if t.is_alpha or t.like_num) >= 3
+                and any(t.pos_ in {"VERB", "AUX"} for t in part)
+            )
+
+        left, right = sides
+        if clause(left) and clause(right):
+            return [left] if right[0].pos_ == "CCONJ" else [left, right]
+        if clause(left) or clause(right):
+            other = right if clause(left) else left
+            if other is None or other[0].pos_ == "CCONJ":
+                return [left if clause(left) else right]
+            whole = self._content(sent.start, sent.end, min_words=3)
+            return [whole] if whole is not None else []
+        return []
 
     def _parenthetical(self, verb: Token) -> list[Span]:
         """ "Taxes, he said, will rise." / "… will rise, he said." with no complement parsed:
