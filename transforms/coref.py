@@ -5,12 +5,14 @@ Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
 * personal pronouns (he/she/…) resolve to PERSON entities, "it/its" to organisations and
   places, "they/their" to organisations, places and groups (NORP) or to persons in plural;
 * candidates are entity mentions — and pronouns already resolved, so chains carry on — in the
-  same sentence before the pronoun or in the previous ``WINDOW`` sentences;
+  same sentence before the pronoun or in the previous ``WINDOW`` sentences (``WIDE_WINDOW``
+  for the subject of a verb of saying when nobody fits nearer);
 * a candidate that was the grammatical subject scores higher, nearer ones score higher, and
   entities mentioned often score a little higher; the subject of a verb of saying is the
   likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
-  spokeswoman/spokesman next to the name, or an earlier unambiguous pronoun);
+  spokeswoman/spokesman next to the name, or an earlier unambiguous pronoun); a person known
+  to match the pronoun's gender is preferred to one whose gender is unknown;
 * quotations (``quoted``: one flag per token; by default found by the quotes module's mark
   pairing): names inside
   quotations are not antecedents of pronouns outside them (in “We beat Google,” he said,
@@ -34,6 +36,8 @@ from spacy.tokens import Doc, Token
 from transforms.mentions import Entity, Mention
 
 WINDOW = 3
+#: How far back a speaker pronoun ("she said") looks when nobody fits in the last WINDOW.
+WIDE_WINDOW = 8
 PRONOUN_GENDER = {
     "he": "m",
     "him": "m",
@@ -150,8 +154,23 @@ class PronounResolver:
         return q is not None and bool(q[pos]) and not q[token.i]
 
     def _resolve_one(self, token: Token, pronoun: str) -> Mention | None:
+        result = self._best(token, pronoun, WINDOW)
+        if result is None and pronoun in PRONOUN_GENDER and _is_speaker(token):
+            # "she said" with nobody in the last sentences: the speaker the article is about
+            result = self._best(token, pronoun, WIDE_WINDOW)
+        self.cache[token.i] = result
+        if result is not None:
+            k = bisect.bisect_left(self.chain_starts, token.i)
+            self.chain.insert(k, (token.i, result))
+            self.chain_starts.insert(k, token.i)
+            quoted = self.quoted is not None and bool(self.quoted[token.i])
+            if pronoun in PRONOUN_GENDER and id(result.entity) not in self.gender and not quoted:
+                self.gender[id(result.entity)] = PRONOUN_GENDER[pronoun]
+        return result
+
+    def _best(self, token: Token, pronoun: str, window: int) -> Mention | None:
         sent = self.sentence_of(token.i)
-        first = self.sent_starts[max(0, sent - WINDOW)]
+        first = self.sent_starts[max(0, sent - window)]
         lo = bisect.bisect_left(self.starts, first)
         hi = bisect.bisect_left(self.starts, token.i)
         candidates: list[tuple[int, Mention]] = [(m.start, m) for m in self.mentions[lo:hi]]
@@ -183,21 +202,14 @@ class PronounResolver:
                 _is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))
             ):
                 score += 3.0
+            if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
+                score += 2.5  # known to match beats unknown: "she" after "Berg … she"
             score += pos / 10_000  # nearer wins ties
             if same_clause and pronoun in {"he", "she", "they", "it"}:
                 score -= 8.0
             if best is None or score > best[0]:
                 best = (score, m)
-        result = best[1] if best else None
-        self.cache[token.i] = result
-        if result is not None:
-            k = bisect.bisect_left(self.chain_starts, token.i)
-            self.chain.insert(k, (token.i, result))
-            self.chain_starts.insert(k, token.i)
-            quoted = self.quoted is not None and bool(self.quoted[token.i])
-            if pronoun in PRONOUN_GENDER and id(result.entity) not in self.gender and not quoted:
-                self.gender[id(result.entity)] = PRONOUN_GENDER[pronoun]
-        return result
+        return best[1] if best else None
 
 
 def entity_of(m: Mention | None) -> Entity | None:

@@ -438,7 +438,7 @@ def _single_quoted(
                 if not after.isalnum() and not text[j - 1].isspace():
                     break
                 j = text.find("’", j + 1, limit)
-            if j != -1 and not any(a < j < b for a, b in taken):
+            if j != -1 and not any(i < b and a <= j for a, b in taken):
                 out.append((i, j + 1, i + 1, j))
                 i = text.find("‘", j + 1, hi)
                 continue
