@@ -880,36 +880,49 @@ class _Extractor:
         last = text[item.seg.start : item.seg.end].rstrip("\"'”’)")[-1:]
         ends = last in _TERMINAL
         new_sentence = ends and bool(after) and doc[after.start].text[:1].isupper()
-        # 1. right after the quote: “…,” she said / said Parly / according to X. After a
-        # quote that ends its sentence, only a short attribution with no statement of its own
-        # ("“Who are they?” Trump said of Apple", not "….” The team said it would …")
         words = [i for i in after if not doc[i].is_punct and not doc[i].is_space]
-        for k, i in enumerate(after):
-            attr = self._attr_from(doc[i], inverted=bool(words) and i == words[0])
-            if attr is None:
-                continue
-            if not self._trailing(attr, words):
-                continue  # “…”, although they criticised …: not this quote's attribution
-            if new_sentence and (k > 6 or _own_complement(doc[i], self.ix.in_quote)):
-                break
-            return attr
-        # 2. the reporting verb that governs the quote: X described it as “…”
-        attr = self._governing(item, partial=False)
-        if attr is not None:
-            return attr
-        # 3. right before the quote: Parly tweeted, “…” / X said: “…” / Takuba, she said, is
-        # a “…” — a reporting verb close to the mark, or whose clause hangs on the quote's
-        ancestors = self._ancestors(item)
-        mark = before.stop
-        for i in reversed(before):
-            tok = doc[i]
-            near = mark - i <= 8 or mark - tok.right_edge.i <= 2 or tok.head.i in ancestors
-            if not near:
-                continue
-            attr = self._attr_from(tok)
+
+        def trailing() -> Attribution | None:
+            """Right after the quote: “…,” she said / said Parly / according to X. After a
+            quote that ends its sentence, only a short attribution with no statement of its
+            own ("“Who are they?” Trump said of Apple", not "….” The team said it would …")."""
+            for k, i in enumerate(after):
+                attr = self._attr_from(doc[i], inverted=bool(words) and i == words[0])
+                if attr is None:
+                    continue
+                if not self._trailing(attr, words):
+                    continue  # “…”, although they criticised …: not this quote's attribution
+                if new_sentence and (k > 6 or _own_complement(doc[i], self.ix.in_quote)):
+                    return None
+                return attr
+            return None
+
+        def leading() -> Attribution | None:
+            """Right before the quote: Parly tweeted, “…” / X said: “…” / Takuba, she said,
+            is a “…” — a reporting verb close to the mark, or whose clause hangs on the
+            quote's ancestors."""
+            ancestors = self._ancestors(item)
+            mark = before.stop
+            for i in reversed(before):
+                tok = doc[i]
+                near = mark - i <= 8 or mark - tok.right_edge.i <= 2 or tok.head.i in ancestors
+                if near and (attr := self._attr_from(tok)) is not None:
+                    return attr
+            return None
+
+        steps = [
+            trailing,
+            lambda: self._governing(item, partial=False),  # X described it as “…”
+            leading,
+        ]
+        if new_sentence:
+            # “….” The campaign did not elaborate: the introduction wins
+            steps = [steps[1], steps[2], steps[0]]
+        for step in steps:
+            attr = step()
             if attr is not None:
                 return attr
-        # 4. any verb in a tight frame: “Go back,” Trump barked / Kelly responded: “…”
+        # any verb in a tight frame: “Go back,” Trump barked / Kelly responded: “…”
         if last in {",", "!", "?", "—", "–"} or (not ends and last != "."):
             attr = self._adjacent_verb(after[:5])
             if attr is not None:
@@ -917,7 +930,7 @@ class _Extractor:
         attr = self._introducing_verb(before)
         if attr is not None:
             return attr
-        # 5. a bare "X: “…”"
+        # a bare "X: “…”"
         attr = self._colon_speaker(item, before)
         if attr is not None:
             return attr
@@ -1001,8 +1014,8 @@ class _Extractor:
             cue = tok.doc[tok.i : tok.i + 2]
             attr = self.speakers.from_cue(cue, obj)
             return attr if attr.found else None
-        if not _is_cue_verb(tok, DIRECT_CLASSES):
-            return None
+        if not _is_cue_verb(tok, DIRECT_CLASSES) or any(c.dep_ == "neg" for c in tok.children):
+            return None  # "The campaign did not elaborate."
         subj = _subject_of(tok, self.ix.in_quote)
         if subj is None and inverted:
             subj = next(
