@@ -73,6 +73,7 @@ class Item:
     entity_id: str | None = None  # predicted speaker's entity
     label: str = ""
     cue: str = ""
+    cue_spans: list[tuple[int, int]] = field(default_factory=list)
     chars: frozenset[int] = frozenset()
 
 
@@ -126,6 +127,7 @@ def gold_items(rec: dict, direct_only: bool, per_span: bool) -> list[Item]:
         groups = [spans] if not per_span else _join_spans(text, spans)
         for g in groups:
             it = Item(content=g, source=src, has_source=has_source, label=a["id"], cue=cue)
+            it.cue_spans = [(x["start"], x["end"]) for x in a["cue"]]
             it.chars = char_set(text, g)
             if it.chars:
                 out.append(it)
@@ -166,6 +168,8 @@ def pred_items(text: str, rows: list[dict], direct_only: bool, per_span: bool) -
             label="direct" if g[0]["is_direct"] else "indirect",
             cue=g[0].get("cue") or "",
         )
+        if g[0].get("cue_start_char") is not None:
+            it.cue_spans = [(g[0]["cue_start_char"], g[0]["cue_end_char"])]
         it.chars = char_set(text, content)
         if it.chars:
             out.append(it)
@@ -194,19 +198,32 @@ def match(gold: list[Item], pred: list[Item]) -> list[tuple[int, int]]:
     return pairs
 
 
-def speaker_ok(g: Item, p: Item, mention_entity: dict[tuple[int, int], str]) -> bool:
-    for ps, pe in p.source:
-        for gs, ge in g.source:
-            if ps < ge and gs < pe:
-                return True
+def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+def speaker_ok(g: Item, p: Item, mention_entity: dict[tuple[int, int], str], text: str) -> str:
+    """Why our speaker is right ("" when it is wrong): see the module docstring."""
+    if _overlap(p.source, g.source):
+        return "overlap"
     if p.entity_id is not None:
-        for (ms, me), ent in mention_entity.items():
-            if ent != p.entity_id:
-                continue
-            for gs, ge in g.source:
-                if ms < ge and gs < me:
-                    return True
-    return False
+        named = [span for span, ent in mention_entity.items() if ent == p.entity_id]
+        if _overlap(named, g.source):
+            return "entity"
+    # the annotator swapped the two roles (source "said", cue "Bolton")
+    if p.cue_spans and _overlap(p.source, g.cue_spans) and _overlap(p.cue_spans, g.source):
+        return "swapped"
+    # the gold source is a relative pronoun, ours is the noun phrase it stands for
+    # ("Mike Lee, who declared …": gold "who", ours "Mike Lee")
+    for gs, ge in g.source:
+        if text[gs:ge].strip().lower() in RELATIVE_PRONOUNS:
+            for _ps, pe in p.source:
+                if pe <= gs and not text[pe:gs].strip(" ,"):
+                    return "relative"
+    return ""
 
 
 # --------------------------------------------------------------------------- scoring
@@ -219,10 +236,12 @@ class Score:
     fn: int = 0
     spk_ok: int = 0
     spk_n: int = 0
+    why: Counter = field(default_factory=Counter)
 
     def add(self, other: Score) -> None:
         for k in ("tp", "fp", "fn", "spk_ok", "spk_n"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.why.update(other.why)
 
     @property
     def p(self) -> float:
@@ -241,14 +260,14 @@ class Score:
         return self.spk_ok / self.spk_n if self.spk_n else 0.0
 
 
-def consistent_with_other(p: Item, others: list[Item], mention_entity) -> bool:
+def consistent_with_other(p: Item, others: list[Item], mention_entity, text: str) -> bool:
     """A predicted quote inside (or matching) a gold non-direct attribution, same speaker."""
     for g in others:
         inter = len(g.chars & p.chars)
         if not inter:
             continue
         inside = inter >= 0.8 * len(p.chars) or inter / len(g.chars | p.chars) >= MATCH_IOU
-        if inside and g.has_source and speaker_ok(g, p, mention_entity):
+        if inside and g.has_source and speaker_ok(g, p, mention_entity, text):
             return True
     return False
 
@@ -267,7 +286,7 @@ def score_doc(
         keep = [
             i
             for i, p in enumerate(pred)
-            if i in matched or not consistent_with_other(p, others, mention_entity)
+            if i in matched or not consistent_with_other(p, others, mention_entity, text)
         ]
         pred = [pred[i] for i in keep]
         pairs = match(gold, pred)
@@ -275,8 +294,9 @@ def score_doc(
     for gi, pi in pairs:
         if gold[gi].has_source:
             s.spk_n += 1
-            ok = speaker_ok(gold[gi], pred[pi], mention_entity)
-            s.spk_ok += ok
+            ok = speaker_ok(gold[gi], pred[pi], mention_entity, text)
+            s.spk_ok += bool(ok)
+            s.why[ok or "wrong"] += 1
             if errors is not None and not ok:
                 errors.append(("SPEAKER", rec, gold[gi], pred[pi]))
     if errors is not None:
@@ -475,6 +495,13 @@ def main(argv: list[str] | None = None) -> int:
             f"| {s.spk:.3f} ({s.spk_n}) |"
         )
     print()
+    for system in ("newsetl", "textacy"):
+        why = table[(system, "direct", "grouped", True)].why
+        print(
+            f"{system} speakers on matched direct quotes (grouped): "
+            + ", ".join(f"{k} {why[k]}" for k in ("overlap", "entity", "swapped", "relative"))
+            + f", wrong {why['wrong']}."
+        )
     print(f"textacy refused {refused} of {len(texts)} texts (an odd number of quotation marks).")
     print(
         f"Time on {len(texts)} texts ({words} tokens): parse {t_parse:.1f} s; "
