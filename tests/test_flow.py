@@ -185,8 +185,9 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     (corpus / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C} It was the third strike.\n")
     result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
-    # c.txt's old version had a part of its own in articles and in mentions (month unknown).
-    assert result["parts_compacted"] == 2
+    # c.txt's old version had a part of its own in articles, mentions and quotes (the union's
+    # statement), month unknown.
+    assert result["parts_compacted"] == 3
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
     bodies = con.execute(
         "SELECT body FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]
@@ -194,10 +195,13 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     db_rows = {
         t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-        for t in ("articles", "mentions")
+        for t in ("articles", "mentions", "quotes")
     }
     orphans = con.execute(
         "SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    ).fetchone()[0]
+    orphans += con.execute(
+        "SELECT count(*) FROM quotes WHERE article_id NOT IN (SELECT article_id FROM articles)"
     ).fetchone()[0]
     con.close()
     assert bodies == [(f"{BODY_C} It was the third strike.",)]
