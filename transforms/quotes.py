@@ -93,6 +93,8 @@ _RIGHT_CLOSERS = set(".,;:!?)]}>—–…")
 _SINGLE_QUOTES = set("'‘’")
 _STRAIGHT = {'"', "''", "＂"}
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
+#: Relations the parser gives a name it did not recognize ("said Skelly": an adverb).
+_MISTAKEN_NAME_DEPS = {"advmod", "npadvmod", "nmod", "appos", "oprd"}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
 _INNER_SENTENCE_RE = re.compile(r"[.!?…][\"'”’)]*\s+\S")
 _DATELINE_RE = re.compile(r"[A-Z][A-Z.'’ ]+(?:, [A-Z][\w.'’ ]+)?(?: \([\w .]+\))? ?[—–-]+ ")
@@ -620,14 +622,21 @@ def _own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> T
     prev = v.doc[v.i - 1] if v.i > 0 else None
     if (
         prev is not None
-        and prev.head.i == v.i
-        and prev.dep_ in {"advmod", "npadvmod", "nmod", "compound"}
-        and prev.is_title
+        and (skip is None or not skip[prev.i])
         and not prev.is_stop
         and not prev.is_sent_end
-        and (skip is None or not skip[prev.i])
+        and (
+            (
+                prev.head.i == v.i
+                and prev.dep_ in {"advmod", "npadvmod", "nmod", "compound"}
+                and prev.is_title
+            )
+            or (prev.pos_ == "PROPN" and prev.dep_ not in {"pobj", "poss", "compound"})
+        )
     ):
-        return prev  # an unknown name the parser took for an adverb: "Parly tweeted"
+        # a name the parser did not take for the subject: "Parly tweeted" (an adverb),
+        # "screenwriter Cole Haddon wrote" (the object of "screenwriter", a verb)
+        return prev
     for child in v.children:
         if child.dep_ == "agent":
             for grand in child.children:
@@ -680,7 +689,7 @@ class _Speakers:
             return Attribution(cue=cue)
         if speaker_head.pos_ == "PRON" or speaker_head.tag_ in {"PRP", "WP"}:
             low = speaker_head.lower_
-            if low in {"it", "this", "that", "which", "what", "there", "something", "nothing"}:
+            if low in {"this", "that", "which", "what", "there", "something", "nothing"}:
                 return Attribution(cue=cue)
             span = speaker_head.doc[speaker_head.i : speaker_head.i + 1]
             ante = self.resolver.resolve(speaker_head)
@@ -911,7 +920,7 @@ class _Extractor:
             return None
 
         steps = [
-            trailing,
+            lambda: trailing() or self._named_then_verb(after),
             lambda: self._governing(item, partial=False),  # X described it as “…”
             leading,
         ]
@@ -974,10 +983,14 @@ class _Extractor:
         if not toks or doc[toks[-1]].text not in {":", ","}:
             return None
         colon = doc[toks[-1]].text == ":"
-        for i in reversed(toks[:-1]):
+        verbs = [i for i in reversed(toks[:-1]) if doc[i].pos_ == "VERB"]
+        if colon:
+            # the top verb of the introduction first: "Clinton has since apologized for what
+            # happened:" is Clinton's apology, not what happened
+            inside = set(toks)
+            verbs.sort(key=lambda i: doc[i].head.i in inside and doc[i].head.i != i)
+        for i in verbs:
             tok = doc[i]
-            if tok.pos_ != "VERB":
-                continue
             if not colon and (toks[-1] - i > 3 or tok.dep_ not in {"ROOT", "conj"}):
                 return None
             if not colon and any(c.dep_ in {"dobj", "ccomp"} for c in tok.children):
@@ -1019,13 +1032,60 @@ class _Extractor:
         subj = _subject_of(tok, self.ix.in_quote)
         if subj is None and inverted:
             subj = next(
-                (c for c in tok.rights if c.dep_ in {"dobj", "attr"} and c.pos_ in _NOMINAL),
+                (
+                    c
+                    for c in tok.rights
+                    if c.i <= tok.i + 4
+                    and not self.ix.in_quote[c.i]
+                    and (
+                        (c.dep_ in {"dobj", "attr"} and c.pos_ in _NOMINAL)
+                        or (c.dep_ in _MISTAKEN_NAME_DEPS and c.is_title and not c.is_stop)
+                    )
+                ),
                 None,
             )
+        if subj is None:
+            subj = self._name_before(tok)
         if subj is None:
             return None
         attr = self.speakers.from_cue(_cue_span(tok), subj)
         return attr if attr.found else None
+
+    def _name_before(self, verb: Token) -> Token | None:
+        """A person named right before a verb the parser left without a subject
+        ("her adviser, Jake Sullivan, said": the name hangs on "adviser")."""
+        doc, ix = self.doc, self.ix
+        i = verb.i - 1
+        while i >= 0 and doc[i].text == ",":
+            i -= 1
+        if i < 0 or ix.in_quote[i]:
+            return None
+        for m in ix.mentions_in(i, i + 1):
+            if m.end == i + 1 and m.family == "PERSON":
+                return doc[m.start : m.end].root
+        return None
+
+    def _named_then_verb(self, after: range) -> Attribution | None:
+        """ "“…,” Mr. Daniloff, now 81 and retired in Cambridge, said by telephone": a person
+        named first after the quote, and the first reporting verb that has no subject."""
+        doc, ix = self.doc, self.ix
+        words = [i for i in after if not doc[i].is_punct and not doc[i].is_space]
+        if not words:
+            return None
+        first = words[0]
+        names = [m for m in ix.mentions_in(first, first + 3) if first <= m.start <= first + 1]
+        if not names or names[0].family != "PERSON":
+            return None  # (a title may come first: "Mr. Daniloff")
+        name = names[0]
+        for i in words[1:16]:
+            tok = doc[i]
+            if i < name.end or not _is_cue_verb(tok, DIRECT_CLASSES):
+                continue
+            if _own_subject(tok, ix.in_quote) is not None:
+                return None
+            span = doc[name.start : name.end]
+            return Attribution(speaker=span, cue=_cue_span(tok), mention=name)
+        return None
 
     def _governing(self, item: _Direct, partial: bool) -> Attribution | None:
         """The reporting verb up the tree from the quote (same sentence), with its speaker.
@@ -1142,8 +1202,8 @@ class _Extractor:
         first = words[0]
         return (
             attr.cue.start == first
-            or attr.speaker.start == first
-            or (attr.speaker.root.left_edge.i == first)
+            or first <= attr.speaker.start <= first + 2  # "screenwriter Cole Haddon wrote"
+            or attr.speaker.root.left_edge.i == first
         )
 
     def _inherit(self, items: list[_Direct]) -> None:
