@@ -827,12 +827,24 @@ class _Extractor:
         for item in items:
             if not item.attr.found:
                 continue
-            if item.partial and not item.own:
-                continue
-            if _is_title(item.span) and (item.partial or not self._strong_cue(item.attr)):
-                continue
+            if (item.partial or _n_words(item.span) <= 2) and not item.own:
+                continue  # a phrase with no speaker of its own: a scare quote, a word as word
+            if _is_title(item.span) and not self._introduced(item):
+                continue  # “The Art of the Deal”, his book ''An American Son.''
             out.append(item)
         return out
+
+    def _introduced(self, item: _Direct) -> bool:
+        """Is the quote presented as someone's words: after a colon (Kasich: ‘We Will
+        Win.’), or right before its attribution (“Thank You Georgia,” Trump tweeted)?"""
+        seg = item.seg
+        if seg.open_at is not None and self.text[: seg.open_at].rstrip()[-1:] == ":":
+            return True
+        attr = item.attr
+        if not item.own or attr.cue is None or attr.speaker is None:
+            return False
+        after = [i for i in self._region_after(item) if not self.doc[i].is_punct]
+        return bool(after) and self._trailing(attr, after) and self._strong_cue(attr)
 
     @staticmethod
     def _strong_cue(attr: Attribution) -> bool:
@@ -1489,6 +1501,10 @@ def _complement_relation(verb: Token, child: Token) -> bool:
         word = child.lower_
         return word == "as" or (word in {"of", "about"} and cls == "speech")
     return False
+
+
+def _n_words(span: Span) -> int:
+    return sum(1 for t in span if t.is_alpha or t.like_num)
 
 
 def _is_title(span: Span) -> bool:
