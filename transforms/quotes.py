@@ -727,15 +727,23 @@ class _Speakers:
                     return m
         return None
 
-    def _by_surname(self, span: Span) -> Mention | None:
-        """A name the entity recognizer missed ("de Ruiter"): the latest earlier mention of a
-        person (or name) whose full name ends with these words."""
-        words = [t.text for t in span if t.pos_ == "PROPN" or t.lower_ in SURNAME_PARTICLES]
+    def _by_surname(self, span: Span, any_case: bool = False) -> Mention | None:
+        """A name the entity recognizer missed ("de Ruiter", a transcript's "FALLIN"): the
+        latest earlier mention of a person (or name) whose full name ends with these words."""
+        words = [
+            t.text
+            for t in span
+            if t.pos_ == "PROPN" or t.lower_ in SURNAME_PARTICLES or (any_case and t.is_alpha)
+        ]
         if not words:
             return None
+        if any_case:
+            words = [w.lower() for w in words]
         k = bisect.bisect_left(self.ix.mention_starts, span.start)
         for m in reversed(self.ix.mentions[:k]):
             name = m.entity.name.split() if m.entity is not None else []
+            if any_case:
+                name = [w.lower() for w in name]
             fits = m.family in {"PERSON", "ORG"} and len(name) > len(words)
             if fits and name[-len(words) :] == words:
                 return m
@@ -1359,7 +1367,7 @@ class _Extractor:
         """Reported statements: (content span, attribution); one attribution may have two
         spans, around a parenthetical cue ("Taxes, he said, will rise")."""
         doc, ix = self.doc, self.ix
-        out: list[tuple[Span, Attribution]] = []
+        out: list[tuple[Span, Attribution]] = self._labelled()
         for tok in doc:
             if ix.in_quote[tok.i]:
                 continue
@@ -1390,6 +1398,39 @@ class _Extractor:
             attr = self.speakers.from_cue(_cue_span(tok), subj)
             if attr.found:
                 out += [(part, attr) for part in parts]
+        return out
+
+    def _labelled(self) -> list[tuple[Span, Attribution]]:
+        """A paragraph that opens with a person's name and a colon: a headline ("Marco
+        Rubio: I'm Not Interested In Being Vice President") or a transcript line ("FALLIN:
+        Well, I think …"). The rest of the paragraph is the statement (unquoted, so not
+        direct)."""
+        doc, ix, text = self.doc, self.ix, self.text
+        out: list[tuple[Span, Attribution]] = []
+        for lo, hi in paragraph_spans(text):
+            colon = text.find(":", lo, min(hi, lo + 60))
+            if colon < 0 or text[colon + 1 : colon + 2] not in {" ", "\u00a0"}:
+                continue
+            first = bisect.bisect_left(ix.tok_starts, lo)
+            end = bisect.bisect_left(ix.tok_starts, colon)
+            if not 0 < end - first <= 5 or ix.in_quote[end]:
+                continue
+            name = doc[first:end]
+            if not all(t.is_title or t.is_upper or t.is_punct for t in name):
+                continue
+            mention = next(
+                (m for m in ix.mentions_in(first, end) if m.start == first and m.end == end), None
+            )
+            if mention is None and name.text.isupper():
+                mention = self.speakers._by_surname(name, any_case=True)
+            if mention is None or mention.family != "PERSON":
+                continue
+            stop = bisect.bisect_left(ix.tok_starts, hi)
+            content = self._content(end + 1, stop, min_words=3)
+            if content is None or _QUOTE_TOKEN_RE.match(content[0].text):
+                continue
+            attr = Attribution(speaker=name, cue=doc[end : end + 1], mention=mention)
+            out.append((content, attr))
         return out
 
     def _clause_span(self, comp: Token, verb: Token) -> Span | None:
