@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import transforms.quotes
 from flows.settings import DEFAULT_MODEL
 from tests.conftest import SAMPLE, WIKINEWS, need
 from transforms.mentions import extract_mentions
@@ -449,11 +451,21 @@ def test_degenerate_texts_never_crash(nlp, text):
     check_offsets(text, got)
 
 
-def test_lexicons_load():
+def test_lexicons_follow_their_rules():
+    """transforms/data/README.md: sorted by class then lemma, known classes, lowercase."""
+    path = Path(transforms.quotes.DATA_DIR) / "reporting_verbs.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "lemma\tclass"
+    rows = [tuple(line.split("\t")) for line in lines[1:]]
+    assert all(len(r) == 2 and r[0] == r[0].strip().lower() and r[0] for r in rows)
+    assert rows == sorted(rows, key=lambda r: (r[1], r[0]))
+    assert len({lemma for lemma, _ in rows}) == len(rows)
+    assert {cls for _, cls in rows} == {"speech", "writing", "naming", "quoting", "cognition"}
     verbs = reporting_verbs()
     assert verbs["say"] == "speech" and verbs["tweet"] == "writing"
     assert verbs["call"] == "naming" and verbs["continue"] == "quoting"
-    assert "spokeswoman" in speaker_nouns()
+    nouns = speaker_nouns()
+    assert "spokeswoman" in nouns and all(n == n.lower() for n in nouns)
 
 
 # --------------------------------------------------------------------------- the seed
