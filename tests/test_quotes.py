@@ -10,19 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import transforms.quotes
 from flows.settings import DEFAULT_MODEL
 from tests.conftest import SAMPLE, WIKINEWS, need
 from transforms.mentions import extract_mentions
 from transforms.nlp import get_pipeline, parse_docs
 from transforms.parse import ParseError, parse_text
 from transforms.quotes import (
+    DATA_DIR,
     MAX_ORPHAN_SENTENCES,
     Quote,
     extract_quotes,
@@ -453,7 +452,7 @@ def test_degenerate_texts_never_crash(nlp, text):
 
 def test_lexicons_follow_their_rules():
     """transforms/data/README.md: sorted by class then lemma, known classes, lowercase."""
-    path = Path(transforms.quotes.DATA_DIR) / "reporting_verbs.tsv"
+    path = DATA_DIR / "reporting_verbs.tsv"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "lemma\tclass"
     rows = [tuple(line.split("\t")) for line in lines[1:]]
