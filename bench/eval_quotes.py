@@ -203,6 +203,7 @@ def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
 
 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+PRONOUNS = {"he", "she", "they", "it", "i", "we"}
 
 
 def speaker_ok(g: Item, p: Item, mention_entity: dict[tuple[int, int], str], text: str) -> str:
@@ -502,6 +503,20 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {why[k]}" for k in ("overlap", "entity", "swapped", "relative"))
             + f", wrong {why['wrong']}."
         )
+    rows = [r for rs in ours.values() for r in rs]
+    direct = [r for r in rows if r["is_direct"]]
+    indirect = [r for r in rows if not r["is_direct"]]
+    pronouns = [r for r in rows if (r["speaker_text"] or "").lower() in PRONOUNS]
+
+    def linked(rs: list[dict]) -> str:
+        return f"{100 * sum(r['speaker_entity_id'] is not None for r in rs) / max(1, len(rs)):.0f}%"
+
+    print(
+        f"newsetl rows: {len(direct)} direct ({sum(r['is_partial'] for r in direct)} partial), "
+        f"{len(indirect)} indirect; speaker linked to an entity: {linked(direct)} of direct, "
+        f"{linked(indirect)} of indirect, {linked(pronouns)} of the {len(pronouns)} pronoun "
+        "speakers."
+    )
     print(f"textacy refused {refused} of {len(texts)} texts (an odd number of quotation marks).")
     print(
         f"Time on {len(texts)} texts ({words} tokens): parse {t_parse:.1f} s; "
