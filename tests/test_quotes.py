@@ -416,6 +416,18 @@ def test_parenthetical_attribution(nlp):
     ]
 
 
+def test_passive_participle_is_not_a_speaker_s_cue(nlp):
+    got = run(nlp, "“I don’t know,” Smith said when asked whether he would run again.")
+    assert [view(q) for q in got] == [("I don’t know", True, False, "Smith", "Smith", "said")]
+
+
+def test_name_set_off_by_a_comma_in_the_speaker_phrase(nlp):
+    got = run(nlp, "“It is a disgrace,” said the MP for Bath, Anna Berg.")
+    assert [view(q) for q in got] == [
+        ("It is a disgrace", True, False, "the MP for Bath", "Anna Berg", "said")
+    ]
+
+
 def test_dateline_is_not_part_of_the_statement(nlp):
     got = run(nlp, "LINZ, Austria — Four people were killed in a train crash, police said.")
     assert [view(q) for q in got] == [

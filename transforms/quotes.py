@@ -553,6 +553,12 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
     """
     v = verb
     fallback: Token | None = None
+    if (
+        verb.tag_ == "VBN"
+        and verb.dep_ in {"advcl", "acl", "conj", "xcomp"}
+        and not any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} for c in verb.children)
+    ):
+        return None  # a passive participle: in "Smith said when asked", Smith was asked
     for _ in range(6):
         subj = _own_subject(v, skip, cue=v is verb)
         if subj is not None:
@@ -710,6 +716,10 @@ class _Speakers:
                     # "The mayor, Ivo Kranjc," — a name, even one mistaken for an organisation
                     if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
                         return m
+        for m in self.ix.mentions_in(head.i + 1, head.right_edge.i + 1):
+            # "the MP for Bath, Wera Hobhouse": a name set off by a comma in the phrase
+            if m.family == "PERSON" and m.start > 0 and head.doc[m.start - 1].text == ",":
+                return m
         if head.dep_ == "appos":
             parent = head.head
             for m in self.ix.mentions_in(parent.i, parent.i + 1):
