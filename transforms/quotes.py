@@ -3,34 +3,47 @@
 :func:`extract_quotes` reads one parsed article (its ``Doc`` and its resolved mentions) and
 returns :class:`Quote` rows, in three steps:
 
-1. **Marks** (:func:`quote_segments`, character level, no parse needed): every double quotation
-   mark (“ ” „ « » " and the ASCII ``''``/````` of some wire feeds) gets a direction from its
-   neighbours (typographic marks are directional, but a mark stuck to the end of a word closes
-   whatever its shape). Marks are paired inside each paragraph. A paragraph that ends inside a
-   quote continues it when the next one opens again (the news convention for a multi-paragraph
-   quote); otherwise the quote was never closed and ends with its paragraph (at most
-   ``MAX_ORPHAN_SENTENCES`` sentences). An opening mark followed by another opening mark ends at
-   the last sentence boundary between them; a closing mark with no opening one starts at the
-   beginning of its sentence. Single marks (‘ ’ ') are never used for pairing: inside a quote
-   they are its own nested quotes or apostrophes.
-2. **Direct quotes**: each segment finds its cue and speaker from the parse around it — the
-   reporting verb right after it (“…,” she said / said Parly), right before it (Parly tweeted,
-   “…” / X said: “…”), or the verb that governs it (called France an “excellent partner”),
-   "according to X", or a bare "X: “…”". A segment with no cue of its own takes the speaker of
-   the nearest attributed quote in its paragraph (an interrupted or continued quote), of the
-   quote it continues from the previous paragraph, or a person who is the subject of the
-   sentence just before it. A short phrase with no speaker is a scare quote, not a quote.
-3. **Indirect statements**: a reporting verb with a clausal complement (stated that …, police
-   said), "according to X" with the clause it qualifies, and reporting nouns with a "that"
-   clause and an owner (Trump's claim that …).
+1. **Marks** (:func:`quote_segments`, character level, linear, no parse needed): every double
+   quotation mark (“ ” „ « » " and the ``''``/````` of some wire feeds) gets a direction from
+   its neighbours (typographic marks are directional, but a mark stuck to the end of a word
+   closes whatever its shape). Marks are paired inside each paragraph; marks of the other style
+   inside a quote are a nested quote when the quote can still close in its own style, else a
+   sloppy closing mark. A paragraph that ends inside a quote continues it when the next one
+   opens again (the news convention for a multi-paragraph quote: one row per paragraph, one
+   speaker). A quote that is never closed ends with its paragraph, before the next opening mark
+   (at the last sentence boundary), and after at most ``MAX_ORPHAN_SENTENCES`` sentences; a
+   closing mark with no opening one starts with its sentence. Single marks (‘ ’ ') pair only
+   as headline-style quotes outside double ones; inside a quote they are nested quotes or
+   apostrophes.
+2. **Direct quotes**: each segment is full or partial (:meth:`_Extractor._is_partial`) and finds
+   its cue and speaker around it: the reporting verb right after it (“…,” she said / said
+   Parly), the verb of saying that governs it (called France an “excellent partner”), the
+   reporting verb right before it (Parly tweeted, “…” / Takuba, she said, is a “…”), any verb
+   in a tight frame when its subject can speak (“Go back,” Trump barked / Kelly responded:
+   “…”), "according to X", or a bare "X: “…”". Quoted words inside a reported statement are the
+   reporter's ("Haider said the railway had promised it “by 2027”"). A segment with no cue of
+   its own takes the speaker of its multi-paragraph quote, of the nearest attributed quote in
+   its paragraph (an interrupted quote), of an introduction ending with a colon, of the
+   previous paragraph's last quote, or of a person who speaks in the sentence before. A phrase
+   (or one or two words) with no speaker of its own is a scare quote, and a title-case phrase
+   is a title, not a quote.
+3. **Indirect statements**: a verb of saying with a clausal complement ("stated that …",
+   "…, police said"), a parenthetical cue ("Taxes, he said, will rise"), "according to X"
+   with the clause it qualifies, and a paragraph opened by a person's name and a colon
+   (headlines, transcripts).
 
 Speakers are the subject of the cue (or its inverted subject, or the subject of the verb a
 participle hangs on: "she said, adding that …"), written as in the text without appositions
-and relative clauses; they link to the entity of the mention they contain, of the person they
-are in apposition with ("a Pentagon spokesperson, Anton Semelroth"), or — for pronouns — of
-the antecedent found by :class:`~transforms.coref.PronounResolver`.
+and relative clauses; they link to the entity of the mention they contain, of the person in
+apposition ("a Pentagon spokesperson, Anton Semelroth"), of the organisation a spokesman
+speaks for, or — for pronouns — of the antecedent found by
+:class:`~transforms.coref.PronounResolver` (which ignores names inside quotations).
 
-The reporting-verb lexicon is data: ``transforms/data/reporting_verbs.tsv`` (see its README).
+The lexicons are data: ``transforms/data/reporting_verbs.tsv`` and ``speaker_nouns.txt`` (see
+the README there). A quote's ``cue`` is its reporting verb (with a particle), "according to",
+or ":"; a quote that inherits its speaker inherits the cue too (so rows of one interrupted or
+multi-paragraph quotation share speaker and cue), or has none when the speaker comes from the
+sentence before without a verb of saying.
 """
 
 from __future__ import annotations
