@@ -402,6 +402,14 @@ def test_according_to(nlp):
     ]
 
 
+def test_reporting_noun_with_its_owner(nlp):
+    got = run(nlp, "Trump's claim that Mexico would pay for the wall was false.")
+    assert [view(q) for q in got] == [
+        ("Mexico would pay for the wall", False, False, "Trump", "Trump", "claim")
+    ]
+    assert run(nlp, "Clinton rejected the claim that she had lied.") == []
+
+
 def test_statement_before_its_attribution(nlp):
     got = run(nlp, "Sara Okafor arrived late. The dead included the driver, police said.")
     assert [view(q) for q in got] == [

@@ -116,7 +116,7 @@ _PARA_RE = re.compile(r"\n[ \t\u00a0]*\n\s*|\n[ \t\u00a0]+")
 _TERMINAL = set(".!?…")
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _RELATIVE = {"who", "which", "that", "whom"}
-_SPEAKER_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep"}
+_SPEAKER_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "case"}
 _QUOTE_TOKEN_RE = re.compile(r"^(?:``|''|'''|[\"“”„‟«»＂])$")
 
 
@@ -605,6 +605,12 @@ def _subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
 
 
 _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+#: Nouns that report a statement, with its owner and a "that" clause: "Trump's claim that …".
+_REPORTING_NOUNS = frozenset(
+    """claim statement assertion argument warning promise pledge insistence suggestion
+    allegation announcement admission contention remark comment accusation prediction vow
+    threat denial assurance explanation testimony""".split()
+)
 #: Nouns for people who speak for an organisation: "a spokesman for CP" links to CP.
 _REPRESENTATIVES = frozenset(
     """spokesman spokeswoman spokesperson official representative observer source
@@ -675,7 +681,7 @@ def _speaker_span(head: Token) -> Span:
         if t.dep_ == "prep" and t.i > head.i and doc[t.i - 1].text == ",":
             continue
         keep.append(t)
-        stack.extend(c for c in t.children if c.dep_ not in {"appos", "relcl", "punct"})
+        stack.extend(c for c in t.children if c.dep_ not in {"appos", "relcl", "punct", "case"})
     lo = min(t.i for t in keep)
     hi = max(t.i for t in keep) + 1
     # contiguous around the head: stop at a comma on either side
@@ -1403,6 +1409,11 @@ class _Extractor:
                 if attr.found:
                     out += [(part, attr) for part in self._around(tok.i, pp_hi)]
                 continue
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in _REPORTING_NOUNS:
+                found = self._reporting_noun(tok)
+                if found is not None:
+                    out.append(found)
+                continue
             if not _is_cue_verb(tok, INDIRECT_CLASSES):
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
@@ -1422,6 +1433,30 @@ class _Extractor:
             if attr.found:
                 out += [(part, attr) for part in parts]
         return out
+
+    def _reporting_noun(self, noun: Token) -> tuple[Span, Attribution] | None:
+        """ "Trump's claim that Mexico would pay": a reporting noun, its owner and its "that"
+        clause (an owner is needed: in "rejected the claim that …" nobody is named)."""
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        clause = next(
+            (
+                c
+                for c in noun.children
+                if c.dep_ in {"acl", "ccomp"}
+                and c.i > noun.i
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            ),
+            None,
+        )
+        if owner is None or clause is None or self.ix.in_quote[owner.i]:
+            return None
+        if owner.lower_ in {"its", "their", "our", "my", "your"}:
+            return None
+        content = self._clause_span(clause, noun)
+        if content is None:
+            return None
+        attr = self.speakers.from_cue(self.doc[noun.i : noun.i + 1], owner)
+        return (content, attr) if attr.found else None
 
     def _labelled(self) -> list[tuple[Span, Attribution]]:
         """A paragraph that opens with a person's name and a colon: a headline ("Marco
