@@ -89,6 +89,14 @@ def test_explicit_quoted_mask_is_used(nlp):
     assert resolver.resolve(he).entity.name == "John Smith"
 
 
+def test_surname_taken_for_a_nationality_is_the_person(nlp):
+    text = (
+        'The businessman Mark Cuban spoke on Sunday. "It is too early," said Cuban, who '
+        'hosts a show. "There are too many variables," he said.'
+    )
+    assert resolve_all(nlp, text, "he") == ["Mark Cuban"]
+
+
 def test_things_and_groups(nlp):
     text = "Nordvik AB bought a rival in May. It paid 1.2 billion euros."
     assert resolve_all(nlp, text, "it") == ["Nordvik AB"]

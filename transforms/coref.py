@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
@@ -88,7 +89,18 @@ class PronounResolver:
             quoted = quoted_mask(doc)
         self.quoted = quoted
         self.sent_starts = [s.start for s in sentences(doc)] or [0]
-        self.mentions = sorted((m for m in mentions if m.entity is not None), key=lambda m: m.start)
+        known = [m for m in mentions if m.entity is not None]
+        misread = misread_surnames(known)
+        # a bare surname taken for a nationality or a region stands for the person it names
+        self.mentions = sorted(
+            (
+                replace(m, label="PERSON", entity=p.entity, mention_id=p.mention_id)
+                if id(m) in misread and (p := misread[id(m)])
+                else m
+                for m in known
+            ),
+            key=lambda m: m.start,
+        )
         self.starts = [m.start for m in self.mentions]
         self.cache: dict[int, Mention | None] = {}
         self.gender: dict[int, str] = {}
@@ -210,6 +222,22 @@ class PronounResolver:
             if best is None or score > best[0]:
                 best = (score, m)
         return best[1] if best else None
+
+
+def misread_surnames(mentions: list[Mention]) -> dict[int, Mention]:
+    """``id(mention)`` -> the person's latest full-name mention, for bare surnames the entity
+    recognizer took for a nationality or a region ("said Cuban" after "Mark Cuban", "West"
+    after "Cornel West"). Countries and cities are left alone ("Washington")."""
+    out: dict[int, Mention] = {}
+    by_surname: dict[str, Mention] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.entity is None:
+            continue
+        if m.family == "PERSON" and len(m.entity.tokens) > 1:
+            by_surname[m.entity.tokens[-1]] = m
+        elif m.label in {"NORP", "LOC"} and m.end - m.start == 1 and m.text in by_surname:
+            out[id(m)] = by_surname[m.text]
+    return out
 
 
 def entity_of(m: Mention | None) -> Entity | None:

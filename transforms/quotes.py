@@ -58,7 +58,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from transforms.coref import PronounResolver
+from transforms.coref import PronounResolver, misread_surnames
 from transforms.ids import stable_id
 from transforms.mentions import SURNAME_PARTICLES, Mention
 
@@ -513,6 +513,7 @@ class _DocIndex:
             (m for m in mentions if m.entity is not None), key=lambda m: (m.start, -m.end)
         )
         self.mention_starts = [m.start for m in self.mentions]
+        self.misread = misread_surnames(self.mentions)
         self.in_quote = bytearray(len(doc))
 
     def token_at(self, char: int) -> int:
@@ -727,7 +728,7 @@ class _Speakers:
         ms = self.ix.mentions_in(span.start, span.end)
         for m in ms:
             if m.start <= head.i < m.end:
-                return m
+                return self.ix.misread.get(id(m), m)
         person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
         for child in head.children:
             if child.dep_ == "appos":
