@@ -52,7 +52,6 @@ import bisect
 import csv
 import functools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,29 +71,8 @@ DIRECT_CLASSES = frozenset({"speech", "writing", "naming", "quoting"})
 INDIRECT_CLASSES = frozenset({"speech", "writing"})
 #: Verbs whose bare object can be a quoted phrase (said “no”, wrote “…”).
 UTTERANCE_LEMMAS = frozenset(
-    {
-        "say",
-        "tell",
-        "write",
-        "tweet",
-        "post",
-        "add",
-        "ask",
-        "answer",
-        "reply",
-        "respond",
-        "shout",
-        "yell",
-        "scream",
-        "whisper",
-        "mutter",
-        "exclaim",
-        "declare",
-        "announce",
-        "promise",
-        "warn",
-        "repeat",
-    }
+    """say tell write tweet post add ask answer reply respond shout yell scream whisper mutter
+    exclaim declare announce promise warn repeat""".split()
 )
 
 OPEN, CLOSE, EITHER = 1, 2, 3
@@ -232,9 +210,11 @@ def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int, bool]]:
     """(start, end, direction, straight) of the double quotation marks in text[lo:hi]."""
     out = []
     tags = [(m.start(), m.end()) for m in _TAG_RE.finditer(text, lo, hi)]
+    tag_starts = [a for a, _ in tags]
     for m in _MARK_RE.finditer(text, lo, hi):
         s, e = m.start(), m.end()
-        if tags and any(a < s < b for a, b in tags):
+        k = bisect.bisect_left(tag_starts, s) - 1
+        if k >= 0 and s < tags[k][1]:
             continue  # an attribute value inside markup: <tweet author="…">
         shape = m.group()
         if shape.startswith("'"):
@@ -440,20 +420,28 @@ def _single_quoted(
     content start, content end). Only ‘ after a space and ’ before a non-letter pair up, so
     apostrophes (don’t, Democrats’ plans) never open or close a quote by themselves."""
     out = []
+    taken = sorted(taken)
+    ends = [b for _, b in taken]
+
+    def overlaps(x: int, y: int) -> bool:
+        """Does [x, y] overlap a double quote? (they do not overlap each other)"""
+        k = bisect.bisect_right(ends, x)
+        return k < len(taken) and taken[k][0] <= y
+
     i = text.find("‘", lo, hi)
     while i != -1:
         nxt = text.find("‘", i + 1, hi)
         limit = nxt if nxt != -1 else hi
         prev = text[i - 1] if i > lo else " "
         ok_open = (prev.isspace() or prev in "([{—–-:") and i + 1 < hi and not text[i + 1].isspace()
-        if ok_open and not any(a <= i < b for a, b in taken):
+        if ok_open and not overlaps(i, i):
             j = text.find("’", i + 1, limit)
             while j != -1:
                 after = text[j + 1] if j + 1 < hi else " "
                 if not after.isalnum() and not text[j - 1].isspace():
                     break
                 j = text.find("’", j + 1, limit)
-            if j != -1 and not any(i < b and a <= j for a, b in taken):
+            if j != -1 and not overlaps(i, j):
                 out.append((i, j + 1, i + 1, j))
                 i = text.find("‘", j + 1, hi)
                 continue
@@ -1677,7 +1665,3 @@ def _make(
         q.cue = attr.cue.text
         q.cue_start_char, q.cue_end_char = attr.cue.start_char, attr.cue.end_char
     return q
-
-
-def quote_rows(quotes: Iterable[Quote]) -> list[dict]:
-    return [q.row() for q in quotes]
