@@ -826,7 +826,6 @@ class _Extractor:
         self.ix = _DocIndex(doc, mentions)
         self.resolver = resolver or PronounResolver(doc, mentions, quoted=self.ix.in_quote)
         self.speakers = _Speakers(self.ix, self.resolver)
-        self.verbs = reporting_verbs()
 
     # -- direct quotes
 
