@@ -127,7 +127,34 @@ def run(env, src: Path, wh: Path) -> subprocess.Popen:
     )
 
 
+def kill_lane(env, src: Path, wh: Path, kills: int, work: float, seed: int) -> int:
+    """Start runs and SIGKILL them at random moments of their work; returns how many runs
+    finished before their kill came."""
+    rng = random.Random(seed)
+    completed_before_kill = 0
+    for _ in range(kills):
+        proc = run(env, src, wh)
+        wait_started(proc, wh)
+        try:
+            proc.wait(timeout=rng.uniform(0.0, work))
+            completed_before_kill += 1  # finished before the kill: still a valid data point
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        check_consistent(wh)
+        # Half of the time start again from nothing, so kills also land in loading work and
+        # not only in runs that find everything loaded.
+        if rng.random() < 0.5 and (wh / "news.duckdb").exists():
+            shutil.rmtree(wh)
+    final = run(env, src, wh)
+    assert final.wait(timeout=600) == 0, final.stderr.read().decode()[-3000:]
+    check_consistent(wh)
+    return completed_before_kill
+
+
 def test_sigkill_at_random_moments_never_corrupts_and_reruns_converge(prefect_server, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     _, env = prefect_server
     src = corpus(tmp_path / "corpus")
     ref = tmp_path / "ref"
@@ -138,31 +165,20 @@ def test_sigkill_at_random_moments_never_corrupts_and_reruns_converge(prefect_se
     expected = content(ref / "news.duckdb")
     assert len(expected["articles"]) == 8 and expected["mentions"]
 
-    wh = tmp_path / "killed"
-    rng = random.Random(20261128)
-    completed_before_kill = 0
-    for _ in range(KILLS):
-        proc = run(env, src, wh)
-        wait_started(proc, wh)
-        delay = rng.uniform(0.0, work)
-        try:
-            proc.wait(timeout=delay)
-            completed_before_kill += 1  # finished before the kill: still a valid data point
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        check_consistent(wh)
-        # Each killed run re-reads a consistent warehouse; restart with new articles each time
-        # half of the time so kills also land in loading work, not only in no-op runs.
-        if rng.random() < 0.5 and (wh / "news.duckdb").exists():
-            shutil.rmtree(wh)
-    final = run(env, src, wh)
-    assert final.wait(timeout=600) == 0, final.stderr.read().decode()[-3000:]
-    check_consistent(wh)
-    assert content(wh / "news.duckdb") == expected
-    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
-    registered = {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
-    con.close()
-    on_disk = {p.relative_to(wh).as_posix() for p in (wh / "lake").rglob("*") if p.is_file()}
-    assert on_disk == registered  # orphans of killed runs are cleaned up, nothing loaded twice
+    # Two independent lanes (two warehouses) share the kills: start-up is CPU-bound imports.
+    lanes = [tmp_path / "killed-a", tmp_path / "killed-b"]
+    per_lane = [KILLS - KILLS // 2, KILLS // 2]
+    with ThreadPoolExecutor(len(lanes)) as pool:
+        futures = [
+            pool.submit(kill_lane, env, src, wh, n, work, 20261128 + i)
+            for i, (wh, n) in enumerate(zip(lanes, per_lane, strict=True))
+        ]
+        completed_before_kill = sum(f.result() for f in futures)
+    for wh in lanes:
+        assert content(wh / "news.duckdb") == expected
+        con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+        registered = {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
+        con.close()
+        on_disk = {p.relative_to(wh).as_posix() for p in (wh / "lake").rglob("*") if p.is_file()}
+        assert on_disk == registered  # orphans of killed runs are cleaned up, never loaded twice
     assert completed_before_kill < KILLS // 2  # the kills really interrupted runs

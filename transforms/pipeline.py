@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from transforms.events import extract_events
 from transforms.mentions import Mention, extract_mentions
 from transforms.nlp import get_pipeline, parse_docs
+from transforms.quotes import Quote, extract_quotes
 
 
 @dataclass(frozen=True)
@@ -30,18 +31,24 @@ class Extraction:
     """Everything extracted from one article's Doc."""
 
     mentions: list[Mention]
+    quotes: list[Quote] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
 
     def rows(self, article_id: str) -> dict[str, list[dict]]:
         """The rows of each NLP table for this article."""
-        return {"mentions": [m.row(article_id) for m in self.mentions], "events": self.events}
+        return {
+            "mentions": [m.row(article_id) for m in self.mentions],
+            "quotes": [q.row() for q in self.quotes],
+            "events": self.events,
+        }
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc (mentions first: the others use them)."""
     mentions = extract_mentions(doc, art.article_id)
+    quotes = extract_quotes(doc, art.article_id, mentions)
     events = extract_events(doc, art.article_id, art.published_date, mentions)
-    return Extraction(mentions=mentions, events=events)
+    return Extraction(mentions=mentions, quotes=quotes, events=events)
 
 
 NLP_TABLES = ("mentions", "quotes", "events")
