@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/eval_mentions.py --gold ../shared/gold/conll2003/eng.testa
 
-Each CoNLL document is rebuilt as text (tokens joined by spaces, one sentence per line, so
-every gold token has exact character offsets) and run through
+Each CoNLL document is rebuilt as text (tokens joined by spaces, sentences separated by a blank
+line, so every gold token has exact character offsets) and run through
 
 * **raw spaCy**: the model's own ``doc.ents`` (``spacy.load(model)``, nothing added), and
 * **newsetl**: the project's pipeline and ``extract_mentions`` (entity fixer, gazetteer,
@@ -84,8 +84,8 @@ def _build(sentences: list[list[tuple[str, str]]]) -> Document:
     pos = 0
     for s_i, sent in enumerate(sentences):
         if s_i:
-            text_parts.append("\n")
-            pos += 1
+            text_parts.append("\n\n")
+            pos += 2
         span_start, span_type, span_end = None, None, None
         for t_i, (token, tag) in enumerate(sent):
             if t_i:

@@ -18,6 +18,9 @@ How the comparison is made (see docs/quality.md, "Quotes", for the discussion):
   punctuation at its ends and a leading "that". A gold item and a predicted item match when
   overlap / union of their characters is at least 0.5; matching is one-to-one, best pairs
   first.
+* **Full quotations (strict).** Only our rows with ``is_partial`` false, every one counted:
+  a phrase quoted inside the writer's sentence is not a quotation of its own, so it is left
+  out on our side, and nothing is excused on the gold side.
 * **Two granularities.** *grouped*: a gold attribution is one item (all its content spans);
   our rows that share a cue (same cue offsets and speaker) are one item — an interrupted quote
   “…,” she said, “…” is one attribution in both. *per span*: every contiguous gold content
@@ -144,8 +147,12 @@ def _join_spans(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int,
     return groups
 
 
-def pred_items(text: str, rows: list[dict], direct_only: bool, per_span: bool) -> list[Item]:
+def pred_items(
+    text: str, rows: list[dict], direct_only: bool, per_span: bool, full_only: bool = False
+) -> list[Item]:
     rows = [r for r in rows if r["is_direct"] or not direct_only]
+    if full_only:
+        rows = [r for r in rows if not r["is_partial"]]
     groups: dict[object, list[dict]] = defaultdict(list)
     for k, r in enumerate(rows):
         if per_span or r.get("cue_start_char") is None:
@@ -274,11 +281,18 @@ def consistent_with_other(p: Item, others: list[Item], mention_entity, text: str
 
 
 def score_doc(
-    rec, rows, mention_entity, direct_only, per_span, errors=None, mixed_aware=False
+    rec,
+    rows,
+    mention_entity,
+    direct_only,
+    per_span,
+    errors=None,
+    mixed_aware=False,
+    full_only=False,
 ) -> Score:
     text = rec["text"]
     gold = gold_items(rec, direct_only, per_span)
-    pred = pred_items(text, rows, direct_only, per_span)
+    pred = pred_items(text, rows, direct_only, per_span, full_only)
     pairs = match(gold, pred)
     if direct_only and mixed_aware:
         direct_ids = {g.label for g in gold}
@@ -332,6 +346,7 @@ def textacy_rows(doc, mentions) -> tuple[list[dict], bool]:
                 "start_char": content.start_char,
                 "end_char": content.end_char,
                 "is_direct": True,
+                "is_partial": False,
                 "speaker_start_char": min(t.idx for t in sp),
                 "speaker_end_char": max(t.idx + len(t) for t in sp),
                 "speaker_entity_id": ent,
@@ -446,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         ("direct", "per span", True),
         ("direct", "grouped", False),
         ("direct", "per span", False),
+        ("full", "grouped", False),
+        ("full", "per span", False),
         ("all", "grouped", False),
         ("all", "per span", False),
     ]
@@ -465,10 +482,11 @@ def main(argv: list[str] | None = None) -> int:
                         rec,
                         rows_by_text[rec["text"]],
                         ment[rec["text"]],
-                        kind == "direct",
+                        kind in ("direct", "full"),
                         gran == "per span",
                         errors if want_errors else None,
                         mixed_aware=mixed,
+                        full_only=kind == "full",
                     )
                 )
             table[(system, kind, gran, mixed)] = total
@@ -488,9 +506,11 @@ def main(argv: list[str] | None = None) -> int:
     for key in sorted(table, key=lambda k: (modes.index(k[1:]), k[0])):
         system, kind, gran, mixed = key
         s = table[key]
-        what = (
-            "all attributions" if kind == "all" else "direct" + (" (strict)" if not mixed else "")
-        )
+        what = {
+            "all": "all attributions",
+            "full": "full quotations (strict)",
+            "direct": "direct" + (" (strict)" if not mixed else ""),
+        }[kind]
         print(
             f"| {system} | {what} | {gran} | {s.p:.3f} | {s.r:.3f} | {s.f1:.3f} "
             f"| {s.spk:.3f} ({s.spk_n}) |"

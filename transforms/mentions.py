@@ -810,11 +810,11 @@ def _propagable(form: tuple[str, ...], ent: Entity, doc: Doc) -> bool:
     """May this surface form be looked for elsewhere in the article as a mention of ``ent``?
 
     Not lowercase words, not long all-caps words (headlines and tables shout: "CHICAGO AT
-    TORONTO"), and not a one-word form the model only saw at a sentence start without
-    tagging it a proper noun ("Men 's 200 metres").
+    TORONTO"), not table filler ("N / A"), and not a one-word form the model only saw at the
+    start of a sentence ("Men 's 200 metres").
     """
     text = "".join(form)
-    if len(text) < 2 or not form[0][:1].isupper():
+    if len(text) < 2 or not form[0][:1].isupper() or "/" in form:
         return False
     if _shouting(text):
         return False
@@ -822,8 +822,8 @@ def _propagable(form: tuple[str, ...], ent: Entity, doc: Doc) -> bool:
         ent.family == "PERSON" and len(ent.tokens) > 1 and form[0] == ent.tokens[-1]
     ):
         seen = [m for m in ent.mentions if m.text == form[0]]
-        if seen and all(doc[m.start].is_sent_start and doc[m.start].pos_ != "PROPN" for m in seen):
-            return False
+        if seen and all(doc[m.start].is_sent_start for m in seen):
+            return False  # only ever seen opening a line: a table row or rubric, not a name
     return True
 
 

@@ -11,6 +11,7 @@ one Doc over the whole body — memory stays bounded whatever ``nlp.max_length``
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -27,14 +28,49 @@ MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
 
+#: A paragraph break in hard-wrapped text: a blank line, or a line break followed by an indent
+#: (Reuters-style text starts its paragraphs with spaces; a bare line break is only a wrap).
+_WRAPPED_BREAK_RE = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
+_LINE_END_RE = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
+
+
+def hard_wrapped(text: str) -> bool:
+    """Is the text wrapped at a fixed width (most line breaks fall inside sentences)?
+
+    Feeds put one paragraph per line (a line break ends a sentence) or wrap lines at a fixed
+    width (a line break is only a space). Wrapped text has consecutive lines no longer than a
+    terminal's width (40-80 characters), many of them close to it, most of which do not end a
+    sentence. Decided per document.
+    """
+    lines = text.split("\n")
+    inner = [
+        line.rstrip() for line, nxt in itertools.pairwise(lines) if line.strip() and nxt.strip()
+    ]
+    if len(inner) < 5:
+        return False
+    if sum(bool(_LINE_END_RE.search(line)) for line in inner) >= 0.5 * len(inner):
+        return False
+    width = max(len(line) for line in inner)
+    near_width = sum(len(line) >= 0.75 * width for line in inner)
+    return 40 <= width <= 80 and near_width >= 0.2 * len(inner)
+
+
 @Language.component("newsetl_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
-    """A blank line always ends a sentence: mark the token after it as a sentence start."""
+    """A paragraph break always ends a sentence: mark the token after it as a sentence start.
+
+    A line break is a paragraph break unless the document is hard-wrapped, where only blank
+    lines and indented lines start paragraphs.
+    """
+    wrapped = hard_wrapped(doc.text)
     for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            nxt = doc[token.i + 1]
-            if not nxt.is_space:
-                nxt.is_sent_start = True
+        if not token.is_space or "\n" not in token.text:
+            continue
+        if wrapped and not _WRAPPED_BREAK_RE.search(token.text):
+            continue
+        nxt = doc[token.i + 1]
+        if not nxt.is_space:
+            nxt.is_sent_start = True
     return doc
 
 

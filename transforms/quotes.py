@@ -1212,6 +1212,33 @@ class _Extractor:
             return True
         return not any(t.pos_ in {"VERB", "AUX"} for t in item.span)
 
+    def reported_partial(self, item: _Direct) -> bool:
+        """The ``is_partial`` column: a phrase inside the writer's sentence.
+
+        Wider than :meth:`_is_partial` (which decides how a quote finds its speaker): a
+        single-sentence quote that continues the writer's words without starting a sentence of
+        its own — it opens in lower case after them — is also partial (described the roadmap
+        as “a statement of intent …”; said that under Obama, “the generals have been reduced
+        to rubble.”). A capitalized quote after an attribution (Parly tweeted, “This
+        convention …”), and so does the second half of an interrupted quote.
+        """
+        if item.partial:
+            return True
+        seg = item.seg
+        if seg.open_at is None or seg.continued or seg.continues:
+            return False
+        inner = self.text[seg.start : seg.end]
+        if _INNER_SENTENCE_RE.search(inner) or not inner[:1].islower():
+            return False
+        region = self._region_before(item)
+        if (
+            region.start > 0
+            and self.ix.in_quote[region.start - 1]
+            and (self.ix.sentence_of(region.start - 1) == item.sentence)
+        ):
+            return False  # the second half of “…,” she said, “…”: the quote goes on
+        return self._writer_words_before(item)
+
     def _writer_words_before(self, item: _Direct) -> bool:
         region = self._region_before(item)
         return any(self.doc[i].is_alpha or self.doc[i].like_num for i in region)
@@ -1618,7 +1645,7 @@ def extract_quotes(
     direct = ex.direct()
     for item in direct:
         seg = item.seg
-        q = _make(ex, seg.start, seg.end, True, item.partial, item.sentence, item.attr)
+        q = _make(ex, seg.start, seg.end, True, ex.reported_partial(item), item.sentence, item.attr)
         key = (q.start_char, q.end_char, True)
         if key not in seen:
             seen.add(key)
