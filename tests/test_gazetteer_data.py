@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import collections
 import csv
-import re
-import unicodedata
 from pathlib import Path
 
 import pytest
+
+from transforms.gazetteer import name_key
 
 pycountry = pytest.importorskip("pycountry")
 
@@ -36,11 +36,7 @@ NOT_UN_MEMBERS = set(
 
 
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
-    text = re.sub(r"(?i)^the\s+", "", text.strip())
-    text = re.sub(r"(?i)'s$", "", text)
-    text = text.replace(".", "").replace("-", " ")
-    return " ".join(text.casefold().split())
+    return name_key(text)  # the loader's own normalization: aliases must not collide under it
 
 
 def _load(name: str) -> tuple[list[str], list[dict[str, str]]]:
