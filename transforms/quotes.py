@@ -245,6 +245,18 @@ def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int, bool]]:
     return out
 
 
+def _closes_ahead(marks: list[tuple[int, int, int, bool]], k: int, straight: bool) -> int:
+    """Closing marks in this style from mark k on, up to the next opening mark."""
+    n = 0
+    for _, _, direction, style in marks[k:]:
+        if style != straight:
+            continue
+        if direction == OPEN:
+            break
+        n += direction == CLOSE
+    return n
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Strip whitespace, and a trailing comma the attribution put inside the marks."""
     while start < end and text[start].isspace():
@@ -328,6 +340,7 @@ class _Pairer:
 
         opened: tuple[int, int, bool] | None = None  # (mark start, mark end, straight)
         nested = False  # inside a quote within the quote, in the other style of marks
+        same_nested = 0  # quotes within the quote in its own style of marks, still open
         last_end = lo
         first_open = carry
         n_before = len(self.segments)
@@ -339,6 +352,13 @@ class _Pairer:
                 if direction == CLOSE and k < n and marks[k][2] == CLOSE:
                     direction = OPEN  # two closing marks in a row: the first opens (He says,” …”)
                 if direction == CLOSE:
+                    if last_end > lo:
+                        # a stray closing mark after another quote of the paragraph (“…,” she
+                        # said, citing … . And it goes on.”): where its quote would start is a
+                        # guess, so it is left alone rather than made a quote of the writer's
+                        # words
+                        last_end = e
+                        continue
                     # a closing mark with no opening one: the quote starts with its sentence
                     start = self.sentence_bound_before(last_end, s) or last_end
                     self.add(start, s, open_at=None, close_at=s, close_end=e, paragraph=p)
@@ -346,6 +366,7 @@ class _Pairer:
                     continue
                 opened = (s, e, straight)
                 nested = False
+                same_nested = 0
                 if can_close(straight, k) or later_close[not straight][k]:
                     continue
                 # nothing can close it: an unclosed quote, bounded by the next opening mark,
@@ -374,6 +395,9 @@ class _Pairer:
                     nested = True
                     continue
             if direction in (CLOSE, EITHER):
+                if same_nested:
+                    same_nested -= 1  # closes a quote within the quote, in the same marks
+                    continue
                 seg = self.add(
                     opened[1], s, open_at=opened[0], close_at=s, close_end=e, paragraph=p
                 )
@@ -383,7 +407,12 @@ class _Pairer:
                 opened = None
                 last_end = e
                 continue
-            # an opening mark while a quote is open: the first one was never closed
+            # an opening mark while a quote is open: a quote within the quote in the same
+            # marks when two closing ones follow before any other opening mark (“I'd rather
+            # live in what he calls “hell” than …”), else the first one was never closed
+            if direction == OPEN and _closes_ahead(marks, k, opened[2]) >= 2 + same_nested:
+                same_nested += 1
+                continue
             cut = self.sentence_bound_before(opened[1], s)
             if cut is None:
                 cut = _clause_cut(text, opened[1], s)
@@ -474,6 +503,11 @@ def _opens_paragraph(text: str, para: tuple[int, int]) -> bool:
     lo, hi = para
     marks = _marks(text, lo, min(hi, lo + 4))
     return bool(marks) and marks[0][0] == lo and marks[0][2] in (OPEN, EITHER)
+
+
+def _finite(tok: Token) -> bool:
+    """A finite verb (the head of a clause of its own, not an infinitive or participle)."""
+    return tok.morph.get("VerbForm") == ["Fin"] or tok.tag_ in {"VBD", "VBZ", "VBP", "MD"}
 
 
 def _clause_cut(text: str, lo: int, hi: int) -> int:
@@ -1216,14 +1250,19 @@ class _Extractor:
         """The ``is_partial`` column: a phrase inside the writer's sentence.
 
         Wider than :meth:`_is_partial` (which decides how a quote finds its speaker): a
-        single-sentence quote that continues the writer's words without starting a sentence of
-        its own — it opens in lower case after them — is also partial (described the roadmap
-        as “a statement of intent …”; said that under Obama, “the generals have been reduced
-        to rubble.”). A capitalized quote after an attribution (Parly tweeted, “This
-        convention …”), and so does the second half of an interrupted quote.
+        single-sentence quoted *clause* that continues the writer's words without starting a
+        sentence of its own — it opens in lower case after them and has a finite verb — is a
+        mixed quotation, reported speech with the speaker's wording kept (said that under
+        Obama, “the generals have been reduced to rubble.”), so it is partial too. A quoted
+        description with no finite verb that runs to the end of the sentence is a full
+        quotation (described the roadmap as “a statement of intent to enhance …”), as is a
+        capitalized quote after an attribution (Parly tweeted, “This convention …”) and the
+        second half of an interrupted quote.
         """
         if item.partial:
             return True
+        if not any(_finite(t) for t in item.span):
+            return False  # a quoted description, not a clause (“a statement of intent to …”)
         seg = item.seg
         if seg.open_at is None or seg.continued or seg.continues:
             return False
