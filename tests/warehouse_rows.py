@@ -227,11 +227,13 @@ def rows() -> dict[str, list[dict]]:
     return {"articles": articles, "mentions": mentions, "quotes": quotes, "events": events}
 
 
-def build_warehouse(warehouse_dir: Path) -> Path:
-    """Load the rows into a new warehouse as one run and one batch; returns the DuckDB path."""
+def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = None) -> Path:
+    """Load rows (by default the hand-written ones above) into a new warehouse as one run and
+    one batch; returns the DuckDB path."""
+    given = given if given is not None else rows()
     settings = load_settings(warehouse_dir)
-    tables = {name: to_table(name, table_rows) for name, table_rows in rows().items()}
-    months = {a["article_id"]: lake.month_of(a["published_date"]) for a in rows()["articles"]}
+    tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
+    months = {a["article_id"]: lake.month_of(a["published_date"]) for a in given["articles"]}
     con = warehouse.connect(settings.db_path, read_only=False)
     try:
         warehouse.ensure_schema(con)
@@ -246,8 +248,8 @@ def build_warehouse(warehouse_dir: Path) -> Path:
                 "sources": ["/corpus"],
                 "nlp_version": "test",
                 "full_refresh": False,
-                "records_seen": 4,
-                "articles_new": 4,
+                "records_seen": len(given["articles"]),
+                "articles_new": len(given["articles"]),
                 "articles_changed": 0,
                 "articles_unchanged": 0,
                 "articles_reprocessed": 0,
@@ -255,7 +257,7 @@ def build_warehouse(warehouse_dir: Path) -> Path:
                 "mentions_written": 0,
                 "quotes_written": 0,
                 "events_written": 0,
-                "nlp_articles": 4,
+                "nlp_articles": len(given["articles"]),
                 "seconds": None,
                 "error": None,
             },
@@ -265,7 +267,7 @@ def build_warehouse(warehouse_dir: Path) -> Path:
             con,
             settings.warehouse_dir,
             parts=parts,
-            incoming=[(a["article_id"], a["source_uri"]) for a in rows()["articles"]],
+            incoming=[(a["article_id"], a["source_uri"]) for a in given["articles"]],
             rejects=to_table("rejects", []),
             run_id=RUN_ID,
             batch=1,
@@ -277,9 +279,9 @@ def build_warehouse(warehouse_dir: Path) -> Path:
                 "finished_at": INGESTED + dt.timedelta(seconds=12),
                 "status": "completed",
                 "seconds": 12.0,
-                "mentions_written": len(MENTIONS),
-                "quotes_written": len(QUOTES),
-                "events_written": len(EVENTS),
+                "mentions_written": len(given["mentions"]),
+                "quotes_written": len(given["quotes"]),
+                "events_written": len(given["events"]),
             },
         )
     finally:
