@@ -268,7 +268,7 @@ def stale_articles(
 @task(cache_policy=NO_CACHE)
 def build_models(settings: Settings) -> dict:
     """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
-    summary = models.run_models(settings, log_level="warn")
+    summary = models.run_models(settings, log_level="warn", if_changed=True)
     get_run_logger().info(models.format_summary(summary))
     return summary
 
@@ -474,6 +474,8 @@ def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> st
     if c.reject_reasons:
         lines += ["", "| reject reason | count |", "|---|---:|"]
         lines += [f"| {k} | {v} |" for k, v in sorted(c.reject_reasons.items())]
+    if c.models:
+        lines += ["", models.format_summary(c.models)]
     if c.stage_seconds:
         lines += ["", "| stage | seconds |", "|---|---:|"]
         lines += [f"| {k} | {v:.2f} |" for k, v in c.stage_seconds.items()]

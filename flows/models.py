@@ -22,12 +22,15 @@ DuckDB connection is closed, so the file is free again.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 
 from flows import warehouse
@@ -86,8 +89,15 @@ def run_models(
     select: list[str] | None = None,
     log_level: str = "info",
     take_lock: bool = False,
+    if_changed: bool = False,
 ) -> dict:
-    """Run ``dbt build`` on the warehouse; return a summary, raise ModelsFailed on failure."""
+    """Run ``dbt build`` on the warehouse; return a summary, raise ModelsFailed on failure.
+
+    With ``if_changed`` (what a flow run does), a full build is skipped when the last one
+    passed on exactly this state: the same loaded tables, the same SQL project and dbt, and
+    every staging and mart relation still there (see :func:`fingerprint`). Anything else —
+    a new or changed article, a planted row, an edited model, a dropped mart — builds again.
+    """
     db = settings.db_path
     if not db.exists():
         raise warehouse.WarehouseError(
@@ -100,7 +110,62 @@ def run_models(
         else contextlib.nullcontext()
     )
     with lock:
-        return _build(settings, select or [], log_level)
+        state = dbt_paths(settings)[0].parent / STATE_FILE
+        full = not select
+        if full and if_changed:
+            current = fingerprint(settings)
+            if _read_state(state) == current:
+                return {"command": "build", "success": True, "skipped": True}
+        state.unlink(missing_ok=True)
+        summary = _build(settings, select or [], log_level)
+        if full:
+            state.parent.mkdir(parents=True, exist_ok=True)
+            tmp = state.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"fingerprint": fingerprint(settings)}))
+            tmp.replace(state)
+        return summary
+
+
+#: The loaded tables the models read. The ``runs`` ledger is left out: it gains a row with every
+#: run, and the models only read it through a view.
+DATA_TABLES = ("articles", "mentions", "quotes", "events", "rejects")
+STATE_FILE = "built.json"
+_SKIP_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
+
+
+def fingerprint(settings: Settings) -> str:
+    """A digest of everything a build depends on: dbt's version, the files of the SQL project,
+    the content of every loaded table, and the staging and mart relations that exist."""
+    versions = [f"{d} {metadata.version(d)}" for d in ("dbt-core", "dbt-duckdb", "duckdb")]
+    digest = hashlib.sha256(("\n".join(versions) + "\n").encode())
+    for path in sorted(SQL_DIR.rglob("*")):
+        rel = path.relative_to(SQL_DIR)
+        if path.is_file() and not _SKIP_DIRS.intersection(rel.parts):
+            digest.update(f"{rel.as_posix()}\n".encode())
+            digest.update(path.read_bytes())
+    con = warehouse.connect(settings.db_path, read_only=True, timeout=settings.lock_timeout)
+    try:
+        for table in DATA_TABLES:
+            # a count and an order-free digest of every row and column (table: a constant)
+            row = con.execute(
+                f"select count(*), bit_xor(hash(*COLUMNS(*))) from main.{table}"
+            ).fetchone()
+            digest.update(f"{table} {row}\n".encode())
+        relations = con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where table_schema in ('staging', 'marts') order by all"
+        ).fetchall()
+        digest.update(repr(relations).encode())
+    finally:
+        con.close()
+    return digest.hexdigest()
+
+
+def _read_state(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text())["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _build(settings: Settings, select: list[str], log_level: str) -> dict:
@@ -244,6 +309,8 @@ def _summarize(res, seconds: float, target: Path) -> dict:
 
 def format_summary(summary: dict) -> str:
     """The one-paragraph account of a successful build printed by ``newsetl models``."""
+    if summary.get("skipped"):
+        return "dbt build skipped: nothing changed since the last passing build"
     statuses = ", ".join(f"{k} {v}" for k, v in summary["statuses"].items())
     lines = [
         f"dbt build: {summary['models']} models, {summary['tests']} data tests, "

@@ -333,8 +333,19 @@ def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harn
     )
     wh = tmp_path / "wh"
     first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
-    assert first["models"]["success"]
+    assert first["models"]["success"] and first["models"]["models"] == len(MARTS | STAGING)
     assert query(wh / "news.duckdb", "select count(*) from marts.dim_entities")[0][0] > 0
+    # nothing loaded since a passing build: the models are current, dbt is not run again
+    again = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
+    assert again["articles_unchanged"] == 1
+    assert again["models"] == {"command": "build", "success": True, "skipped": True}
+    # a dropped mart is built again
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    con.execute("drop table marts.top_speakers")
+    con.close()
+    third = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
+    assert third["models"]["models"] == len(MARTS | STAGING)
+    assert query(wh / "news.duckdb", "select count(*) from marts.top_speakers")[0][0] > 0
 
     con = duckdb.connect(str(wh / "news.duckdb"))
     con.execute(
@@ -348,6 +359,9 @@ def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harn
     assert errors[0].startswith("newsetl: error: dbt build failed: ")
     assert "stg_mentions_span_is_ordered" in errors[0]
     runs = query(wh / "news.duckdb", "select status, error from runs order by started_at")
-    assert [r[0] for r in runs] == ["completed", "failed"]
-    assert runs[1][1].startswith("ModelsFailed: dbt build failed: ")
-    assert "stg_mentions_span_is_ordered" in runs[1][1]
+    assert [r[0] for r in runs] == ["completed", "completed", "completed", "failed"]
+    assert runs[3][1].startswith("ModelsFailed: dbt build failed: ")
+    assert "stg_mentions_span_is_ordered" in runs[3][1]
+    # the failed build is not taken for current: the next run fails again
+    assert cli_main(["run", str(corpus), "--warehouse", str(wh)]) == 1
+    assert "stg_mentions_span_is_ordered" in capsys.readouterr().err
