@@ -16,7 +16,7 @@ import datetime as dt
 import html
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,6 +254,30 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def _chart_open(
+    chart_id: str,
+    title: str,
+    width: int,
+    height: int,
+    left: float,
+    right: float,
+    ticks: list[float],
+    y: Callable[[float], float],
+) -> list[str]:
+    """The opening of a chart's SVG: its title and the horizontal grid with its tick labels."""
+    parts = [
+        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
+        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
+    ]
+    for t in ticks:
+        parts.append(
+            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}"/>'
+            f'<text class="tick" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{_fmt(t)}</text>'
+        )
+    return parts
+
+
 def _fmt(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -287,16 +311,7 @@ def line_chart(chart_id: str, title: str, months: list[dt.date], series) -> str:
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / y_max
 
-    parts = [
-        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
-    for t in ticks:
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}"/>'
-            f'<text class="tick" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{_fmt(t)}</text>'
-        )
+    parts = _chart_open(chart_id, title, width, height, left, right, ticks, y)
     every = _label_every(n, 12)
     for i, m in enumerate(months):
         if _show_label(i, n, every):
@@ -376,16 +391,7 @@ def stacked_columns(chart_id: str, title: str, months: list[dt.date], series) ->
     def y(v: float) -> float:
         return top + plot_h - plot_h * v / y_max
 
-    parts = [
-        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
-    for t in ticks:
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}"/>'
-            f'<text class="tick" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{_fmt(t)}</text>'
-        )
+    parts = _chart_open(chart_id, title, width, height, left, right, ticks, y)
     every = _label_every(n, 12)
     for i, m in enumerate(months):
         cx = left + slot * i + slot / 2
