@@ -92,7 +92,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +102,7 @@ from transforms.coref import PronounResolver
 from transforms.dates import PUBLISHED, Resolved, find_spans, period_start, resolve
 from transforms.ids import stable_id
 from transforms.mentions import Mention
+from transforms.quotes import quote_segments
 
 LEXICON_PATH = Path(__file__).parent / "data" / "event_lexicon.tsv"
 PLOVER_TYPES = (
@@ -694,7 +694,8 @@ def extract_events(
     if not triggers:
         return []
     ctx.trigger_types = {t.token.i: t.type for t in triggers}
-    ctx.quotes = _quote_regions(ctx.text)
+    sent_chars = [ctx.tokens[i].idx for i in ctx.sent_starts]
+    ctx.quotes = [(g.start, g.end) for g in quote_segments(ctx.text, sent_chars)]
     ctx.times = _time_anchors(ctx, {t.token.i for t in triggers})
     rows: list[dict] = []
     seen: set[str] = set()
@@ -2637,43 +2638,6 @@ def _mark(t: Token) -> str | None:
 
 
 # --------------------------------------------------------------------------- negation, modality
-
-_QUOTE_RE = re.compile(r"[“”\"«»]")
-_SENT_END_RE = re.compile(r"[.!?…][\"'”’)\]]*\s")
-
-
-def _quote_regions(text: str) -> list[tuple[int, int]]:
-    """Character spans inside quotation marks. A paragraph ends an unclosed quotation, and a
-    typographic quotation still open when a new one opens ends with its sentence."""
-    regions: list[tuple[int, int]] = []
-    for para in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text):
-        p_start, p_end = para.start(), para.end()
-        open_at: int | None = None
-        straight = False
-        for m in _QUOTE_RE.finditer(text, p_start, p_end):
-            ch = m.group()
-            if ch in "“«":
-                if open_at is not None:
-                    end = _SENT_END_RE.search(text, open_at, m.start())
-                    regions.append((open_at, end.end() if end else m.start()))
-                open_at = m.end()
-            elif ch in "”»":
-                if open_at is not None:
-                    regions.append((open_at, m.start()))
-                    open_at = None
-            else:
-                if straight and open_at is not None:
-                    regions.append((open_at, m.start()))
-                    open_at = None
-                    straight = False
-                elif open_at is None:
-                    open_at = m.end()
-                    straight = True
-        if open_at is not None:
-            regions.append((open_at, p_end))
-    regions.sort()
-    return regions
-
 
 def _verb_group(trig: Trigger, clause: Token) -> list[Token]:
     """The verbs whose auxiliaries and negation apply to the trigger."""
