@@ -1543,6 +1543,17 @@ def _entity_modifier(ctx: _Context, c: Token) -> Mention | None:
     return m
 
 
+def _state_modifier(ctx: _Context, noun: Token) -> Token | None:
+    """The modifier of a noun that names who acts through it — an entity that is not a
+    place without a country ("the US airstrike", "Israel's raid"), or None."""
+    for c in noun.children:
+        if c.dep_ in {"poss", "compound", "amod", "nmod"}:
+            m = _entity_modifier(ctx, c)
+            if m is not None and not (m.family == "PLACE" and not m.country_code):
+                return c
+    return None
+
+
 _PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
 _THING_PRONOUNS = frozenset({"it", "its", "itself"})
 _PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
@@ -1944,14 +1955,7 @@ def _actor_token(ctx: _Context, tok: Token | None) -> Token | None:
     if _is_cause(ctx, tok):
         words = {tok.lemma_.lower(), tok.lower_}
         if words & (ctx.lex.cls("@attacknoun") | ctx.lex.cls("@weapon")):
-            for c in tok.children:
-                m = (
-                    _entity_modifier(ctx, c)
-                    if c.dep_ in {"poss", "compound", "amod", "nmod"}
-                    else None
-                )
-                if m is not None and not (m.family == "PLACE" and not m.country_code):
-                    return c
+            return _state_modifier(ctx, tok)
         return None
     if tok.like_num or _agentive(tok) or _owner(ctx, tok):
         return tok
@@ -2152,14 +2156,9 @@ def _cause_actor(ctx: _Context, t: Token) -> Token | None:
         if c.dep_ == "prep" and c.lower_ in {"in", "during", "by"}:
             for p in c.children:
                 if p.dep_ == "pobj" and p.lemma_.lower() in ctx.lex.cls("@attacknoun"):
-                    for m in p.children:
-                        em = (
-                            _entity_modifier(ctx, m)
-                            if m.dep_ in {"compound", "amod", "nmod", "poss"}
-                            else None
-                        )
-                        if em is not None and not (em.family == "PLACE" and not em.country_code):
-                            return m
+                    owner = _state_modifier(ctx, p)
+                    if owner is not None:
+                        return owner
     return None
 
 
