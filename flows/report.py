@@ -549,6 +549,12 @@ def _empty(message: str) -> str:
     return f'<p class="empty">{esc(message)}</p>'
 
 
+def _section(section_id: str, title: str, body: str, note: str = "") -> str:
+    """One section of the page: its heading, the note on what it shows (HTML), its body."""
+    note_html = f'<p class="note">{note}</p>' if note else ""
+    return f'<section id="{section_id}"><h2>{esc(title)}</h2>{note_html}{body}</section>'
+
+
 def section_entities(data: ReportData) -> str:
     body = (
         line_chart(
@@ -560,22 +566,20 @@ def section_entities(data: ReportData) -> str:
         if data.entity_series and data.months
         else _empty("No dated entity mentions in the warehouse yet.")
     )
-    return (
-        '<section id="entities"><h2>Most-mentioned entities over time</h2>'
-        '<p class="note">Mentions per month (by article publication date) of the entities '
-        f"mentioned most often overall (up to {TOP_ENTITIES}); click a name to hide or show its "
-        "line. "
-        "Source: marts.entity_daily_mentions, marts.dim_entities.</p>"
-        f"{body}</section>"
+    return _section(
+        "entities",
+        "Most-mentioned entities over time",
+        body,
+        "Mentions per month (by article publication date) of the entities mentioned most "
+        f"often overall (up to {TOP_ENTITIES}); click a name to hide or show its line. "
+        "Source: marts.entity_daily_mentions, marts.dim_entities.",
     )
 
 
 def section_speakers(data: ReportData) -> str:
     if not data.speakers:
-        return (
-            '<section id="speakers"><h2>Top quoted speakers</h2>'
-            + _empty("No attributed quotes in the warehouse yet.")
-            + "</section>"
+        return _section(
+            "speakers", "Top quoted speakers", _empty("No attributed quotes in the warehouse yet.")
         )
     chart = bar_chart(
         "chart-speakers",
@@ -611,11 +615,12 @@ def section_speakers(data: ReportData) -> str:
             f'<span class="muted">{esc(s["speaker_label"])} · {_n(s["quote_count"], "quote")}</span>'
             f"{shown}</li>"
         )
-    return (
-        '<section id="speakers"><h2>Top quoted speakers</h2>'
-        '<p class="note">Speakers resolved to an entity, by number of quotes attributed to '
-        "them, with example quotes. Source: marts.top_speakers, marts.fct_quotes.</p>"
-        f'{chart}<ul class="speakers">{"".join(items)}</ul></section>'
+    return _section(
+        "speakers",
+        "Top quoted speakers",
+        f'{chart}<ul class="speakers">{"".join(items)}</ul>',
+        "Speakers resolved to an entity, by number of quotes attributed to them, with example "
+        "quotes. Source: marts.top_speakers, marts.fct_quotes.",
     )
 
 
@@ -630,22 +635,23 @@ def section_events(data: ReportData) -> str:
         if data.event_series
         else _empty("No typed events in the warehouse yet.")
     )
-    return (
-        '<section id="events"><h2>Event types over time</h2>'
-        '<p class="note">Typed events per month, placed by the event\'s own date when it is '
-        "known to a month or better, else by the article's publication date. "
+    return _section(
+        "events",
+        "Event types over time",
+        body,
+        "Typed events per month, placed by the event's own date when it is known to a month "
+        "or better, else by the article's publication date. "
         f"The {TOP_EVENT_TYPES} most frequent types are shown, the rest grouped. "
-        "Source: marts.event_timeline.</p>"
-        f"{body}</section>"
+        "Source: marts.event_timeline.",
     )
 
 
 def section_pairs(data: ReportData) -> str:
     if not data.pairs:
-        return (
-            '<section id="cooccurrence"><h2>Strongest co-occurrences</h2>'
-            + _empty("No two entities share an article yet.")
-            + "</section>"
+        return _section(
+            "cooccurrence",
+            "Strongest co-occurrences",
+            _empty("No two entities share an article yet."),
         )
     chart = bar_chart(
         "chart-cooccurrence",
@@ -659,18 +665,18 @@ def section_pairs(data: ReportData) -> str:
             for p in data.pairs
         ],
     )
-    return (
-        '<section id="cooccurrence"><h2>Strongest co-occurrences</h2>'
-        '<p class="note">Pairs of entities by the number of articles that mention both; '
-        "J is the Jaccard index (articles with both / articles with either). "
-        "Source: marts.entity_cooccurrence.</p>"
-        f"{chart}</section>"
+    return _section(
+        "cooccurrence",
+        "Strongest co-occurrences",
+        chart,
+        "Pairs of entities by the number of articles that mention both; J is the Jaccard index "
+        "(articles with both / articles with either). Source: marts.entity_cooccurrence.",
     )
 
 
 def section_runs(data: ReportData) -> str:
     if not data.runs:
-        return '<section id="runs"><h2>Run history</h2>' + _empty("No runs yet.") + "</section>"
+        return _section("runs", "Run history", _empty("No runs yet."))
     chart = run_columns("chart-runs", "Run durations, oldest to newest", data.runs)
     head = (
         "<tr><th>started (UTC)</th><th>status</th><th class=num>seconds</th>"
@@ -699,11 +705,12 @@ def section_runs(data: ReportData) -> str:
             f"<td class=num>{r['quotes_written']:,}</td><td class=num>{r['events_written']:,}</td>"
             f"<td>{esc(_clip(detail, 400))}</td></tr>"
         )
-    return (
-        '<section id="runs"><h2>Run history</h2>'
-        f'<p class="note">The last {RUNS_SHOWN} runs: duration coloured by status (green '
-        "completed, red failed, yellow aborted, blue running). Source: staging.stg_runs.</p>"
-        f'{chart}<table class="runs">{head}{"".join(rows)}</table></section>'
+    return _section(
+        "runs",
+        "Run history",
+        f'{chart}<table class="runs">{head}{"".join(rows)}</table>',
+        f"The last {RUNS_SHOWN} runs: duration coloured by status (green completed, red "
+        "failed, yellow aborted, blue running). Source: staging.stg_runs.",
     )
 
 
