@@ -2638,6 +2638,7 @@ def _mark(t: Token) -> str | None:
 
 # --------------------------------------------------------------------------- negation, modality
 
+
 def _verb_group(trig: Trigger, clause: Token) -> list[Token]:
     """The verbs whose auxiliaries and negation apply to the trigger."""
     t = trig.token
