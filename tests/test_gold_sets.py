@@ -136,3 +136,75 @@ def test_gold_paths_are_relative_to_the_repository():
     for path in SPLITS.values():
         text = Path(path).read_text(encoding="utf-8")
         assert "/work/" not in text
+
+
+# --------------------------------------------------------------------------- entities
+
+ENTITY_LABELS = {
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+}
+
+
+@pytest.mark.parametrize("name", ["entities_wikinews.tsv", "entities_reuters.tsv"])
+def test_entity_lists_are_well_formed(name):
+    from eval_entities import NON_ENTITY, load_gold
+
+    gold = load_gold(ROOT / "bench" / "gold" / name)
+    assert len(gold) >= 150
+    for key, label in gold.items():
+        assert label == NON_ENTITY or set(label.split("|")) <= ENTITY_LABELS, key
+
+
+def test_eval_entities_on_a_small_warehouse(tmp_path):
+    import json
+
+    import duckdb
+    from eval_entities import main
+
+    with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dim_entities (canonical_name varchar, entity_label varchar, "
+            "article_count integer, mention_count integer)"
+        )
+        con.execute(
+            "insert into marts.dim_entities values ('United States', 'GPE', 9, 20), "
+            "('UTC', 'ORG', 8, 8), ('Twitter', 'PERSON', 7, 9), ('Türkiye', 'GPE', 7, 8), "
+            "('Nowhere Corp', 'ORG', 6, 6), ('White  House', 'FAC', 5, 5), ('Mali', 'GPE', 1, 1)"
+        )
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(
+        "# a comment\nname\tlabel\tnote\nUnited States\tGPE\t\nUTC\t-\ttime zone\n"
+        "Twitter\tORG\t\nturkiye\tGPE\t\nWhite House\tORG|FAC\t\nMali\tGPE\t\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    assert main([str(tmp_path), "--gold", str(gold), "--top", "6", "--json", str(out)]) == 0
+    res = json.loads(out.read_text())
+    assert {k: res[k] for k in ("top", "right", "wrong", "non-entity", "unchecked")} == {
+        "top": 6,
+        "right": 3,  # United States, Türkiye (accent-blind), White House (FAC accepted)
+        "wrong": 1,  # Twitter as PERSON
+        "non-entity": 1,  # UTC
+        "unchecked": 1,  # Nowhere Corp; Mali is below the top 6
+    }
+    assert [r["name"] for r in res["rows"]][-1] == "White  House"
+
+
+def test_eval_entities_without_models_is_a_one_line_error(tmp_path):
+    import duckdb
+    from eval_entities import main
+
+    duckdb.connect(str(tmp_path / "news.duckdb")).close()
+    with pytest.raises(SystemExit, match=r"has no marts\.dim_entities \(run `newsetl models"):
+        main([str(tmp_path), "--gold", str(ROOT / "bench/gold/entities_wikinews.tsv")])
