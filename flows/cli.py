@@ -22,14 +22,46 @@ import errno
 import glob
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class UserError(Exception):
     """An error the user can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors on one line (``newsetl: error: …``), exit code 2."""
+
+    def error(self, message: str):
+        print(
+            f"newsetl: error: {' '.join(message.split())} (see `{self.prog} --help`)",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_USAGE)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds >= 0, got {text}")
+    return value
 
 
 def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
@@ -42,15 +74,17 @@ def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsetl", description="News articles to a DuckDB warehouse (Prefect + spaCy)."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     run = sub.add_parser("run", help="run the ETL flow on files, directories or globs")
     run.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
     _warehouse_arg(run)
-    run.add_argument("--batch-size", type=int, metavar="N", help="articles per batch")
+    run.add_argument("--batch-size", type=_positive_int, metavar="N", help="articles per batch")
     run.add_argument("--full-refresh", action="store_true", help="reprocess every article")
     run.add_argument(
         "--no-backfill",
@@ -58,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not reprocess stale articles that are not in SOURCE",
     )
-    run.add_argument("--n-process", type=int, metavar="N", help="NLP worker processes")
-    run.add_argument("--lock-timeout", type=float, metavar="S", help="wait for another writer")
+    run.add_argument("--n-process", type=_positive_int, metavar="N", help="NLP worker processes")
+    run.add_argument("--lock-timeout", type=_seconds, metavar="S", help="wait for another writer")
     run.add_argument("--no-progress", dest="progress", action="store_false")
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
@@ -67,52 +101,139 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sql", help="the SQL statement")
     _warehouse_arg(query)
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--max-width", type=int, default=60, help="cell width in table format")
+    query.add_argument(
+        "--max-width", type=_positive_int, default=60, help="cell width in table format"
+    )
 
     server = sub.add_parser("server", help="start a Prefect server (UI and scheduler)")
     server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=int, default=4200)
+    server.add_argument("--port", type=_positive_int, default=4200)
 
     serve = sub.add_parser("serve", help="serve the news_etl deployment on a schedule")
     serve.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
     _warehouse_arg(serve)
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", metavar="EXPR", help='e.g. "*/15 * * * *"')
-    when.add_argument("--interval", type=float, metavar="SECONDS")
+    when.add_argument("--interval", type=_seconds, metavar="SECONDS")
     serve.add_argument("--name", default="newsetl", help="deployment name")
     serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or local)")
-    serve.add_argument("--batch-size", type=int, metavar="N")
+    serve.add_argument("--batch-size", type=_positive_int, metavar="N")
     models = sub.add_parser("models", help="build and test the SQL models (dbt build)")
     _warehouse_arg(models)
     models.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
     report = sub.add_parser("report", help="write the HTML report from the marts")
     _warehouse_arg(report)
     report.add_argument("--output", metavar="FILE", help="default: <warehouse>/report.html")
+    check = sub.add_parser(
+        "check", help="verify the warehouse: DuckDB file readable, lake parts against the tables"
+    )
+    _warehouse_arg(check)
+    repair = sub.add_parser(
+        "repair", help="rebuild the lake from the tables, or the tables from the lake"
+    )
+    _warehouse_arg(repair)
     return parser
 
 
+COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The CLI entry point: every failure is one line on stderr and a non-zero exit code."""
+    from flows import interrupt
+
     args = build_parser().parse_args(argv)
+    handler = globals()[f"cmd_{args.command}"]
     try:
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "query":
-            return cmd_query(args)
-        if args.command == "server":
-            return cmd_server(args)
-        if args.command == "serve":
-            return cmd_serve(args)
-        if args.command == "models":
-            return cmd_models(args)
-        if args.command == "report":
-            return cmd_report(args)
+        with interrupt.handling(cooperative=args.command == "run"):
+            code = handler(args)
+        if interrupt.requested():
+            raise KeyboardInterrupt
+        return code
     except UserError as exc:
-        print(f"newsetl: error: {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except KeyboardInterrupt:
-        print("newsetl: interrupted", file=sys.stderr)
-        return 130
-    return EXIT_USAGE
+        return _fail(str(exc))
+    except (KeyboardInterrupt, interrupt.Interrupted):
+        _quiet_stdout()
+        print("newsetl: interrupted", file=sys.stderr, flush=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (`newsetl query … | head -1`): stop quietly.
+        _quiet_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        if interrupt.requested():
+            _quiet_stdout()
+            print("newsetl: interrupted", file=sys.stderr, flush=True)
+            return EXIT_INTERRUPTED
+        return _fail(describe_error(exc))
+
+
+def _fail(message: str) -> int:
+    message = " ".join(message.split()) or "failed"
+    with contextlib.suppress(BrokenPipeError, OSError):
+        print(f"newsetl: error: {message}", file=sys.stderr, flush=True)
+    if os.environ.get("NEWSETL_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    return EXIT_FAIL
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that flushing it at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for any error that reached the top: what failed, in the user's terms."""
+    from flows import interrupt
+    from flows.settings import SettingsError
+    from flows.warehouse import WarehouseError
+
+    if isinstance(exc, WarehouseError | SettingsError | interrupt.Interrupted):
+        return str(exc)
+    if _disk_full(exc):
+        return (
+            "disk full: no space left on the device holding the warehouse; free some space "
+            "and run again (the warehouse stays consistent and the next run resumes)"
+        )
+    cause = _root_cause(exc)
+    if isinstance(cause, WarehouseError | SettingsError):
+        return str(cause)
+    if isinstance(cause, PermissionError):
+        where = cause.filename or ""
+        return f"permission denied: {where}".rstrip(": ")
+    if isinstance(cause, OSError) and ("spaCy model" in str(cause) or "[E050]" in str(cause)):
+        return str(cause).splitlines()[0]
+    if isinstance(cause, OSError) and cause.strerror:
+        where = f": {cause.filename}" if cause.filename else ""
+        return f"{cause.strerror}{where}"
+    try:
+        import duckdb
+
+        if isinstance(cause, duckdb.Error):
+            return f"DuckDB: {str(cause).splitlines()[0] if str(cause) else type(cause).__name__}"
+    except ImportError:  # pragma: no cover
+        pass
+    text = str(cause).splitlines()[0] if str(cause) else ""
+    return (
+        f"internal error: {type(cause).__name__}: {text[:300]} (a bug: please report it; "
+        "NEWSETL_DEBUG=1 shows the traceback)"
+    )
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception a wrapper (Prefect, dbt) raised from."""
+    seen = set()
+    while id(exc) not in seen:
+        seen.add(id(exc))
+        inner = exc.__cause__
+        if inner is None:
+            break
+        exc = inner
+    return exc
 
 
 # --------------------------------------------------------------------------- run
@@ -127,52 +248,71 @@ def _check_sources(sources: list[str]) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     sources = args.sources or ["data/sample"]
     _check_sources(sources)
-    if args.lock_timeout is not None:
-        os.environ["NEWSETL_LOCK_TIMEOUT"] = str(int(args.lock_timeout))
-    with _user_errors():
-        from flows import etl
-        from flows.settings import LOCK_FILE, load_settings
-        from flows.warehouse import writer_lock
-        from transforms.nlp import nlp_version
+    from flows import etl, interrupt
+    from flows.settings import load_settings
+    from flows.warehouse import writer_lock
+    from transforms.nlp import nlp_version
 
-        # Fail fast, before the flow starts: a missing model, or another run holding the lock.
-        settings = load_settings(args.warehouse)
-        nlp_version(settings.model)
-        with writer_lock(Path(args.warehouse) / LOCK_FILE, timeout=settings.lock_timeout):
-            pass
-
-        with _progress_bar(enabled=args.progress and sys.stderr.isatty()):
-            summary = etl.news_etl(
-                sources=sources,
-                warehouse_dir=args.warehouse,
-                batch_size=args.batch_size,
-                full_refresh=args.full_refresh,
-                n_process=args.n_process,
-                backfill=args.backfill,
-                run_models=not args.no_models,
-            )
+    # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
+    # the lock, a warehouse DuckDB cannot open.
+    settings = load_settings(
+        args.warehouse,
+        batch_size=args.batch_size,
+        n_process=args.n_process,
+        lock_timeout=args.lock_timeout,
+    )
+    nlp_version(settings.model)
+    with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
+        _check_openable(settings)
+    quiet_prefect_console()
+    interrupt.checkpoint()
+    with _progress_bar(enabled=args.progress and sys.stderr.isatty()):
+        summary = etl.news_etl(
+            sources=sources,
+            warehouse_dir=args.warehouse,
+            batch_size=args.batch_size,
+            full_refresh=args.full_refresh,
+            n_process=args.n_process,
+            backfill=args.backfill,
+            run_models=not args.no_models,
+            lock_timeout=args.lock_timeout,
+        )
+    interrupt.checkpoint()
     print(format_summary(summary))
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _user_errors():
-    """Turn the errors a user can act on into one-line messages."""
-    from flows.warehouse import WarehouseError
+def _check_openable(settings) -> None:
+    """The warehouse's DuckDB file opens (or does not exist yet)."""
+    from flows.warehouse import connect
 
-    try:
-        yield
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from None
-    except Exception as exc:
-        if _disk_full(exc):
-            raise UserError(
-                "disk full: no space left on the device holding the warehouse; free some space "
-                "and run again (the warehouse stays consistent and the next run resumes)"
-            ) from None
-        if isinstance(exc, OSError) and ("spaCy model" in str(exc) or "[E050]" in str(exc)):
-            raise UserError(str(exc).splitlines()[0]) from None
-        raise
+    if settings.db_path.exists():
+        connect(settings.db_path, read_only=False, timeout=settings.lock_timeout).close()
+
+
+class _NoErrorRecords:
+    """A logging filter: Prefect's failure records (tracebacks) stay off the terminal."""
+
+    def filter(self, record) -> bool:
+        return record.levelno < 40 and not record.exc_info
+
+
+def quiet_prefect_console() -> None:
+    """Keep Prefect's error logs and tracebacks off stderr: the CLI prints the one line, and
+    the full record still goes to the Prefect API (UI) and to the run ledger (``runs.error``)."""
+    import logging
+
+    import prefect  # noqa: F401  (configures Prefect's logging)
+
+    names = ["", "prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.engine"]
+    for name in names:
+        for handler in logging.getLogger(name).handlers:
+            if (
+                isinstance(handler, logging.StreamHandler)
+                and not isinstance(handler, logging.FileHandler)
+                and not any(isinstance(f, _NoErrorRecords) for f in handler.filters)
+            ):
+                handler.addFilter(_NoErrorRecords())
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -304,6 +444,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- query
 
+#: The query connection's sandbox, set by DuckDB itself and locked: no file outside the
+#: warehouse's own tables is read, written or attached (``read_text``, ``COPY``, ``ATTACH``,
+#: ``EXPORT``, ``read_parquet`` of the lake…), no extension is installed or loaded from disk,
+#: and no ``SET``/``RESET``/``PRAGMA`` can change these settings back.
+QUERY_SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "allow_persistent_secrets": False,
+    "lock_configuration": True,
+}
+#: Rows fetched at a time: results are streamed, never held whole.
+FETCH_ROWS = 2048
+#: Table output measures column widths on the first rows only, then streams the rest.
+TABLE_SAMPLE_ROWS = 1000
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides that reorder a terminal
+# line: shown as escapes (\x1b, \u202e) in table output instead of acting on the terminal.
+_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_char(m: re.Match) -> str:
+    ch = m.group()
+    if ch == "\n":
+        return "⏎"
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text with control characters escaped, safe to print on a terminal."""
+    return _UNSAFE_RE.sub(_escape_char, text)
+
 
 def _cell(value) -> str:
     if value is None:
@@ -314,69 +488,150 @@ def _cell(value) -> str:
 
 
 def _jsonable(value):
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
+        return str(value) if isinstance(value, dt.timedelta) else value.isoformat()
     if isinstance(value, decimal.Decimal):
         return float(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list | tuple):
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).hex()
+    if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)  # UUID, intervals, anything else DuckDB returns
 
 
 def format_table(names: list[str], rows: list[tuple], max_width: int) -> str:
+    """A whole result as an aligned table (control characters escaped)."""
+    return "\n".join(table_lines(names, iter(rows), max_width))
+
+
+def table_lines(names: list[str], rows, max_width: int):
+    """Yield the lines of an aligned table; widths come from the first rows, the rest streams."""
+    max_width = max(max_width, 2)
+
     def clip(text: str) -> str:
-        text = text.replace("\n", "⏎")
+        text = terminal_safe(text)
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
-    cells = [[clip(_cell(v)) for v in row] for row in rows]
-    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
-    sep = "-+-".join("-" * w for w in widths)
-    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), sep]
-    out += [" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
+    names = [clip(n) for n in names]
+    head: list[list[str]] = []
+    for row in rows:
+        head.append([clip(_cell(v)) for v in row])
+        if len(head) >= TABLE_SAMPLE_ROWS:
+            break
+    widths = [max([len(n)] + [len(r[i]) for r in head]) for i, n in enumerate(names)]
+    yield " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    yield "-+-".join("-" * w for w in widths)
+    count = 0
+    for cells in head:
+        count += 1
+        yield " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+    for row in rows:
+        count += 1
+        yield " | ".join(clip(_cell(v)).ljust(w) for v, w in zip(row, widths, strict=True))
+    yield f"({count} row{'s' if count != 1 else ''})"
 
 
-def run_query(warehouse: str, sql: str, timeout: float = 30.0) -> tuple[list[str], list[tuple]]:
-    """Run SQL on a read-only connection; returns (column names, rows)."""
+def _has_statement(sql: str) -> bool:
+    """Is there anything but whitespace and comments?"""
+    stripped = re.sub(r"--[^\n]*|/\*.*?\*/", " ", sql, flags=re.DOTALL)
+    return bool(stripped.strip(" \t\r\n;"))
+
+
+def _query_error(exc: Exception) -> UserError:
+    message = " ".join((str(exc).strip().splitlines() or [""])[0].split()) or type(exc).__name__
+    low = message.lower()
+    if "read-only" in low or "read only" in low:
+        return UserError(f"write refused: `newsetl query` is read-only ({message})")
+    if "file system operations are disabled" in low or ("external" in low and "disabled" in low):
+        return UserError(
+            f"refused: `newsetl query` reads only the warehouse's tables, no other file ({message})"
+        )
+    if "configuration has been locked" in low:
+        return UserError(f"refused: the query connection's settings are locked ({message})")
+    return UserError(message)
+
+
+@contextlib.contextmanager
+def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
+    """Run SQL on a sandboxed read-only connection; yields (column names, row iterator).
+
+    Rows are fetched in chunks as they are consumed, so memory stays flat whatever the size
+    of the result.
+    """
     import duckdb
 
     from flows.settings import DB_FILE
     from flows.warehouse import WarehouseError, connect
 
+    if not _has_statement(sql):
+        raise UserError('no SQL statement given: newsetl query "SELECT …"')
     try:
-        con = connect(Path(warehouse) / DB_FILE, read_only=True, timeout=timeout)
+        con = connect(
+            Path(warehouse) / DB_FILE, read_only=True, timeout=timeout, config=QUERY_SANDBOX
+        )
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
     try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            return [], []
-        return [d[0] for d in cur.description], cur.fetchall()
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        if "read-only" in message or "read only" in message:
-            raise UserError(f"write refused: `newsetl query` is read-only ({message})") from None
-        raise UserError(message) from None
+        try:
+            cur = con.execute(sql)
+        except duckdb.Error as exc:
+            raise _query_error(exc) from None
+        names = [d[0] for d in cur.description] if cur.description else []
+
+        def rows():
+            if not names:
+                return
+            while True:
+                try:
+                    chunk = cur.fetchmany(FETCH_ROWS)
+                except duckdb.Error as exc:
+                    raise _query_error(exc) from None
+                if not chunk:
+                    return
+                yield from chunk
+
+        yield names, rows()
     finally:
         con.close()
 
 
+def run_query(warehouse: str, sql: str, timeout: float = 30.0) -> tuple[list[str], list[tuple]]:
+    """Run SQL on the sandboxed read-only connection; returns (column names, all rows)."""
+    with query_cursor(warehouse, sql, timeout) as (names, rows):
+        return names, list(rows)
+
+
+def _json_text(record: dict) -> str:
+    # JSON escapes C0 controls itself; C1 controls and bidi overrides are escaped here too.
+    return _UNSAFE_RE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(record, ensure_ascii=False)
+    )
+
+
 def cmd_query(args: argparse.Namespace) -> int:
-    names, rows = run_query(args.warehouse, args.sql)
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows([[_cell(v) if v is not None else "" for v in r] for r in rows])
-    elif args.format == "json":
-        records = [dict(zip(names, map(_jsonable, r), strict=True)) for r in rows]
-        print(json.dumps(records, ensure_ascii=False, indent=1))
-    else:
-        print(format_table(names, rows, args.max_width))
+    out = sys.stdout
+    with query_cursor(args.warehouse, args.sql) as (names, rows):
+        if args.format == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(names)
+            for r in rows:
+                writer.writerow([_cell(v) if v is not None else "" for v in r])
+        elif args.format == "json":
+            n = 0
+            out.write("[")
+            for r in rows:
+                record = dict(zip(names, map(_jsonable, r), strict=True))
+                out.write(("\n " if n == 0 else ",\n ") + _json_text(record))
+                n += 1
+            out.write("\n]\n" if n else "]\n")
+        else:
+            for line in table_lines(names, rows, args.max_width):
+                out.write(line + "\n")
+    out.flush()
     return EXIT_OK
 
 
@@ -399,13 +654,35 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from flows.report import write_report
     from flows.settings import load_settings
-    from flows.warehouse import WarehouseError
 
-    try:
-        path = write_report(load_settings(args.warehouse), args.output)
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from None
+    if args.output and os.path.isdir(args.output):
+        raise UserError(f"--output {args.output} is a directory: give a file name")
+    path = write_report(load_settings(args.warehouse), args.output)
     print(f"report written to {path}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from flows.integrity import check, format_check
+    from flows.settings import load_settings
+
+    settings = load_settings(args.warehouse)
+    report = check(settings)
+    print(format_check(report, settings), flush=True)
+    if not report.ok:
+        raise UserError(
+            f"check found {len(report.problems)} problem(s) in {settings.warehouse_dir}: "
+            f"`newsetl repair --warehouse {settings.warehouse_dir}` rebuilds the damaged side"
+        )
+    return EXIT_OK
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from flows.integrity import repair
+    from flows.settings import load_settings
+
+    for line in repair(load_settings(args.warehouse)):
+        print(line)
     return EXIT_OK
 
 

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import lake, models, warehouse
+from flows import interrupt, lake, models, warehouse
 from flows import sources as src
 from flows.nlp_runner import NlpRunner
 from flows.settings import Settings, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
+from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
 from transforms.pipeline import NLP_TABLES, NlpInput
 from transforms.schemas import to_table
@@ -78,6 +80,9 @@ class Plan:
     changed: int = 0
     unchanged: int = 0
     reprocessed: int = 0
+    #: Articles rejected as duplicates of a loaded article from another source: if a later
+    #: batch of the run replaces that article, they get a second chance (never lost).
+    duplicates: list[Article] = field(default_factory=list)
 
 
 def new_run_id() -> str:
@@ -114,41 +119,76 @@ def parse_items(
     return articles, rejects
 
 
+def _legacy_position(owner: str, uri: str) -> bool:
+    """Is ``owner`` the same file's record under an old positional identity (``#L3``, ``#[2]``),
+    which content identities replace?"""
+    if "#" not in owner or "#" not in uri:
+        return False
+    owner_file, fragment = owner.rsplit("#", 1)
+    return owner_file == uri.rsplit("#", 1)[0] and bool(_POSITIONAL_RE.fullmatch(fragment))
+
+
+_POSITIONAL_RE = re.compile(r"L\d+|\[\d+\]")
+
+
 @task(cache_policy=NO_CACHE)
 def plan_batch(
     articles: list[Article],
     rejects: list[Reject],
     settings: Settings,
-    seen_sources: list[str],
+    seen_sources: dict[str, int],
     nlp_version: str | None,
     full_refresh: bool,
 ) -> Plan:
     """Classify each article as new, changed, unchanged, to reprocess, or a duplicate.
 
-    ``seen_sources`` are the batch's source identities already read earlier in this run.
+    ``seen_sources`` counts the batch's source identities already read earlier in this run.
+    A repeated identity is rejected under ``<identity>~<n>`` (the n-th copy), so that every
+    input has its own row. A body already loaded under another source is a duplicate, unless
+    that source gives it up in this same batch (its text changed), or it is the same file's
+    record under an old positional identity (then it is taken over).
     """
     plan = Plan(process=[], rejects=list(rejects))
-    seen = set(seen_sources)
+    seen = dict(seen_sources)
     con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
     try:
         by_source = warehouse.existing_by_source(con, [a.source_uri for a in articles])
         by_article = warehouse.existing_by_article(con, [a.article_id for a in articles])
     finally:
         con.close()
+    giving_up = {
+        a.source_uri
+        for a in articles
+        if a.source_uri in by_source and by_source[a.source_uri][0] != a.article_id
+    }
     batch_ids: dict[str, str] = {}
     for art in articles:
-        if art.source_uri in seen:
+        copies = seen.get(art.source_uri, 0)
+        seen[art.source_uri] = copies + 1
+        if copies:
+            content = "#body:" in art.source_uri
             plan.rejects.append(
                 Reject(
-                    art.source_uri,
-                    "duplicate_source",
-                    "this source identity was already read in this run",
+                    f"{art.source_uri}~{copies + 1}",
+                    "duplicate_body" if content else "duplicate_source",
+                    (
+                        f"the same record again (copy {copies + 1}) of {art.source_uri}"
+                        if content
+                        else f"copy {copies + 1} of the source identity {art.source_uri} "
+                        "in this run"
+                    ),
                     art.content_sha256,
                 )
             )
             continue
-        seen.add(art.source_uri)
         owner = by_article.get(art.article_id)
+        takeover = False
+        if (
+            owner is not None
+            and owner != art.source_uri
+            and (owner in giving_up or _legacy_position(owner, art.source_uri))
+        ):
+            takeover, owner = True, None
         if (owner is not None and owner != art.source_uri) or art.article_id in batch_ids:
             first = (
                 owner
@@ -163,11 +203,13 @@ def plan_batch(
                     art.content_sha256,
                 )
             )
+            if owner is not None:
+                plan.duplicates.append(art)
             continue
         batch_ids[art.article_id] = art.source_uri
         old = by_source.get(art.source_uri)
         if old is None:
-            kind = "new"
+            kind = "changed" if takeover else "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
             kind = "changed"
         elif full_refresh or old[2] != nlp_version:
@@ -189,22 +231,67 @@ def transform_batch(
     ingested_at: dt.datetime,
     nlp_version: str,
 ) -> tuple[dict[str, pa.Table], list[Reject]]:
-    """One spaCy pass per article → the batch's tables; articles that failed become rejects."""
-    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in articles])
-    failed = [
+    """One spaCy pass per article → the batch's tables; articles that failed become rejects.
+
+    The work per article is bounded before it starts (``transforms.nlp.work_bound``: texts
+    that would take the tokenizer super-linear time are rejected ``too_complex``); an article
+    whose extraction fails, or whose rows do not fit the table contract, is rejected alone —
+    one bad article never sinks its batch.
+    """
+    failed: list[Reject] = []
+    todo: list[Article] = []
+    for a in articles:
+        why = work_bound(a.body)
+        if why:
+            failed.append(Reject(a.source_uri, "too_complex", why, a.content_sha256))
+        else:
+            todo.append(a)
+    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in todo])
+    failed += [
         Reject(a.source_uri, "nlp_error", result.errors[a.article_id], a.content_sha256)
-        for a in articles
+        for a in todo
         if a.article_id in result.errors
     ]
-    rows = [
-        a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version)
-        for a in articles
-        if a.article_id not in result.errors
-    ]
-    tables = {"articles": to_table("articles", rows)}
+    ok = [a for a in todo if a.article_id not in result.errors]
+    rows = {
+        a.article_id: a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version)
+        for a in ok
+    }
+    derived: dict[str, dict[str, list[dict]]] = {t: {} for t in NLP_TABLES}
     for table in NLP_TABLES:
-        tables[table] = to_table(table, result.tables[table])
+        for row in result.tables[table]:
+            derived[table].setdefault(row["article_id"], []).append(row)
+    bad: dict[str, str] = {}
+    for table, by_article in (("articles", {k: [v] for k, v in rows.items()}), *derived.items()):
+        for article_id, detail in _contract_violations(table, by_article).items():
+            bad.setdefault(article_id, detail)
+    for a in ok:
+        if a.article_id in bad:
+            failed.append(Reject(a.source_uri, "nlp_error", bad[a.article_id], a.content_sha256))
+    keep = [a.article_id for a in ok if a.article_id not in bad]
+    tables = {"articles": to_table("articles", [rows[k] for k in keep])}
+    for table in NLP_TABLES:
+        tables[table] = to_table(table, [r for k in keep for r in derived[table].get(k, [])])
     return tables, failed
+
+
+def _contract_violations(table: str, by_article: dict[str, list[dict]]) -> dict[str, str]:
+    """Articles whose rows do not fit the table's schema (checked per article only when the
+    whole batch does not fit, so the usual cost is one conversion)."""
+    try:
+        to_table(table, [r for rows in by_article.values() for r in rows])
+        return {}
+    except Exception:  # pyarrow raises several types; find the articles responsible
+        pass
+    bad = {}
+    for article_id, rows in by_article.items():
+        try:
+            to_table(table, rows)
+        except Exception as exc:
+            bad[article_id] = f"{table} rows do not fit the contract: {type(exc).__name__}: {exc}"[
+                :500
+            ]
+    return bad
 
 
 @task(cache_policy=NO_CACHE)
@@ -322,6 +409,7 @@ def news_etl(
     model: str | None = None,
     backfill: bool = True,
     run_models: bool = True,
+    lock_timeout: float | None = None,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary.
 
@@ -330,7 +418,13 @@ def news_etl(
     reprocesses, from their stored bodies, loaded articles whose NLP version is stale.
     """
     logger = get_run_logger()
-    settings = load_settings(warehouse_dir, batch_size=batch_size, n_process=n_process, model=model)
+    settings = load_settings(
+        warehouse_dir,
+        batch_size=batch_size,
+        n_process=n_process,
+        model=model,
+        lock_timeout=lock_timeout,
+    )
     source_list = [str(s) for s in (sources or ["data/sample"])]
     run = Run(
         settings=settings,
@@ -361,11 +455,13 @@ def news_etl(
                 if backfill or full_refresh:
                     _backfill_batches(run, runner)
                 run.counts.nlp_articles = runner.articles_processed
+            interrupt.checkpoint()
             with run.stage("compact"), _connection(settings) as con:
                 run.counts.parts_compacted = warehouse.compact_lake(
-                    con, settings.warehouse_dir, run_id=run.run_id
+                    con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
                 )
             if run_models:
+                interrupt.checkpoint()
                 with run.stage("models"):
                     run.counts.models = build_models(settings)
         except BaseException as exc:
@@ -419,9 +515,17 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
 
 def _finish(run: Run, error: BaseException | None, seconds: float) -> None:
     """Close the run ledger row (also when the run failed) and publish the summary artifact."""
-    status = "completed" if error is None else "failed"
+    if error is None:
+        status = "completed"
+    elif isinstance(error, interrupt.Interrupted | KeyboardInterrupt) or interrupt.requested():
+        status = "interrupted"
+    else:
+        status = "failed"
     message = None if error is None else f"{type(error).__name__}: {error}"[:2000]
-    with contextlib.suppress(warehouse.WarehouseError), _connection(run.settings) as con:
+    # A reader holding the file must not keep a failed run waiting twice: a row left
+    # "running" is marked "aborted" by the next run.
+    settings = replace(run.settings, lock_timeout=min(run.settings.lock_timeout, 5.0))
+    with contextlib.suppress(Exception), _connection(settings) as con:
         warehouse.finish_run(
             con,
             run.run_id,
@@ -484,11 +588,18 @@ def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> st
     return "\n".join(lines)
 
 
+#: Bodies kept in memory for second chances (see Plan.duplicates), at most.
+MAX_DEFERRED_CHARS = 64_000_000
+
+
 def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
     settings = run.settings
     cursor = src.Cursor()
-    seen_sources: set[str] = set()
+    seen_sources: dict[str, int] = {}
+    deferred: list[Article] = []
+    deferred_chars = 0
     while cursor.entry < len(entries):
+        interrupt.checkpoint()
         window = entries[cursor.entry : cursor.entry + settings.batch_size]
         local = src.Cursor(0, cursor.offset, cursor.line)
         with run.stage("read"):
@@ -502,22 +613,53 @@ def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> No
                 articles,
                 rejects,
                 settings,
-                sorted(uris & seen_sources),
+                {u: seen_sources[u] for u in uris if u in seen_sources},
                 run.nlp_version,
                 run.full_refresh,
             )
-        seen_sources |= uris
+        for art in articles:
+            seen_sources[art.source_uri] = seen_sources.get(art.source_uri, 0) + 1
+        for art in plan.duplicates:
+            if deferred_chars + len(art.body) <= MAX_DEFERRED_CHARS:
+                deferred.append(art)
+                deferred_chars += len(art.body)
         run.counts.records_seen += len(articles) + len(rejects)
         run.counts.articles_unchanged += plan.unchanged
         _process(run, plan, runner)
         if PROGRESS is not None:
             PROGRESS(cursor.entry, len(entries), run.counts)
+    if deferred:
+        _second_chance(run, deferred, runner)
+
+
+def _second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
+    """Load the duplicates whose original was replaced later in this run: a run never drops
+    an article that its input still holds (a body that moved from one record to another)."""
+    interrupt.checkpoint()
+    with _connection(run.settings) as con:
+        present = warehouse.existing_by_article(con, [a.article_id for a in deferred])
+        taken = warehouse.existing_by_source(con, [a.source_uri for a in deferred])
+    orphans: dict[str, Article] = {}
+    for art in deferred:
+        if art.article_id not in present and art.source_uri not in taken:
+            orphans.setdefault(art.article_id, art)
+    todo = list(orphans.values())
+    for start in range(0, len(todo), run.settings.batch_size):
+        chunk = todo[start : start + run.settings.batch_size]
+        plan = Plan(process=chunk, rejects=[], new=len(chunk))
+        plan.kinds = {a.source_uri: "new" for a in chunk}
+        run.counts.rejected -= len(chunk)
+        run.counts.reject_reasons["duplicate_body"] -= len(chunk)
+        _process(run, plan, runner)
+    if todo:
+        run.logger.info("%d article(s) whose original was replaced in this run loaded", len(todo))
 
 
 def _backfill_batches(run: Run, runner: NlpRunner) -> None:
     """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable)."""
     failed: list[str] = []
     while True:
+        interrupt.checkpoint()
         with run.stage("plan"):
             stale = stale_articles(
                 run.settings,
@@ -539,6 +681,7 @@ def _backfill_batches(run: Run, runner: NlpRunner) -> None:
 def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     """NLP, Parquet and load for one planned batch. Returns the articles loaded."""
     settings = run.settings
+    interrupt.checkpoint()
     run.batch += 1
     with run.stage("nlp"):
         tables, failed = transform_batch(
@@ -551,8 +694,10 @@ def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
         kind = plan.kinds[uri]
         setattr(plan, kind, getattr(plan, kind) - 1)
     months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
+    interrupt.checkpoint()
     with run.stage("write"):
         parts = write_parquet(tables, months, settings, run.run_id, run.batch)
+    interrupt.checkpoint()
     with run.stage("load"):
         load_warehouse(
             parts,

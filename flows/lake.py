@@ -10,6 +10,7 @@ that hold them, so the lake and the DuckDB tables always hold the same rows.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,14 +31,30 @@ def month_of(date) -> str:
     return UNKNOWN_MONTH if date is None else f"{date.year:04d}-{date.month:02d}"
 
 
-def write_table(table: pa.Table, path: Path) -> None:
-    """Write one Parquet file atomically (temp name, fsync, rename)."""
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (read in chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write_table(table: pa.Table, path: Path) -> str:
+    """Write one Parquet file atomically (temp name, fsync, rename); returns its SHA-256,
+    recorded in the registry so that ``newsetl check`` can tell a damaged part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression=COMPRESSION)
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp, compression=COMPRESSION)
+        digest = file_sha256(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return digest
 
 
 def write_parts(
@@ -47,14 +64,19 @@ def write_parts(
     *,
     run_id: str,
     batch: int,
-) -> list[tuple[str, str, int]]:
-    """Write a batch's tables, one part per (table, month). Returns (table, relpath, rows).
+) -> list[tuple[str, str, int, str]]:
+    """Write a batch's tables, one part per (table, month). Returns (table, relpath, rows,
+    sha256) per part.
 
     ``months`` maps article_id to its partition month; every table has an ``article_id``.
-    Paths are relative to the warehouse folder (the lake's parent).
+    Paths are relative to the warehouse folder (the lake's parent). The article parts are
+    written last: an article part in the lake always has all its derived parts beside it, so
+    the lake alone is enough to rebuild consistent tables (``newsetl repair``).
     """
-    written: list[tuple[str, str, int]] = []
-    for name, table in tables.items():
+    written: list[tuple[str, str, int, str]] = []
+    order = sorted(tables, key=lambda name: name == "articles")
+    for name in order:
+        table = tables[name]
         if table.num_rows == 0:
             continue
         schema = LAKE_TABLES[name]
@@ -71,8 +93,8 @@ def write_parts(
                 / f"{PARTITION_KEY}={month}"
                 / f"part-{run_id}-{batch:05d}.parquet"
             )
-            write_table(part, lake_dir.parent / rel)
-            written.append((name, rel.as_posix(), part.num_rows))
+            digest = write_table(part, lake_dir.parent / rel)
+            written.append((name, rel.as_posix(), part.num_rows, digest))
     return written
 
 
@@ -98,11 +120,11 @@ def remove_orphans(lake_dir: Path, registered: set[str]) -> list[str]:
 
 def rewrite_without(
     warehouse_dir: Path, rel: str, drop_article_ids: set[str], new_rel: str
-) -> int | None:
+) -> tuple[int, str | None] | None:
     """Rewrite a part without the given articles' rows.
 
-    Returns the rows kept in ``new_rel``, or None when the part holds none of those articles
-    (nothing written; the part stays as it is).
+    Returns (rows kept in ``new_rel``, its sha256 or None when nothing was kept), or None when
+    the part holds none of those articles (nothing written; the part stays as it is).
     """
     src = warehouse_dir / rel
     drop = pa.array(sorted(drop_article_ids), type=pa.string())
@@ -111,6 +133,5 @@ def rewrite_without(
         return None
     table = pq.read_table(src)
     kept = table.filter(pc.invert(pc.is_in(table.column("article_id"), drop)))
-    if kept.num_rows:
-        write_table(kept, warehouse_dir / new_rel)
-    return kept.num_rows
+    digest = write_table(kept, warehouse_dir / new_rel) if kept.num_rows else None
+    return kept.num_rows, digest

@@ -8,14 +8,20 @@ forked child must not inherit.
 
 from __future__ import annotations
 
+import concurrent.futures
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
+from flows import interrupt
 from transforms.nlp import get_pipeline
 from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput, process_articles
 
+#: In-process NLP works through a batch in groups this small, checking for Ctrl-C in between.
+INPROCESS_GROUP = 8
+
 
 def _warm(model: str) -> None:
+    interrupt.ignore_in_worker()  # the parent decides when to stop (flows.interrupt)
     get_pipeline(model)
 
 
@@ -54,24 +60,46 @@ class NlpRunner:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.pool is not None:
+        if self.pool is None:
+            return
+        if exc and exc[0] is not None:
+            # Interrupted or failed: do not wait for the workers' current articles.
+            processes = list(getattr(self.pool, "_processes", {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:
+                proc.terminate()
+            for proc in processes:
+                proc.join(timeout=5)
+        else:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        self.pool = None
 
     def __call__(self, articles: list[NlpInput]) -> BatchResult:
         self.articles_processed += len(articles)
         if not articles:
             return BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+        merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
         if self.pool is None:
-            return process_articles(self.model, articles)
+            for start in range(0, len(articles), INPROCESS_GROUP):
+                interrupt.checkpoint()
+                _merge(
+                    merged, process_articles(self.model, articles[start : start + INPROCESS_GROUP])
+                )
+            return merged
         futures = [
             self.pool.submit(process_articles, self.model, chunk)
             for chunk in split_balanced(articles, self.n_process)
         ]
-        merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+        pending = set(futures)
+        while pending:
+            interrupt.checkpoint()
+            _, pending = concurrent.futures.wait(pending, timeout=0.5)
         for fut in futures:
-            part = fut.result()
-            for table, rows in part.tables.items():
-                merged.tables[table].extend(rows)
-            merged.errors.update(part.errors)
+            _merge(merged, fut.result())
         return merged
+
+
+def _merge(into: BatchResult, part: BatchResult) -> None:
+    for table, rows in part.tables.items():
+        into.tables[table].extend(rows)
+    into.errors.update(part.errors)

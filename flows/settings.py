@@ -22,14 +22,31 @@ LAKE_DIR = "lake"
 LOCK_FILE = ".newsetl.lock"
 
 
+class SettingsError(ValueError):
+    """A setting (environment variable or option) has an unusable value; the message says which."""
+
+
 def _int_env(name: str, default: int) -> int:
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
     try:
         return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
+
+
+def _float_env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, got {value!r}") from None
+    if not 0 <= number < float("inf"):
+        raise SettingsError(f"{name} must be a finite number of seconds >= 0, got {value!r}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -67,12 +84,19 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         n_process=_int_env("NEWSETL_N_PROCESS", os.cpu_count() or 1),
         batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),
         max_chars=_int_env("NEWSETL_MAX_CHARS", 1_000_000),
-        lock_timeout=float(_int_env("NEWSETL_LOCK_TIMEOUT", 30)),
+        lock_timeout=_float_env("NEWSETL_LOCK_TIMEOUT", 30.0),
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
     clean = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **clean)
-    if settings.batch_size < 1 or settings.n_process < 1:
-        raise ValueError("batch size and n_process must be at least 1")
+    for name, value, least in (
+        ("batch size (NEWSETL_BATCH_SIZE, --batch-size)", settings.batch_size, 1),
+        ("NLP processes (NEWSETL_N_PROCESS, --n-process)", settings.n_process, 1),
+        ("NEWSETL_MAX_CHARS", settings.max_chars, 1),
+    ):
+        if value < least:
+            raise SettingsError(f"{name} must be at least {least}, got {value}")
+    if not 0 <= settings.lock_timeout < float("inf"):
+        raise SettingsError(f"lock timeout must be >= 0 seconds, got {settings.lock_timeout}")
     return settings

@@ -33,7 +33,10 @@ SCHEMA_VERSION = 1
 _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _lake_parts (
   path VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
-  batch INTEGER NOT NULL, row_count BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL)""",
+  batch INTEGER NOT NULL, row_count BIGINT NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+  sha256 VARCHAR)""",
+    # Warehouses from before checksums: their parts have none recorded (NULL).
+    "ALTER TABLE _lake_parts ADD COLUMN IF NOT EXISTS sha256 VARCHAR",
     """CREATE TABLE IF NOT EXISTS _lake_stale (
   article_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
@@ -53,7 +56,33 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text or "conflicting" in text or "already open" in text
 
 
-def connect(db_path: Path, *, read_only: bool, timeout: float = 30.0):
+def _open_error(db_path: Path, exc: Exception) -> WarehouseError:
+    """A one-line, actionable error for a database file DuckDB cannot open."""
+    text = " ".join(str(exc).split())
+    low = text.lower()
+    repair = f"`newsetl repair --warehouse {db_path.parent}` rebuilds the tables from the lake"
+    if "version number" in low and "newer" in low:
+        return WarehouseError(
+            f"{db_path} was written by a newer DuckDB than this newsetl's ({duckdb.__version__}) "
+            f"and cannot be opened: {repair}"
+        )
+    if isinstance(exc, PermissionError) or "permission denied" in low:
+        return WarehouseError(f"cannot open {db_path}: permission denied")
+    damaged = (
+        "not a valid duckdb database",
+        "corrupt",
+        "could not read enough bytes",
+        "checksum",
+        "serialization",
+        "failed to load",
+        "invalid",
+    )
+    if any(word in low for word in damaged) or isinstance(exc, duckdb.Error):
+        return WarehouseError(f"{db_path} is damaged and cannot be opened ({text[:300]}): {repair}")
+    return WarehouseError(f"cannot open {db_path}: {text[:300]}")
+
+
+def connect(db_path: Path, *, read_only: bool, timeout: float = 30.0, config: dict | None = None):
     """Open the DuckDB file, retrying while another process holds it (bounded)."""
     if read_only and not db_path.exists():
         raise WarehouseError(
@@ -61,22 +90,29 @@ def connect(db_path: Path, *, read_only: bool, timeout: float = 30.0):
             f"{db_path.parent}` first"
         )
     if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create the warehouse folder {db_path.parent}: {exc.strerror or exc}"
+            ) from None
     deadline = time.monotonic() + timeout
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db_path), read_only=read_only)
+            return duckdb.connect(str(db_path), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise WarehouseError(f"cannot open {db_path}: {exc}") from exc
+                raise _open_error(db_path, exc) from None
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
                     f"{db_path} is in use by another process (a run loading a batch, or an "
                     f"open connection); tried for {timeout:.0f}s — retry later"
-                ) from exc
+                ) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+        except (duckdb.Error, OSError) as exc:
+            raise _open_error(db_path, exc) from None
 
 
 @contextlib.contextmanager
@@ -234,7 +270,7 @@ def load_batch(
             )
             con.unregister("_incoming")
         by_table: dict[str, list[str]] = {}
-        for table, rel, _ in parts:
+        for table, rel, *_ in parts:
             by_table.setdefault(table, []).append(str(warehouse_dir / rel))
         for table in LAKE_TABLES:
             paths = by_table.get(table)
@@ -246,10 +282,11 @@ def load_batch(
                 [paths],
             )
         now = utcnow()
-        for table, rel, rows in parts:
+        for table, rel, rows, *digest in parts:
             con.execute(
-                "INSERT INTO _lake_parts VALUES (?, ?, ?, ?, ?, ?)",
-                [rel, table, run_id, batch, rows, now],
+                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
+                "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [rel, table, run_id, batch, rows, now, digest[0] if digest else None],
             )
         upsert_rejects(con, rejects)
         con.execute("COMMIT")
@@ -285,35 +322,57 @@ def registered_parts(con) -> set[str]:
     return {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
 
 
-def compact_lake(con, warehouse_dir: Path, *, run_id: str) -> int:
-    """Rewrite lake parts that still hold replaced article versions. Returns parts rewritten."""
-    from flows.lake import rewrite_without
+def compact_lake(con, warehouse_dir: Path, *, run_id: str, log=None) -> int:
+    """Rewrite lake parts that still hold replaced article versions. Returns parts rewritten.
+
+    A part that is missing, damaged (its checksum differs from the one recorded) or unreadable
+    is left alone with its stale rows still listed: the run goes on, and ``newsetl check``
+    reports the part (``newsetl repair`` rewrites it from the tables). Compaction never
+    wedges a run.
+    """
+    from flows.lake import file_sha256, rewrite_without
 
     stale = con.execute(
-        "SELECT p.path, p.table_name, p.run_id, p.batch, list(DISTINCT s.article_id) "
+        "SELECT p.path, p.table_name, p.run_id, p.batch, p.sha256, list(DISTINCT s.article_id) "
         "FROM _lake_parts p JOIN _lake_stale s ON s.run_id = p.run_id "
         "GROUP BY ALL ORDER BY p.path"
     ).fetchall()
     rewritten = 0
-    for rel, table, part_run, batch, ids in stale:
+    blocked: set[str] = set()
+    for rel, table, part_run, batch, digest, ids in stale:
         new_rel = rel.removesuffix(".parquet").split("~")[0] + f"~{run_id}.parquet"
-        if not (warehouse_dir / rel).exists():
-            con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
+        path = warehouse_dir / rel
+        try:
+            if not path.exists():
+                raise OSError(f"registered part {rel} is missing")
+            if digest is not None and file_sha256(path) != digest:
+                raise OSError(f"part {rel} does not match its recorded checksum")
+            result = rewrite_without(warehouse_dir, rel, set(ids), new_rel)
+        except Exception as exc:
+            blocked.add(part_run)
+            if log is not None:
+                log.warning(
+                    "compaction skipped %s (%s): run `newsetl check` / `newsetl repair`", rel, exc
+                )
             continue
-        kept = rewrite_without(warehouse_dir, rel, set(ids), new_rel)
-        if kept is None:
+        if result is None:
             continue
+        kept, new_digest = result
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
         if kept:
             con.execute(
-                "INSERT INTO _lake_parts VALUES (?, ?, ?, ?, ?, ?)",
-                [new_rel, table, part_run, batch, kept, utcnow()],
+                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
+                "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [new_rel, table, part_run, batch, kept, utcnow(), new_digest],
             )
         con.execute("COMMIT")
-        (warehouse_dir / rel).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         rewritten += 1
-    con.execute("DELETE FROM _lake_stale")
+    con.execute(
+        "DELETE FROM _lake_stale WHERE run_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(blocked)],
+    )
     return rewritten
 
 

@@ -174,14 +174,34 @@ def test_jsonl_record():
 def test_jsonl_text_key_and_no_id():
     rec = {"title": "T", "published": "2025-03-04", "text": BODY}
     art = one(SourceItem("/f/feed.jsonl", "jsonl", json.dumps(rec).encode(), "L7"))
-    assert art.source_uri == "/f/feed.jsonl#L7" and art.source_id is None
+    # Without an id, a record is known by its body, never by its line.
+    assert art.source_uri == f"/f/feed.jsonl#body:{art.article_id}" and art.source_id is None
+    moved = one(SourceItem("/f/feed.jsonl", "jsonl", json.dumps(rec).encode(), "L1"))
+    retitled = one(
+        SourceItem("/f/feed.jsonl", "jsonl", json.dumps({**rec, "title": "U"}).encode(), "L9")
+    )
+    assert moved.source_uri == retitled.source_uri == art.source_uri
+
+
+def _sha16(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 @pytest.mark.parametrize(
     ("line", "reason", "uri"),
     [
-        (b'{"id": "x", "body": "unterminated', "malformed_json", "/f/feed.jsonl#L2"),
-        (b'["not", "an", "object"]', "malformed_json", "/f/feed.jsonl#L2"),
+        (
+            b'{"id": "x", "body": "unterminated',
+            "malformed_json",
+            "/f/feed.jsonl#json:" + _sha16(b'{"id": "x", "body": "unterminated'),
+        ),
+        (
+            b'["not", "an", "object"]',
+            "malformed_json",
+            "/f/feed.jsonl#json:" + _sha16(b'["not", "an", "object"]'),
+        ),
         (b'{"id": "x9", "title": "no body"}', "missing_body", "/f/feed.jsonl#x9"),
         (b'{"id": "x9", "title": "T", "body": "  "}', "empty_body", "/f/feed.jsonl#x9"),
     ],

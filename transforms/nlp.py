@@ -107,6 +107,40 @@ def get_pipeline(model: str) -> Language:
     return nlp
 
 
+# --------------------------------------------------------------------------- work bound
+
+#: spaCy's tokenizer peels prefixes and suffixes off a whitespace-free chunk one at a time,
+#: re-matching the rest each time: a chunk with k affix characters (quotation marks,
+#: brackets, most punctuation and symbols, emoji) costs about k² steps — 2,000 quotation marks
+#: in a row take 0.5 s, 20,000 take over a minute and 1 GB. The cost of a text is the sum of
+#: k² over its chunks (non-alphanumeric characters counted as k); a budget of 4·10⁶ (about
+#: half a second) leaves ordinary news far below (the highest in the Wikinews and sample corpora:
+#: under 10³).
+MAX_TOKENIZER_COST = 4_000_000
+_CHUNK_RE = re.compile(r"\S{17,}")
+
+
+def tokenizer_cost(text: str) -> int:
+    """An upper bound of the tokenizer's super-linear work on ``text`` (see above)."""
+    cost = 0
+    for m in _CHUNK_RE.finditer(text):  # shorter chunks cost at most 16² each: linear work
+        chunk = m.group()
+        k = len(chunk) - sum(ch.isalnum() for ch in chunk)
+        cost += k * k
+    return cost
+
+
+def work_bound(text: str) -> str | None:
+    """Why the NLP step must not take this text (a ``too_complex`` reject detail), or None."""
+    cost = tokenizer_cost(text)
+    if cost > MAX_TOKENIZER_COST:
+        return (
+            f"pathological token runs: tokenizer cost {cost:,} > {MAX_TOKENIZER_COST:,} "
+            "(long runs of punctuation or symbols without spaces)"
+        )
+    return None
+
+
 _BREAKS = (
     re.compile(r"\n\s*\n"),  # paragraph
     re.compile(r"[.!?…][\"'”’)\]]*\s+"),  # sentence

@@ -41,12 +41,16 @@ REASONS = {
     "duplicate_body": "the same body (after whitespace normalization) is already an article",
     "duplicate_source": "the same source identity appears twice in one run",
     "nlp_error": "the NLP extraction failed on this article (a bug: please report it)",
+    "too_complex": "the text would take the NLP step unbounded time or memory (pathological "
+    "token runs, or over the per-article time budget)",
+    "parse_error": "parsing failed unexpectedly on this input (a bug: please report it)",
 }
 
 #: Article flags (the `articles.flags` column).
 FLAGS = {
     "encoding_fallback": "not valid UTF-8; decoded as cp1252",
-    "invalid_utf8_replaced": "UTF-8 with broken byte sequences; those replaced by U+FFFD",
+    "invalid_utf8_replaced": "broken UTF-8 byte sequences, or lone surrogate escapes in JSON "
+    "(\\ud800), replaced by U+FFFD",
     "no_header": "no `date YYYY-MM-DD title` line: title is the first line, date is NULL",
     "invalid_date": "the header or record date is not a real date; published_date is NULL",
     "future_date": "the date lies in the future beyond tolerance; published_date is NULL",
@@ -129,9 +133,9 @@ class Reject:
 
     def row(self, *, run_id: str, rejected_at: dt.datetime) -> dict:
         return {
-            "source_uri": self.source_uri,
+            "source_uri": scrub(self.source_uri)[0],
             "reason": self.reason,
-            "detail": self.detail,
+            "detail": scrub(self.detail)[0],
             "content_sha256": self.content_sha256,
             "rejected_at": rejected_at,
             "run_id": run_id,
@@ -213,8 +217,18 @@ def clean_text(text: str) -> tuple[str, list[str]]:
 # --------------------------------------------------------------------------- dates
 
 
+_TIME_RE = re.compile(
+    r"^[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$",
+    re.IGNORECASE,
+)
+
+
 def parse_date(value: object, *, today: dt.date) -> tuple[dt.date | None, list[str]]:
-    """Parse an ISO date or datetime string; returns (date or None, flags)."""
+    """Parse an ISO date or datetime string; returns (date or None, flags).
+
+    A date with a time part is accepted only when the time is a real time of day too
+    (``2024-04-11T25:99:00`` is flagged ``invalid_date``, not read as 2024-04-11).
+    """
     if value is None or value == "":
         return None, []
     if not isinstance(value, str):
@@ -231,6 +245,11 @@ def parse_date(value: object, *, today: dt.date) -> tuple[dt.date | None, list[s
             parsed = dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None, ["invalid_date"]
+        rest = text[m.end() :]
+        if rest[:1] in ("T", "t") or (rest[:1] == " " and rest[1:2].isdigit()):
+            t = _TIME_RE.match(rest)
+            if not t or int(t[1]) > 23 or int(t[2]) > 59 or int(t[3] or 0) > 60:
+                return None, ["invalid_date"]
     if parsed < EARLIEST_DATE:
         return None, ["invalid_date"]
     if parsed > today + dt.timedelta(days=FUTURE_TOLERANCE_DAYS):
@@ -339,9 +358,10 @@ def parse_record(
     today: dt.date,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Article:
-    """Parse one decoded JSON record."""
+    """Parse one decoded JSON record. ``source_uri`` is the file; the record's identity is
+    added here (see :func:`record_uri`)."""
     if not isinstance(record, dict):
-        raise ParseError("malformed_json", f"expected an object, got {type(record).__name__}")
+        raise ParseError("malformed_json", f"expected an object, got {_json_type(record)}")
     body = record.get("body")
     if body is None:
         body = record.get("text")
@@ -354,10 +374,10 @@ def parse_record(
         title, _ = clean_text(title)
     published, dflags = parse_date(record.get("published"), today=today)
     url = record.get("url") if isinstance(record.get("url"), str) else None
-    rid = record.get("id")
-    return _finish(
+    rid = record_id(record)
+    article = _finish(
         source_uri=source_uri,
-        source_id=None if rid is None else str(rid),
+        source_id=rid,
         url=url,
         title=title,
         published=published,
@@ -367,13 +387,64 @@ def parse_record(
         flags=flags + more + dflags,
         max_chars=max_chars,
     )
+    article.source_uri = record_uri(source_uri, record, article.article_id)
+    return article
 
 
-def record_uri(path_uri: str, record: object, position: str) -> str:
-    """The source identity of a JSON record: ``<file>#<id>``, else ``<file>#<position>``."""
-    if isinstance(record, dict) and isinstance(record.get("id"), str | int):
-        return f"{path_uri}#{record['id']}"
-    return f"{path_uri}#{position}"
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return names.get(type(value), type(value).__name__)
+
+
+_ID_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f#]")
+
+
+def record_id(record: object) -> str | None:
+    """The record's own id as text, or None when it has none.
+
+    Strings are taken as they are (control characters and ``#`` escaped), numbers as JSON
+    writes them, any other JSON value (an object, a list) as its canonical JSON — never as
+    Python's repr. A missing, null or blank id is no id.
+    """
+    if not isinstance(record, dict):
+        return None
+    rid = record.get("id")
+    if rid is None or (isinstance(rid, str) and not rid.strip()):
+        return None
+    if isinstance(rid, str):
+        text = rid
+    elif isinstance(rid, bool | int | float):
+        text = json.dumps(rid)
+    else:
+        text = json.dumps(rid, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ID_UNSAFE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def record_uri(path_uri: str, record: object, article_id: str | None = None) -> str:
+    """The source identity of a JSON record.
+
+    * ``<file>#<id>`` when the record has an id;
+    * otherwise ``<file>#body:<article_id>``: the record is known by its content (the
+      whitespace-normalized body), never by its position, so inserting, removing, reordering
+      records or blank lines changes no identity, and a run never deletes an article that the
+      input still holds. Editing the title or date of such a record replaces it in place;
+      editing its body makes it another article (without an id, nothing says it is the same).
+    """
+    rid = record_id(record)
+    if rid is not None:
+        return f"{path_uri}#{rid}"
+    if article_id is not None:
+        return f"{path_uri}#body:{article_id}"
+    return path_uri
+
+
+def content_uri(path_uri: str, raw: bytes) -> str:
+    """The identity of a record that could not be parsed: a hash of its bytes."""
+    return f"{path_uri}#json:{sha256_hex(raw)[:16]}"
 
 
 def parse_item(
@@ -381,37 +452,76 @@ def parse_item(
 ) -> list[Article | Reject]:
     """Turn one source item into articles and rejects; never raises on bad input."""
     if item.kind == "error":
-        return [Reject(item.source_uri, item.reason or "unreadable", item.detail or "")]
+        uri = item.source_uri if item.position is None else f"{item.source_uri}#{item.position}"
+        return [Reject(uri, item.reason or "unreadable", item.detail or "")]
     sha = sha256_hex(item.payload)
-    uri = item.source_uri if item.position is None else f"{item.source_uri}#{item.position}"
+    uri = item.source_uri
     try:
         if item.kind == "text":
             return [parse_text(item.source_uri, item.payload, today=today, max_chars=max_chars)]
         if item.kind == "jsonl":
-            return [_parse_json_line(item, sha=sha, today=today, max_chars=max_chars)]
+            return [_parse_json_record(item, sha=sha, today=today, max_chars=max_chars)]
         if item.kind == "json":
             return _parse_json_file(item, sha=sha, today=today, max_chars=max_chars)
         raise ValueError(f"unknown item kind {item.kind!r}")
     except ParseError as exc:
         return [Reject(getattr(exc, "uri", uri), exc.reason, exc.detail, sha)]
+    except Exception as exc:  # a bug, not bad input: reject this item, keep the batch going
+        if item.position is not None:
+            uri = content_uri(item.source_uri, item.payload)
+        detail = f"{type(exc).__name__}: {exc}"[:300]
+        return [Reject(uri, "parse_error", scrub(detail)[0], sha)]
 
 
-def _parse_json_line(item: SourceItem, *, sha: str, today: dt.date, max_chars: int) -> Article:
-    if not item.payload.strip():
-        raise ParseError("empty", "blank JSON line")
-    text, encoding, flags = decode(item.payload)
+def _where(position: str | None) -> str:
+    if not position:
+        return ""
+    if position.startswith("L"):
+        return f"line {position[1:]}: "
+    return f"element {position}: "
+
+
+def _loads(text: str):
+    """json.loads, with every way it can fail on bad input turned into a ParseError."""
     try:
-        record = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ParseError("malformed_json", f"{exc.msg} at column {exc.colno}") from exc
-    uri = record_uri(item.source_uri, record, item.position or "L1")
+        raise ParseError("malformed_json", f"{exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ParseError("malformed_json", "nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ParseError("malformed_json", str(exc)[:200]) from None
+
+
+def _parse_json_record(item: SourceItem, *, sha: str, today: dt.date, max_chars: int) -> Article:
+    """One JSON record: a JSON-lines line, or an element of a JSON array."""
+    where = _where(item.position)
+    fallback = content_uri(item.source_uri, item.payload)
+    if not item.payload.strip():
+        raise _WithUri(fallback, ParseError("empty", f"{where}blank JSON record"))
+    try:
+        text, encoding, flags = decode(item.payload)
+        record, replaced = scrub(_loads(text))
+    except ParseError as exc:
+        raise _WithUri(fallback, ParseError(exc.reason, where + exc.detail)) from None
+    if replaced:
+        flags = [*flags, "invalid_utf8_replaced"]
+    if not isinstance(record, dict) or record_id(record) is None:
+        uri_on_reject = fallback
+    else:
+        uri_on_reject = record_uri(item.source_uri, record)
     try:
         return parse_record(
-            uri, record, sha=sha, encoding=encoding, flags=flags, today=today, max_chars=max_chars
+            item.source_uri,
+            record,
+            sha=sha,
+            encoding=encoding,
+            flags=flags,
+            today=today,
+            max_chars=max_chars,
         )
     except ParseError as exc:
-        # Re-raised with the record's own identity when it has one.
-        raise _WithUri(uri, exc) from exc
+        raise _WithUri(uri_on_reject, ParseError(exc.reason, where + exc.detail)) from None
 
 
 class _WithUri(ParseError):
@@ -420,15 +530,53 @@ class _WithUri(ParseError):
         self.uri = uri
 
 
+def scrub(value):
+    """Replace lone surrogates (``"\\ud800"`` in JSON) by U+FFFD in every string of a decoded
+    JSON value; returns (value, whether anything was replaced). Iterative: no recursion limit."""
+    changed = False
+
+    def fix_str(text: str) -> str:
+        nonlocal changed
+        try:
+            text.encode("utf-8")
+            return text
+        except UnicodeEncodeError:
+            changed = True
+            return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+    if isinstance(value, str):
+        return fix_str(value), changed
+    root = [value]
+    stack = [(root, 0)]
+    while stack:
+        container, key = stack.pop()
+        item = container[key]
+        if isinstance(item, str):
+            container[key] = fix_str(item)
+        elif isinstance(item, list):
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            for k in list(item):
+                v = item.pop(k)
+                nk = fix_str(k) if isinstance(k, str) else k
+                item[nk] = v
+                stack.append((item, nk))
+    return root[0], changed
+
+
 def _parse_json_file(
     item: SourceItem, *, sha: str, today: dt.date, max_chars: int
 ) -> list[Article | Reject]:
+    """A whole ``.json`` file holding one record (arrays are streamed by the reader), or JSON
+    lines by mistake."""
     if not item.payload.strip():
         raise ParseError("empty", "no bytes" if not item.payload else "whitespace only")
     text, encoding, flags = decode(item.payload)
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError:
+        doc = _loads(text)
+    except ParseError as exc:
+        if "\n" not in text.strip() or exc.detail == "nested too deeply":
+            raise
         # A .json file holding JSON lines is common: parse it line by line.
         out: list[Article | Reject] = []
         for lineno, line in enumerate(text.split("\n"), start=1):
@@ -436,26 +584,37 @@ def _parse_json_file(
                 sub = SourceItem(item.source_uri, "jsonl", line.encode("utf-8"), f"L{lineno}")
                 out.extend(parse_item(sub, today=today, max_chars=max_chars))
         return out
+    doc, replaced = scrub(doc)
+    if replaced:
+        flags = [*flags, "invalid_utf8_replaced"]
     records = doc if isinstance(doc, list) else [doc]
     out = []
     for i, record in enumerate(records):
         if isinstance(doc, list):
-            uri = record_uri(item.source_uri, record, f"[{i}]")
-            rsha = sha256_hex(json.dumps(record, sort_keys=True).encode())
+            raw = json.dumps(record, sort_keys=True).encode()
+            rsha = sha256_hex(raw)
+            path_uri, position = item.source_uri, f"[{i}]"
         else:
-            uri, rsha = item.source_uri, sha
+            raw, rsha, path_uri, position = item.payload, sha, item.source_uri, None
         try:
-            out.append(
-                parse_record(
-                    uri,
-                    record,
-                    sha=rsha,
-                    encoding=encoding,
-                    flags=list(flags),
-                    today=today,
-                    max_chars=max_chars,
-                )
+            article = parse_record(
+                path_uri,
+                record,
+                sha=rsha,
+                encoding=encoding,
+                flags=list(flags),
+                today=today,
+                max_chars=max_chars,
             )
+            if not isinstance(doc, list):
+                article.source_uri = item.source_uri  # a single-record file is its own identity
+            out.append(article)
         except ParseError as exc:
-            out.append(Reject(uri, exc.reason, exc.detail, rsha))
+            if not isinstance(doc, list):
+                uri = item.source_uri
+            elif record_id(record) is not None:
+                uri = record_uri(path_uri, record)
+            else:
+                uri = content_uri(path_uri, raw)
+            out.append(Reject(uri, exc.reason, _where(position) + exc.detail, rsha))
     return out
