@@ -550,6 +550,11 @@ def _query_error(exc: Exception) -> UserError:
         return UserError(
             f"refused: `newsetl query` reads only the warehouse's tables, no other file ({message})"
         )
+    if any(w in low for w in ("could not read enough bytes", "corrupt", "checksum")):
+        return UserError(
+            f"{message} — the warehouse's DuckDB file looks damaged: `newsetl check` tells, "
+            "`newsetl repair` rebuilds it from the lake"
+        )
     if "configuration has been locked" in low:
         return UserError(f"refused: the query connection's settings are locked ({message})")
     return UserError(message)

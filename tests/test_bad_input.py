@@ -7,6 +7,7 @@ really unreadable.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -154,7 +155,8 @@ def build_corpus(root: Path) -> dict[str, tuple[str, str]]:
     ]
     (root / "feed.jsonl").write_text("\n".join(lines) + "\n")
     expected["feed.jsonl#j1"] = ("articles", "")
-    expected["feed.jsonl#L2"] = ("rejects", "malformed_json")
+    broken = hashlib.sha256(lines[1].encode()).hexdigest()[:16]
+    expected[f"feed.jsonl#json:{broken}"] = ("rejects", "malformed_json")
     expected["feed.jsonl#j3"] = ("rejects", "missing_body")
     expected["feed.jsonl#j4"] = ("articles", "")
     (root / "loop").mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from hashlib import sha256
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,10 @@ BODY_C = (
     "Dock workers in Antwerp walked out on Monday over plans to automate two terminals.\n\n"
     "The union said the strike would last until Friday."
 )
+
+
+BROKEN_LINE = '{"id": "f2", "body": "broken'
+BROKEN_SHA16 = sha256(BROKEN_LINE.encode()).hexdigest()[:16]
 
 
 def make_corpus(root: Path) -> Path:
@@ -38,7 +43,7 @@ def make_corpus(root: Path) -> Path:
                 "body": "Kenya's tea exports rose to a record in June, the board said.",
             }
         ),
-        '{"id": "f2", "body": "broken',
+        BROKEN_LINE,
         json.dumps(
             {
                 "id": "f3",
@@ -115,7 +120,11 @@ def test_first_run_loads_articles_and_rejects(built):
     assert rejects == [
         (f"{corpus}/b_copy.txt", "duplicate_body"),
         (f"{corpus}/empty.txt", "empty"),
-        (f"{corpus}/feed.jsonl#L2", "malformed_json"),
+        # A line that does not parse is known by a hash of its bytes, never by its position.
+        (
+            f"{corpus}/feed.jsonl#json:{BROKEN_SHA16}",
+            "malformed_json",
+        ),
         (f"{corpus}/notes.md", "unsupported_type"),
     ]
     con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
