@@ -638,10 +638,9 @@ def _second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None
     interrupt.checkpoint()
     with _connection(run.settings) as con:
         present = warehouse.existing_by_article(con, [a.article_id for a in deferred])
-        taken = warehouse.existing_by_source(con, [a.source_uri for a in deferred])
     orphans: dict[str, Article] = {}
     for art in deferred:
-        if art.article_id not in present and art.source_uri not in taken:
+        if art.article_id not in present:
             orphans.setdefault(art.article_id, art)
     todo = list(orphans.values())
     for start in range(0, len(todo), run.settings.batch_size):

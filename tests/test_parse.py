@@ -9,7 +9,15 @@ import json
 import pytest
 
 from transforms.ids import article_id_for
-from transforms.parse import Article, Reject, SourceItem, decode, parse_item, parse_text
+from transforms.parse import (
+    Article,
+    Reject,
+    SourceItem,
+    decode,
+    parse_date,
+    parse_item,
+    parse_text,
+)
 
 TODAY = dt.date(2026, 11, 28)
 BODY = (
@@ -217,3 +225,52 @@ def test_json_file_with_a_list_of_records():
     results = parse_item(SourceItem("/f/x.json", "json", json.dumps(recs).encode()), today=TODAY)
     assert [type(r).__name__ for r in results] == ["Article", "Reject"]
     assert [r.source_uri for r in results] == ["/f/x.json#a", "/f/x.json#b"]
+
+
+@pytest.mark.parametrize(
+    ("value", "date", "flags"),
+    [
+        ("2024-04-11T25:99:00", None, ["invalid_date"]),
+        ("2024-04-11T23:59:60Z", dt.date(2024, 4, 11), []),
+        ("2024-04-11T10:00:00+02:00", dt.date(2024, 4, 11), []),
+        ("2024-04-11 10:00", dt.date(2024, 4, 11), []),
+        ("2024-04-11T10:00:00.123456789Z", dt.date(2024, 4, 11), []),
+        ("2024-04-11Tnoon", None, ["invalid_date"]),
+    ],
+)
+def test_a_datetime_needs_a_real_time_of_day(value, date, flags):
+    assert parse_date(value, today=TODAY) == (date, flags)
+
+
+@pytest.mark.parametrize(
+    ("rid", "uri_id"),
+    [
+        ({"b": 2, "a": 1}, '{"a":1,"b":2}'),
+        ([1, "x"], '[1,"x"]'),
+        (12, "12"),
+        (1.5, "1.5"),
+        ("a#b\x1b", "a\\x23b\\x1b"),
+    ],
+)
+def test_record_ids_are_text_never_a_python_repr(rid, uri_id):
+    rec = {"id": rid, "body": BODY}
+    art = one(SourceItem("/f/feed.jsonl", "jsonl", json.dumps(rec).encode(), "L1"))
+    assert (art.source_id, art.source_uri) == (uri_id, f"/f/feed.jsonl#{uri_id}")
+
+
+def test_lone_surrogates_and_deep_nesting_never_raise():
+    art = one(
+        SourceItem(
+            "/f/f.jsonl",
+            "jsonl",
+            json.dumps({"id": "s", "body": "a SURROGATE b. " + BODY})
+            .replace("SURROGATE", "\\ud800")
+            .encode(),
+            "L1",
+        )
+    )
+    assert "a \ufffd b." in art.body and art.flags == ["invalid_utf8_replaced", "no_title"]
+    deep = one(SourceItem("/f/f.jsonl", "jsonl", b"[" * 100_000, "L4"))
+    assert (deep.reason, deep.detail) == ("malformed_json", "line 4: nested too deeply")
+    digits = one(SourceItem("/f/f.jsonl", "jsonl", b'{"id": ' + b"9" * 5000 + b"}", "L5"))
+    assert digits.reason == "malformed_json"

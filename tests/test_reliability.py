@@ -140,6 +140,13 @@ def build_corpus(root: Path) -> dict[str, str]:
         json.dumps([{"id": f"a{i}", "body": story(f"Array {i}")} for i in range(5)])
     )
     expected.update({f"{root}/array.json#a{i}": "articles" for i in range(5)})
+    # Records whose bodies will move between ids in the second run.
+    (root / "moves.jsonl").write_text(
+        json.dumps({"id": "x", "body": story("Papa")})
+        + "\n"
+        + json.dumps({"id": "y", "body": story("Quebec")})
+        + "\n"
+    )
     # A bad time of day is an invalid date; an object id is canonical JSON, not a repr.
     (root / "odd.jsonl").write_text(
         json.dumps({"id": "t", "published": "2024-04-11T25:99:00", "body": story("Time")})
@@ -222,17 +229,50 @@ def test_records_without_id_keep_their_identity_when_the_file_changes(env, state
     (corpus / "feed.jsonl").write_text(
         "\n".join([zulu, "", lines[2], "", lines[0], lines[1], lines[0]]) + "\n"
     )
-    done = cli(env, "run", str(corpus), "--warehouse", str(wh), "--no-progress", "--no-models")
+    # Papa moves from x to y, in an earlier batch than x's new text (batches of 2): y is first
+    # a duplicate of x's Papa, then x gives Papa up; y must end up holding it.
+    filler = [json.dumps({"id": f"f{i}", "body": story(f"Filler {i}")}) for i in range(2)]
+    (corpus / "moves.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "y", "body": story("Papa")}),
+                *filler,
+                json.dumps({"id": "x", "body": story("Romeo")}),
+            ]
+        )
+        + "\n"
+    )
+    done = cli(
+        env,
+        "run",
+        str(corpus),
+        "--warehouse",
+        str(wh),
+        "--no-progress",
+        "--no-models",
+        "--batch-size",
+        "2",
+    )
     assert done.returncode == 0, done.stderr[-3000:]
+    moves = dict(rows(wh, "SELECT source_uri, body FROM articles WHERE source_uri LIKE '%moves%'"))
+    assert {k.rsplit("#")[1]: v.split(":")[0] for k, v in moves.items()} == {
+        "x": "Romeo",
+        "y": "Papa",
+        "f0": "Filler 0",
+        "f1": "Filler 1",
+    }
     after = set(rows(wh, "SELECT article_id, source_uri, run_id FROM articles"))
-    assert before <= after  # the same rows, same run: nothing reprocessed, nothing lost
-    new = after - before
+    unmoved = {r for r in before if "moves.jsonl" not in r[1]}
+    assert unmoved <= after  # the same rows, same run: nothing reprocessed, nothing lost
+    new = {r for r in after - before if "moves.jsonl" not in r[1]}
     assert [u.split("#")[0] for _, u, _ in new] == [str(corpus / "feed.jsonl")]
     (zulu_row,) = new
+    assert zulu_row[1] == f"{corpus}/feed.jsonl#body:{zulu_row[0]}"
+    (alpha,) = rows(wh, "SELECT source_uri FROM articles WHERE body LIKE 'Alpha:%'")
     dup = rows(wh, "SELECT source_uri, reason FROM rejects WHERE source_uri LIKE '%~2'")
-    a_uri = f"{corpus}/feed.jsonl#body:" + zulu_row[1].split("body:")[1]
-    assert len(dup) == 1 and dup[0][1] == "duplicate_body" and dup[0][0] != a_uri + "~2"
-    state["loaded"] = invariant(env, wh, state["expected"], state["loaded"])
+    assert dup == [(alpha[0] + "~2", "duplicate_body")]
+    kept = {r for r in state["loaded"] if "moves.jsonl" not in r[1]}
+    state["loaded"] = invariant(env, wh, state["expected"], kept)
 
 
 QUERY_PROBES = [

@@ -88,3 +88,72 @@ def test_unreadable_and_too_large_files_become_error_items(tmp_path):
             assert (items[1].kind, items[1].reason) == ("error", "unreadable")
     finally:
         locked.chmod(0o644)
+
+
+def test_fifo_named_directly_or_by_glob_is_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.txt")
+    entries = discover([tmp_path / "pipe.txt", str(tmp_path / "pi*.txt"), tmp_path])
+    assert [(e.uri, e.kind, e.reason, e.detail) for e in entries] == [
+        (str(tmp_path / "pipe.txt"), "error", "unsupported_type", "not a regular file (a FIFO)")
+    ]
+    # Swapped in after discovery: refused at open, without blocking.
+    items, _ = read_batch([Entry(str(tmp_path / "pipe.txt"), "text")], Cursor(), 5, max_bytes=99)
+    assert [(i.kind, i.reason) for i in items] == [("error", "unsupported_type")]
+
+
+def test_symlink_loop_named_directly(tmp_path):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    (entry,) = discover([tmp_path / "a.txt"])
+    assert (entry.kind, entry.reason) == ("error", "symlink_loop")
+
+
+def test_file_name_that_is_not_utf8_is_escaped_and_read(tmp_path):
+    raw = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(raw, "wb") as fh:
+        fh.write(b"date 2024-01-01 C\n\nBody.")
+    (entry,) = discover([tmp_path])
+    assert entry.uri == f"{tmp_path}/caf\\xe9.txt" and entry.kind == "text"
+    items, _ = read_batch([entry], Cursor(), 5, max_bytes=999)
+    assert items[0].payload == b"date 2024-01-01 C\n\nBody."
+
+
+def test_json_array_is_streamed_by_element_with_a_cap_per_element(tmp_path):
+    import json
+
+    recs = [{"id": i, "body": "x" * (500 if i == 2 else 5)} for i in range(5)]
+    path = tmp_path / "a.json"
+    path.write_text("\ufeff [\n" + ",\n".join(json.dumps(r) for r in recs) + "\n] \n")
+    (entry,) = discover([path])
+    seen, cursor = [], Cursor()
+    while cursor.entry < 1:
+        items, cursor = read_batch([entry], cursor, 2, max_bytes=100)
+        seen.append([(i.position, i.reason or json.loads(i.payload)["id"]) for i in items])
+    assert seen == [
+        [("[0]", 0), ("[1]", 1)],
+        [(seen[1][0][0], "too_large"), ("[3]", 3)],
+        [("[4]", 4)],
+    ]
+    assert seen[1][0][0].startswith("json:")
+
+
+def test_json_array_deep_nesting_and_truncation_are_rejects(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('[{"id": 1, "body": "ok"}, ' + "[" * 50_000 + "]" * 50_000 + ', {"id": 2')
+    (entry,) = discover([deep])
+    items, _ = read_batch([entry], Cursor(), 10, max_bytes=10**6)
+    assert [(i.position, i.kind) for i in items][:2] == [("[0]", "jsonl"), ("[1]", "jsonl")]
+    assert (items[2].kind, items[2].reason) == ("error", "malformed_json")
+
+
+def test_overlong_jsonl_line_is_skipped_not_held(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b'{"id": "a", "body": "x"}\n' + b"y" * 5000 + b'\n{"id": "b", "body": "z"}\n')
+    (entry,) = discover([path])
+    items, _ = read_batch([entry], Cursor(), 10, max_bytes=1000)
+    assert [(i.position, i.kind, i.reason) for i in items] == [
+        ("L1", "jsonl", None),
+        (items[1].position, "error", "too_large"),
+        ("L3", "jsonl", None),
+    ]
+    assert items[1].detail == "line 2 is longer than 1,000 bytes"
