@@ -208,3 +208,130 @@ def test_eval_entities_without_models_is_a_one_line_error(tmp_path):
     duckdb.connect(str(tmp_path / "news.duckdb")).close()
     with pytest.raises(SystemExit, match=r"has no marts\.dim_entities \(run `newsetl models"):
         main([str(tmp_path), "--gold", str(ROOT / "bench/gold/entities_wikinews.tsv")])
+
+
+# --------------------------------------------------------------------------- PLOVER sentences
+
+
+@pytest.fixture(scope="module")
+def plover_gold():
+    from eval_plover import SPLITS as PSPLITS
+    from eval_plover import load
+
+    return {split: load(split) for split in PSPLITS}
+
+
+def test_plover_sentences_are_well_formed(plover_gold):
+    from eval_plover import PLOVER_TYPES
+
+    with open(ROOT / "transforms/data/plover_modes.tsv", encoding="utf-8") as fh:
+        modes = {tuple(line.split("\t")[:2]) for line in fh if not line.startswith("#")}
+    ids = set()
+    for split, lines in plover_gold.items():
+        for g in lines:
+            assert g["split"] == split and g["id"] not in ids
+            ids.add(g["id"])
+            if g["type"] is None:
+                assert g["actor"] is None and g["recipient"] is None and not g["mode"]
+                continue
+            types = g["type"].split("|")
+            assert set(types) <= set(PLOVER_TYPES), g["id"]
+            for mode in filter(None, g["mode"].split("|")):
+                assert any((t, mode) in modes for t in types), (g["id"], mode)
+            if g.get("reciprocal"):  # the parties are actor and recipient together
+                parties = g["actor"].split("|") + (g["recipient"] or "").split("|")
+                assert len(set(parties) - {"", "-"}) >= 2, g["id"]
+
+
+def test_plover_sets_cover_every_type(plover_gold):
+    from eval_plover import PLOVER_TYPES
+
+    everything = plover_gold["dev"] + plover_gold["heldout"]
+    coded = Counter(g["type"].split("|")[0] for g in everything if g["type"])
+    assert sum(coded.values()) >= 150
+    assert all(coded[t] >= 8 for t in PLOVER_TYPES), coded
+    assert sum(g["type"] is None for g in everything) >= 20
+    for t in PLOVER_TYPES:  # every type has held-out sentences
+        assert any(g["type"] and t in g["type"] for g in plover_gold["heldout"]), t
+    dev_texts = {g["text"] for g in plover_gold["dev"]}
+    assert not dev_texts & {g["text"] for g in plover_gold["heldout"]}
+
+
+def test_plover_sentences_are_quoted_from_their_records(plover_gold):
+    _needs_shared()
+    import re
+
+    from goldset import load_text
+
+    for lines in plover_gold.values():
+        for g in lines:
+            body, published = load_text({**g, "doc": g["id"]})
+            pattern = r"\s+".join(re.escape(w) for w in g["text"].split())
+            assert re.search(pattern, body), g["id"]
+            assert published is not None and published.isoformat() == g["published"], g["id"]
+
+
+def _parsed(words, heads, deps):
+    import spacy
+    from spacy.tokens import Doc
+
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+
+
+def test_top_event_is_the_one_nearest_the_root():
+    from eval_plover import top_event
+
+    # "Iran said it would attack ships and seize tankers ."
+    words = ["Iran", "said", "it", "would", "attack", "ships", "and", "seize", "tankers", "."]
+    heads = [1, 1, 4, 4, 1, 4, 4, 4, 7, 1]
+    deps = ["nsubj", "ROOT", "nsubj", "aux", "ccomp", "dobj", "cc", "conj", "dobj", "punct"]
+    doc = _parsed(words, heads, deps)
+    attack = {"event_type": "THREATEN", "start_char": 19, "end_char": 25}
+    seize = {"event_type": "COERCE", "start_char": 36, "end_char": 41}
+    said = {"event_type": "STATEMENT", "start_char": 5, "end_char": 9}
+    assert doc.text[19:25] == "attack" and doc.text[36:41] == "seize"
+    assert top_event([seize, said, attack], doc) is attack  # depth 1 beats depth 2
+    assert top_event([said], doc) is None  # own types are no PLOVER events
+    ships = {"event_type": "ASSAULT", "start_char": 26, "end_char": 31}
+    assert top_event([seize, ships], doc) is ships  # same depth: the first in the text
+
+
+@pytest.mark.parametrize(
+    ("gold", "row", "expected"),
+    [
+        (
+            {"actor": "Afghanistan|Afghan warplanes", "recipient": "people|Pakistan"},
+            {"actor_name": None, "actor_text": "Afghan warplanes", "target_text": "22 people"},
+            (True, True),
+        ),
+        (
+            {"actor": "United Kingdom|Britain", "recipient": "Japan|-"},
+            {"actor_name": "United Kingdom", "actor_text": "Britain"},
+            (True, True),
+        ),
+        (
+            {"actor": "Kuwait", "recipient": None},
+            {"actor_text": "Kuwait", "target_text": "tankers"},
+            (True, False),
+        ),
+        (
+            {"actor": "France|Yugoslavia", "recipient": None, "reciprocal": True},
+            {"actor_text": "Yugoslavia", "target_name": "France", "target_text": "France"},
+            (True, True),
+        ),
+        (
+            {"actor": "France|Yugoslavia", "recipient": None, "reciprocal": True},
+            {"actor_text": "Yugoslavia", "target_text": "the commission"},
+            (True, False),
+        ),
+        (
+            {"actor": "police", "recipient": "accused"},
+            {"actor_text": "the riot police", "target_text": "the accused"},
+            (True, True),
+        ),
+    ],
+)
+def test_plover_roles(gold, row, expected):
+    from eval_plover import roles_ok
+
+    assert roles_ok(gold, row) == expected
