@@ -223,7 +223,10 @@ def pipeline_rows(
     Returns ``{doc id: {table: rows}}`` and the documents whose extraction failed."""
     from transforms.pipeline import NlpInput, process_articles
 
-    arts = [NlpInput(doc, body, published) for doc, (body, published) in texts.items()]
+    arts = [
+        NlpInput(article_id=doc, body=body, published_date=published)
+        for doc, (body, published) in texts.items()
+    ]
     result = process_articles(model, arts)
     out: dict[str, dict[str, list[dict]]] = {d: {t: [] for t in result.tables} for d in texts}
     for table, rows in result.tables.items():
