@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import interrupt, lake, models, warehouse
 from flows import sources as src
-from flows.nlp_runner import NlpRunner
+from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.settings import Settings, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
@@ -247,11 +247,14 @@ def transform_batch(
         else:
             todo.append(a)
     result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in todo])
-    failed += [
-        Reject(a.source_uri, "nlp_error", result.errors[a.article_id], a.content_sha256)
-        for a in todo
-        if a.article_id in result.errors
-    ]
+    for a in todo:
+        error = result.errors.get(a.article_id)
+        if error is not None and error.startswith(OVERTIME):
+            failed.append(
+                Reject(a.source_uri, "too_complex", error.removeprefix(OVERTIME), a.content_sha256)
+            )
+        elif error is not None:
+            failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
     ok = [a for a in todo if a.article_id not in result.errors]
     rows = {
         a.article_id: a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version)
@@ -450,7 +453,7 @@ def news_etl(
         try:
             entries = discover_sources(source_list)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
-            with NlpRunner(settings.model, settings.n_process) as runner:
+            with NlpRunner(settings.model, settings.n_process, settings.nlp_timeout) as runner:
                 _source_batches(run, entries, runner)
                 if backfill or full_refresh:
                     _backfill_batches(run, runner)

@@ -4,20 +4,101 @@ spaCy's own ``n_process`` starts new processes on every ``nlp.pipe`` call, which
 the model for every batch; this pool keeps its workers (and their loaded model) for the whole
 run. Workers are started with ``spawn``: the flow's process has threads (Prefect), which a
 forked child must not inherit.
+
+The work per article is bounded in time, in general (whatever makes it slow): articles are
+processed in small groups under a deadline of :func:`time_budget` seconds per article; when a
+group overruns, its articles are retried one by one, each under its own deadline, and an
+article that overruns alone is reported in ``BatchResult.errors`` with the
+:data:`OVERTIME` prefix (the flow rejects it ``too_complex``). The deadline raises an
+exception in the working thread at its next Python instruction (spaCy's pipeline runs through
+thinc's Python layers between its compiled kernels, and the extractors are Python), so a
+runaway article costs about its budget, not hours. Pathological tokenizer input is refused
+before it starts (``transforms.nlp.work_bound``): the tokenizer is one compiled call.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
 import multiprocessing
+import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from flows import interrupt
 from transforms.nlp import get_pipeline
 from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput, process_articles
 
-#: In-process NLP works through a batch in groups this small, checking for Ctrl-C in between.
+#: NLP works through a batch in groups this small (Ctrl-C checked and deadlines set per group).
 INPROCESS_GROUP = 8
+#: The marker of an article that overran its time budget in ``BatchResult.errors``.
+OVERTIME = "overtime: "
+#: Default time budget: this many seconds per article, plus one per this many characters
+#: (about 5× the pipeline's speed on one busy core of this project's 2-core machines).
+BUDGET_SECONDS = 30.0
+BUDGET_CHARS_PER_SECOND = 2_000
+
+
+def time_budget(chars: int, base: float = BUDGET_SECONDS) -> float:
+    """Seconds the NLP step may spend on an article of ``chars`` characters."""
+    return base + chars * (base / BUDGET_SECONDS) / BUDGET_CHARS_PER_SECOND
+
+
+class _Overtime(BaseException):
+    """Raised in the working thread when its deadline passes (not an Exception: extraction code
+    that catches ``Exception`` must not swallow it)."""
+
+
+def _with_deadline(seconds: float, fn: Callable, *args):
+    """Call ``fn(*args)``; raise _Overtime in this thread if it runs longer than ``seconds``."""
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False}
+
+    def fire() -> None:
+        with lock:
+            if not state["done"]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(target), ctypes.py_object(_Overtime)
+                )
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        return fn(*args)
+    finally:
+        with lock:
+            state["done"] = True
+        timer.cancel()
+
+
+def run_bounded(
+    model: str, articles: list[NlpInput], budget_base: float = BUDGET_SECONDS
+) -> BatchResult:
+    """``process_articles`` in groups under deadlines (see the module docstring)."""
+    get_pipeline(model)  # loading the model is not the articles' time
+    merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+    for start in range(0, len(articles), INPROCESS_GROUP):
+        interrupt.checkpoint()
+        group = articles[start : start + INPROCESS_GROUP]
+        seconds = sum(time_budget(len(a.body), budget_base) for a in group)
+        try:
+            _merge(merged, _with_deadline(seconds, process_articles, model, group))
+            continue
+        except _Overtime:
+            pass
+        for art in group:
+            interrupt.checkpoint()
+            seconds = time_budget(len(art.body), budget_base)
+            try:
+                _merge(merged, _with_deadline(seconds, process_articles, model, [art]))
+            except _Overtime:
+                merged.errors[art.article_id] = (
+                    f"{OVERTIME}over the NLP time budget of {seconds:.0f}s for "
+                    f"{len(art.body):,} characters"
+                )
+    return merged
 
 
 def _warm(model: str) -> None:
@@ -43,9 +124,10 @@ def split_balanced(items: list[NlpInput], parts: int) -> list[list[NlpInput]]:
 class NlpRunner:
     """Context manager: ``with NlpRunner(model, n) as run: run(articles)``."""
 
-    def __init__(self, model: str, n_process: int = 1):
+    def __init__(self, model: str, n_process: int = 1, budget_base: float = BUDGET_SECONDS):
         self.model = model
         self.n_process = max(1, n_process)
+        self.budget_base = budget_base
         self.pool: ProcessPoolExecutor | None = None
         self.articles_processed = 0
 
@@ -80,14 +162,9 @@ class NlpRunner:
             return BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
         merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
         if self.pool is None:
-            for start in range(0, len(articles), INPROCESS_GROUP):
-                interrupt.checkpoint()
-                _merge(
-                    merged, process_articles(self.model, articles[start : start + INPROCESS_GROUP])
-                )
-            return merged
+            return run_bounded(self.model, articles, self.budget_base)
         futures = [
-            self.pool.submit(process_articles, self.model, chunk)
+            self.pool.submit(run_bounded, self.model, chunk, self.budget_base)
             for chunk in split_balanced(articles, self.n_process)
         ]
         pending = set(futures)

@@ -8,6 +8,8 @@
 | NEWSETL_BATCH_SIZE       | ``256``                   | articles per batch (task, Parquet part)    |
 | NEWSETL_MAX_CHARS        | ``1000000``               | longest accepted article body (characters) |
 | NEWSETL_LOCK_TIMEOUT     | ``30``                    | seconds to wait for another writer         |
+| NEWSETL_NLP_TIMEOUT      | ``30``                    | NLP time budget per article: this many     |
+|                          |                           | seconds + 1 per 2,000 characters (scaled)  |
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Settings:
     batch_size: int = 256
     max_chars: int = 1_000_000
     lock_timeout: float = 30.0
+    nlp_timeout: float = 30.0
 
     @property
     def db_path(self) -> Path:
@@ -85,6 +88,7 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),
         max_chars=_int_env("NEWSETL_MAX_CHARS", 1_000_000),
         lock_timeout=_float_env("NEWSETL_LOCK_TIMEOUT", 30.0),
+        nlp_timeout=_float_env("NEWSETL_NLP_TIMEOUT", 30.0),
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
@@ -97,6 +101,8 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
     ):
         if value < least:
             raise SettingsError(f"{name} must be at least {least}, got {value}")
+    if not 0 < settings.nlp_timeout < float("inf"):
+        raise SettingsError(f"NEWSETL_NLP_TIMEOUT must be > 0 seconds, got {settings.nlp_timeout}")
     if not 0 <= settings.lock_timeout < float("inf"):
         raise SettingsError(f"lock timeout must be >= 0 seconds, got {settings.lock_timeout}")
     return settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.conftest import MODEL
 from transforms.mentions import extract_mentions
 from transforms.nlp import nlp_version, parse_docs, segments
 
@@ -87,3 +88,31 @@ def test_hard_wrapped_text_breaks_sentences_only_at_paragraphs(nlp):
     for line in ONE_PER_LINE.splitlines(keepends=True):
         assert offset in line_starts  # one paragraph per line: every line starts a sentence
         offset += len(line)
+
+
+def test_an_article_over_its_time_budget_is_stopped_and_reported_alone(nlp):
+    """The NLP work per article is bounded in time whatever makes it slow: the slow article
+    is stopped near its budget and reported, the others of its group are processed."""
+    import time
+
+    from flows.nlp_runner import OVERTIME, run_bounded, time_budget
+    from transforms.pipeline import NlpInput
+
+    slow = "the council and the mayor and " * 7_000  # one 210,000-character sentence
+    articles = [
+        NlpInput("a", "The mayor of Lyon resigned on Friday.", None),
+        NlpInput("slow", slow, None),
+        NlpInput("b", "Dock workers in Antwerp walked out on Monday.", None),
+    ]
+    base = 0.5
+    t0 = time.perf_counter()
+    result = run_bounded(MODEL, articles, budget_base=base)
+    spent = time.perf_counter() - t0
+    budget = time_budget(len(slow), base)
+    assert budget == 0.5 + 210_000 * (0.5 / 30) / 2_000 == 2.25
+    assert result.errors == {
+        "slow": f"{OVERTIME}over the NLP time budget of 2s for 210,000 characters"
+    }
+    assert {r["article_id"] for r in result.tables["mentions"]} == {"a", "b"}
+    # Stopped near its budget: the group's deadline, then its own (not the minutes it takes).
+    assert spent < 2 * (budget + 2 * time_budget(40, base)) + 10

@@ -384,6 +384,28 @@ def test_bad_options_and_settings_are_one_line(env, state):
     assert not list(state["top"].glob("*.tmp"))
 
 
+def test_read_only_warehouse_is_one_line(env, state):
+    """Defect 13: a warehouse on a read-only file system (root ignores permissions, so a
+    read-only bind mount): writers fail in one line, readers work."""
+    wh, top = state["wh"], state["top"]
+    copy, mnt = top / "ro-copy", top / "ro"
+    shutil.copytree(wh, copy, ignore=shutil.ignore_patterns(".newsetl.lock"))
+    mnt.mkdir()
+    bind = subprocess.run(["mount", "--bind", str(copy), str(mnt)], capture_output=True, text=True)
+    if bind.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {bind.stderr.strip()}")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(mnt)], check=True)
+        for args in (["run", str(SAMPLE), "--no-models"], ["models"], ["repair"]):
+            line = one_line_error(cli(env, *args, "--warehouse", str(mnt)))
+            assert line == f"newsetl: error: Read-only file system: {mnt}/.newsetl.lock", line
+        query = cli(env, "query", "SELECT count(*) FROM articles", "--warehouse", str(mnt))
+        assert query.returncode == 0 and query.stderr == ""
+        assert cli(env, "check", "--warehouse", str(mnt)).returncode == 0
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
 def test_a_reader_holding_the_file_fails_the_run_cleanly(env, state):
     """Defect 11: a run waits for readers up to --lock-timeout, then one line, nothing
     half-loaded."""
