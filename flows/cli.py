@@ -248,10 +248,7 @@ def _check_sources(sources: list[str]) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     sources = args.sources or ["data/sample"]
     _check_sources(sources)
-    from flows import etl, interrupt
     from flows.settings import load_settings
-    from flows.warehouse import writer_lock
-    from transforms.nlp import nlp_version
 
     # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
     # the lock, a warehouse DuckDB cannot open.
@@ -261,6 +258,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         n_process=args.n_process,
         lock_timeout=args.lock_timeout,
     )
+    from flows import etl, interrupt
+    from flows.warehouse import writer_lock
+    from transforms.nlp import nlp_version
+
     nlp_version(settings.model)
     with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
         _check_openable(settings)
