@@ -144,27 +144,26 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     handler = globals()[f"cmd_{args.command}"]
+    # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
+    cooperative = args.command in ("run", "models", "repair")
     try:
-        with interrupt.handling(cooperative=args.command == "run"):
+        with interrupt.handling(cooperative=cooperative):
             code = handler(args)
         if interrupt.requested():
             raise KeyboardInterrupt
         return code
-    except UserError as exc:
-        return _fail(str(exc))
-    except (KeyboardInterrupt, interrupt.Interrupted):
-        _quiet_stdout()
-        print("newsetl: interrupted", file=sys.stderr, flush=True)
-        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (`newsetl query … | head -1`): stop quietly.
         _quiet_stdout()
         return EXIT_OK
-    except Exception as exc:
-        if interrupt.requested():
+    except (KeyboardInterrupt, Exception) as exc:
+        if interrupt.requested() or isinstance(exc, KeyboardInterrupt | interrupt.Interrupted):
             _quiet_stdout()
-            print("newsetl: interrupted", file=sys.stderr, flush=True)
+            with contextlib.suppress(OSError):
+                print("newsetl: interrupted", file=sys.stderr, flush=True)
             return EXIT_INTERRUPTED
+        if isinstance(exc, UserError):
+            return _fail(str(exc))
         return _fail(describe_error(exc))
 
 

@@ -494,7 +494,19 @@ def _connection(settings: Settings):
 def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
     with _connection(run.settings) as con:
         warehouse.ensure_schema(con)
-        removed = lake.remove_orphans(run.settings.lake_dir, warehouse.registered_parts(con))
+        registered = warehouse.registered_parts(con)
+        if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
+            parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")
+            if parts:
+                # A new news.duckdb beside an existing lake: the old file was deleted or moved.
+                # Its parts are not orphans of a killed run; never delete them.
+                raise warehouse.WarehouseError(
+                    f"{run.settings.db_path} is new but the lake holds {parts} part(s) of an "
+                    f"earlier warehouse: `newsetl repair --warehouse "
+                    f"{run.settings.warehouse_dir}` rebuilds the tables from them (or move the "
+                    "lake/ folder away to start over)"
+                )
+        removed = lake.remove_orphans(run.settings.lake_dir, registered)
         run.counts.orphans_removed = len(removed)
         if removed:
             run.logger.warning("removed %d orphan lake file(s) of an interrupted run", len(removed))

@@ -151,6 +151,16 @@ def _check_lake(con, settings: Settings, digests: dict, report: Report) -> None:
     for article_id, run_id in con.execute("SELECT article_id, run_id FROM _lake_stale").fetchall():
         stale.setdefault(run_id, []).append(article_id)
     registered = {p[0] for p in parts}
+    if not parts and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
+        found = sum(1 for p in lake.lake_files(settings.lake_dir) if p.suffix == ".parquet")
+        if found:
+            # A new news.duckdb beside the lake of an earlier one (deleted or moved away).
+            report.problems.append(
+                f"DuckDB file: {settings.db_path} is new (no runs, no lake registry) but the "
+                f"lake holds {found} part(s) of an earlier warehouse"
+            )
+            report.db_readable = False
+            return
     good: dict[str, list[tuple[str, str]]] = {t: [] for t in LAKE_TABLES}
     unchecked = 0
     for rel, table, run_id, rows, digest in parts:
@@ -352,16 +362,13 @@ def _tables_from_lake(settings: Settings) -> list[str]:
     """Move the unreadable DuckDB file aside and rebuild the tables from the lake's parts."""
     db = settings.db_path
     done = []
-    salvaged: dict[str, pa.Table] = {}
-    if db.exists():
-        salvaged = _salvage(db)
-        aside = db.with_name(f"{db.name}.damaged-{dt.datetime.now():%Y%m%dT%H%M%S}")
-        os.replace(db, aside)
-        wal = db.with_name(db.name + ".wal")
-        if wal.exists():
-            os.replace(wal, aside.with_name(aside.name + ".wal"))
-        done.append(f"unreadable DuckDB file moved aside to {aside}")
-    con = warehouse.connect(db, read_only=False, timeout=settings.lock_timeout)
+    salvaged = _salvage(db) if db.exists() else {}
+    # Built under a temporary name and renamed into place when complete: a repair killed
+    # half-way never leaves a half-built news.duckdb that could pass for intact tables.
+    building = db.with_name(db.name + ".rebuilding")
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = warehouse.connect(building, read_only=False, timeout=settings.lock_timeout)
     try:
         warehouse.ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
@@ -402,8 +409,17 @@ def _tables_from_lake(settings: Settings) -> list[str]:
         for table in (*LAKE_TABLES, "rejects"):
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         con.execute("COMMIT")
+        con.execute("CHECKPOINT")
     finally:
         con.close()
+    if db.exists():
+        aside = db.with_name(f"{db.name}.damaged-{dt.datetime.now():%Y%m%dT%H%M%S}")
+        os.replace(db, aside)
+        wal = db.with_name(db.name + ".wal")
+        if wal.exists():
+            os.replace(wal, aside.with_name(aside.name + ".wal"))
+        done.append(f"the unusable DuckDB file moved aside to {aside}")
+    os.replace(building, db)
     done.append(
         "tables rebuilt from the lake: "
         + ", ".join(f"{t} {n:,}" for t, n in counts.items())

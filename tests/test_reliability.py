@@ -500,6 +500,18 @@ def test_unreadable_duckdb_file_is_one_line_and_repair_rebuilds_it_from_the_lake
     assert cli(env, "repair", "--warehouse", str(wh)).returncode == 0
     for table, content in tables.items():
         assert rows(wh, f"SELECT * FROM {table} ORDER BY ALL") == content, table
+    # news.duckdb deleted by hand: a run must not take the lake's parts for orphans of a killed
+    # run (it would delete them); check and repair see an earlier warehouse's lake.
+    db.unlink()
+    line = one_line_error(
+        cli(env, "run", str(state["corpus"]), "--warehouse", str(wh), "--no-models")
+    )
+    assert line.startswith(f"newsetl: error: {db} is new but the lake holds ")
+    check = cli(env, "check", "--warehouse", str(wh))
+    assert check.returncode == 1 and "of an earlier warehouse" in check.stdout
+    assert cli(env, "repair", "--warehouse", str(wh)).returncode == 0
+    for table, content in tables.items():
+        assert rows(wh, f"SELECT * FROM {table} ORDER BY ALL") == content, table
     # The rejects are not in the lake: the next run re-creates them.
     done = cli(
         env, "run", str(state["corpus"]), "--warehouse", str(wh), "--no-progress", "--no-models"
