@@ -41,10 +41,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from transforms.analysis import Analysis  # noqa: E402
 from transforms.dates import resolve  # noqa: E402
-from transforms.events import extract_events  # noqa: E402
+from transforms.events.extract import extract_events  # noqa: E402
 from transforms.gazetteer import gazetteer  # noqa: E402
-from transforms.mentions import extract_mentions  # noqa: E402
+from transforms.mentions.extract import extract_mentions  # noqa: E402
 from transforms.nlp import get_pipeline, parse_docs  # noqa: E402
 from transforms.parse import parse_text  # noqa: E402
 
@@ -287,7 +288,7 @@ def run(docs: list[GoldDoc]) -> tuple[dict[str, list[dict]], dict[str, float]]:
     nlp = get_pipeline(MODEL)
     list(parse_docs(nlp, ["Warm-up sentence on Friday."]))
     warm = nlp("Rebels attacked the town on Friday and will leave on August 31.")
-    extract_events(warm, "warm", dt.date(2021, 7, 10), [])  # lexicon, dateparser: loaded once
+    extract_events(Analysis(warm, "warm", []), dt.date(2021, 7, 10))  # lexicon, dateparser: once
     for text in WARM_DATES:  # dateparser compiles its patterns lazily, once per process
         resolve(text, dt.date(2001, 1, 1), "past")
     t0 = time.process_time()
@@ -300,7 +301,8 @@ def run(docs: list[GoldDoc]) -> tuple[dict[str, list[dict]], dict[str, float]]:
         mentions = extract_mentions(doc, gd.doc)
         t_mentions += time.process_time() - t0
         t0 = time.process_time()
-        rows[gd.doc] = extract_events(doc, gd.doc, gd.published, mentions)
+        an = Analysis(doc, gd.doc, mentions)
+        rows[gd.doc] = [e.row() for e in extract_events(an, gd.published)]
         t_events += time.process_time() - t0
     return rows, {"parse": t_parse, "mentions": t_mentions, "events": t_events}
 

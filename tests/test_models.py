@@ -49,9 +49,9 @@ def copy_warehouse(src: Path, dst: Path) -> Path:
 def test_dbt_vocabularies_agree_with_the_python_code():
     import yaml
 
-    from transforms.dates import PRECISIONS
-    from transforms.events import EVENT_TYPES, MODALITIES, PUBLISHED
-    from transforms.mentions import FAMILY, NON_ENTITY_LABELS, ORIGINS
+    from transforms.dates import PRECISIONS, PUBLISHED
+    from transforms.events.lexicon import EVENT_TYPES, MODALITIES
+    from transforms.mentions.model import FAMILY, NON_ENTITY_LABELS, ORIGINS
     from transforms.parse import FLAGS, REASONS
 
     project = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())

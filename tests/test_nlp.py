@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import MODEL
-from transforms.mentions import extract_mentions
+from transforms.mentions.extract import extract_mentions
 from transforms.nlp import nlp_version, parse_docs, segments
 
 

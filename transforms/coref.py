@@ -1,29 +1,34 @@
 """Pronoun resolution within an article: "she said" → the right earlier person.
 
+:func:`resolve_pronouns` answers every pronoun of an article once, in text order, when the
+article's :class:`~transforms.analysis.Analysis` is built; the extractors read the answers
+(``Analysis.antecedent``), so an answer never depends on which extractor asked first.
+
 Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
 
 * personal pronouns (he/she/…) resolve to PERSON entities, "it/its" to organisations and
   places, "they/their" to organisations, places and groups (NORP) or to persons in plural;
-* candidates are entity mentions — and pronouns already resolved, so chains carry on — in the
-  same sentence before the pronoun or in the previous ``WINDOW`` sentences (``WIDE_WINDOW``
-  for the subject of a verb of saying when nobody fits nearer);
+* candidates are entity mentions — and pronouns already resolved, so that chains carry on
+  ("she … she", "it said … it said") — in the same sentence before the pronoun or in the
+  previous ``WINDOW`` sentences (``WIDE_WINDOW`` for the subject of a verb of saying when
+  nobody fits nearer); the pronouns that extend chains are the personal pronouns outside
+  quotations and the subjects of a verb of saying outside quotations (speakers stay in
+  focus); other "it"/"they" resolve against the chains without extending them;
 * a candidate that was the grammatical subject scores higher, nearer ones score higher, and
   entities mentioned often score a little higher; the subject of a verb of saying is the
   likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
   spokeswoman/spokesman next to the name, or an earlier unambiguous pronoun); a person known
   to match the pronoun's gender is preferred to one whose gender is unknown;
-* quotations (``quoted``: one flag per token; by default found by the quotes module's mark
-  pairing): names inside
-  quotations are not antecedents of pronouns outside them (in “We beat Google,” he said,
-  "he" is not Google), and pronouns inside quotations — which speak of the speaker's own
-  world (“my grandmother … she”) — neither extend chains nor teach genders.
+* quotations (the analysis's ``quoted`` mask): names inside quotations are not antecedents of
+  pronouns outside them (in “We beat Google,” he said, "he" is not Google), and pronouns
+  inside quotations — which speak of the speaker's own world (“my grandmother … she”) —
+  neither extend chains nor teach genders;
+* a bare surname the recognizer took for a nationality or a region ("said Cuban" after "Mark
+  Cuban") stands for the person it names (:func:`misread_surnames`).
 
-Usage: ``resolver = PronounResolver(doc, mentions)``, then ``resolver.resolve(token)``
-returns the antecedent :class:`~transforms.mentions.Mention` (a mention of the entity) or
-None. Results are cached; resolve pronouns in any order (earlier personal pronouns are
-resolved first, once, so that chains "she … she" carry on); the total cost is linear in the
-length of the article.
+The word lists (gendered words, verbs of saying) are data: ``transforms/data/coref_words.txt``.
+The total cost is linear in the length of the article.
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from transforms.mentions import Entity, Mention
+from transforms.document import Document
+from transforms.mentions.model import Mention
+from transforms.wordlists import word_lists
 
 WINDOW = 3
 #: How far back a speaker pronoun ("she said") looks when nobody fits in the last WINDOW.
@@ -51,27 +58,21 @@ PRONOUN_GENDER = {
 }
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
-FEMALE_WORDS = frozenset(
-    """mrs ms miss madam dame lady queen princess sister mother wife daughter spokeswoman
-    chairwoman congresswoman businesswoman woman girl actress duchess countess baroness""".split()
-)
-MALE_WORDS = frozenset(
-    """mr sir lord king prince father brother husband son spokesman chairman congressman
-    businessman man boy actor duke count baron""".split()
-)
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+_WORDS = word_lists("coref_words.txt")
+FEMALE_WORDS = _WORDS["female"]
+MALE_WORDS = _WORDS["male"]
 #: Verbs of saying: their subjects stay in focus for the next pronoun speaker.
-SAYING = frozenset(
-    """say tell add state write tweet ask explain note argue claim insist warn announce
-    declare reply respond continue conclude acknowledge admit describe call""".split()
-)
+SAYING = _WORDS["saying"]
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 
 
 def is_resolvable_pronoun(token: Token) -> bool:
+    """A pronoun :func:`resolve_pronouns` answers (he/she/it/they and their forms)."""
     low = token.lower_
-    return token.pos_ == "PRON" or (
-        token.tag_ in {"PRP", "PRP$"}
-        and (low in PRONOUN_GENDER or low in THING_PRONOUNS or low in PLURAL_PRONOUNS)
+    if low in PRONOUN_GENDER:
+        return True
+    return (low in THING_PRONOUNS or low in PLURAL_PRONOUNS) and (
+        token.pos_ == "PRON" or token.tag_ in {"PRP", "PRP$"}
     )
 
 
@@ -80,17 +81,40 @@ def _is_speaker(token: Token) -> bool:
     return token.dep_ in SUBJECT_DEPS and token.head.lemma_.lower() in SAYING
 
 
-class PronounResolver:
-    def __init__(self, doc: Doc, mentions: list[Mention], quoted: Sequence[int] | None = None):
-        self.doc = doc
-        from transforms.quotes import quoted_mask, sentences  # (quotes imports this module)
+def resolve_pronouns(
+    document: Document, mentions: list[Mention], misread: dict[int, Mention] | None = None
+) -> dict[int, Mention | None]:
+    """Token index -> antecedent mention (a mention of the entity), for every pronoun of the
+    article that :func:`is_resolvable_pronoun` accepts, resolved in text order.
 
-        if quoted is None:
-            quoted = quoted_mask(doc)
+    ``document`` gives the sentences and the quoted-token mask; ``misread`` is the output of
+    :func:`misread_surnames` (computed here when None).
+    """
+    resolver = _Resolver(document.doc, mentions, document.sent_starts, document.quoted, misread)
+    answers: dict[int, Mention | None] = {}
+    for token in document.tokens:
+        if is_resolvable_pronoun(token):
+            answers[token.i] = resolver.resolve(token)
+    return answers
+
+
+class _Resolver:
+    """The salience state of :func:`resolve_pronouns`, fed one pronoun at a time in order."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        mentions: list[Mention],
+        sent_starts: Sequence[int],
+        quoted: Sequence[int],
+        misread: dict[int, Mention] | None,
+    ):
+        self.doc = doc
         self.quoted = quoted
-        self.sent_starts = [s.start for s in sentences(doc)] or [0]
+        self.sent_starts = list(sent_starts) or [0]
         known = [m for m in mentions if m.entity is not None]
-        misread = misread_surnames(known)
+        if misread is None:
+            misread = misread_surnames(known)
         # a bare surname taken for a nationality or a region stands for the person it names
         self.mentions = sorted(
             (
@@ -102,7 +126,6 @@ class PronounResolver:
             key=lambda m: m.start,
         )
         self.starts = [m.start for m in self.mentions]
-        self.cache: dict[int, Mention | None] = {}
         self.gender: dict[int, str] = {}
         for m in self.mentions:
             if m.family == "PERSON" and m.entity is not None:
@@ -112,7 +135,6 @@ class PronounResolver:
         # chains: pronoun token index -> antecedent mention, in text order
         self.chain: list[tuple[int, Mention]] = []
         self.chain_starts: list[int] = []
-        self._cursor = 0  # personal pronouns before this token index are resolved
 
     def sentence_of(self, i: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, i) - 1)
@@ -140,44 +162,27 @@ class PronounResolver:
             return m.family in {"ORG", "PLACE", "NORP"}
         return False
 
-    def resolve(self, token: Token) -> Mention | None:
-        """The antecedent mention of a pronoun token, or None."""
-        if token.i in self.cache:
-            return self.cache[token.i]
-        pronoun = token.lower_
-        if (
-            pronoun not in PRONOUN_GENDER
-            and pronoun not in THING_PRONOUNS
-            and pronoun not in PLURAL_PRONOUNS
-        ):
-            return None
-        # Resolve earlier personal pronouns first (once) so chains ("she … she") are there.
-        if self._cursor < token.i:
-            q = self.quoted
-            for t in self.doc[self._cursor : token.i]:
-                if t.i not in self.cache and t.lower_ in PRONOUN_GENDER and not (q and q[t.i]):
-                    self._resolve_one(t, t.lower_)
-            self._cursor = token.i
-        return self._resolve_one(token, pronoun)
-
     def _hidden(self, pos: int, token: Token) -> bool:
         """A name inside a quotation does not antecede a pronoun outside it."""
         q = self.quoted
-        return q is not None and bool(q[pos]) and not q[token.i]
+        return bool(q[pos]) and not q[token.i]
 
-    def _resolve_one(self, token: Token, pronoun: str) -> Mention | None:
+    def resolve(self, token: Token) -> Mention | None:
+        """The antecedent of the next pronoun (pronouns come in text order). Outside
+        quotations, a personal pronoun or the subject of a verb of saying extends the chains,
+        and a personal pronoun teaches its antecedent's gender."""
+        pronoun = token.lower_
         result = self._best(token, pronoun, WINDOW)
         if result is None and pronoun in PRONOUN_GENDER and _is_speaker(token):
             # "she said" with nobody in the last sentences: the speaker the article is about
             result = self._best(token, pronoun, WIDE_WINDOW)
-        self.cache[token.i] = result
-        if result is not None:
-            k = bisect.bisect_left(self.chain_starts, token.i)
-            self.chain.insert(k, (token.i, result))
-            self.chain_starts.insert(k, token.i)
-            quoted = self.quoted is not None and bool(self.quoted[token.i])
-            if pronoun in PRONOUN_GENDER and id(result.entity) not in self.gender and not quoted:
-                self.gender[id(result.entity)] = PRONOUN_GENDER[pronoun]
+        quoted = bool(self.quoted[token.i])
+        personal = pronoun in PRONOUN_GENDER
+        if result is not None and not quoted and (personal or _is_speaker(token)):
+            self.chain.append((token.i, result))
+            self.chain_starts.append(token.i)
+            if personal:
+                self.gender.setdefault(id(result.entity), PRONOUN_GENDER[pronoun])
         return result
 
     def _best(self, token: Token, pronoun: str, window: int) -> Mention | None:
@@ -189,39 +194,52 @@ class PronounResolver:
         c_lo = bisect.bisect_left(self.chain_starts, first)
         c_hi = bisect.bisect_left(self.chain_starts, token.i)
         candidates += self.chain[c_lo:c_hi]
-        best: tuple[float, Mention] | None = None
         freq: dict[int, int] = {}
         for _, m in candidates:
             freq[id(m.entity)] = freq.get(id(m.entity), 0) + 1
+        best: tuple[float, Mention] | None = None
         speaking = _is_speaker(token)
         for pos, m in candidates:
             if not self._kind_ok(pronoun, m) or self._hidden(pos, token):
                 continue
             if pos <= token.i < (m.end if pos == m.start else pos + 1):
                 continue
-            distance = sent - self.sentence_of(pos)
-            tok = self.doc[pos]
-            head = self.doc[m.start : m.end].root if pos == m.start else tok
-            # the subject, or a name in apposition to it ("Its chief, Ana Lopes, said")
-            subject = head.dep_ in SUBJECT_DEPS or (
-                head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS
-            )
-            # A possessive pronoun inside the same clause rarely points at its own subject's
-            # object; a subject pronoun rarely points at a mention in its own clause.
-            same_clause = distance == 0 and head.head == token.head
-            score = 10.0 - 3.0 * distance + (4.0 if subject else 0.0) + min(freq[id(m.entity)], 4)
-            if speaking and (
-                _is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))
-            ):
-                score += 3.0
-            if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
-                score += 2.5  # known to match beats unknown: "she" after "Berg … she"
-            score += pos / 10_000  # nearer wins ties
-            if same_clause and pronoun in {"he", "she", "they", "it"}:
-                score -= 8.0
+            score = self._score(token, pronoun, sent, speaking, pos, m, freq[id(m.entity)])
             if best is None or score > best[0]:
                 best = (score, m)
         return best[1] if best else None
+
+    def _score(
+        self,
+        token: Token,
+        pronoun: str,
+        sent: int,
+        speaking: bool,
+        pos: int,
+        m: Mention,
+        freq: int,
+    ) -> float:
+        """Salience of a candidate at token ``pos`` (a mention, or a pronoun of a chain) for
+        a pronoun in sentence ``sent`` (``speaking``: the subject of a verb of saying)."""
+        distance = sent - self.sentence_of(pos)
+        tok = self.doc[pos]
+        head = self.doc[m.start : m.end].root if pos == m.start else tok
+        # the subject, or a name in apposition to it ("Its chief, Ana Lopes, said")
+        subject = head.dep_ in SUBJECT_DEPS or (
+            head.dep_ == "appos" and head.head.dep_ in SUBJECT_DEPS
+        )
+        # A possessive pronoun inside the same clause rarely points at its own subject's
+        # object; a subject pronoun rarely points at a mention in its own clause.
+        same_clause = distance == 0 and head.head == token.head
+        score = 10.0 - 3.0 * distance + (4.0 if subject else 0.0) + min(freq, 4)
+        if speaking and (_is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))):
+            score += 3.0
+        if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
+            score += 2.5  # known to match beats unknown: "she" after "Berg … she"
+        score += pos / 10_000  # nearer wins ties
+        if same_clause and pronoun in {"he", "she", "they", "it"}:
+            score -= 8.0
+        return score
 
 
 def misread_surnames(mentions: list[Mention]) -> dict[int, Mention]:
@@ -238,7 +256,3 @@ def misread_surnames(mentions: list[Mention]) -> dict[int, Mention]:
         elif m.label in {"NORP", "LOC"} and m.end - m.start == 1 and m.text in by_surname:
             out[id(m)] = by_surname[m.text]
     return out
-
-
-def entity_of(m: Mention | None) -> Entity | None:
-    return m.entity if m is not None else None

@@ -97,12 +97,12 @@ def nlp_version(model: str) -> str:
 @functools.cache
 def get_pipeline(model: str) -> Language:
     """Load the pipeline once per process, with the project's components added."""
-    from transforms import mentions  # registers the entity components
+    from transforms.mentions.component import add_entity_components  # registers them
 
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
-    mentions.add_entity_components(nlp)
+    add_entity_components(nlp)
     nlp.max_length = max(nlp.max_length, MAX_SEGMENT_CHARS + 1)
     return nlp
 

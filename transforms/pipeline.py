@@ -1,7 +1,10 @@
-"""From article bodies to the NLP tables, with one spaCy pass per article.
+"""From article bodies to the NLP tables, with one spaCy pass and one analysis per article.
 
 :func:`process_articles` is what an NLP worker runs on a batch: it is pure (no Prefect, no
 I/O beyond loading the model once per process) and returns plain rows per table.
+:func:`extract` runs on one Doc: it builds the article's
+:class:`~transforms.analysis.Analysis` (sentences, quotations, mentions, pronoun answers) once,
+and the quotes and events extractors read it.
 """
 
 from __future__ import annotations
@@ -11,10 +14,16 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from transforms.events import extract_events
-from transforms.mentions import Mention, extract_mentions
+from transforms.analysis import Analysis
+from transforms.events.extract import extract_events
+from transforms.events.rows import Event
+from transforms.mentions.model import Mention
 from transforms.nlp import get_pipeline, parse_docs
-from transforms.quotes import Quote, extract_quotes
+from transforms.quotes.extract import extract_quotes
+from transforms.quotes.rows import Quote
+from transforms.schemas import NLP_TABLES
+
+__all__ = ["NLP_TABLES", "BatchResult", "Extraction", "NlpInput", "extract", "process_articles"]
 
 
 @dataclass(frozen=True)
@@ -32,26 +41,23 @@ class Extraction:
 
     mentions: list[Mention]
     quotes: list[Quote] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     def rows(self, article_id: str) -> dict[str, list[dict]]:
         """The rows of each NLP table for this article."""
         return {
             "mentions": [m.row(article_id) for m in self.mentions],
             "quotes": [q.row() for q in self.quotes],
-            "events": self.events,
+            "events": [e.row() for e in self.events],
         }
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
-    """All extractions of one article from its Doc (mentions first: the others use them)."""
-    mentions = extract_mentions(doc, art.article_id)
-    quotes = extract_quotes(doc, art.article_id, mentions)
-    events = extract_events(doc, art.article_id, art.published_date, mentions)
-    return Extraction(mentions=mentions, quotes=quotes, events=events)
-
-
-NLP_TABLES = ("mentions", "quotes", "events")
+    """All extractions of one article from its Doc, on one shared analysis."""
+    an = Analysis(doc, art.article_id)
+    quotes = extract_quotes(an)
+    events = extract_events(an, art.published_date)
+    return Extraction(mentions=an.mentions, quotes=quotes, events=events)
 
 
 @dataclass

@@ -1,13 +1,19 @@
 """The contract between transform and load: the pyarrow schema of every table.
 
 Every Parquet write and every DuckDB table is derived from the schemas here; column lists
-elsewhere are read off them (``columns("mentions")``), never typed again.
+elsewhere are read off them (``columns("mentions")``), never typed again. Each table is
+declared once in ``TABLES`` (:class:`Table`: schema, key, lake partition, whether it hangs off
+an article, whether NLP makes it, its row class), and :func:`to_table` enforces the contract
+where rows become a table.
 
 Offsets (`start_char`, `end_char`) are Python string indices into ``articles.body``:
 ``body[start_char:end_char] == text`` for every row of every table.
 """
 
 from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -142,17 +148,94 @@ RUNS = pa.schema(
     metadata={"grain": "one row per pipeline run", "key": "run_id"},
 )
 
-#: Tables written to the Parquet lake (and loaded from it), in load order.
-LAKE_TABLES: dict[str, pa.Schema] = {
-    "articles": ARTICLES,
-    "mentions": MENTIONS,
-    "quotes": QUOTES,
-    "events": EVENTS,
+
+class ContractError(ValueError):
+    """Rows that break a table's contract: an unknown or missing column, a NULL in a NOT NULL
+    column, a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the warehouse, declared once: the flows iterate these declarations.
+
+    * ``schema`` — its columns, types and NOT NULL (the metadata holds its grain and key);
+    * ``partition`` — the lake partition column (``published_month``, the month of the
+      article's publication), or None for a table that is not written to the lake;
+    * ``derived`` — its rows hang off an article and are replaced with it;
+    * ``nlp`` — the NLP step produces it (:mod:`transforms.pipeline`);
+    * ``row_class`` — ``"module:Class"`` of the class whose ``row()`` builds its rows
+      (imported on demand by :meth:`row_type`, so that this module stays light).
+    """
+
+    name: str
+    schema: pa.Schema
+    partition: str | None = None
+    derived: bool = False
+    nlp: bool = False
+    row_class: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The primary-key column."""
+        return self.schema.metadata[b"key"].decode()
+
+    @property
+    def grain(self) -> str:
+        """What one row is ("one row per entity mention")."""
+        return self.schema.metadata[b"grain"].decode()
+
+    def row_type(self) -> type | None:
+        """The row class (None for a table whose rows the flows build as dicts)."""
+        if self.row_class is None:
+            return None
+        module, _, name = self.row_class.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+#: The lake partition of every table written to the lake.
+PARTITION = "published_month"
+
+#: Every table, in load order.
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("articles", ARTICLES, PARTITION, row_class="transforms.parse:Article"),
+        Table(
+            "mentions",
+            MENTIONS,
+            PARTITION,
+            derived=True,
+            nlp=True,
+            row_class="transforms.mentions.model:Mention",
+        ),
+        Table(
+            "quotes",
+            QUOTES,
+            PARTITION,
+            derived=True,
+            nlp=True,
+            row_class="transforms.quotes.rows:Quote",
+        ),
+        Table(
+            "events",
+            EVENTS,
+            PARTITION,
+            derived=True,
+            nlp=True,
+            row_class="transforms.events.rows:Event",
+        ),
+        Table("rejects", REJECTS, row_class="transforms.parse:Reject"),
+        Table("runs", RUNS),
+    )
 }
+#: Tables written to the Parquet lake (and loaded from it), in load order.
+LAKE_TABLES: dict[str, pa.Schema] = {n: t.schema for n, t in TABLES.items() if t.partition}
 #: Tables that hang off an article and are replaced with it.
-DERIVED_TABLES = ("mentions", "quotes", "events")
+DERIVED_TABLES = tuple(n for n, t in TABLES.items() if t.derived)
+#: Tables the NLP step produces.
+NLP_TABLES = tuple(n for n, t in TABLES.items() if t.nlp)
 #: Every table the warehouse holds.
-ALL_TABLES: dict[str, pa.Schema] = {**LAKE_TABLES, "rejects": REJECTS, "runs": RUNS}
+ALL_TABLES: dict[str, pa.Schema] = {n: t.schema for n, t in TABLES.items()}
 
 
 def columns(table: str) -> list[str]:
@@ -162,7 +245,7 @@ def columns(table: str) -> list[str]:
 
 def key_column(table: str) -> str:
     """The primary-key column of a table."""
-    return ALL_TABLES[table].metadata[b"key"].decode()
+    return TABLES[table].key
 
 
 _DUCKDB_TYPES = {
@@ -200,6 +283,28 @@ def duckdb_ddl(table: str) -> str:
 
 
 def to_table(table: str, rows: list[dict]) -> pa.Table:
-    """Build an Arrow table from row dicts, validated against the table's schema."""
+    """Build an Arrow table from row dicts, checked against the table's contract.
+
+    Raises :class:`ContractError` at once on a row with an unknown or a missing column (every
+    column is a key of every row, NULL or not), a NULL in a NOT NULL column, or a value of
+    the wrong type — ``pa.Table.from_pylist`` alone would drop the unknown key and fill the
+    missing one with NULL, even in a NOT NULL column.
+    """
     schema = ALL_TABLES[table]
-    return pa.Table.from_pylist(rows, schema=schema)
+    names = frozenset(schema.names)
+    for i, row in enumerate(rows):
+        if row.keys() != names:
+            unknown = sorted(set(row) - names)
+            missing = sorted(names - set(row))
+            raise ContractError(
+                f"{table}: row {i} has unknown column(s) {unknown} and lacks column(s) {missing}"
+            )
+    try:
+        arrow = pa.Table.from_pylist(rows, schema=schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError) as exc:
+        raise ContractError(f"{table}: a value does not fit its column: {exc}") from exc
+    for field in schema:
+        if not field.nullable and arrow.column(field.name).null_count:
+            i = arrow.column(field.name).to_pylist().index(None)
+            raise ContractError(f"{table}: row {i} has NULL in NOT NULL column {field.name}")
+    return arrow

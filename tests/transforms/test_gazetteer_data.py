@@ -20,7 +20,7 @@ from transforms.gazetteer import name_key
 
 pycountry = pytest.importorskip("pycountry")
 
-DATA = Path(__file__).resolve().parents[1] / "transforms" / "data"
+DATA = Path(__file__).resolve().parents[2] / "transforms" / "data"
 
 DEMONYM_KINDS = {"adj", "person", "plural"}
 REGION_KINDS = {"continent", "region", "subregion", "sea", "ocean", "territory", "range", "desert"}

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import SAMPLE
 from transforms.ids import article_id_for
-from transforms.mentions import entity_id_for, extract_mentions
+from transforms.mentions.extract import extract_mentions
+from transforms.mentions.model import entity_id_for
 from transforms.parse import parse_text
 
 TODAY = dt.date(2026, 1, 1)

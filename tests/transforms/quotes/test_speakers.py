@@ -1,0 +1,83 @@
+"""The speaker rule (transforms/quotes/speakers.py): subjects, inverted subjects,
+appositions, pronouns, participles; exact spans and entities."""
+
+from __future__ import annotations
+
+from tests.transforms.helpers import quotes_of
+from transforms.quotes.rows import Quote
+
+
+def view(q: Quote) -> tuple:
+    return (q.text, q.is_direct, q.is_partial, q.speaker_text, q.speaker_name, q.cue)
+
+
+def test_pronoun_speaker_resolves_to_the_earlier_person(nlp):
+    got = quotes_of(
+        nlp, "Maria Lopez arrived in Lisbon on Monday. “We will win this fight,” she said."
+    )
+    assert [view(q) for q in got] == [
+        ("We will win this fight", True, False, "she", "Maria Lopez", "said")
+    ]
+
+
+def test_pronouns_follow_gender_and_focus(nlp):
+    text = (
+        "Anna Berg met Tom Baker in Vienna on Monday. Berg said the deal was done. "
+        "“It is a good day for both countries,” she said. “We will see,” he said."
+    )
+    direct = [view(q) for q in quotes_of(nlp, text) if q.is_direct]
+    assert direct == [
+        ("It is a good day for both countries", True, False, "she", "Anna Berg", "said"),
+        ("We will see", True, False, "he", "Tom Baker", "said"),
+    ]
+
+
+def test_inverted_attribution_with_apposition(nlp):
+    got = quotes_of(
+        nlp, '"The bridge is closed until further notice," said Tom Baker, the city engineer.'
+    )
+    assert [view(q) for q in got] == [
+        ("The bridge is closed until further notice", True, False, "Tom Baker", "Tom Baker", "said")
+    ]
+    q = got[0]
+    assert (q.speaker_start_char, q.speaker_end_char) == (50, 59)
+
+
+def test_apposition_and_colon(nlp):
+    got = quotes_of(
+        nlp, "Anna Berg, a spokeswoman for the ministry, said: “We are ready for the talks.”"
+    )
+    assert [view(q) for q in got] == [
+        ("We are ready for the talks.", True, False, "Anna Berg", "Anna Berg", "said")
+    ]
+
+
+def test_participle_cue_keeps_the_speaker(nlp):
+    text = (
+        "Florence Parly spoke at the Atlantic Council. “This task force has had success,” she "
+        "said, adding that “US support for our operations is critical.”"
+    )
+    direct = [view(q) for q in quotes_of(nlp, text) if q.is_direct]
+    assert direct == [
+        ("This task force has had success", True, False, "she", "Florence Parly", "said"),
+        (
+            "US support for our operations is critical.",
+            True,
+            False,
+            "she",
+            "Florence Parly",
+            "adding",
+        ),
+    ]
+
+
+def test_passive_participle_is_not_a_speaker_s_cue(nlp):
+    got = quotes_of(nlp, "“I don’t know,” Smith said when asked whether he would run again.")
+    assert [view(q) for q in got] == [("I don’t know", True, False, "Smith", "Smith", "said")]
+
+
+def test_name_set_off_by_a_comma_in_the_speaker_phrase(nlp):
+    got = quotes_of(nlp, "“It is a disgrace,” said the MP for Bath, Anna Berg.")
+    assert [view(q) for q in got] == [
+        ("It is a disgrace", True, False, "the MP for Bath", "Anna Berg", "said")
+    ]

@@ -1,0 +1,219 @@
+"""The ``newsetl_entities`` spaCy component: corrects and completes the model's entities.
+
+Added after ``ner`` (:func:`add_entity_components`), it fixes the small model's systematic
+errors with general rules and the gazetteer (``transforms/gazetteer.py``):
+
+* leading determiners and trailing possessives are trimmed ("the Pentagon's" → "Pentagon");
+* a spaced dash separates two names ("BRUSSELS - The European Union"); a shouted left part
+  (a dateline or a rubric) is dropped;
+* a span that is a known country or region becomes GPE/LOC ("Mali" tagged PERSON), unless
+  the same word is part of a person's name in the article;
+* a NORP followed by capitalized name words becomes one ORG ("Islamic" + "State");
+* a name that modifies an organisational noun ("the Takuba task force") and is no known
+  place becomes ORG;
+* a ministry portfolio word inside a title ("French *Defense* Minister") is not an entity,
+  and one followed by "Ministry"/"Department" is extended to the full ORG;
+* known place names the model missed are added (origin ``gazetteer``, kept in the span
+  extension ``newsetl_origin``).
+
+The word lists are data (``transforms/data/mention_words.txt``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from transforms.gazetteer import gazetteer
+from transforms.mentions.model import NON_ENTITY_LABELS
+from transforms.mentions.names import TITLES
+from transforms.wordlists import word_lists
+
+# Where a span came from when not the model ("gazetteer"); stored by span offsets, so it
+# survives doc.ents being re-read and Doc.from_docs joining long-article segments.
+if not Span.has_extension("newsetl_origin"):
+    Span.set_extension("newsetl_origin", default=None)
+
+_WORDS = word_lists("mention_words.txt")
+#: Prepositions that make their object a place ("a teacher from Kent").
+LOCATIVE_PREPS = _WORDS["locative_preps"]
+#: Nouns that make a preceding name the name of an organisation ("the Takuba task force").
+ORG_HEAD_NOUNS = _WORDS["org_head_nouns"]
+#: Government portfolios: in "Defense Minister" the word is part of a title, not an entity.
+PORTFOLIOS = _WORDS["portfolios"]
+PERSON_TITLE_HEADS = _WORDS["person_title_heads"]
+ORG_TITLE_HEADS = _WORDS["org_title_heads"]
+_POSSESSIVE = {"'s", "’s", "'", "’"}
+
+
+def _trim(span: Span) -> Span | None:
+    """Drop leading determiners and trailing possessives/punctuation from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    for i in range(start + 1, end):  # "World Health Organization (WHO": stop at the bracket
+        if doc[i].text in {"(", "["}:
+            end = i
+            break
+    while start < end and (
+        doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct or doc[start].is_space
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label)
+
+
+_DASHES = {"-", "—", "–"}
+
+
+def _split_at_spaced_dash(span: Span) -> list[Span]:
+    """ "BRUSSELS - The European Union": a spaced dash separates two names (a dateline and the
+    subject). A left part shouted in capitals is a dateline or a headline rubric ("SOCCER -"):
+    dropped, since its type is unknown."""
+    doc = span.doc
+    for i in range(span.start + 1, span.end - 1):
+        if doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_:
+            left = Span(doc, span.start, i, label=span.label)
+            right = Span(doc, i + 1, span.end, label=span.label)
+            keep = [] if left.text.isupper() else [left]
+            return [*keep, *_split_at_spaced_dash(right)]
+    return [span]
+
+
+def _in_person_name(doc: Doc, span: Span) -> bool:
+    """Is this one-word span part of a longer PERSON name elsewhere in the document?"""
+    if len(span) != 1:
+        return False
+    word = span.text
+    return any(
+        e.label_ == "PERSON" and len(e) > 1 and word in {t.text for t in e} for e in doc.ents
+    )
+
+
+def _is_titlecase_name(token) -> bool:
+    return token.text[:1].isupper() and not token.is_punct and not token.like_num
+
+
+@Language.factory(
+    "newsetl_entities",
+    assigns=["doc.ents"],
+    requires=["doc.ents", "token.dep", "token.pos"],
+)
+def make_entity_fixer(nlp: Language, name: str) -> EntityFixer:
+    return EntityFixer(nlp)
+
+
+class EntityFixer:
+    """Corrects and completes the model's entities (see the module docstring)."""
+
+    def __init__(self, nlp: Language):
+        self.gaz = gazetteer()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for text, label in self.gaz.surface_forms():
+            if len(text) >= 2 and text[0].isupper():
+                by_label[label].append(text)
+        for label, texts in by_label.items():
+            self.matcher.add(label, list(nlp.tokenizer.pipe(texts)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        for ent in doc.ents:
+            for piece in _split_at_spaced_dash(ent):
+                span = _trim(piece)
+                if span is None:
+                    continue
+                for fixed in self._fix(doc, span):
+                    spans.append(fixed)
+        spans = filter_spans(spans)
+        taken = {i for s in spans for i in range(s.start, s.end)}
+        for match_id, start, end in self.matcher(doc):
+            if any(i in taken for i in range(start, end)):
+                continue
+            if not self._standalone(doc, start, end):
+                continue
+            label = doc.vocab.strings[match_id]
+            span = Span(doc, start, end, label=label)
+            span._.newsetl_origin = "gazetteer"
+            spans.append(span)
+            taken.update(range(start, end))
+        doc.ents = filter_spans(spans)
+        return doc
+
+    @staticmethod
+    def _standalone(doc: Doc, start: int, end: int) -> bool:
+        """A gazetteer match counts only when it is not part of a longer proper name."""
+        if end < len(doc) and _is_titlecase_name(doc[end]) and doc[end].pos_ == "PROPN":
+            return False
+        if start > 0:
+            prev = doc[start - 1]
+            if _is_titlecase_name(prev) and prev.pos_ == "PROPN" and not prev.is_sent_start:
+                return False
+        return True
+
+    def _fix(self, doc: Doc, span: Span) -> list[Span]:
+        label = span.label_
+        if label in NON_ENTITY_LABELS:
+            return [span]
+        place = self.gaz.place(span.text)
+        if place is not None and label != "NORP":
+            if label == "PERSON" and _in_person_name(doc, span):
+                return [span]
+            if label == "FAC" and place.kind == "country":
+                return [span]
+            new = "GPE" if place.kind == "country" else "LOC"
+            return [Span(doc, span.start, span.end, label=new)]
+        if (
+            label == "PERSON"
+            and span.root.dep_ == "pobj"
+            and span.root.head.lower_ in LOCATIVE_PREPS
+            and self.gaz.is_subdivision(span.text)
+            and not _in_person_name(doc, span)
+        ):
+            return [Span(doc, span.start, span.end, label="GPE")]
+        if label not in {"NORP", "PERSON"} and len(span) == 1 and self.gaz.is_demonym(span.text):
+            return [Span(doc, span.start, span.end, label="NORP")]
+        root = span.root
+        head = root.head
+        if label == "NORP":
+            end = span.end
+            while (
+                end < len(doc)
+                and _is_titlecase_name(doc[end])
+                and doc[end].pos_ == "PROPN"
+                and doc[end].ent_type_ == ""
+                and doc[end].lower_ not in TITLES
+            ):
+                end += 1
+            if end > span.end:
+                return [Span(doc, span.start, end, label="ORG")]
+            return [span]
+        if (
+            root.dep_ == "compound"
+            and head.i >= span.end
+            and head.lower_ in ORG_HEAD_NOUNS
+            and head.text.islower()
+            and label in {"GPE", "PERSON", "PRODUCT", "LOC"}
+        ):
+            return [Span(doc, span.start, span.end, label="ORG")]
+        if label == "ORG" and len(span) == 1 and span.text.lower() in PORTFOLIOS:
+            nxt = doc[span.end] if span.end < len(doc) else None
+            if nxt is not None and nxt.lower_ in PERSON_TITLE_HEADS:
+                return []
+            if nxt is not None and nxt.lower_ in ORG_TITLE_HEADS and nxt.text[:1].isupper():
+                return [Span(doc, span.start, span.end + 1, label="ORG")]
+        return [span]
+
+
+def add_entity_components(nlp: Language) -> None:
+    """Add the project's entity component after the model's NER (idempotent)."""
+    if "ner" in nlp.pipe_names and "newsetl_entities" not in nlp.pipe_names:
+        nlp.add_pipe("newsetl_entities", after="ner")

@@ -1,0 +1,134 @@
+"""Direct quotes with no cue of their own take the speaker of a neighbouring quote.
+
+In order (:func:`inherit`): a multi-paragraph quote shares one attribution; a segment takes
+the nearest attributed quote of its paragraph (“…,” she said. “…”); a quote that opens its
+sentence takes an introduction ending with a colon just before it ("X released the following
+statement:"), else the speaker of the previous paragraph's last quote, else a person who
+speaks (or is the subject) in the sentence before. Partial quotes never inherit: a phrase
+with no speaker of its own is a scare quote. A quote that inherits its speaker inherits the
+cue too (so rows of one interrupted or multi-paragraph quotation share speaker and cue), or
+has none when the speaker comes from the sentence before without a verb of saying.
+"""
+
+from __future__ import annotations
+
+from transforms.analysis import Analysis
+from transforms.quotes.lexicon import DIRECT_CLASSES, is_cue_verb, speaker_nouns
+from transforms.quotes.regions import Direct, opens_paragraph, opens_sentence, previous_sentence
+from transforms.quotes.speakers import Attribution, attribution, from_cue
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+
+
+def inherit(an: Analysis, items: list[Direct]) -> None:
+    """Give the items without a speaker one from their neighbours (see the module docstring)."""
+    chains: list[list[Direct]] = []
+    for item in items:
+        if item.seg.continued and chains:
+            chains[-1].append(item)
+        else:
+            chains.append([item])
+    by_para: dict[int, list[Direct]] = {}
+    for item in items:
+        if not item.partial:
+            by_para.setdefault(item.seg.paragraph, []).append(item)
+    _spread_chains(chains)
+    _spread_paragraphs(by_para)
+    last_by_para: dict[int, Direct] = {}
+    for item in items:
+        if not item.attr.found and not item.partial and opens_sentence(an, item):
+            attr = _introduction(an, item)
+            if attr is None:
+                prev = last_by_para.get(item.seg.paragraph - 1)
+                if prev is not None and opens_paragraph(an, item):
+                    attr = prev.attr
+            if attr is None:
+                attr = _previous_sentence_speaker(an, item)
+            if attr is not None:
+                item.attr = attr
+        if item.attr.found and not item.partial:
+            last_by_para[item.seg.paragraph] = item
+    _spread_chains(chains)
+    _spread_paragraphs(by_para)
+
+
+def _spread_chains(chains: list[list[Direct]]) -> None:
+    """The segments of a multi-paragraph quote share the first attribution found."""
+    for ch in chains:
+        src = next((it for it in ch if it.own), None) or next(
+            (it for it in ch if it.attr.found), None
+        )
+        if src is not None and len(ch) > 1:
+            for it in ch:
+                if not it.attr.found:
+                    it.attr = src.attr
+
+
+def _spread_paragraphs(by_para: dict[int, list[Direct]]) -> None:
+    """A segment takes the previous attributed quote of its paragraph, else the next one
+    with a cue of its own."""
+    for group in by_para.values():
+        for k, item in enumerate(group):
+            if item.attr.found:
+                continue
+            prev = next((g for g in reversed(group[:k]) if g.attr.found), None)
+            nxt = next((g for g in group[k + 1 :] if g.own), None)
+            source = prev or nxt
+            if source is not None:
+                item.attr = source.attr
+
+
+def _introduction(an: Analysis, item: Direct) -> Attribution | None:
+    """ "X released the following statement: ¶ “…”" — a sentence ending with a colon."""
+    prev = previous_sentence(an, item)
+    if prev is None:
+        return None
+    toks = [t for t in prev if not t.is_space]
+    if not toks or toks[-1].text != ":" or any(an.quoted[t.i] for t in toks):
+        return None
+    for t in reversed(toks):
+        attr = attribution(an, t)
+        if attr is not None:
+            return attr
+    root = prev.root
+    subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subj is None:
+        return None
+    colon = toks[-1]
+    attr = from_cue(an, an.doc[colon.i : colon.i + 1], subj)
+    return attr if attr.found else None
+
+
+def _previous_sentence_speaker(an: Analysis, item: Direct) -> Attribution | None:
+    """A person who speaks (or at least is the subject) in the sentence before."""
+    prev = previous_sentence(an, item)
+    if prev is None:
+        return None
+    for tok in reversed(prev):
+        if an.quoted[tok.i] or not is_cue_verb(tok, DIRECT_CLASSES):
+            continue
+        attr = attribution(an, tok)
+        if attr is not None and _is_person(attr):
+            return attr
+    root = prev.root
+    if an.quoted[root.i]:
+        return None
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    cue = an.doc[root.i : root.i + 1] if is_cue_verb(root, DIRECT_CLASSES) else None
+    attr = from_cue(an, cue, subj)
+    return attr if _is_person(attr) else None
+
+
+def _is_person(attr: Attribution) -> bool:
+    """A person speaks: a person's name (or one in apposition), "he"/"she", or a noun for
+    people ("the mayor")."""
+    if not attr.found:
+        return False
+    if attr.mention is not None and attr.mention.family == "PERSON":
+        return True
+    head = attr.speaker.root
+    if attr.pronoun:
+        return head.lower_ in {"he", "she"}
+    return head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()

@@ -1,0 +1,347 @@
+"""The speaker rule: from a cue (a reporting verb, "according to", a colon) to who speaks.
+
+This is the one place that decides who said something, once a cue is found:
+
+* the speaker is the subject of the cue (:func:`subject_of`): its own subject, its inverted
+  subject ("said Parly"), the agent of a passive ("was told by X"), a name the parser did not
+  take for the subject ("Parly tweeted"), or the subject of the verb a participle hangs on
+  ("she said, adding that …"); a quoted word is never the speaker of its own quote;
+* it is written as in the text, without appositions, relative clauses and commas
+  (:func:`speaker_span`);
+* it links to an entity (:func:`link`): the mention it contains (a misread surname stands for
+  the person), a person in apposition ("a Pentagon spokesperson, Anton Semelroth"), the
+  organisation a spokesman speaks for, a name the recognizer missed that ends a known name
+  (:func:`by_surname`), or — for a pronoun — its antecedent, read from the analysis
+  (:meth:`transforms.analysis.Analysis.antecedent`).
+
+:func:`attribution` applies the rule to one cue token; where cues are looked for around a
+quote is the business of :mod:`transforms.quotes.attribution` (direct quotes) and
+:mod:`transforms.quotes.indirect`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from transforms.analysis import Analysis
+from transforms.mentions.model import Mention
+from transforms.mentions.names import SURNAME_PARTICLES
+from transforms.quotes.lexicon import (
+    DIRECT_CLASSES,
+    MESSAGE_NOUNS,
+    REPRESENTATIVES,
+    is_cue_verb,
+    speaker_nouns,
+)
+from transforms.quotes.marks import QUOTE_TOKEN_RE
+
+_NOMINAL = {"NOUN", "PROPN", "PRON"}
+#: Relations the parser gives a name it did not recognize ("said Skelly": an adverb).
+_MISTAKEN_NAME_DEPS = {"advmod", "npadvmod", "nmod", "appos", "oprd"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_SPEAKER_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "case"}
+#: Relations a participle climbs to reach the verb whose subject speaks.
+_CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
+_NOT_SPEAKERS = {"this", "that", "which", "what", "there", "something", "nothing"}
+
+
+@dataclass
+class Attribution:
+    """Who said it, and with which cue (token spans; both may be None)."""
+
+    speaker: Span | None = None
+    cue: Span | None = None
+    mention: Mention | None = None  # the mention that names the speaker (or the antecedent)
+    pronoun: bool = False
+
+    @property
+    def found(self) -> bool:
+        return self.speaker is not None
+
+
+def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
+    """The speaker of a reporting verb: its subject, or the subject of the verb it hangs on.
+
+    "she said, adding that …" (adding → said → she), "X, who said …" (the relative clause's
+    noun), "by saying" (the verb the preposition hangs on), "X was quoted as saying", "a
+    message reading “…”" (whoever posted the message, else the message).
+    """
+    v = verb
+    fallback: Token | None = None
+    if (
+        verb.tag_ == "VBN"
+        and verb.dep_ in {"advcl", "acl", "conj", "xcomp"}
+        and not any(c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} for c in verb.children)
+    ):
+        return None  # a passive participle: in "Smith said when asked", Smith was asked
+    for _ in range(6):
+        subj = own_subject(v, skip, cue=v is verb)
+        if subj is not None:
+            # a participle hangs on the reporting verb of its sentence if there is one:
+            # "Sanders said the process could be “messy,” adding …" → Sanders, not process
+            if v is verb or is_cue_verb(v, DIRECT_CLASSES) or v.dep_ not in _CLIMB:
+                return subj
+            fallback = fallback or subj
+        if v.dep_ == "acl":
+            # "a message reading “…”": whoever posted the message, else the message itself;
+            # "a show called “…”" names the show, nobody says anything
+            noun = v.head
+            if v.tag_ != "VBG" or v is not verb:
+                return fallback
+            if noun.dep_ == "dobj":
+                owner = own_subject(noun.head, skip)
+                if owner is not None:
+                    return owner
+            if noun.lemma_.lower() in MESSAGE_NOUNS or noun.pos_ == "PROPN":
+                return noun
+            v = noun
+            if v.dep_ not in _CLIMB and v.dep_ not in {"pobj", "dobj"}:
+                return fallback
+            v = v.head
+            continue
+        if v.dep_ in _CLIMB and v.head.i != v.i:
+            v = v.head
+            continue
+        break
+    return fallback
+
+
+def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> Token | None:
+    """The subject of a verb (a quoted word is never the speaker of its own quote).
+
+    For the cue itself, a passive verb's agent ("was told by X"); for a verb a participle
+    hangs on, its passive subject ("X was booed after telling …" → X).
+    """
+    for child in v.children:
+        if skip is not None and skip[child.i]:
+            continue
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in _RELATIVE and v.dep_ == "relcl":
+                return v.head
+            return child
+        if child.dep_ == "nsubjpass" and (v.lemma_ == "quote" or not cue):
+            return child
+    if not cue:
+        return None
+    prev = v.doc[v.i - 1] if v.i > 0 else None
+    if (
+        prev is not None
+        and (skip is None or not skip[prev.i])
+        and not prev.is_stop
+        and not prev.is_sent_end
+        and (
+            (
+                prev.head.i == v.i
+                and prev.dep_ in {"advmod", "npadvmod", "nmod", "compound"}
+                and prev.is_title
+            )
+            or (prev.pos_ == "PROPN" and prev.dep_ not in {"pobj", "poss", "compound"})
+        )
+    ):
+        # a name the parser did not take for the subject: "Parly tweeted" (an adverb),
+        # "screenwriter Cole Haddon wrote" (the object of "screenwriter", a verb)
+        return prev
+    for child in v.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def speaker_span(head: Token) -> Span:
+    """The speaker as written: the subject's phrase without appositions, clauses and commas."""
+    doc = head.doc
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ not in _SPEAKER_DROP_DEPS or c.dep_ == "prep"]
+    # prepositional modifiers are kept ("a spokesman for the company") unless after a comma
+    while stack:
+        t = stack.pop()
+        if t.dep_ == "prep" and t.i > head.i and doc[t.i - 1].text == ",":
+            continue
+        keep.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in {"appos", "relcl", "punct", "case"})
+    lo = min(t.i for t in keep)
+    hi = max(t.i for t in keep) + 1
+    # contiguous around the head: stop at a comma on either side
+    for i in range(head.i - 1, lo - 1, -1):
+        if doc[i].text in {",", ";", "(", ")", "—", "–"} or QUOTE_TOKEN_RE.match(doc[i].text):
+            lo = i + 1
+            break
+    for i in range(head.i + 1, hi):
+        if doc[i].text in {",", ";", "(", ")", "—", "–"} or QUOTE_TOKEN_RE.match(doc[i].text):
+            hi = i
+            break
+    while hi > lo + 1 and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+        hi -= 1
+    while lo < hi - 1 and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    return doc[lo:hi]
+
+
+def from_cue(an: Analysis, cue: Span | None, speaker_head: Token | None) -> Attribution:
+    """The attribution of a cue whose speaker's head token is known (or None)."""
+    if speaker_head is None:
+        return Attribution(cue=cue)
+    if an.quoted[speaker_head.i]:
+        return Attribution(cue=cue)
+    if speaker_head.pos_ == "PRON" or speaker_head.tag_ in {"PRP", "WP"}:
+        if speaker_head.lower_ in _NOT_SPEAKERS:
+            return Attribution(cue=cue)
+        span = speaker_head.doc[speaker_head.i : speaker_head.i + 1]
+        ante = an.antecedent(speaker_head)
+        return Attribution(speaker=span, cue=cue, mention=ante, pronoun=True)
+    span = speaker_span(speaker_head)
+    return Attribution(speaker=span, cue=cue, mention=link(an, span, speaker_head))
+
+
+def link(an: Analysis, span: Span, head: Token) -> Mention | None:
+    """The mention naming the speaker: one covering the head, else a person in apposition."""
+    ms = an.mentions_in(span.start, span.end)
+    for m in ms:
+        if m.start <= head.i < m.end:
+            return an.misread.get(id(m), m)
+    found = _person_beside(an, head)
+    if found is not None:
+        return found
+    persons = [m for m in ms if m.family == "PERSON"]
+    if len(persons) == 1 and head.pos_ == "PROPN":
+        return persons[0]
+    if head.pos_ == "PROPN" and not ms:
+        return by_surname(an, span)
+    if head.lemma_.lower() in REPRESENTATIVES:
+        # "a spokesman for CP", "Pentagon officials": whom they speak for
+        for m in an.mentions_in(head.left_edge.i, head.right_edge.i + 1):
+            if m.family in {"ORG", "PLACE", "NORP"} and m.start != head.i:
+                return m
+    return None
+
+
+def _person_beside(an: Analysis, head: Token) -> Mention | None:
+    """A person named beside the speaker's head: in apposition ("The mayor, Ivo Kranjc,"),
+    after a comma in its phrase ("the MP for Bath, Wera Hobhouse"), or the name the head is
+    in apposition to."""
+    person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
+    for child in head.children:
+        if child.dep_ == "appos":
+            for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
+                # a name, even one mistaken for an organisation
+                if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
+                    return m
+    for m in an.mentions_in(head.i + 1, head.right_edge.i + 1):
+        if m.family == "PERSON" and m.start > 0 and head.doc[m.start - 1].text == ",":
+            return m
+    if head.dep_ == "appos":
+        parent = head.head
+        for m in an.mentions_in(parent.i, parent.i + 1):
+            if m.family == "PERSON":
+                return m
+    return None
+
+
+def by_surname(an: Analysis, span: Span, any_case: bool = False) -> Mention | None:
+    """A name the entity recognizer missed ("de Ruiter", a transcript's "FALLIN"): the
+    latest earlier mention of a person (or name) whose full name ends with these words."""
+    words = [
+        t.text
+        for t in span
+        if t.pos_ == "PROPN" or t.lower_ in SURNAME_PARTICLES or (any_case and t.is_alpha)
+    ]
+    if not words:
+        return None
+    if any_case:
+        words = [w.lower() for w in words]
+    k = bisect.bisect_left(an.named_starts, span.start)
+    for m in reversed(an.named[:k]):
+        name = m.entity.name.split() if m.entity is not None else []
+        if any_case:
+            name = [w.lower() for w in name]
+        fits = m.family in {"PERSON", "ORG"} and len(name) > len(words)
+        if fits and name[-len(words) :] == words:
+            return m
+    return None
+
+
+def cue_span(verb: Token) -> Span:
+    """The cue of a reporting verb: the verb and its particle ("pointed out")."""
+    doc = verb.doc
+    end = verb.i + 1
+    if end < len(doc) and doc[end].dep_ == "prt" and doc[end].head.i == verb.i:
+        end += 1
+    return doc[verb.i : end]
+
+
+def according_to(tok: Token) -> Token | None:
+    """For the token "according" of "according to X", X's head token."""
+    if tok.lower_ != "according":
+        return None
+    doc = tok.doc
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+        return None
+    to = doc[tok.i + 1]
+    for child in to.children:
+        if child.dep_ == "pobj":
+            return child
+    if to.i + 1 < len(doc) and doc[to.i + 1].pos_ in {"PROPN", "NOUN", "PRON"}:
+        # the parse missed the object: take the noun phrase's head to the right
+        t = doc[to.i + 1]
+        while t.head.i > t.i and t.head.i - to.i < 8 and t.head.pos_ in {"PROPN", "NOUN"}:
+            t = t.head
+        return t
+    return None
+
+
+def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution | None:
+    """The attribution made by a cue token (a reporting verb or "according to"), or None.
+
+    ``inverted``: the verb comes right after the quote, so a noun after it that the parser
+    took for its object is its subject (“…,” read the email).
+    """
+    if an.quoted[tok.i]:
+        return None
+    obj = according_to(tok)
+    if obj is not None:
+        cue = tok.doc[tok.i : tok.i + 2]
+        attr = from_cue(an, cue, obj)
+        return attr if attr.found else None
+    if not is_cue_verb(tok, DIRECT_CLASSES) or any(c.dep_ == "neg" for c in tok.children):
+        return None  # "The campaign did not elaborate."
+    subj = subject_of(tok, an.quoted)
+    if subj is None and inverted:
+        subj = next(
+            (
+                c
+                for c in tok.rights
+                if c.i <= tok.i + 4
+                and not an.quoted[c.i]
+                and (
+                    (c.dep_ in {"dobj", "attr"} and c.pos_ in _NOMINAL)
+                    or (c.dep_ in _MISTAKEN_NAME_DEPS and c.is_title and not c.is_stop)
+                )
+            ),
+            None,
+        )
+    if subj is None:
+        subj = _name_before(an, tok)
+    if subj is None:
+        return None
+    attr = from_cue(an, cue_span(tok), subj)
+    return attr if attr.found else None
+
+
+def _name_before(an: Analysis, verb: Token) -> Token | None:
+    """A person named right before a verb the parser left without a subject
+    ("her adviser, Jake Sullivan, said": the name hangs on "adviser")."""
+    doc = an.doc
+    i = verb.i - 1
+    while i >= 0 and doc[i].text == ",":
+        i -= 1
+    if i < 0 or an.quoted[i]:
+        return None
+    for m in an.mentions_in(i, i + 1):
+        if m.end == i + 1 and m.family == "PERSON":
+            return doc[m.start : m.end].root
+    return None
