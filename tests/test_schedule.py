@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -126,25 +127,39 @@ def get_json(url: str) -> dict:
         return json.load(resp)
 
 
-def test_prefect_yaml_deploys_to_a_work_pool(prefect_server, tmp_path):
+def checkout_copy(root: Path) -> Path:
+    """A stand-in for the user's checkout: the project's code and environment linked, its own
+    prefect.yaml, data/sample (two articles) and warehouse/, so that nothing the deployments
+    run can touch the repository's warehouse."""
+    root.mkdir()
+    for name in ("flows", "transforms", "sql", "pyproject.toml", ".venv"):
+        (root / name).symlink_to(ROOT / name)
+    shutil.copy(ROOT / "prefect.yaml", root / "prefect.yaml")
+    small_corpus(root / "data" / "sample", names=("001", "002"))
+    return root
+
+
+def test_work_pool_path_of_the_readme_lands_rows(prefect_server, tmp_path):
+    """README "Scheduled runs", work pools: create the pool, deploy prefect.yaml, run the
+    deployment, and a worker started elsewhere (another directory, no NEWSETL_HOME) runs it."""
     url, env = prefect_server
-    env = dict(env, NEWSETL_HOME=str(ROOT))
+    home = checkout_copy(tmp_path / "checkout")
     prefect = str(VENV_BIN / "prefect")
-    subprocess.run(
-        [prefect, "work-pool", "create", "newsetl-pool", "--type", "process"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
-    done = subprocess.run(
-        [prefect, "--no-prompt", "deploy", "--all"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    def cli(*args, cwd=home, extra=None):
+        done = subprocess.run(
+            [prefect, *args],
+            env=dict(env, **(extra or {})),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, f"prefect {args}: {done.stdout[-3000:]}{done.stderr[-3000:]}"
+        return done.stdout
+
+    cli("work-pool", "create", "newsetl-pool", "--type", "process")
+    cli("--no-prompt", "deploy", "--all", extra={"NEWSETL_HOME": str(home)})
     deployments = post_json(f"{url}/deployments/filter", {})
     by_name = {d["name"]: d for d in deployments}
     assert {"newsetl-scheduled", "newsetl-nightly-full-refresh"} <= set(by_name)
@@ -153,6 +168,38 @@ def test_prefect_yaml_deploys_to_a_work_pool(prefect_server, tmp_path):
     assert scheduled["entrypoint"] == "flows/etl.py:news_etl"
     assert [s["schedule"]["cron"] for s in scheduled["schedules"]] == ["*/15 * * * *"]
     assert by_name["newsetl-nightly-full-refresh"]["parameters"]["full_refresh"] is True
+    # The job runs this checkout's interpreter in this checkout, whatever the worker's cwd.
+    assert scheduled["job_variables"] == {
+        "working_dir": str(home),
+        "command": f"{home}/.venv/bin/python -m prefect.engine",
+    }
+    # Only the run asked for below is due when the worker polls.
+    for d in (scheduled, by_name["newsetl-nightly-full-refresh"]):
+        for s in d["schedules"]:
+            cli("deployment", "schedule", "pause", f"news_etl/{d['name']}", s["id"])
+
+    out = cli("deployment", "run", "news_etl/newsetl-scheduled")
+    flow_run_id = re.search(r"flow-run/([0-9a-f-]{36})", out).group(1)
+    worker_env = {k: v for k, v in env.items() if k != "NEWSETL_HOME"}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    worker = subprocess.run(
+        [prefect, "worker", "start", "--pool", "newsetl-pool", "--run-once"],
+        env=worker_env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    log = worker.stdout[-3000:] + worker.stderr[-3000:]
+    assert worker.returncode == 0, log
+    flow_run = get_json(f"{url}/flow_runs/{flow_run_id}")
+    assert flow_run["state"]["type"] == "COMPLETED", log
+    db = home / "warehouse" / "news.duckdb"  # the deployment's relative warehouse_dir
+    assert query(db, "SELECT count(*) FROM articles") == [(2,)]
+    assert query(db, "SELECT flow_run_id, status, articles_new FROM runs") == [
+        (flow_run_id, "completed", 2)
+    ]
 
 
 def test_second_writer_fails_fast_while_reads_go_on(prefect_server, tmp_path):
