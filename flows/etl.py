@@ -257,7 +257,12 @@ def transform_batch(
             failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
     ok = [a for a in todo if a.article_id not in result.errors]
     rows = {
-        a.article_id: a.row(run_id=run_id, ingested_at=ingested_at, nlp_version=nlp_version)
+        a.article_id: a.row(
+            run_id=run_id,
+            ingested_at=ingested_at,
+            nlp_version=nlp_version,
+            **result.articles.get(a.article_id, {}),
+        )
         for a in ok
     }
     derived: dict[str, dict[str, list[dict]]] = {t: {} for t in NLP_TABLES}

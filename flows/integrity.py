@@ -189,14 +189,14 @@ def _check_lake(con, settings: Settings, digests: dict, report: Report) -> None:
         total = [0, 0]
         for path, run_id in good[table]:
             drop = stale.get(run_id, [])
-            sql = _digest_sql(
-                table,
-                "read_parquet(?, hive_partitioning = false)",
-                "WHERE article_id NOT IN (SELECT unnest(?::VARCHAR[]))",
-            )
             try:
+                sql = _digest_sql(
+                    table,
+                    lake.scan_sql(table, [path]),
+                    "WHERE article_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+                )
                 n, h = con.execute(sql, [path, drop]).fetchone()
-            except duckdb.Error as exc:
+            except (duckdb.Error, pa.ArrowException, OSError) as exc:
                 report.problems.append(f"lake: part {path} cannot be read: {_line(exc)}")
                 return
             total[0] += n
@@ -382,7 +382,7 @@ def _tables_from_lake(settings: Settings) -> list[str]:
                 f"    ORDER BY ingested_at DESC, run_id DESC) AS _by_source FROM ("
                 f"    SELECT *, row_number() OVER (PARTITION BY article_id "
                 f"      ORDER BY ingested_at DESC, run_id DESC) AS _by_id "
-                f"    FROM read_parquet(?, hive_partitioning = false)) WHERE _by_id = 1"
+                f"    FROM {lake.scan_sql('articles', files)}) WHERE _by_id = 1"
                 f") WHERE _by_source = 1",
                 [files],
             )
@@ -396,7 +396,7 @@ def _tables_from_lake(settings: Settings) -> list[str]:
                 f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM ('
                 f'  SELECT d.*, row_number() OVER (PARTITION BY d."{key}") AS _n FROM ('
                 f"    SELECT *, regexp_extract(filename, ?, 1) AS _part_run "
-                f"    FROM read_parquet(?, hive_partitioning = false, filename = true)) d "
+                f"    FROM {lake.scan_sql(table, files, filename=True)}) d "
                 f"  JOIN articles a ON a.article_id = d.article_id AND a.run_id = d._part_run"
                 f") WHERE _n = 1",
                 [_PART_RE.pattern, files],

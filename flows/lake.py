@@ -20,11 +20,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.schemas import LAKE_TABLES
+from transforms.schemas import LAKE_TABLES, duckdb_type
 
 UNKNOWN_MONTH = "unknown"
 PARTITION_KEY = "published_month"
 COMPRESSION = "zstd"
+
+
+def scan_sql(table: str, files: list[str], *, filename: bool = False) -> str:
+    """A subquery reading lake parts of ``table`` (bind the list of ``files`` to its ``?``)
+    with every column of the table's schema, in schema order: a column added after a part was
+    written reads as NULL from it, as the ALTER TABLE of ``ensure_schema`` left it in DuckDB
+    (parts are never rewritten for a new column). ``filename`` adds DuckDB's ``filename``."""
+    present: set[str] = set()
+    for path in files:
+        present.update(pq.read_schema(path).names)
+    cols = ", ".join(
+        f'"{f.name}"' if f.name in present else f'NULL::{duckdb_type(f.type)} AS "{f.name}"'
+        for f in LAKE_TABLES[table]
+    )
+    options = "hive_partitioning = false, union_by_name = true" + (
+        ", filename = true" if filename else ""
+    )
+    return f"(SELECT {cols}{', filename' if filename else ''} FROM read_parquet(?, {options}))"
 
 
 def month_of(date) -> str:

@@ -180,3 +180,4 @@ def _merge(into: BatchResult, part: BatchResult) -> None:
     for table, rows in part.tables.items():
         into.tables[table].extend(rows)
     into.errors.update(part.errors)
+    into.articles.update(part.articles)

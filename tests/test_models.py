@@ -29,6 +29,8 @@ MARTS = {
     "top_speakers",
     "entity_cooccurrence",
     "event_timeline",
+    "entity_monthly_tone",
+    "speaker_monthly_tone",
 }
 STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
 
@@ -147,6 +149,8 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
         "fct_events",
         "fct_quotes",
         "entity_daily_mentions",
+        "entity_monthly_tone",
+        "speaker_monthly_tone",
     }
     assert logic_heavy <= unit_tested
 
@@ -172,6 +176,42 @@ def test_dim_entities_and_daily_mentions(models_warehouse):
         "select mention_date::varchar, mention_count from marts.entity_daily_mentions "
         "where entity_id = 'e_carney' order by 1",
     ) == [("2024-02-16", 1), ("2024-03-05", 2)]
+
+
+def test_tone_by_month_of_entities_and_speakers(models_warehouse):
+    """tests/warehouse_rows.py: article tones a1 0.25 (Feb), a2 0.1 and a3 -0.3 (March), a4
+    undated; quote tones q1 0.5 (Carney, Feb), q2 0.3 (Carney, March), q3 NULL (Duda), q5
+    undated."""
+    db = models_warehouse["db"]
+    assert query(
+        db,
+        "select canonical_name, month_start::varchar, article_count, mention_count, avg_tone, "
+        "negative_article_count from marts.entity_monthly_tone order by 1, 2",
+    ) == [
+        ("Andrzej Duda", "2024-02-01", 1, 1, 0.25, 0),
+        ("Andrzej Duda", "2024-03-01", 1, 2, 0.1, 0),
+        ("Canada", "2024-02-01", 1, 2, 0.25, 0),
+        ("Canada", "2024-03-01", 1, 1, 0.1, 0),  # a4 (undated) left out
+        ("Mark Carney", "2024-02-01", 1, 1, 0.25, 0),
+        ("Mark Carney", "2024-03-01", 1, 2, 0.1, 0),
+        ("Ottawa", "2024-03-01", 1, 1, 0.1, 0),
+        ("Poland", "2024-02-01", 1, 2, 0.25, 0),  # "Poland" and "Polish"
+        ("Poland", "2024-03-01", 2, 2, -0.1, 1),  # (0.1 - 0.3) / 2
+        ("Warsaw", "2024-02-01", 1, 1, 0.25, 0),
+        ("Warsaw", "2024-03-01", 1, 1, -0.3, 1),
+    ]
+    assert query(
+        db,
+        "select speaker_name, month_start::varchar, quote_count, article_count, avg_tone, "
+        "negative_quote_count from marts.speaker_monthly_tone order by 1, 2",
+    ) == [("Mark Carney", "2024-02-01", 1, 1, 0.5, 0), ("Mark Carney", "2024-03-01", 1, 1, 0.3, 0)]
+    assert query(db, "select quote_id, tone from marts.fct_quotes order by 1") == [
+        ("q1", 0.5),
+        ("q2", 0.3),
+        ("q3", None),
+        ("q4", -0.6),
+        ("q5", 0.4),
+    ]
 
 
 def test_quotes_speakers_and_cooccurrence(models_warehouse):

@@ -57,6 +57,10 @@ ENTITIES = {
     "e_duda": ("Andrzej Duda", None),
 }
 
+# Tones chosen by hand (not scored): the marts' averages are checked against them.
+ARTICLE_TONES = {"a1": 0.25, "a2": 0.1, "a3": -0.3, "a4": 0.4}
+QUOTE_TONES = {"q1": 0.5, "q2": 0.3, "q3": None, "q4": -0.6, "q5": 0.4}
+
 # (article, text, occurrence, sentence, label, entity_id): the n-th occurrence of text.
 MENTIONS = [
     ("a1", "Canada", 0, 0, "GPE", "e_canada"),
@@ -129,6 +133,7 @@ def rows() -> dict[str, list[dict]]:
                 "encoding": "utf-8",
                 "flags": [] if published else ["no_header"],
                 "nlp_version": "test",
+                "tone": ARTICLE_TONES[aid],
                 "ingested_at": INGESTED,
                 "run_id": RUN_ID,
             }
@@ -180,6 +185,7 @@ def rows() -> dict[str, list[dict]]:
                 "cue": "said",
                 "cue_start_char": c_start,
                 "cue_end_char": c_start + 4,
+                "tone": QUOTE_TONES[qid],
             }
         )
     events = []

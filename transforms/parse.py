@@ -105,7 +105,15 @@ class Article:
     encoding: str
     flags: list[str] = field(default_factory=list)
 
-    def row(self, *, run_id: str, ingested_at: dt.datetime, nlp_version: str | None) -> dict:
+    def row(
+        self,
+        *,
+        run_id: str,
+        ingested_at: dt.datetime,
+        nlp_version: str | None,
+        tone: float | None = None,
+    ) -> dict:
+        """The row of the ``articles`` table; ``tone`` comes from the NLP step."""
         return {
             "article_id": self.article_id,
             "source_uri": self.source_uri,
@@ -119,6 +127,7 @@ class Article:
             "encoding": self.encoding,
             "flags": sorted(set(self.flags)),
             "nlp_version": nlp_version,
+            "tone": tone,
             "ingested_at": ingested_at,
             "run_id": run_id,
         }

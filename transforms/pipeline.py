@@ -4,7 +4,8 @@
 I/O beyond loading the model once per process) and returns plain rows per table.
 :func:`extract` runs on one Doc: it builds the article's
 :class:`~transforms.analysis.Analysis` (sentences, quotations, mentions, pronoun answers) once,
-and the quotes and events extractors read it.
+and the quotes and events extractors read it; :mod:`transforms.tone` scores the article's
+sentences and each quote.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from transforms.nlp import get_pipeline, parse_docs
 from transforms.quotes.extract import extract_quotes
 from transforms.quotes.rows import Quote
 from transforms.schemas import NLP_TABLES
+from transforms.tone import mean_tone, text_tone
 
 __all__ = ["NLP_TABLES", "BatchResult", "Extraction", "NlpInput", "extract", "process_articles"]
 
@@ -42,6 +44,11 @@ class Extraction:
     mentions: list[Mention]
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    tone: float | None = None
+
+    def article_columns(self) -> dict:
+        """The columns of the article's own row that the NLP step fills."""
+        return {"tone": self.tone}
 
     def rows(self, article_id: str) -> dict[str, list[dict]]:
         """The rows of each NLP table for this article."""
@@ -56,16 +63,21 @@ def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc, on one shared analysis."""
     an = Analysis(doc, art.article_id)
     quotes = extract_quotes(an)
+    for q in quotes:
+        q.tone = text_tone(q.text)
     events = extract_events(an, art.published_date)
-    return Extraction(mentions=an.mentions, quotes=quotes, events=events)
+    tone = mean_tone(s.text for s in an.sents)
+    return Extraction(mentions=an.mentions, quotes=quotes, events=events, tone=tone)
 
 
 @dataclass
 class BatchResult:
-    """Rows per NLP table, and the articles whose extraction failed (id -> error)."""
+    """Rows per NLP table, the NLP columns of each article's own row (id -> {"tone": …}),
+    and the articles whose extraction failed (id -> error)."""
 
     tables: dict[str, list[dict]]
     errors: dict[str, str]
+    articles: dict[str, dict] = field(default_factory=dict)
 
 
 def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
@@ -83,6 +95,7 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
         except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue
+        result.articles[art.article_id] = ex.article_columns()
         for table, table_rows in rows.items():
             result.tables[table].extend(table_rows)
     return result

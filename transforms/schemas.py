@@ -33,6 +33,7 @@ ARTICLES = pa.schema(
         pa.field("encoding", pa.string(), nullable=False),
         pa.field("flags", pa.list_(pa.string()), nullable=False),
         pa.field("nlp_version", pa.string()),
+        pa.field("tone", pa.float64()),
         pa.field("ingested_at", TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
     ],
@@ -78,6 +79,7 @@ QUOTES = pa.schema(
         pa.field("cue", pa.string()),
         pa.field("cue_start_char", pa.int32()),
         pa.field("cue_end_char", pa.int32()),
+        pa.field("tone", pa.float64()),
     ],
     metadata={"grain": "one row per quotation or reported statement", "key": "quote_id"},
 )

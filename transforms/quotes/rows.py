@@ -32,6 +32,7 @@ class Quote:
     cue: str | None = None
     cue_start_char: int | None = None
     cue_end_char: int | None = None
+    tone: float | None = None  # transforms.tone, set by transforms.pipeline.extract
 
     @property
     def quote_id(self) -> str:
@@ -58,6 +59,7 @@ class Quote:
             "cue": self.cue,
             "cue_start_char": self.cue_start_char,
             "cue_end_char": self.cue_end_char,
+            "tone": self.tone,
         }
 
     @classmethod

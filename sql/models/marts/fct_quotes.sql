@@ -30,6 +30,7 @@ final as (
         quotes.is_direct,
         quotes.is_partial,
         quotes.cue,
+        quotes.tone,
         quotes.sentence_index,
         quotes.start_char,
         quotes.end_char,

@@ -22,6 +22,9 @@ renamed as (
         flags,
         nlp_version,
 
+        -- how the text reads (VADER, transforms/tone.py)
+        cast(tone as double) as tone,
+
         -- dates
         cast(published_date as date) as published_date,
         ingested_at

@@ -31,7 +31,10 @@ renamed as (
         -- the speech verb ("said", "according to")
         cue,
         cue_start_char,
-        cue_end_char
+        cue_end_char,
+
+        -- how the quote reads (VADER, transforms/tone.py)
+        cast(tone as double) as tone
 
     from source
 )
