@@ -266,7 +266,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         _check_openable(settings)
     quiet_prefect_console()
     interrupt.checkpoint()
-    with _progress_bar(enabled=args.progress and sys.stderr.isatty()):
+    from flows.prefect_env import temporary_api_server
+
+    with (
+        temporary_api_server(),
+        _progress_bar(enabled=args.progress and sys.stderr.isatty()),
+    ):
+        interrupt.checkpoint()
         summary = etl.news_etl(
             sources=sources,
             warehouse_dir=args.warehouse,

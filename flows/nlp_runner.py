@@ -21,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -106,6 +107,10 @@ def _warm(model: str) -> None:
     get_pipeline(model)
 
 
+def _ready() -> bool:
+    return True
+
+
 def split_balanced(items: list[NlpInput], parts: int) -> list[list[NlpInput]]:
     """Split into at most ``parts`` contiguous chunks of similar total text length."""
     if parts <= 1 or len(items) <= 1:
@@ -133,12 +138,27 @@ class NlpRunner:
 
     def __enter__(self) -> NlpRunner:
         if self.n_process > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.n_process,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm,
-                initargs=(self.model,),
-            )
+            # Workers are started with Ctrl-C ignored (an ignored signal stays ignored through
+            # exec, and Python then keeps it so): a Ctrl-C typed in the terminal reaches the
+            # whole process group, and a worker still importing spaCy would print a traceback.
+            # The parent stops them itself (see __exit__). A Ctrl-C in the few milliseconds the
+            # spawning takes is not seen: press again.
+            saved = signal.getsignal(signal.SIGINT)
+            main = threading.current_thread() is threading.main_thread()
+            if main:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                self.pool = ProcessPoolExecutor(
+                    max_workers=self.n_process,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_warm,
+                    initargs=(self.model,),
+                )
+                # Start every worker now, while the signal is ignored.
+                self._started = [self.pool.submit(_ready) for _ in range(self.n_process)]
+            finally:
+                if main:
+                    signal.signal(signal.SIGINT, saved)
         return self
 
     def __exit__(self, *exc) -> None:
