@@ -547,6 +547,29 @@ def _has_statement(sql: str) -> bool:
     return bool(stripped.strip(" \t\r\n;"))
 
 
+#: Functions that bypass the locked configuration: ``enable_logging`` turns on DuckDB's log
+#: storage (to files: refused later by the sandbox, but DuckDB then aborts the whole process
+#: instead of raising). Refused before the SQL runs; found with DuckDB's own tokenizer, so
+#: the names inside string literals and comments do not count.
+REFUSED_FUNCTIONS = frozenset({"enable_logging"})
+
+
+def _refused_function(sql: str) -> str | None:
+    import duckdb
+
+    try:
+        tokens = duckdb.tokenize(sql)
+    except Exception:  # let DuckDB's parser report the syntax error
+        return None
+    ends = [pos for pos, _ in tokens[1:]] + [len(sql)]
+    for (pos, kind), end in zip(tokens, ends, strict=True):
+        if kind == duckdb.token_type.identifier:
+            name = sql[pos:end].strip().strip('"').lower()
+            if name in REFUSED_FUNCTIONS:
+                return name
+    return None
+
+
 def _query_error(exc: Exception) -> UserError:
     message = " ".join((str(exc).strip().splitlines() or [""])[0].split()) or type(exc).__name__
     low = message.lower()
@@ -580,6 +603,12 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
 
     if not _has_statement(sql):
         raise UserError('no SQL statement given: newsetl query "SELECT …"')
+    refused = _refused_function(sql)
+    if refused:
+        raise UserError(
+            f"refused: `newsetl query` cannot call {refused}() (it changes DuckDB's logging, "
+            "outside the locked configuration)"
+        )
     try:
         con = connect(
             Path(warehouse) / DB_FILE, read_only=True, timeout=timeout, config=QUERY_SANDBOX

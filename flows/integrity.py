@@ -297,7 +297,7 @@ def _lake_from_tables(settings: Settings) -> list[str]:
                     f'SELECT {cols} FROM "{table}" WHERE article_id IN (SELECT unnest(?)) '
                     f'ORDER BY "{key_column(table)}"',
                     [ids],
-                ).fetch_arrow_table()
+                ).to_arrow_table()
                 if data.num_rows == 0:
                     continue
                 data = data.cast(LAKE_TABLES[table])
@@ -349,7 +349,7 @@ def _salvage(db: Path) -> dict[str, pa.Table]:
         for table in ("rejects", "runs"):
             try:
                 cols = ", ".join(f'"{c}"' for c in columns(table))
-                data = con.execute(f'SELECT {cols} FROM "{table}"').fetch_arrow_table()
+                data = con.execute(f'SELECT {cols} FROM "{table}"').to_arrow_table()
                 out[table] = data.cast(ALL_TABLES[table])
             except Exception:  # damaged too: start that table empty
                 continue

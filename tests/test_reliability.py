@@ -299,6 +299,8 @@ QUERY_PROBES = [
     ("DROP TABLE mentions", "write refused: `newsetl query` is read-only"),
     ("UPDATE articles SET title = 'x'", "write refused: `newsetl query` is read-only"),
     ("CREATE TABLE main.x AS SELECT 1", "write refused: `newsetl query` is read-only"),
+    ("CALL enable_logging(storage = 'file', storage_path = '{top}/logs')", "refused: `newsetl"),
+    ('SELECT 1; CALL main."ENABLE_LOGGING"()', "refused: `newsetl query` cannot call"),
     ("", "no SQL statement given"),
     ("  -- only a comment\n", "no SQL statement given"),
     ("SELEC 1", "Parser Error: syntax error"),
