@@ -615,7 +615,9 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
         )
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.callback(con.close)
+        stack.enter_context(_interrupts_query(con))
         try:
             cur = con.execute(sql)
         except duckdb.Error as exc:
@@ -635,8 +637,41 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
                 yield from chunk
 
         yield names, rows()
+
+
+@contextlib.contextmanager
+def _interrupts_query(con):
+    """Ctrl-C stops a running query: DuckDB runs it in C++ where Python's signal handler cannot
+    run, so a helper thread woken by the signal (``signal.set_wakeup_fd``) interrupts the
+    connection; the handler then runs and the CLI prints its one line."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while True:
+            data = os.read(read_fd, 16)
+            if not data:
+                return
+            if {signal.SIGINT, signal.SIGTERM} & set(data):
+                with contextlib.suppress(Exception):
+                    con.interrupt()
+
+    watcher = threading.Thread(target=watch, name="newsetl-query-interrupt", daemon=True)
+    watcher.start()
+    try:
+        yield
     finally:
-        con.close()
+        signal.set_wakeup_fd(previous)
+        os.close(write_fd)
+        watcher.join(timeout=2)
+        os.close(read_fd)
 
 
 def run_query(warehouse: str, sql: str, timeout: float = 30.0) -> tuple[list[str], list[tuple]]:

@@ -345,6 +345,19 @@ def test_query_output_is_streamed_escaped_and_piped(env, state):
         timeout=120,
     )
     assert (piped.stdout, piped.stderr) == ("range\n", "")
+    # Ctrl-C stops a query running inside DuckDB (where Python's handler cannot run).
+    proc = subprocess.Popen(
+        [NEWSETL, "query", "SELECT sum(range) FROM range(100000000000)", "--warehouse", str(wh)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out, err) == (130, "", "newsetl: interrupted\n")
 
 
 def test_bad_options_and_settings_are_one_line(env, state):
