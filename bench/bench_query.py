@@ -53,12 +53,12 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from flows import warehouse
+    from flows.settings import load_settings
 
     with tempfile.TemporaryDirectory() as tmp:
         wh = Path(tmp)
-        con = warehouse.connect(wh / "news.duckdb", read_only=False)
-        warehouse.ensure_schema(con)
-        con.close()
+        with warehouse.connection(load_settings(wh), read_only=False) as con:
+            warehouse.ensure_schema(con)
         base_mb, base_s = peak(wh, 100_000, args.format)
         big_mb, big_s = peak(wh, args.rows, args.format)
     print(f"format {args.format}")

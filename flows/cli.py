@@ -65,12 +65,20 @@ def _seconds(text: str) -> float:
 
 
 def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
+    # No default here: flows.settings resolves $NEWSETL_WAREHOUSE, once, with the rest.
     parser.add_argument(
         "--warehouse",
         metavar="DIR",
-        default=os.environ.get("NEWSETL_WAREHOUSE") or "warehouse",
         help="warehouse folder (default: $NEWSETL_WAREHOUSE or ./warehouse)",
     )
+
+
+def settings_of(args: argparse.Namespace):
+    """The command's settings, resolved once: the environment, then the flags given."""
+    from flows.settings import load_settings
+
+    flags = ("batch_size", "n_process", "lock_timeout")
+    return load_settings(args.warehouse, **{f: getattr(args, f, None) for f in flags})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,55 +253,41 @@ def _check_sources(sources: list[str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    sources = args.sources or ["data/sample"]
-    _check_sources(sources)
-    from flows.settings import load_settings
+    from flows.settings import DEFAULT_SOURCES
 
+    sources = args.sources or list(DEFAULT_SOURCES)
+    _check_sources(sources)
     # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
     # the lock, a warehouse DuckDB cannot open.
-    settings = load_settings(
-        args.warehouse,
-        batch_size=args.batch_size,
-        n_process=args.n_process,
-        lock_timeout=args.lock_timeout,
-    )
+    settings = settings_of(args)
     from flows import etl, interrupt
-    from flows.warehouse import writer_lock
+    from flows.warehouse import wait_until_free, writer_lock
     from transforms.nlp import nlp_version
 
     nlp_version(settings.model)
     with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
-        _check_openable(settings)
+        if settings.db_path.exists():
+            wait_until_free(settings)
     quiet_prefect_console()
     interrupt.checkpoint()
     from flows.prefect_env import temporary_api_server
 
     with (
         temporary_api_server(),
-        _progress_bar(enabled=args.progress and sys.stderr.isatty()),
+        _progress_bar(enabled=args.progress and sys.stderr.isatty()) as progress,
     ):
         interrupt.checkpoint()
         summary = etl.news_etl(
             sources=sources,
-            warehouse_dir=args.warehouse,
-            batch_size=args.batch_size,
+            settings=settings,
             full_refresh=args.full_refresh,
-            n_process=args.n_process,
             backfill=args.backfill,
             run_models=not args.no_models,
-            lock_timeout=args.lock_timeout,
+            progress=progress,
         )
     interrupt.checkpoint()
     print(format_summary(summary))
     return EXIT_OK
-
-
-def _check_openable(settings) -> None:
-    """The warehouse's DuckDB file opens (or does not exist yet)."""
-    from flows.warehouse import connect
-
-    if settings.db_path.exists():
-        connect(settings.db_path, read_only=False, timeout=settings.lock_timeout).close()
 
 
 class _NoErrorRecords:
@@ -334,13 +328,12 @@ def _disk_full(exc: BaseException) -> bool:
 
 @contextlib.contextmanager
 def _progress_bar(enabled: bool):
-    """A progress bar on stderr for long runs (source files done / total)."""
+    """A progress bar on stderr for long runs (source files done / total); yields the hook the
+    flow calls after every batch (None when disabled)."""
     if not enabled:
-        yield
+        yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from flows import etl
 
     with Progress(
         "[progress.description]{task.description}",
@@ -359,11 +352,7 @@ def _progress_bar(enabled: bool):
                 description=f"files ({counts.articles_new} new, {counts.rejected} rejected)",
             )
 
-        etl.PROGRESS = hook
-        try:
-            yield
-        finally:
-            etl.PROGRESS = None
+        yield hook
 
 
 def format_summary(summary: dict) -> str:
@@ -426,25 +415,35 @@ def _api_reachable(url: str) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the news_etl deployment on a schedule against a running Prefect server."""
+    from flows.settings import DEFAULT_SOURCES
+
     url = args.api_url or os.environ.get("PREFECT_API_URL") or DEFAULT_API_URL
     if not _api_reachable(url):
         raise UserError(
             f"no Prefect server answers at {url}: start one with `newsetl server` "
             "(or set PREFECT_API_URL / --api-url)"
         )
-    os.environ["PREFECT_API_URL"] = url
-    sources = [os.path.abspath(s) for s in (args.sources or ["data/sample"])]
+    sources = [os.path.abspath(s) for s in (args.sources or DEFAULT_SOURCES)]
     _check_sources(sources)
+    settings = settings_of(args)
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     from flows.etl import news_etl
 
-    parameters = {"sources": sources, "warehouse_dir": os.path.abspath(args.warehouse)}
-    if args.batch_size:
-        parameters["batch_size"] = args.batch_size
+    # The deployment's parameters: what each scheduled run resolves its settings from (the
+    # serving process's environment applies to the rest).
+    parameters = {
+        "sources": sources,
+        "warehouse_dir": str(settings.warehouse_dir.resolve()),
+        "batch_size": args.batch_size,
+    }
+    parameters = {k: v for k, v in parameters.items() if v is not None}
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     print(
         f"serving deployment news_etl/{args.name} on {url} ({schedule}); Ctrl-C to stop", flush=True
     )
-    news_etl.serve(name=args.name, parameters=parameters, **schedule)
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        news_etl.serve(name=args.name, parameters=parameters, **schedule)
     return EXIT_OK
 
 
@@ -590,7 +589,7 @@ def _query_error(exc: Exception) -> UserError:
 
 
 @contextlib.contextmanager
-def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
+def query_cursor(settings, sql: str):
     """Run SQL on a sandboxed read-only connection; yields (column names, row iterator).
 
     Rows are fetched in chunks as they are consumed, so memory stays flat whatever the size
@@ -598,8 +597,7 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
     """
     import duckdb
 
-    from flows.settings import DB_FILE
-    from flows.warehouse import WarehouseError, connect
+    from flows.warehouse import WarehouseError, connection
 
     if not _has_statement(sql):
         raise UserError('no SQL statement given: newsetl query "SELECT …"')
@@ -609,14 +607,11 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
             f"refused: `newsetl query` cannot call {refused}() (it changes DuckDB's logging, "
             "outside the locked configuration)"
         )
-    try:
-        con = connect(
-            Path(warehouse) / DB_FILE, read_only=True, timeout=timeout, config=QUERY_SANDBOX
-        )
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from None
     with contextlib.ExitStack() as stack:
-        stack.callback(con.close)
+        try:
+            con = stack.enter_context(connection(settings, read_only=True, config=QUERY_SANDBOX))
+        except WarehouseError as exc:
+            raise UserError(str(exc)) from None
         stack.enter_context(_interrupts_query(con))
         try:
             cur = con.execute(sql)
@@ -674,9 +669,9 @@ def _interrupts_query(con):
         os.close(read_fd)
 
 
-def run_query(warehouse: str, sql: str, timeout: float = 30.0) -> tuple[list[str], list[tuple]]:
+def run_query(settings, sql: str) -> tuple[list[str], list[tuple]]:
     """Run SQL on the sandboxed read-only connection; returns (column names, all rows)."""
-    with query_cursor(warehouse, sql, timeout) as (names, rows):
+    with query_cursor(settings, sql) as (names, rows):
         return names, list(rows)
 
 
@@ -689,7 +684,7 @@ def _json_text(record: dict) -> str:
 
 def cmd_query(args: argparse.Namespace) -> int:
     out = sys.stdout
-    with query_cursor(args.warehouse, args.sql) as (names, rows):
+    with query_cursor(settings_of(args), args.sql) as (names, rows):
         if args.format == "csv":
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(names)
@@ -715,11 +710,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from flows.models import format_summary, run_models
-    from flows.settings import load_settings
     from flows.warehouse import WarehouseError
 
     try:
-        summary = run_models(load_settings(args.warehouse), select=args.select, take_lock=True)
+        summary = run_models(settings_of(args), select=args.select, take_lock=True)
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
     print(format_summary(summary))
@@ -728,20 +722,18 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from flows.report import write_report
-    from flows.settings import load_settings
 
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory: give a file name")
-    path = write_report(load_settings(args.warehouse), args.output)
+    path = write_report(settings_of(args), args.output)
     print(f"report written to {path}")
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from flows.integrity import check, format_check
-    from flows.settings import load_settings
 
-    settings = load_settings(args.warehouse)
+    settings = settings_of(args)
     report = check(settings)
     print(format_check(report, settings), flush=True)
     if not report.ok:
@@ -754,9 +746,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_repair(args: argparse.Namespace) -> int:
     from flows.integrity import repair
-    from flows.settings import load_settings
 
-    for line in repair(load_settings(args.warehouse)):
+    for line in repair(settings_of(args)):
         print(line)
     return EXIT_OK
 

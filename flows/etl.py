@@ -14,7 +14,7 @@ import secrets
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
@@ -23,7 +23,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import interrupt, lake, models, warehouse
 from flows import sources as src
 from flows.nlp_runner import OVERTIME, NlpRunner
-from flows.settings import Settings, load_settings
+from flows.settings import DEFAULT_SOURCES, Settings, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
@@ -150,12 +150,9 @@ def plan_batch(
     """
     plan = Plan(process=[], rejects=list(rejects))
     seen = dict(seen_sources)
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         by_source = warehouse.existing_by_source(con, [a.source_uri for a in articles])
         by_article = warehouse.existing_by_article(con, [a.article_id for a in articles])
-    finally:
-        con.close()
     giving_up = {
         a.source_uri
         for a in articles
@@ -320,8 +317,7 @@ def load_warehouse(
     batch: int,
 ) -> int:
     """Load the batch into DuckDB in one transaction; returns old versions replaced."""
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         return warehouse.load_batch(
             con,
             settings.warehouse_dir,
@@ -331,8 +327,6 @@ def load_warehouse(
             run_id=run_id,
             batch=batch,
         )
-    finally:
-        con.close()
 
 
 @task(cache_policy=NO_CACHE)
@@ -345,8 +339,7 @@ def stale_articles(
     limit: int,
 ) -> list[Article]:
     """Loaded articles whose NLP output is stale (older NLP version, or all on a full refresh)."""
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         rows = warehouse.stale_articles(
             con,
             nlp_version=nlp_version,
@@ -355,8 +348,6 @@ def stale_articles(
             skip=skip,
             limit=limit,
         )
-    finally:
-        con.close()
     return [Article(**row) for row in rows]
 
 
@@ -371,8 +362,7 @@ def build_models(settings: Settings) -> dict:
 # --------------------------------------------------------------------------- the flow
 
 #: Called after every batch with (entries done, entries total, counts): the CLI's progress bar.
-ProgressHook = Callable[[int, int, "Counts"], None]
-PROGRESS: ProgressHook | None = None
+ProgressHook = Callable[[int, int, Counts], None]
 
 
 @dataclass
@@ -387,6 +377,7 @@ class Run:
     full_refresh: bool
     counts: Counts
     logger: object
+    progress: ProgressHook | None = None
     batch: int = 0
 
     @contextlib.contextmanager
@@ -418,22 +409,32 @@ def news_etl(
     backfill: bool = True,
     run_models: bool = True,
     lock_timeout: float | None = None,
+    settings: Settings | None = None,
+    progress: ProgressHook | None = None,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary.
 
     Incremental: an article already loaded with the same content and NLP version is not
     processed again. ``full_refresh`` reprocesses every article; ``backfill`` (default)
     reprocesses, from their stored bodies, loaded articles whose NLP version is stale.
+
+    ``settings`` are the CLI's, resolved once; a deployment run (scheduled, or started by a
+    worker) gives none, and they are resolved here from the environment and the options
+    ``warehouse_dir`` … ``lock_timeout`` (which must not be given with ``settings``).
+    ``progress`` is called after every batch (the CLI's progress bar).
     """
+    options = {
+        "batch_size": batch_size,
+        "n_process": n_process,
+        "model": model,
+        "lock_timeout": lock_timeout,
+    }
+    if settings is None:
+        settings = load_settings(warehouse_dir, **options)
+    elif warehouse_dir is not None or any(v is not None for v in options.values()):
+        raise ValueError("news_etl: give either settings or the options they hold, not both")
     logger = get_run_logger()
-    settings = load_settings(
-        warehouse_dir,
-        batch_size=batch_size,
-        n_process=n_process,
-        model=model,
-        lock_timeout=lock_timeout,
-    )
-    source_list = [str(s) for s in (sources or ["data/sample"])]
+    source_list = [str(s) for s in (sources or DEFAULT_SOURCES)]
     run = Run(
         settings=settings,
         run_id=new_run_id(),
@@ -443,6 +444,7 @@ def news_etl(
         full_refresh=full_refresh,
         counts=Counts(),
         logger=logger,
+        progress=progress,
     )
     started = time.monotonic()
     try:
@@ -464,7 +466,7 @@ def news_etl(
                     _backfill_batches(run, runner)
                 run.counts.nlp_articles = runner.articles_processed
             interrupt.checkpoint()
-            with run.stage("compact"), _connection(settings) as con:
+            with run.stage("compact"), warehouse.connection(settings, read_only=False) as con:
                 run.counts.parts_compacted = warehouse.compact_lake(
                     con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
                 )
@@ -487,17 +489,8 @@ def news_etl(
     return summary
 
 
-@contextlib.contextmanager
-def _connection(settings: Settings):
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
-    with _connection(run.settings) as con:
+    with warehouse.connection(run.settings, read_only=False) as con:
         warehouse.ensure_schema(con)
         registered = warehouse.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
@@ -544,8 +537,11 @@ def _finish(run: Run, error: BaseException | None, seconds: float) -> None:
     message = None if error is None else f"{type(error).__name__}: {error}"[:2000]
     # A reader holding the file must not keep a failed run waiting twice: a row left
     # "running" is marked "aborted" by the next run.
-    settings = replace(run.settings, lock_timeout=min(run.settings.lock_timeout, 5.0))
-    with contextlib.suppress(Exception), _connection(settings) as con:
+    wait = min(run.settings.lock_timeout, 5.0)
+    with (
+        contextlib.suppress(Exception),
+        warehouse.connection(run.settings, read_only=False, timeout=wait) as con,
+    ):
         warehouse.finish_run(
             con,
             run.run_id,
@@ -646,8 +642,8 @@ def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> No
         run.counts.records_seen += len(articles) + len(rejects)
         run.counts.articles_unchanged += plan.unchanged
         _process(run, plan, runner)
-        if PROGRESS is not None:
-            PROGRESS(cursor.entry, len(entries), run.counts)
+        if run.progress is not None:
+            run.progress(cursor.entry, len(entries), run.counts)
     if deferred:
         _second_chance(run, deferred, runner)
 
@@ -656,7 +652,7 @@ def _second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None
     """Load the duplicates whose original was replaced later in this run: a run never drops
     an article that its input still holds (a body that moved from one record to another)."""
     interrupt.checkpoint()
-    with _connection(run.settings) as con:
+    with warehouse.connection(run.settings, read_only=False) as con:
         present = warehouse.existing_by_article(con, [a.article_id for a in deferred])
     orphans: dict[str, Article] = {}
     for art in deferred:

@@ -28,6 +28,7 @@ the loaded tables hold the same rows (see :mod:`flows.lake`). :func:`check` veri
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -39,7 +40,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows import lake, warehouse
+from flows import lake, models, warehouse
 from flows.settings import Settings
 from transforms.schemas import ALL_TABLES, DERIVED_TABLES, LAKE_TABLES, columns, key_column
 
@@ -109,32 +110,35 @@ def check(settings: Settings) -> Report:
                 f"{settings.warehouse_dir}` first"
             )
         return report
-    try:
-        con = warehouse.connect(db, read_only=True, timeout=settings.lock_timeout)
-    except warehouse.WarehouseBusy:
-        raise
-    except warehouse.WarehouseError as exc:
-        report.problems.append(f"DuckDB file: {exc}")
-        return report
-    try:
-        before = len(report.problems)
-        digests = _scan_tables(con, report)
-        report.db_readable = len(report.problems) == before
-        if not report.db_readable:
+    with contextlib.ExitStack() as stack:
+        try:
+            con = stack.enter_context(warehouse.connection(settings, read_only=True))
+        except warehouse.WarehouseBusy:
+            raise
+        except warehouse.WarehouseError as exc:
+            report.problems.append(f"DuckDB file: {exc}")
             return report
-        for table in DERIVED_TABLES:
-            n = con.execute(
-                f'SELECT count(*) FROM "{table}" WHERE article_id NOT IN '
-                "(SELECT article_id FROM articles)"
-            ).fetchone()[0]
-            if n:
-                report.problems.append(f"table {table}: {n} row(s) without their article")
-        before = len(report.problems)
-        _check_lake(con, settings, digests, report)
-        report.lake_ok = len(report.problems) == before
-    finally:
-        con.close()
+        _check_tables(con, settings, report)
     return report
+
+
+def _check_tables(con, settings: Settings, report: Report) -> None:
+    """The tables read fully, no derived row lacks its article, the lake holds their rows."""
+    before = len(report.problems)
+    digests = _scan_tables(con, report)
+    report.db_readable = len(report.problems) == before
+    if not report.db_readable:
+        return
+    for table in DERIVED_TABLES:
+        n = con.execute(
+            f'SELECT count(*) FROM "{table}" WHERE article_id NOT IN '
+            "(SELECT article_id FROM articles)"
+        ).fetchone()[0]
+        if n:
+            report.problems.append(f"table {table}: {n} row(s) without their article")
+    before = len(report.problems)
+    _check_lake(con, settings, digests, report)
+    report.lake_ok = len(report.problems) == before
 
 
 def _check_lake(con, settings: Settings, digests: dict, report: Report) -> None:
@@ -255,7 +259,7 @@ def repair(settings: Settings) -> list[str]:
         if not report.db_readable:
             done += _tables_from_lake(settings)
         done += _lake_from_tables(settings)
-        (settings.warehouse_dir / "dbt" / "built.json").unlink(missing_ok=True)
+        models.state_path(settings).unlink(missing_ok=True)
         after = check(settings)
         if not after.ok:
             raise warehouse.WarehouseError(
@@ -266,11 +270,8 @@ def repair(settings: Settings) -> list[str]:
 
 
 def _remove_orphans(settings: Settings) -> int:
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         return len(lake.remove_orphans(settings.lake_dir, warehouse.registered_parts(con)))
-    finally:
-        con.close()
 
 
 def _repair_id() -> str:
@@ -281,8 +282,7 @@ def _lake_from_tables(settings: Settings) -> list[str]:
     """Rewrite the whole lake from the tables: one part per (table, month, loading run)."""
     wh = settings.warehouse_dir
     tag = _repair_id()
-    con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         warehouse.ensure_schema(con)
         groups = con.execute(
             "SELECT run_id, coalesce(strftime(published_date, '%Y-%m'), ?) AS month, "
@@ -321,8 +321,6 @@ def _lake_from_tables(settings: Settings) -> list[str]:
             )
         con.execute("COMMIT")
         removed = lake.remove_orphans(settings.lake_dir, {w[0] for w in written})
-    finally:
-        con.close()
     return [
         f"lake rewritten from the tables: {len(written)} part(s) written, "
         f"{len(removed)} old file(s) removed"
@@ -338,14 +336,13 @@ def _lake_parquet(settings: Settings, table: str) -> list[str]:
     )
 
 
-def _salvage(db: Path) -> dict[str, pa.Table]:
+def _salvage(settings: Settings) -> dict[str, pa.Table]:
     """The rejects and runs tables of a damaged file, when they can still be read."""
     out: dict[str, pa.Table] = {}
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except (duckdb.Error, OSError):
-        return out
-    try:
+    with (
+        contextlib.suppress(warehouse.WarehouseError),
+        warehouse.connection(settings, read_only=True) as con,
+    ):
         for table in ("rejects", "runs"):
             try:
                 cols = ", ".join(f'"{c}"' for c in columns(table))
@@ -353,8 +350,6 @@ def _salvage(db: Path) -> dict[str, pa.Table]:
                 out[table] = data.cast(ALL_TABLES[table])
             except Exception:  # damaged too: start that table empty
                 continue
-    finally:
-        con.close()
     return out
 
 
@@ -362,14 +357,13 @@ def _tables_from_lake(settings: Settings) -> list[str]:
     """Move the unreadable DuckDB file aside and rebuild the tables from the lake's parts."""
     db = settings.db_path
     done = []
-    salvaged = _salvage(db) if db.exists() else {}
+    salvaged = _salvage(settings) if db.exists() else {}
     # Built under a temporary name and renamed into place when complete: a repair killed
     # half-way never leaves a half-built news.duckdb that could pass for intact tables.
     building = db.with_name(db.name + ".rebuilding")
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
-    con = warehouse.connect(building, read_only=False, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=False, db_path=building) as con:
         warehouse.ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         files = _lake_parquet(settings, "articles")
@@ -410,8 +404,6 @@ def _tables_from_lake(settings: Settings) -> list[str]:
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-    finally:
-        con.close()
     if db.exists():
         aside = db.with_name(f"{db.name}.damaged-{dt.datetime.now():%Y%m%dT%H%M%S}")
         os.replace(db, aside)

@@ -3,8 +3,9 @@
 The dbt project (``sql/``) holds staging views and mart tables over the loaded tables, with
 their tests. :func:`run_models` runs it with dbt's Python runner (``dbtRunner``), not a shell:
 
-* the profile (``sql/profiles.yml``) reads the DuckDB path from ``NEWSETL_DUCKDB_PATH``, which
-  is set here from ``Settings.db_path`` for the duration of the call;
+* the profile (``sql/profiles.yml``) takes the DuckDB path from the var ``duckdb_path``,
+  passed here with ``--vars`` from ``Settings.db_path`` (by hand: ``NEWSETL_DUCKDB_PATH``);
+  nothing is written to the environment;
 * dbt's ``target/`` (manifest, compiled SQL, partial-parse state) and ``logs/`` go under the
   warehouse (``<warehouse>/dbt/``), so each warehouse keeps its own and the repository stays
   clean;
@@ -24,11 +25,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -37,8 +36,6 @@ from flows import warehouse
 from flows.settings import Settings
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
-DBT_DIR = "dbt"
-DB_ENV = "NEWSETL_DUCKDB_PATH"
 
 #: dbt node statuses that fail a build (a warning does not).
 FAILED = frozenset({"fail", "error"})
@@ -79,8 +76,12 @@ class NodeOutcome:
 
 def dbt_paths(settings: Settings) -> tuple[Path, Path]:
     """(target path, log path) of a warehouse's dbt runs."""
-    base = settings.warehouse_dir.resolve() / DBT_DIR
-    return base / "target", base / "logs"
+    return settings.dbt_dir / "target", settings.dbt_dir / "logs"
+
+
+def state_path(settings: Settings) -> Path:
+    """The digest of the last passing full build (see :func:`fingerprint`)."""
+    return settings.dbt_dir / STATE_FILE
 
 
 def run_models(
@@ -110,7 +111,7 @@ def run_models(
         else contextlib.nullcontext()
     )
     with lock:
-        state = dbt_paths(settings)[0].parent / STATE_FILE
+        state = state_path(settings)
         full = not select
         if full and if_changed:
             current = fingerprint(settings)
@@ -143,8 +144,7 @@ def fingerprint(settings: Settings) -> str:
         if path.is_file() and not _SKIP_DIRS.intersection(rel.parts):
             digest.update(f"{rel.as_posix()}\n".encode())
             digest.update(path.read_bytes())
-    con = warehouse.connect(settings.db_path, read_only=True, timeout=settings.lock_timeout)
-    try:
+    with warehouse.connection(settings, read_only=True) as con:
         for table in DATA_TABLES:
             # a count and an order-free digest of every row and column (table: a constant)
             row = con.execute(
@@ -156,8 +156,6 @@ def fingerprint(settings: Settings) -> str:
             "where table_schema in ('staging', 'marts') order by all"
         ).fetchall()
         digest.update(repr(relations).encode())
-    finally:
-        con.close()
     return digest.hexdigest()
 
 
@@ -188,6 +186,8 @@ def _build(settings: Settings, select: list[str], log_level: str) -> dict:
         "info",
         "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
         "--no-send-anonymous-usage-stats",
+        "--vars",
+        json.dumps({"duckdb_path": str(settings.db_path.resolve())}),
     ]
     for selector in select:
         args += ["--select", selector]
@@ -195,37 +195,16 @@ def _build(settings: Settings, select: list[str], log_level: str) -> dict:
     started = time.monotonic()
     while True:
         # Wait (bounded) for readers holding the file, then let dbt open it at once.
-        warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout).close()
-        with _dbt_environment(settings.db_path):
-            try:
-                res = dbtRunner().invoke(args)
-            finally:
-                _close_dbt_connection()
+        warehouse.wait_until_free(settings)
+        try:
+            res = dbtRunner().invoke(args)
+        finally:
+            _close_dbt_connection()
         if _is_lock_conflict(res) and time.monotonic() < deadline:
             time.sleep(0.5)  # a reader got in between the check and dbt: wait for it
             continue
         break
     return _summarize(res, time.monotonic() - started, target)
-
-
-@contextlib.contextmanager
-def _dbt_environment(db_path: Path) -> Iterator[None]:
-    """Point the profile at the warehouse; keep dbt from phoning home; restore afterwards."""
-    values = {
-        DB_ENV: str(db_path.resolve()),
-        "DO_NOT_TRACK": "1",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _close_dbt_connection() -> None:

@@ -23,7 +23,6 @@ from pathlib import Path
 from flows import warehouse
 from flows.settings import Settings
 
-REPORT_FILE = "report.html"
 TOP_ENTITIES = 8
 TOP_SPEAKERS = 10
 TOP_PAIRS = 15
@@ -755,9 +754,8 @@ def render(data: ReportData) -> str:
 
 def write_report(settings: Settings, output: str | os.PathLike | None = None) -> Path:
     """Write the report (default ``<warehouse>/report.html``); returns its path."""
-    path = Path(output) if output else settings.warehouse_dir / REPORT_FILE
-    con = warehouse.connect(settings.db_path, read_only=True, timeout=settings.lock_timeout)
-    try:
+    path = Path(output) if output else settings.report_path
+    with warehouse.connection(settings, read_only=True) as con:
         missing = _missing_marts(con)
         if missing:
             raise warehouse.WarehouseError(
@@ -765,8 +763,6 @@ def write_report(settings: Settings, output: str | os.PathLike | None = None) ->
                 f"--warehouse {settings.warehouse_dir}` first"
             )
         data = load_data(con, str(settings.warehouse_dir))
-    finally:
-        con.close()
     page = render(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

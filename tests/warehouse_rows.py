@@ -240,8 +240,7 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
     settings = load_settings(warehouse_dir)
     tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
     months = {a["article_id"]: lake.month_of(a["published_date"]) for a in given["articles"]}
-    con = warehouse.connect(settings.db_path, read_only=False)
-    try:
+    with warehouse.connection(settings, read_only=False) as con:
         warehouse.ensure_schema(con)
         warehouse.start_run(
             con,
@@ -290,6 +289,4 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
                 "events_written": len(given["events"]),
             },
         )
-    finally:
-        con.close()
     return settings.db_path
