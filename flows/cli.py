@@ -356,27 +356,28 @@ def _progress_bar(enabled: bool):
 
 
 def format_summary(summary: dict) -> str:
-    lines = [
-        f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s",
-        f"  records seen  {summary['records_seen']:>8,}",
-        f"  new           {summary['articles_new']:>8,}",
-        f"  changed       {summary['articles_changed']:>8,}",
-        f"  unchanged     {summary['articles_unchanged']:>8,}",
-        f"  reprocessed   {summary['articles_reprocessed']:>8,}",
-        f"  rejected      {summary['rejected']:>8,}",
+    """The run summary printed by ``newsetl run``: one figure per line, aligned."""
+    figures = [
+        ("records seen", summary["records_seen"]),
+        ("new", summary["articles_new"]),
+        ("changed", summary["articles_changed"]),
+        ("unchanged", summary["articles_unchanged"]),
+        ("reprocessed", summary["articles_reprocessed"]),
+        ("rejected", summary["rejected"]),
     ]
-    for reason, n in sorted(summary.get("reject_reasons", {}).items()):
-        lines.append(f"    {reason:<20}{n:>6,}")
-    for key in ("mentions_written", "quotes_written", "events_written"):
-        if summary.get(key):
-            lines.append(f"  {key.replace('_', ' '):<14}{summary[key]:>8,}")
+    reasons = sorted(summary.get("reject_reasons", {}).items())
+    # rows written per table of the registry (flows.etl.Counts.written), when any
+    written = [(f"{t} written", n) for t, n in summary.get("written", {}).items() if n]
+    labels = [label for label, _ in figures + written] + [f"  {r}" for r, _ in reasons]
+    width = max(map(len, labels)) + 2
+    lines = [f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s"]
+    lines += [f"  {label:<{width}}{n:>8,}" for label, n in figures]
+    lines += [f"    {reason:<{width - 2}}{n:>8,}" for reason, n in reasons]
+    lines += [f"  {label:<{width}}{n:>8,}" for label, n in written]
     if summary.get("models"):
         from flows.models import format_summary as models_summary
 
         lines.append("  " + models_summary(summary["models"]))
-    totals = summary.get("totals")
-    if totals:
-        lines.append("  warehouse: " + ", ".join(f"{t} {n:,}" for t, n in totals.items()))
     return "\n".join(lines)
 
 

@@ -27,8 +27,8 @@ from flows.settings import DEFAULT_SOURCES, Settings, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
-from transforms.pipeline import NLP_TABLES, NlpInput
-from transforms.schemas import to_table
+from transforms.pipeline import NlpInput
+from transforms.schemas import lake_tables, nlp_tables, to_table
 
 
 @dataclass
@@ -41,10 +41,9 @@ class Counts:
     articles_unchanged: int = 0
     articles_reprocessed: int = 0
     rejected: int = 0
-    mentions_written: int = 0
-    quotes_written: int = 0
-    events_written: int = 0
     nlp_articles: int = 0
+    #: Rows written per table of the lake, in the registry's order.
+    written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(lake_tables(), 0))
     batches: int = 0
     parts_written: int = 0
     orphans_removed: int = 0
@@ -54,6 +53,7 @@ class Counts:
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def ledger(self) -> dict:
+        """The figures of the run ledger (the ``runs`` table's columns)."""
         keep = {
             "records_seen",
             "articles_new",
@@ -61,12 +61,10 @@ class Counts:
             "articles_unchanged",
             "articles_reprocessed",
             "rejected",
-            "mentions_written",
-            "quotes_written",
-            "events_written",
             "nlp_articles",
         }
-        return {k: v for k, v in asdict(self).items() if k in keep}
+        figures = {k: v for k, v in asdict(self).items() if k in keep}
+        return {**figures, "rows_written": dict(self.written)}
 
 
 @dataclass
@@ -262,8 +260,8 @@ def transform_batch(
         )
         for a in ok
     }
-    derived: dict[str, dict[str, list[dict]]] = {t: {} for t in NLP_TABLES}
-    for table in NLP_TABLES:
+    derived: dict[str, dict[str, list[dict]]] = {t: {} for t in nlp_tables()}
+    for table in nlp_tables():
         for row in result.tables[table]:
             derived[table].setdefault(row["article_id"], []).append(row)
     bad: dict[str, str] = {}
@@ -275,7 +273,7 @@ def transform_batch(
             failed.append(Reject(a.source_uri, "nlp_error", bad[a.article_id], a.content_sha256))
     keep = [a.article_id for a in ok if a.article_id not in bad]
     tables = {"articles": to_table("articles", [rows[k] for k in keep])}
-    for table in NLP_TABLES:
+    for table in nlp_tables():
         tables[table] = to_table(table, [r for k in keep for r in derived[table].get(k, [])])
     return tables, failed
 
@@ -587,9 +585,7 @@ def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> st
         "",
         "| table | rows written |",
         "|---|---:|",
-        f"| mentions | {c.mentions_written} |",
-        f"| quotes | {c.quotes_written} |",
-        f"| events | {c.events_written} |",
+        *(f"| {table} | {n} |" for table, n in c.written.items()),
     ]
     if c.reject_reasons:
         lines += ["", "| reject reason | count |", "|---|---:|"]
@@ -729,22 +725,18 @@ def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     c.articles_reprocessed += plan.reprocessed
     c.rejected += len(plan.rejects)
     c.parts_written += len(parts)
-    c.mentions_written += tables["mentions"].num_rows
-    c.quotes_written += tables["quotes"].num_rows
-    c.events_written += tables["events"].num_rows
+    for table, data in tables.items():
+        c.written[table] = c.written.get(table, 0) + data.num_rows
     for r in plan.rejects:
         c.reject_reasons[r.reason] = c.reject_reasons.get(r.reason, 0) + 1
     run.logger.info(
-        "batch %d: %d new, %d changed, %d reprocessed, %d rejected; %d mentions, %d quotes, "
-        "%d events",
+        "batch %d: %d new, %d changed, %d reprocessed, %d rejected; %s",
         run.batch,
         plan.new,
         plan.changed,
         plan.reprocessed,
         len(plan.rejects),
-        tables["mentions"].num_rows,
-        tables["quotes"].num_rows,
-        tables["events"].num_rows,
+        ", ".join(f"{data.num_rows} {table}" for table, data in tables.items()),
     )
     return loaded
 

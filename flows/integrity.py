@@ -42,9 +42,26 @@ import pyarrow.parquet as pq
 
 from flows import lake, models, warehouse
 from flows.settings import Settings
-from transforms.schemas import ALL_TABLES, DERIVED_TABLES, LAKE_TABLES, columns, key_column
+from transforms.schemas import (
+    TABLES,
+    columns,
+    derived_tables,
+    key_column,
+    lake_tables,
+    schema_of,
+)
 
-REQUIRED_TABLES = (*ALL_TABLES, "_lake_parts", "_lake_stale")
+
+def required_tables() -> tuple[str, ...]:
+    """Every declared table, and the lake's registry."""
+    return (*TABLES, "_lake_parts", "_lake_stale")
+
+
+def duckdb_only_tables() -> tuple[str, ...]:
+    """The declared tables that live only in DuckDB, not in the lake (rejects, runs)."""
+    return tuple(n for n, t in TABLES.items() if not t.partition)
+
+
 _PART_RE = re.compile(r"part-(.+)-(\d{5})(?:~[^/]*)?\.parquet$")
 
 
@@ -76,13 +93,13 @@ def _scan_tables(con, report: Report) -> dict[str, tuple[int, int]]:
             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
         ).fetchall()
     }
-    missing = [t for t in REQUIRED_TABLES if t not in found]
+    missing = [t for t in required_tables() if t not in found]
     if missing:
         report.problems.append(f"DuckDB file: table(s) missing: {', '.join(missing)}")
     digests = {}
     for table in sorted(found):
         try:
-            if table in ALL_TABLES:
+            if table in TABLES:
                 digests[table] = con.execute(_digest_sql(table, f'main."{table}"')).fetchone()
             else:
                 con.execute(f'SELECT count(*), sum(hash(*COLUMNS(*))) FROM main."{table}"')
@@ -129,7 +146,7 @@ def _check_tables(con, settings: Settings, report: Report) -> None:
     report.db_readable = len(report.problems) == before
     if not report.db_readable:
         return
-    for table in DERIVED_TABLES:
+    for table in derived_tables():
         n = con.execute(
             f'SELECT count(*) FROM "{table}" WHERE article_id NOT IN '
             "(SELECT article_id FROM articles)"
@@ -165,7 +182,7 @@ def _check_lake(con, settings: Settings, digests: dict, report: Report) -> None:
             )
             report.db_readable = False
             return
-    good: dict[str, list[tuple[str, str]]] = {t: [] for t in LAKE_TABLES}
+    good: dict[str, list[tuple[str, str]]] = {t: [] for t in lake_tables()}
     unchecked = 0
     for rel, table, run_id, rows, digest in parts:
         path = wh / rel
@@ -189,7 +206,7 @@ def _check_lake(con, settings: Settings, digests: dict, report: Report) -> None:
             good[table].append((str(path), run_id))
     if report.problems:
         return
-    for table in LAKE_TABLES:
+    for table in lake_tables():
         total = [0, 0]
         for path, run_id in good[table]:
             drop = stale.get(run_id, [])
@@ -291,7 +308,7 @@ def _lake_from_tables(settings: Settings) -> list[str]:
         ).fetchall()
         written: list[tuple[str, str, int, str, str]] = []
         for run_id, month, ids in groups:
-            for table in sorted(LAKE_TABLES, key=lambda t: t == "articles"):
+            for table in sorted(lake_tables(), key=lambda t: t == "articles"):
                 cols = ", ".join(f'"{c}"' for c in columns(table))
                 data = con.execute(
                     f'SELECT {cols} FROM "{table}" WHERE article_id IN (SELECT unnest(?)) '
@@ -300,7 +317,7 @@ def _lake_from_tables(settings: Settings) -> list[str]:
                 ).to_arrow_table()
                 if data.num_rows == 0:
                     continue
-                data = data.cast(LAKE_TABLES[table])
+                data = data.cast(schema_of(table))
                 rel = (
                     Path("lake")
                     / table
@@ -343,11 +360,11 @@ def _salvage(settings: Settings) -> dict[str, pa.Table]:
         contextlib.suppress(warehouse.WarehouseError),
         warehouse.connection(settings, read_only=True) as con,
     ):
-        for table in ("rejects", "runs"):
+        for table in duckdb_only_tables():
             try:
                 cols = ", ".join(f'"{c}"' for c in columns(table))
                 data = con.execute(f'SELECT {cols} FROM "{table}"').to_arrow_table()
-                out[table] = data.cast(ALL_TABLES[table])
+                out[table] = data.cast(schema_of(table))
             except Exception:  # damaged too: start that table empty
                 continue
     return out
@@ -380,7 +397,7 @@ def _tables_from_lake(settings: Settings) -> list[str]:
                 f") WHERE _by_source = 1",
                 [files],
             )
-        for table in DERIVED_TABLES:
+        for table in derived_tables():
             files = _lake_parquet(settings, table)
             if not files:
                 continue
@@ -395,12 +412,12 @@ def _tables_from_lake(settings: Settings) -> list[str]:
                 f") WHERE _n = 1",
                 [_PART_RE.pattern, files],
             )
-        for table in ("rejects", "runs"):
+        for table in duckdb_only_tables():
             if table in salvaged and salvaged[table].num_rows:
                 con.register("_salvaged", salvaged[table])
                 con.execute(f'INSERT INTO "{table}" SELECT * FROM _salvaged')
                 con.unregister("_salvaged")
-        for table in (*LAKE_TABLES, "rejects"):
+        for table in (*lake_tables(), "rejects"):
             counts[table] = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
         con.execute("COMMIT")
         con.execute("CHECKPOINT")

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from transforms.schemas import LAKE_TABLES, duckdb_type
+from transforms.schemas import TABLES, duckdb_type
 
 UNKNOWN_MONTH = "unknown"
 PARTITION_KEY = "published_month"
@@ -37,7 +37,7 @@ def scan_sql(table: str, files: list[str], *, filename: bool = False) -> str:
         present.update(pq.read_schema(path).names)
     cols = ", ".join(
         f'"{f.name}"' if f.name in present else f'NULL::{duckdb_type(f.type)} AS "{f.name}"'
-        for f in LAKE_TABLES[table]
+        for f in TABLES[table].schema
     )
     options = "hive_partitioning = false, union_by_name = true" + (
         ", filename = true" if filename else ""
@@ -97,8 +97,8 @@ def write_parts(
         table = tables[name]
         if table.num_rows == 0:
             continue
-        schema = LAKE_TABLES[name]
-        assert table.schema.equals(schema), f"{name}: schema drift"
+        schema = TABLES[name].schema
+        assert TABLES[name].partition and table.schema.equals(schema), f"{name}: schema drift"
         row_months = [months[a] for a in table.column("article_id").to_pylist()]
         by_month: dict[str, list[int]] = defaultdict(list)
         for i, month in enumerate(row_months):

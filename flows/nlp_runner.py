@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from flows import interrupt
 from transforms.nlp import get_pipeline
-from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput, process_articles
+from transforms.pipeline import BatchResult, NlpInput, process_articles
 
 #: NLP works through a batch in groups this small (Ctrl-C checked and deadlines set per group).
 INPROCESS_GROUP = 8
@@ -79,7 +79,7 @@ def run_bounded(
 ) -> BatchResult:
     """``process_articles`` in groups under deadlines (see the module docstring)."""
     get_pipeline(model)  # loading the model is not the articles' time
-    merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+    merged = BatchResult.empty()
     for start in range(0, len(articles), INPROCESS_GROUP):
         interrupt.checkpoint()
         group = articles[start : start + INPROCESS_GROUP]
@@ -179,8 +179,8 @@ class NlpRunner:
     def __call__(self, articles: list[NlpInput]) -> BatchResult:
         self.articles_processed += len(articles)
         if not articles:
-            return BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
-        merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+            return BatchResult.empty()
+        merged = BatchResult.empty()
         if self.pool is None:
             return run_bounded(self.model, articles, self.budget_base)
         futures = [

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from flows import warehouse
 from flows.settings import Settings
+from transforms.schemas import nlp_tables
 
 TOP_ENTITIES = 8
 TOP_SPEAKERS = 10
@@ -680,8 +681,9 @@ def section_runs(data: ReportData) -> str:
     head = (
         "<tr><th>started (UTC)</th><th>status</th><th class=num>seconds</th>"
         "<th class=num>seen</th><th class=num>new</th><th class=num>changed</th>"
-        "<th class=num>rejected</th><th class=num>mentions</th><th class=num>quotes</th>"
-        "<th class=num>events</th><th>sources / error</th></tr>"
+        "<th class=num>rejected</th>"
+        + "".join(f"<th class=num>{esc(t)}</th>" for t in nlp_tables())
+        + "<th>sources / error</th></tr>"
     )
     rows = []
     for r in reversed(data.runs):
@@ -692,6 +694,7 @@ def section_runs(data: ReportData) -> str:
             else str(started)
         )
         seconds = "" if r["seconds"] is None else f"{float(r['seconds']):,.1f}"
+        written = r["rows_written"] or {}
         detail = ", ".join(r["sources"] or [])
         if r["error"]:
             detail = f"{detail} — {r['error']}"
@@ -700,9 +703,9 @@ def section_runs(data: ReportData) -> str:
             f'<td class="status-{esc(r["status"])}">{esc(r["status"])}</td>'
             f"<td class=num>{esc(seconds)}</td><td class=num>{r['records_seen']:,}</td>"
             f"<td class=num>{r['articles_new']:,}</td><td class=num>{r['articles_changed']:,}</td>"
-            f"<td class=num>{r['rejected']:,}</td><td class=num>{r['mentions_written']:,}</td>"
-            f"<td class=num>{r['quotes_written']:,}</td><td class=num>{r['events_written']:,}</td>"
-            f"<td>{esc(_clip(detail, 400))}</td></tr>"
+            f"<td class=num>{r['rejected']:,}</td>"
+            + "".join(f"<td class=num>{written.get(t, 0):,}</td>" for t in nlp_tables())
+            + f"<td>{esc(_clip(detail, 400))}</td></tr>"
         )
     return _section(
         "runs",

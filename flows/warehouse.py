@@ -28,7 +28,15 @@ import duckdb
 import pyarrow as pa
 
 from flows.settings import Settings
-from transforms.schemas import ALL_TABLES, DERIVED_TABLES, LAKE_TABLES, columns, duckdb_ddl
+from transforms.schemas import (
+    TABLES,
+    columns,
+    derived_tables,
+    duckdb_ddl,
+    duckdb_type,
+    lake_tables,
+    schema_of,
+)
 
 SCHEMA_VERSION = 1
 _INTERNAL_DDL = (
@@ -185,26 +193,50 @@ def utcnow() -> dt.datetime:
 # --------------------------------------------------------------------------- schema
 
 
+def _columns_in(con, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND table_name = ?",
+            [table],
+        ).fetchall()
+    }
+
+
 def ensure_schema(con) -> None:
     """Create missing tables, and add columns that newer schemas define (forward migration)."""
-    for table, schema in ALL_TABLES.items():
+    for table, declared in TABLES.items():
         con.execute(duckdb_ddl(table))
-        have = {
-            r[0]
-            for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
-            ).fetchall()
-        }
-        for field in schema:
+        have = _columns_in(con, table)
+        for field in declared.schema:
             if field.name not in have:
-                from transforms.schemas import duckdb_type
-
                 con.execute(
                     f'ALTER TABLE "{table}" ADD COLUMN "{field.name}" {duckdb_type(field.type)}'
                 )
+    _migrate_runs_counts(con)
     for ddl in _INTERNAL_DDL:
         con.execute(ddl)
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+
+#: The runs ledger's counts of rows written before they became one map per table.
+_OLD_COUNT_COLUMNS = ("mentions_written", "quotes_written", "events_written")
+
+
+def _migrate_runs_counts(con) -> None:
+    """A ledger written before ``rows_written``: move its per-table count columns into the
+    map (rows_written = {"mentions": mentions_written, …}) and drop them."""
+    old = [c for c in _OLD_COUNT_COLUMNS if c in _columns_in(con, "runs")]
+    if not old:
+        return
+    keys = ", ".join(f"'{c.removesuffix('_written')}'" for c in old)
+    values = ", ".join(f'"{c}"' for c in old)
+    con.execute(
+        f"UPDATE runs SET rows_written = map([{keys}], [{values}]) WHERE rows_written IS NULL"
+    )
+    for c in old:
+        con.execute(f'ALTER TABLE runs DROP COLUMN "{c}"')
 
 
 # --------------------------------------------------------------------------- planning
@@ -296,7 +328,7 @@ def load_batch(
             )
             replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
             con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
-            for table in (*DERIVED_TABLES, "articles"):
+            for table in (*derived_tables(), "articles"):
                 con.execute(
                     f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)'
                 )
@@ -307,7 +339,7 @@ def load_batch(
         by_table: dict[str, list[str]] = {}
         for table, rel, *_ in parts:
             by_table.setdefault(table, []).append(str(warehouse_dir / rel))
-        for table in LAKE_TABLES:
+        for table in lake_tables():
             paths = by_table.get(table)
             if not paths:
                 continue
@@ -419,9 +451,10 @@ def start_run(con, row: dict) -> None:
         "UPDATE runs SET status = 'aborted', error = 'process ended without finishing' "
         "WHERE status = 'running'"
     )
-    table = pa.Table.from_pylist([row], schema=ALL_TABLES["runs"])
+    table = pa.Table.from_pylist([row], schema=schema_of("runs"))
     con.register("_run", table)
-    con.execute("INSERT INTO runs SELECT * FROM _run")
+    cols = ", ".join(f'"{c}"' for c in columns("runs"))  # by name: migrated column order
+    con.execute(f"INSERT INTO runs ({cols}) SELECT {cols} FROM _run")
     con.unregister("_run")
 
 

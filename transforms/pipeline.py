@@ -17,15 +17,21 @@ from spacy.tokens import Doc
 
 from transforms.analysis import Analysis
 from transforms.events.extract import extract_events
-from transforms.events.rows import Event
-from transforms.mentions.model import Mention
 from transforms.nlp import get_pipeline, parse_docs
 from transforms.quotes.extract import extract_quotes
-from transforms.quotes.rows import Quote
-from transforms.schemas import NLP_TABLES
+from transforms.schemas import TABLES, nlp_tables
 from transforms.tone import mean_tone, text_tone
 
-__all__ = ["NLP_TABLES", "BatchResult", "Extraction", "NlpInput", "extract", "process_articles"]
+__all__ = [
+    "BatchResult",
+    "Extraction",
+    "NlpInput",
+    "event_rows",
+    "extract",
+    "mention_rows",
+    "process_articles",
+    "quote_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -37,37 +43,42 @@ class NlpInput:
     published_date: dt.date | None
 
 
+# The extractors of the NLP tables, named by their declarations in transforms.schemas.TABLES:
+# each reads the article's analysis and returns the table's rows.
+
+
+def mention_rows(an: Analysis, art: NlpInput) -> list[dict]:
+    """The ``mentions`` rows: the analysis holds the article's mentions."""
+    return [m.row(art.article_id) for m in an.mentions]
+
+
+def quote_rows(an: Analysis, art: NlpInput) -> list[dict]:
+    """The ``quotes`` rows, each scored for tone (:mod:`transforms.tone`)."""
+    quotes = extract_quotes(an)
+    for q in quotes:
+        q.tone = text_tone(q.text)
+    return [q.row() for q in quotes]
+
+
+def event_rows(an: Analysis, art: NlpInput) -> list[dict]:
+    """The ``events`` rows (dates resolved against the publication date)."""
+    return [e.row() for e in extract_events(an, art.published_date)]
+
+
 @dataclass
 class Extraction:
-    """Everything extracted from one article's Doc."""
+    """Everything extracted from one article's Doc: the rows of every NLP table, and the
+    columns of the article's own row that the NLP step fills (its tone)."""
 
-    mentions: list[Mention]
-    quotes: list[Quote] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    tone: float | None = None
-
-    def article_columns(self) -> dict:
-        """The columns of the article's own row that the NLP step fills."""
-        return {"tone": self.tone}
-
-    def rows(self, article_id: str) -> dict[str, list[dict]]:
-        """The rows of each NLP table for this article."""
-        return {
-            "mentions": [m.row(article_id) for m in self.mentions],
-            "quotes": [q.row() for q in self.quotes],
-            "events": [e.row() for e in self.events],
-        }
+    tables: dict[str, list[dict]]
+    article: dict[str, object] = field(default_factory=dict)
 
 
 def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc, on one shared analysis."""
     an = Analysis(doc, art.article_id)
-    quotes = extract_quotes(an)
-    for q in quotes:
-        q.tone = text_tone(q.text)
-    events = extract_events(an, art.published_date)
-    tone = mean_tone(s.text for s in an.sents)
-    return Extraction(mentions=an.mentions, quotes=quotes, events=events, tone=tone)
+    tables = {table: TABLES[table].extract_fn()(an, art) for table in nlp_tables()}
+    return Extraction(tables=tables, article={"tone": mean_tone(s.text for s in an.sents)})
 
 
 @dataclass
@@ -79,6 +90,10 @@ class BatchResult:
     errors: dict[str, str]
     articles: dict[str, dict] = field(default_factory=dict)
 
+    @classmethod
+    def empty(cls) -> BatchResult:
+        return cls(tables={t: [] for t in nlp_tables()}, errors={})
+
 
 def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     """Run the NLP pass on articles and return the rows of every NLP table.
@@ -87,15 +102,14 @@ def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     reported in ``errors`` (the flow rejects it with reason ``nlp_error``) and has no rows.
     """
     nlp = get_pipeline(model)
-    result = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+    result = BatchResult.empty()
     for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
         try:
             ex = extract(doc, art)
-            rows = ex.rows(art.article_id)
         except Exception as exc:
             result.errors[art.article_id] = f"{type(exc).__name__}: {exc}"[:500]
             continue
-        result.articles[art.article_id] = ex.article_columns()
-        for table, table_rows in rows.items():
+        result.articles[art.article_id] = ex.article
+        for table, table_rows in ex.tables.items():
             result.tables[table].extend(table_rows)
     return result

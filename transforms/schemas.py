@@ -140,9 +140,8 @@ RUNS = pa.schema(
         pa.field("articles_unchanged", pa.int64(), nullable=False),
         pa.field("articles_reprocessed", pa.int64(), nullable=False),
         pa.field("rejected", pa.int64(), nullable=False),
-        pa.field("mentions_written", pa.int64(), nullable=False),
-        pa.field("quotes_written", pa.int64(), nullable=False),
-        pa.field("events_written", pa.int64(), nullable=False),
+        # Rows written per table of the lake ({"articles": 21, "mentions": 1180, …}).
+        pa.field("rows_written", pa.map_(pa.string(), pa.int64()), nullable=False),
         pa.field("nlp_articles", pa.int64(), nullable=False),
         pa.field("seconds", pa.float64()),
         pa.field("error", pa.string()),
@@ -164,9 +163,13 @@ class Table:
     * ``partition`` — the lake partition column (``published_month``, the month of the
       article's publication), or None for a table that is not written to the lake;
     * ``derived`` — its rows hang off an article and are replaced with it;
-    * ``nlp`` — the NLP step produces it (:mod:`transforms.pipeline`);
-    * ``row_class`` — ``"module:Class"`` of the class whose ``row()`` builds its rows
-      (imported on demand by :meth:`row_type`, so that this module stays light).
+    * ``nlp`` — the NLP step produces it (:mod:`transforms.pipeline`), with ``extractor``:
+      ``"module:function"`` of ``function(analysis, article) -> list of row dicts``;
+    * ``row_class`` — ``"module:Class"`` of the class whose ``row()`` builds its rows.
+
+    Both are imported on demand (:meth:`row_type`, :meth:`extract_fn`), so that this module
+    stays light. Everything else reads the declarations at call time (:func:`lake_tables`,
+    :func:`derived_tables`, :func:`nlp_tables`), never a copy taken at import.
     """
 
     name: str
@@ -175,6 +178,7 @@ class Table:
     derived: bool = False
     nlp: bool = False
     row_class: str | None = None
+    extractor: str | None = None
 
     @property
     def key(self) -> str:
@@ -188,10 +192,18 @@ class Table:
 
     def row_type(self) -> type | None:
         """The row class (None for a table whose rows the flows build as dicts)."""
-        if self.row_class is None:
-            return None
-        module, _, name = self.row_class.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return None if self.row_class is None else _load(self.row_class)
+
+    def extract_fn(self):
+        """The NLP extractor of the table: ``fn(analysis, article) -> list[dict]``."""
+        if self.extractor is None:
+            raise ValueError(f"table {self.name} has no extractor")
+        return _load(self.extractor)
+
+
+def _load(ref: str):
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 #: The lake partition of every table written to the lake.
@@ -209,6 +221,7 @@ TABLES: dict[str, Table] = {
             derived=True,
             nlp=True,
             row_class="transforms.mentions.model:Mention",
+            extractor="transforms.pipeline:mention_rows",
         ),
         Table(
             "quotes",
@@ -217,6 +230,7 @@ TABLES: dict[str, Table] = {
             derived=True,
             nlp=True,
             row_class="transforms.quotes.rows:Quote",
+            extractor="transforms.pipeline:quote_rows",
         ),
         Table(
             "events",
@@ -225,24 +239,37 @@ TABLES: dict[str, Table] = {
             derived=True,
             nlp=True,
             row_class="transforms.events.rows:Event",
+            extractor="transforms.pipeline:event_rows",
         ),
         Table("rejects", REJECTS, row_class="transforms.parse:Reject"),
         Table("runs", RUNS),
     )
 }
-#: Tables written to the Parquet lake (and loaded from it), in load order.
-LAKE_TABLES: dict[str, pa.Schema] = {n: t.schema for n, t in TABLES.items() if t.partition}
-#: Tables that hang off an article and are replaced with it.
-DERIVED_TABLES = tuple(n for n, t in TABLES.items() if t.derived)
-#: Tables the NLP step produces.
-NLP_TABLES = tuple(n for n, t in TABLES.items() if t.nlp)
-#: Every table the warehouse holds.
-ALL_TABLES: dict[str, pa.Schema] = {n: t.schema for n, t in TABLES.items()}
+
+
+def lake_tables() -> tuple[str, ...]:
+    """Tables written to the Parquet lake (and loaded from it), in load order."""
+    return tuple(n for n, t in TABLES.items() if t.partition)
+
+
+def derived_tables() -> tuple[str, ...]:
+    """Tables whose rows hang off an article and are replaced with it."""
+    return tuple(n for n, t in TABLES.items() if t.derived)
+
+
+def nlp_tables() -> tuple[str, ...]:
+    """Tables the NLP step produces."""
+    return tuple(n for n, t in TABLES.items() if t.nlp)
+
+
+def schema_of(table: str) -> pa.Schema:
+    """The schema of a table."""
+    return TABLES[table].schema
 
 
 def columns(table: str) -> list[str]:
     """Column names of a table, in schema order."""
-    return ALL_TABLES[table].names
+    return TABLES[table].schema.names
 
 
 def key_column(table: str) -> str:
@@ -266,12 +293,14 @@ def duckdb_type(dtype: pa.DataType) -> str:
     """The DuckDB column type for a pyarrow type used in these schemas."""
     if pa.types.is_list(dtype):
         return duckdb_type(dtype.value_type) + "[]"
+    if pa.types.is_map(dtype):
+        return f"MAP({duckdb_type(dtype.key_type)}, {duckdb_type(dtype.item_type)})"
     return _DUCKDB_TYPES[dtype]
 
 
 def duckdb_ddl(table: str) -> str:
     """``CREATE TABLE IF NOT EXISTS`` for a table, with NOT NULL and the primary key."""
-    schema = ALL_TABLES[table]
+    schema = schema_of(table)
     key = key_column(table)
     cols = []
     for field in schema:
@@ -292,7 +321,7 @@ def to_table(table: str, rows: list[dict]) -> pa.Table:
     the wrong type — ``pa.Table.from_pylist`` alone would drop the unknown key and fill the
     missing one with NULL, even in a NOT NULL column.
     """
-    schema = ALL_TABLES[table]
+    schema = schema_of(table)
     names = frozenset(schema.names)
     for i, row in enumerate(rows):
         if row.keys() != names:

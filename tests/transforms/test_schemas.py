@@ -11,15 +11,16 @@ import pytest
 
 from transforms.events.rows import Event
 from transforms.parse import Article, Reject
-from transforms.pipeline import NLP_TABLES, NlpInput, extract
+from transforms.pipeline import NlpInput, extract
 from transforms.schemas import (
-    ALL_TABLES,
-    DERIVED_TABLES,
-    LAKE_TABLES,
     TABLES,
     ContractError,
+    derived_tables,
     duckdb_ddl,
     key_column,
+    lake_tables,
+    nlp_tables,
+    schema_of,
     to_table,
 )
 
@@ -34,17 +35,18 @@ VALUES = {
     pa.date32(): dt.date(2024, 2, 16),
     pa.timestamp("us", tz="UTC"): NOW,
     pa.list_(pa.string()): ["a"],
+    pa.map_(pa.string(), pa.int64()): {"a": 1},
 }
 
 
 def valid_row(table: str) -> dict:
-    return {f.name: VALUES[f.type] for f in ALL_TABLES[table]}
+    return {f.name: VALUES[f.type] for f in schema_of(table)}
 
 
 def test_the_registry():
     assert list(TABLES) == ["articles", "mentions", "quotes", "events", "rejects", "runs"]
-    assert list(LAKE_TABLES) == ["articles", "mentions", "quotes", "events"]
-    assert DERIVED_TABLES == NLP_TABLES == ("mentions", "quotes", "events")
+    assert lake_tables() == ("articles", "mentions", "quotes", "events")
+    assert derived_tables() == nlp_tables() == ("mentions", "quotes", "events")
     keys = {n: t.key for n, t in TABLES.items()}
     assert keys == {
         "articles": "article_id",
@@ -71,22 +73,22 @@ def test_row_classes_build_exactly_the_columns(nlp):
         "rejects": Reject,
         "runs": None,
     }
-    assert [f.name for f in dataclasses.fields(Event)] == ALL_TABLES["events"].names
+    assert [f.name for f in dataclasses.fields(Event)] == schema_of("events").names
     text = "Rebels attacked Goma on Friday, police said. “We will stay,” said Ana Berg."
-    rows = extract(nlp(text), NlpInput("a1", text, dt.date(2024, 2, 16))).rows("a1")
-    assert sorted(rows) == sorted(NLP_TABLES)
+    rows = extract(nlp(text), NlpInput("a1", text, dt.date(2024, 2, 16)))
+    assert list(rows) == list(nlp_tables())
     for table, table_rows in rows.items():
         assert table_rows, table
-        assert all(list(r) == ALL_TABLES[table].names for r in table_rows), table
+        assert all(list(r) == schema_of(table).names for r in table_rows), table
         assert to_table(table, table_rows).num_rows == len(table_rows)
     reject = Reject("file:///x.txt", "empty_body", "no body").row(run_id="r", rejected_at=NOW)
-    assert set(reject) == set(ALL_TABLES["rejects"].names)
+    assert set(reject) == set(schema_of("rejects").names)
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_a_valid_row_builds_the_table(table):
     got = to_table(table, [valid_row(table)])
-    assert got.schema.equals(ALL_TABLES[table]) and got.num_rows == 1
+    assert got.schema.equals(schema_of(table)) and got.num_rows == 1
     assert to_table(table, []).num_rows == 0
 
 
@@ -99,7 +101,7 @@ def test_an_unknown_key_raises(table):
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_a_missing_key_raises_even_for_a_nullable_column(table):
-    schema = ALL_TABLES[table]
+    schema = schema_of(table)
     required = next(f.name for f in schema if not f.nullable)
     nullable = next(f.name for f in schema if f.nullable)
     for name in (required, nullable):
@@ -111,18 +113,18 @@ def test_a_missing_key_raises_even_for_a_nullable_column(table):
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_a_null_in_any_not_null_column_raises(table):
-    not_null = [f.name for f in ALL_TABLES[table] if not f.nullable]
+    not_null = [f.name for f in schema_of(table) if not f.nullable]
     assert not_null
     for name in not_null:
         row = {**valid_row(table), name: None}
         with pytest.raises(ContractError, match=rf"row 2 has NULL in NOT NULL column {name}$"):
             to_table(table, [valid_row(table), valid_row(table), row])
-    nullable = [f.name for f in ALL_TABLES[table] if f.nullable]
+    nullable = [f.name for f in schema_of(table) if f.nullable]
     assert to_table(table, [{**valid_row(table), **dict.fromkeys(nullable)}]).num_rows == 1
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 def test_a_value_of_the_wrong_type_raises(table):
-    name = next(f.name for f in ALL_TABLES[table] if f.type == pa.string())
+    name = next(f.name for f in schema_of(table) if f.type == pa.string())
     with pytest.raises(ContractError, match="does not fit its column"):
         to_table(table, [{**valid_row(table), name: {"not": "a string"}}])

@@ -24,9 +24,7 @@ renamed as (
         articles_unchanged,
         articles_reprocessed,
         rejected,
-        mentions_written,
-        quotes_written,
-        events_written,
+        rows_written,
         nlp_articles,
         seconds,
 
