@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.etl import plan_batch
+from flows.tasks import plan_batch
 from flows.settings import load_settings
 from tests.warehouse_rows import build_warehouse, rows
 from transforms.parse import Article

@@ -1,0 +1,163 @@
+"""The run's batches: read → parse → plan → NLP → Parquet → load, batch after batch, then the
+second chances and the backfill of stale articles. Each stage is a task (:mod:`flows.tasks`);
+Ctrl-C is honoured between them (:func:`flows.interrupt.checkpoint`).
+"""
+
+from __future__ import annotations
+
+from flows import interrupt, lake, warehouse
+from flows import sources as src
+from flows.ledger import Run
+from flows.nlp_runner import NlpRunner
+from flows.planning import Plan
+from flows.tasks import (
+    load_warehouse,
+    parse_items,
+    plan_batch,
+    read_sources,
+    stale_articles,
+    transform_batch,
+    write_parquet,
+)
+from transforms.parse import Article
+
+#: Bodies kept in memory for second chances (see Plan.duplicates), at most.
+MAX_DEFERRED_CHARS = 64_000_000
+
+
+def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
+    """Read, plan and load the sources' records, ``batch_size`` at a time."""
+    settings = run.settings
+    cursor = src.Cursor()
+    seen_sources: dict[str, int] = {}
+    deferred: list[Article] = []
+    deferred_chars = 0
+    while cursor.entry < len(entries):
+        interrupt.checkpoint()
+        window = entries[cursor.entry : cursor.entry + settings.batch_size]
+        local = src.Cursor(0, cursor.offset, cursor.line)
+        with run.stage("read"):
+            items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
+        cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
+        with run.stage("parse"):
+            articles, rejects = parse_items(items, run.today, settings.max_chars)
+        uris = {a.source_uri for a in articles}
+        with run.stage("plan"):
+            plan = plan_batch(
+                articles,
+                rejects,
+                settings,
+                {u: seen_sources[u] for u in uris if u in seen_sources},
+                run.nlp_version,
+                run.full_refresh,
+            )
+        for art in articles:
+            seen_sources[art.source_uri] = seen_sources.get(art.source_uri, 0) + 1
+        for art in plan.duplicates:
+            if deferred_chars + len(art.body) <= MAX_DEFERRED_CHARS:
+                deferred.append(art)
+                deferred_chars += len(art.body)
+        run.counts.records_seen += len(articles) + len(rejects)
+        run.counts.articles_unchanged += plan.unchanged
+        process(run, plan, runner)
+        if run.progress is not None:
+            run.progress(cursor.entry, len(entries), run.counts)
+    if deferred:
+        second_chance(run, deferred, runner)
+
+
+def second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
+    """Load the duplicates whose original was replaced later in this run: a run never drops
+    an article that its input still holds (a body that moved from one record to another)."""
+    interrupt.checkpoint()
+    with warehouse.connection(run.settings, read_only=False) as con:
+        present = warehouse.existing_by_article(con, [a.article_id for a in deferred])
+    orphans: dict[str, Article] = {}
+    for art in deferred:
+        if art.article_id not in present:
+            orphans.setdefault(art.article_id, art)
+    todo = list(orphans.values())
+    for start in range(0, len(todo), run.settings.batch_size):
+        chunk = todo[start : start + run.settings.batch_size]
+        plan = Plan(process=chunk, rejects=[], new=len(chunk))
+        plan.kinds = {a.source_uri: "new" for a in chunk}
+        run.counts.rejected -= len(chunk)
+        run.counts.reject_reasons["duplicate_body"] -= len(chunk)
+        process(run, plan, runner)
+    if todo:
+        run.logger.info("%d article(s) whose original was replaced in this run loaded", len(todo))
+
+
+def backfill_batches(run: Run, runner: NlpRunner) -> None:
+    """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable)."""
+    failed: list[str] = []
+    while True:
+        interrupt.checkpoint()
+        with run.stage("plan"):
+            stale = stale_articles(
+                run.settings,
+                run.nlp_version,
+                run.run_id,
+                run.full_refresh,
+                failed,
+                run.settings.batch_size,
+            )
+        if not stale:
+            return
+        plan = Plan(process=stale, rejects=[], reprocessed=len(stale))
+        plan.kinds = {a.source_uri: "reprocessed" for a in stale}
+        loaded = process(run, plan, runner)
+        failed += [a.article_id for a in stale if a not in loaded]
+        run.logger.info("backfill: %d stale article(s) reprocessed", len(loaded))
+
+
+def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
+    """NLP, Parquet and load for one planned batch. Returns the articles loaded."""
+    settings = run.settings
+    interrupt.checkpoint()
+    run.batch += 1
+    with run.stage("nlp"):
+        tables, failed = transform_batch(
+            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version
+        )
+    plan.rejects.extend(failed)
+    failed_uris = {f.source_uri for f in failed}
+    loaded = [a for a in plan.process if a.source_uri not in failed_uris]
+    for uri in failed_uris:
+        kind = plan.kinds[uri]
+        setattr(plan, kind, getattr(plan, kind) - 1)
+    months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
+    interrupt.checkpoint()
+    with run.stage("write"):
+        parts = write_parquet(tables, months, settings, run.run_id, run.batch)
+    interrupt.checkpoint()
+    with run.stage("load"):
+        load_warehouse(
+            parts,
+            [(a.article_id, a.source_uri) for a in loaded],
+            run.reject_table(plan.rejects),
+            settings,
+            run.run_id,
+            run.batch,
+        )
+    c = run.counts
+    c.batches = run.batch
+    c.articles_new += plan.new
+    c.articles_changed += plan.changed
+    c.articles_reprocessed += plan.reprocessed
+    c.rejected += len(plan.rejects)
+    c.parts_written += len(parts)
+    for table, data in tables.items():
+        c.written[table] = c.written.get(table, 0) + data.num_rows
+    for r in plan.rejects:
+        c.reject_reasons[r.reason] = c.reject_reasons.get(r.reason, 0) + 1
+    run.logger.info(
+        "batch %d: %d new, %d changed, %d reprocessed, %d rejected; %s",
+        run.batch,
+        plan.new,
+        plan.changed,
+        plan.reprocessed,
+        len(plan.rejects),
+        ", ".join(f"{data.num_rows} {table}" for table, data in tables.items()),
+    )
+    return loaded

@@ -1,0 +1,208 @@
+"""The flow's tasks: one typed function per stage, each run once per batch (never per article).
+
+Retries only where I/O can fail (reading sources). The logic lives in the modules they call
+(:mod:`flows.sources`, :mod:`flows.planning`, :mod:`flows.lake`, :mod:`flows.warehouse`,
+:mod:`flows.models`, ``transforms``); a test calls ``task.fn(...)`` to run one alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import lake, models, warehouse
+from flows import sources as src
+from flows.nlp_runner import OVERTIME, NlpRunner
+from flows.planning import Loaded, Plan, plan_articles
+from flows.settings import Settings
+from transforms.nlp import work_bound
+from transforms.parse import Article, Reject, SourceItem, parse_item
+from transforms.pipeline import NlpInput
+from transforms.schemas import nlp_tables, to_table
+
+
+@task(cache_policy=NO_CACHE)
+def discover_sources(source_list: list[str]) -> list[src.Entry]:
+    """Expand files, directories and globs into the ordered list of entries to read."""
+    return src.discover(source_list)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+def read_sources(
+    entries: list[src.Entry], cursor: src.Cursor, max_items: int, max_bytes: int
+) -> tuple[list[SourceItem], src.Cursor]:
+    """Read the next batch of source items (I/O: retried)."""
+    return src.read_batch(entries, cursor, max_items, max_bytes=max_bytes)
+
+
+@task(cache_policy=NO_CACHE)
+def parse_items(
+    items: list[SourceItem], today: dt.date, max_chars: int
+) -> tuple[list[Article], list[Reject]]:
+    """Parse raw items into articles and rejects."""
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    for item in items:
+        for result in parse_item(item, today=today, max_chars=max_chars):
+            (articles if isinstance(result, Article) else rejects).append(result)
+    return articles, rejects
+
+
+@task(cache_policy=NO_CACHE)
+def plan_batch(
+    articles: list[Article],
+    rejects: list[Reject],
+    settings: Settings,
+    seen_sources: dict[str, int],
+    nlp_version: str | None,
+    full_refresh: bool,
+) -> Plan:
+    """Read what the warehouse holds for the batch, and plan it (:mod:`flows.planning`)."""
+    with warehouse.connection(settings, read_only=False) as con:
+        loaded = Loaded(
+            by_source=warehouse.existing_by_source(con, [a.source_uri for a in articles]),
+            by_article=warehouse.existing_by_article(con, [a.article_id for a in articles]),
+        )
+    return plan_articles(articles, rejects, loaded, seen_sources, nlp_version, full_refresh)
+
+
+@task(cache_policy=NO_CACHE)
+def transform_batch(
+    articles: list[Article],
+    runner: NlpRunner,
+    run_id: str,
+    ingested_at: dt.datetime,
+    nlp_version: str,
+) -> tuple[dict[str, pa.Table], list[Reject]]:
+    """One spaCy pass per article → the batch's tables; articles that failed become rejects.
+
+    The work per article is bounded before it starts (``transforms.nlp.work_bound``: texts
+    that would take the tokenizer super-linear time are rejected ``too_complex``); an article
+    whose extraction fails, or whose rows do not fit the table contract, is rejected alone —
+    one bad article never sinks its batch.
+    """
+    failed: list[Reject] = []
+    todo: list[Article] = []
+    for a in articles:
+        why = work_bound(a.body)
+        if why:
+            failed.append(Reject(a.source_uri, "too_complex", why, a.content_sha256))
+        else:
+            todo.append(a)
+    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in todo])
+    for a in todo:
+        error = result.errors.get(a.article_id)
+        if error is not None and error.startswith(OVERTIME):
+            failed.append(
+                Reject(a.source_uri, "too_complex", error.removeprefix(OVERTIME), a.content_sha256)
+            )
+        elif error is not None:
+            failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
+    ok = [a for a in todo if a.article_id not in result.errors]
+    rows = {
+        a.article_id: a.row(
+            run_id=run_id,
+            ingested_at=ingested_at,
+            nlp_version=nlp_version,
+            **result.articles.get(a.article_id, {}),
+        )
+        for a in ok
+    }
+    derived: dict[str, dict[str, list[dict]]] = {t: {} for t in nlp_tables()}
+    for table in nlp_tables():
+        for row in result.tables[table]:
+            derived[table].setdefault(row["article_id"], []).append(row)
+    bad: dict[str, str] = {}
+    for table, by_article in (("articles", {k: [v] for k, v in rows.items()}), *derived.items()):
+        for article_id, detail in _contract_violations(table, by_article).items():
+            bad.setdefault(article_id, detail)
+    for a in ok:
+        if a.article_id in bad:
+            failed.append(Reject(a.source_uri, "nlp_error", bad[a.article_id], a.content_sha256))
+    keep = [a.article_id for a in ok if a.article_id not in bad]
+    tables = {"articles": to_table("articles", [rows[k] for k in keep])}
+    for table in nlp_tables():
+        tables[table] = to_table(table, [r for k in keep for r in derived[table].get(k, [])])
+    return tables, failed
+
+
+def _contract_violations(table: str, by_article: dict[str, list[dict]]) -> dict[str, str]:
+    """Articles whose rows do not fit the table's schema (checked per article only when the
+    whole batch does not fit, so the usual cost is one conversion)."""
+    try:
+        to_table(table, [r for rows in by_article.values() for r in rows])
+        return {}
+    except Exception:  # pyarrow raises several types; find the articles responsible
+        pass
+    bad = {}
+    for article_id, rows in by_article.items():
+        try:
+            to_table(table, rows)
+        except Exception as exc:
+            bad[article_id] = f"{table} rows do not fit the contract: {type(exc).__name__}: {exc}"[
+                :500
+            ]
+    return bad
+
+
+@task(cache_policy=NO_CACHE)
+def write_parquet(
+    tables: dict[str, pa.Table], months: dict[str, str], settings: Settings, run_id: str, batch: int
+) -> list[tuple[str, str, int]]:
+    """Write the batch's Parquet parts (one per table and month)."""
+    return lake.write_parts(settings.lake_dir, tables, months, run_id=run_id, batch=batch)
+
+
+@task(cache_policy=NO_CACHE)
+def load_warehouse(
+    parts: list[tuple[str, str, int]],
+    incoming: list[tuple[str, str]],
+    rejects: pa.Table,
+    settings: Settings,
+    run_id: str,
+    batch: int,
+) -> int:
+    """Load the batch into DuckDB in one transaction; returns old versions replaced."""
+    with warehouse.connection(settings, read_only=False) as con:
+        return warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            parts=parts,
+            incoming=incoming,
+            rejects=rejects,
+            run_id=run_id,
+            batch=batch,
+        )
+
+
+@task(cache_policy=NO_CACHE)
+def stale_articles(
+    settings: Settings,
+    nlp_version: str,
+    run_id: str,
+    full_refresh: bool,
+    skip: list[str],
+    limit: int,
+) -> list[Article]:
+    """Loaded articles whose NLP output is stale (older NLP version, or all on a full refresh)."""
+    with warehouse.connection(settings, read_only=False) as con:
+        rows = warehouse.stale_articles(
+            con,
+            nlp_version=nlp_version,
+            run_id=run_id,
+            everything=full_refresh,
+            skip=skip,
+            limit=limit,
+        )
+    return [Article(**row) for row in rows]
+
+
+@task(cache_policy=NO_CACHE)
+def build_models(settings: Settings) -> dict:
+    """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
+    summary = models.run_models(settings, log_level="warn", if_changed=True)
+    get_run_logger().info(models.format_summary(summary))
+    return summary
