@@ -1,11 +1,18 @@
-"""flows/warehouse.py on real DuckDB files: the schema and its forward migrations."""
+"""flows/warehouse.py on real DuckDB files and real Parquet parts: the schema and its forward
+migrations, one batch loaded in one transaction, replacement, compaction, rejects, staleness."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from flows import warehouse
+import pyarrow.parquet as pq
+import pytest
+
+from flows import lake, warehouse
 from flows.settings import load_settings
+from tests.warehouse_rows import RUN_ID, rows
+from transforms.parse import Reject
+from transforms.schemas import to_table
 
 #: The runs ledger as warehouses before 2026-12 have it: a count column per NLP table.
 OLD_RUNS = """CREATE TABLE runs (
@@ -61,3 +68,214 @@ def test_an_old_ledger_moves_its_counts_into_rows_written(tmp_path):
     assert [c for c in cols if c.endswith("_written")] == ["rows_written"]
     assert got == [("r1", 3, {"mentions": 17, "quotes": 2, "events": 5})]
     assert r2 == ({"articles": 0},)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+NOW = dt.datetime(2024, 4, 2, tzinfo=dt.UTC)
+MONTHS = {
+    "a1": "2024-02",
+    "a2": "2024-03",
+    "a3": "2024-03",
+    "a4": "unknown",
+    "b1": "2024-02",
+    "b2": "2024-03",
+}
+
+
+def batch(given: dict[str, list[dict]], settings, run_id: str, n: int):
+    """Write a batch's parts and return load_batch's arguments for it."""
+    tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
+    parts = lake.write_parts(settings.lake_dir, tables, MONTHS, run_id=run_id, batch=n)
+    incoming = [(a["article_id"], a["source_uri"]) for a in given["articles"]]
+    return {"parts": parts, "incoming": incoming, "run_id": run_id, "batch": n}
+
+
+def counts(con) -> dict[str, int]:
+    tables = ("articles", "mentions", "quotes", "events", "rejects", "_lake_parts", "_lake_stale")
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def reject_rows(*rejects: Reject, run_id: str = RUN_ID, at=NOW):
+    return to_table("rejects", [r.row(run_id=run_id, rejected_at=at) for r in rejects])
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    """The hand-written warehouse (4 articles, 21 mentions, 5 quotes, 7 events) in batch 1."""
+    settings = load_settings(tmp_path / "wh")
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+        replaced = warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(Reject("/corpus/x.md", "unsupported_type", "not an article")),
+            **batch(rows(), settings, RUN_ID, 1),
+        )
+    return settings, replaced
+
+
+def changed_a1() -> dict[str, list[dict]]:
+    """a1's source with a new body: a new article b1 (2024-02) replacing a1, no derived rows."""
+    art = dict(next(a for a in rows()["articles"] if a["article_id"] == "a1"))
+    art.update(article_id="b1", body=art["body"] + " More.", run_id="r2")
+    return {"articles": [art], "mentions": [], "quotes": [], "events": []}
+
+
+def test_a_batch_loads_every_table_and_registers_its_parts(loaded):
+    settings, replaced = loaded
+    with warehouse.connection(settings, read_only=True) as con:
+        assert counts(con) == {
+            "articles": 4,
+            "mentions": 21,
+            "quotes": 5,
+            "events": 7,
+            "rejects": 1,
+            "_lake_parts": 12,  # 4 tables x 3 months
+            "_lake_stale": 0,
+        }
+    assert replaced == 0
+
+
+def test_a_changed_source_replaces_its_article_and_every_derived_row(loaded):
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=False) as con:
+        replaced = warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            **batch(changed_a1(), settings, "r2", 1),
+        )
+        assert replaced == 1
+        assert counts(con) == {
+            "articles": 4,
+            "mentions": 13,  # a1's 8 gone
+            "quotes": 4,
+            "events": 5,
+            "rejects": 1,
+            "_lake_parts": 13,  # + b1's article part
+            "_lake_stale": 1,
+        }
+        assert con.execute("SELECT * FROM _lake_stale").fetchall() == [("a1", RUN_ID)]
+        # compaction rewrites batch 1's 2024-02 parts (a1's rows) — empty now, so removed
+        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
+        assert counts(con)["_lake_parts"] == 9 and counts(con)["_lake_stale"] == 0
+        parts = {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
+    on_disk = {
+        p.relative_to(settings.warehouse_dir).as_posix() for p in lake.lake_files(settings.lake_dir)
+    }
+    assert on_disk == parts
+    ids = set()
+    for rel in parts:
+        if rel.startswith("lake/articles/"):
+            ids |= set(pq.read_table(settings.warehouse_dir / rel).column("article_id").to_pylist())
+    assert ids == {"a2", "a3", "a4", "b1"}
+
+
+def test_compaction_keeps_the_other_articles_rows_of_a_part(loaded):
+    settings, _ = loaded
+    given = rows()
+    art = dict(next(a for a in given["articles"] if a["article_id"] == "a2"))
+    art.update(article_id="b2", body=art["body"] + " More.", run_id="r2")
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            **batch(
+                {"articles": [art], "mentions": [], "quotes": [], "events": []}, settings, "r2", 1
+            ),
+        )
+        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
+        kept = con.execute(
+            "SELECT path, row_count FROM _lake_parts WHERE path LIKE '%2024-03/part-r2024%' "
+            "ORDER BY path"
+        ).fetchall()
+    # batch 1's 2024-03 parts held a2 and a3: rewritten (name ~r3) with a3's rows only
+    assert kept == [
+        ("lake/articles/published_month=2024-03/part-r20240401T000000_tests0-00001~r3.parquet", 1),
+        ("lake/events/published_month=2024-03/part-r20240401T000000_tests0-00001~r3.parquet", 2),
+        ("lake/mentions/published_month=2024-03/part-r20240401T000000_tests0-00001~r3.parquet", 3),
+        ("lake/quotes/published_month=2024-03/part-r20240401T000000_tests0-00001~r3.parquet", 1),
+    ]
+
+
+def test_a_damaged_part_is_left_for_repair_and_stays_listed(loaded):
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            **batch(changed_a1(), settings, "r2", 1),
+        )
+        damaged = (
+            settings.lake_dir
+            / "mentions"
+            / "published_month=2024-02"
+            / "part-r20240401T000000_tests0-00001.parquet"
+        )
+        damaged.write_bytes(damaged.read_bytes()[:-10] + b"0123456789")
+        warnings = []
+
+        class Log:
+            def warning(self, *args):
+                warnings.append(args[0] % args[1:])
+
+        # the three intact parts are compacted; the damaged one is skipped, its run stays stale
+        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3", log=Log()) == 3
+        assert con.execute("SELECT * FROM _lake_stale").fetchall() == [("a1", RUN_ID)]
+    assert warnings == [
+        "compaction skipped lake/mentions/published_month=2024-02/part-r20240401T000000_tests0-00001.parquet "
+        "(part lake/mentions/published_month=2024-02/part-r20240401T000000_tests0-00001.parquet does not match its "
+        "recorded checksum): run `newsetl check` / `newsetl repair`"
+    ]
+
+
+def test_a_failed_load_leaves_nothing_behind(loaded):
+    settings, _ = loaded
+    args = batch(changed_a1(), settings, "r2", 1)
+    (settings.warehouse_dir / args["parts"][0][1]).unlink()  # the part vanished before loading
+    with warehouse.connection(settings, read_only=False) as con:
+        before = counts(con)
+        with pytest.raises(Exception, match="No files found"):
+            warehouse.load_batch(con, settings.warehouse_dir, rejects=reject_rows(), **args)
+        assert counts(con) == before
+
+
+def test_rejects_keep_their_first_verdict_and_change_with_a_new_one(loaded):
+    settings, _ = loaded
+    later = NOW + dt.timedelta(days=1)
+    with warehouse.connection(settings, read_only=False) as con:
+        same = Reject("/corpus/x.md", "unsupported_type", "not an article")
+        warehouse.upsert_rejects(con, reject_rows(same, run_id="r2", at=later))
+        first = con.execute("SELECT run_id, rejected_at FROM rejects").fetchall()
+        other = Reject("/corpus/x.md", "empty", "no text")
+        warehouse.upsert_rejects(con, reject_rows(other, run_id="r3", at=later))
+        second = con.execute("SELECT reason, run_id FROM rejects").fetchall()
+    assert first == [(RUN_ID, NOW)]
+    assert second == [("empty", "r3")]
+
+
+def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=False) as con:
+        con.execute("UPDATE articles SET nlp_version = 'old' WHERE article_id IN ('a2', 'a3')")
+        stale = warehouse.stale_articles(
+            con, nlp_version="test", run_id="r9", everything=False, skip=["a3"], limit=10
+        )
+        everything = warehouse.stale_articles(
+            con, nlp_version="test", run_id="r9", everything=True, skip=[], limit=2
+        )
+        none_from_this_run = warehouse.stale_articles(
+            con,
+            nlp_version="x",
+            run_id="r20240401T000000_tests0",
+            everything=True,
+            skip=[],
+            limit=9,
+        )
+    assert [a["article_id"] for a in stale] == ["a2"]
+    assert [a["article_id"] for a in everything] == ["a1", "a2"]
+    assert none_from_this_run == []

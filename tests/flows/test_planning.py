@@ -1,14 +1,16 @@
-"""Planning a batch against a real DuckDB warehouse (``plan_batch.fn``): identities, duplicates,
-bodies moving between sources, identities of older versions taken over."""
+"""Planning a batch (flows/planning.py): the pure classification (``plan_articles``) and the
+task that reads the warehouse for it (``plan_batch.fn``, on a real DuckDB file): identities,
+duplicates, bodies moving between sources, identities of older versions taken over."""
 
 from __future__ import annotations
 
 import pytest
 
-from flows.tasks import plan_batch
+from flows.planning import Loaded, plan_articles
 from flows.settings import load_settings
+from flows.tasks import plan_batch
 from tests.warehouse_rows import build_warehouse, rows
-from transforms.parse import Article
+from transforms.parse import Article, Reject
 
 NLP = "test"
 
@@ -65,3 +67,47 @@ def test_repeated_identities_in_one_run_are_numbered_copies(settings):
     ]
     q = plan(settings, [article("n2", "/c/g.jsonl#7")], seen={"/c/g.jsonl#7": 1})
     assert [(r.source_uri, r.reason) for r in q.rejects] == [("/c/g.jsonl#7~2", "duplicate_source")]
+
+
+# --------------------------------------------------------------------------- pure planning
+
+LOADED = Loaded(
+    by_source={
+        "/c/a.txt": ("ida", "sha-a", NLP),
+        "/c/b.txt": ("idb", "sha-b", "older"),
+        "/c/c.txt": ("idc", "sha-c", NLP),
+    },
+    by_article={"ida": "/c/a.txt", "idb": "/c/b.txt", "idc": "/c/c.txt"},
+)
+
+
+def test_each_article_is_new_changed_unchanged_or_reprocessed():
+    batch = [
+        article("ida", "/c/a.txt", "sha-a"),  # same body, same bytes, same NLP: no work
+        article("idb", "/c/b.txt", "sha-b"),  # same, but loaded with an older NLP version
+        article("idc", "/c/c.txt", "sha-c2"),  # same body, other bytes (a new title)
+        article("idn", "/c/n.txt", "sha-n"),  # never seen
+    ]
+    p = plan_articles(batch, [], LOADED, {}, NLP, full_refresh=False)
+    assert (p.new, p.changed, p.unchanged, p.reprocessed) == (1, 1, 1, 1)
+    assert [a.source_uri for a in p.process] == ["/c/b.txt", "/c/c.txt", "/c/n.txt"]
+    assert p.kinds == {"/c/b.txt": "reprocessed", "/c/c.txt": "changed", "/c/n.txt": "new"}
+    full = plan_articles(batch[:1], [], LOADED, {}, NLP, full_refresh=True)
+    assert (full.reprocessed, [a.source_uri for a in full.process]) == (1, ["/c/a.txt"])
+
+
+def test_a_body_twice_in_one_batch_is_loaded_once():
+    p = plan_articles(
+        [article("idn", "/c/n.txt"), article("idn", "/c/m.txt")], [], LOADED, {}, NLP, False
+    )
+    assert [a.source_uri for a in p.process] == ["/c/n.txt"]
+    assert [(r.source_uri, r.reason, r.detail) for r in p.rejects] == [
+        ("/c/m.txt", "duplicate_body", "same body as article idn from /c/n.txt")
+    ]
+    assert p.duplicates == []  # no loaded original to replace later: no second chance
+
+
+def test_the_parse_rejects_are_kept_first():
+    parse_reject = Reject("/c/e.txt", "empty", "no text")
+    p = plan_articles([article("idn", "/c/n.txt")], [parse_reject], LOADED, {}, NLP, False)
+    assert p.rejects == [parse_reject] and p.new == 1
