@@ -112,6 +112,9 @@ def run_models(
         else contextlib.nullcontext()
     )
     with lock:
+        # The loaded tables as the models expect them (a warehouse of an older version).
+        with warehouse.connection(settings, read_only=False) as con:
+            warehouse.ensure_schema(con)
         state = state_path(settings)
         full = not select
         if full and if_changed:
@@ -131,6 +134,8 @@ def run_models(
 #: The run ledger: left out of the build's digest, since it gains a row with every run (the
 #: models only read it through a view).
 LEDGER = "runs"
+#: The schemas dbt builds (sql/dbt_project.yml), in layer order.
+MODEL_SCHEMAS = ("staging", "intermediate", "marts", "reporting")
 STATE_FILE = "built.json"
 _SKIP_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
 
@@ -154,7 +159,8 @@ def fingerprint(settings: Settings) -> str:
             digest.update(f"{table} {row}\n".encode())
         relations = con.execute(
             "select table_schema, table_name, table_type from information_schema.tables "
-            "where table_schema in ('staging', 'marts') order by all"
+            "where table_schema in (select unnest(?)) order by all",
+            [list(MODEL_SCHEMAS)],
         ).fetchall()
         digest.update(repr(relations).encode())
     return digest.hexdigest()

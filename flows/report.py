@@ -1,69 +1,41 @@
-"""The HTML report: one self-contained page drawn from the marts (``newsetl report``).
+"""The HTML report: one self-contained page drawn from the dbt reporting models (``newsetl report``).
 
-Everything is inline — styles, charts (SVG drawn here, in Python) and one small script that
-lets a reader hide and show series — and a Content-Security-Policy forbids loading anything
-else, so the page opens offline and never touches the network. Every piece of text that comes
-from the warehouse (names, titles, quotes, errors) is HTML-escaped.
+This module only reads and draws: what the report shows — which entities rank first, which
+are an outlet's boilerplate, which months and event types — is computed by the models in
+``sql/models/reporting`` (schema ``reporting``), tested like the marts. Everything is inline —
+styles, charts (SVG, :mod:`flows.charts`) and one small script that lets a reader hide and
+show series — and a Content-Security-Policy forbids loading anything else, so the page opens
+offline and never touches the network. Every piece of text that comes from the warehouse
+(names, titles, quotes, errors) is HTML-escaped.
 
-Sections: most-mentioned entities over time, top quoted speakers with example quotes, event
-types over time, strongest co-occurrences, run history. A section whose mart is empty says so
-instead of drawing an empty chart.
+Sections: entities in the most articles over time, top quoted speakers with example quotes,
+event types over time, strongest co-occurrences, run history. A section whose model is empty
+says so instead of drawing an empty chart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import math
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import warehouse
+from flows.charts import bar_chart, esc, line_chart, run_columns, stacked_columns
 from flows.settings import Settings
 from transforms.schemas import nlp_tables
 
-TOP_ENTITIES = 8
-TOP_SPEAKERS = 10
-TOP_PAIRS = 15
-TOP_EVENT_TYPES = 9
-RUNS_SHOWN = 20
 QUOTE_CHARS = 280
-
-#: Tableau 10: distinguishable, colour-blind-aware categorical colours.
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
+#: The reporting models the page reads (sql/models/reporting), in the order it reads them.
+MODELS = (
+    "rpt_summary",
+    "rpt_entity_months",
+    "rpt_top_speakers",
+    "rpt_speaker_quotes",
+    "rpt_event_months",
+    "rpt_top_pairs",
+    "rpt_run_history",
 )
-STATUS_COLOURS = {
-    "completed": "#59a14f",
-    "failed": "#e15759",
-    "aborted": "#edc948",
-    "running": "#4e79a7",
-}
-MARTS = (
-    "dim_entities",
-    "entity_daily_mentions",
-    "fct_quotes",
-    "fct_events",
-    "top_speakers",
-    "entity_cooccurrence",
-    "event_timeline",
-)
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value for text or a quoted attribute."""
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 # --------------------------------------------------------------------------- data
@@ -73,400 +45,63 @@ def esc(value: object) -> str:
 class ReportData:
     generated_at: dt.datetime
     warehouse: str
-    totals: dict[str, object]
-    months: list[dt.date]
-    entity_series: list[tuple[str, str, list[int]]]  # (name, label, monthly mentions)
-    speakers: list[dict]
-    speaker_quotes: dict[str, list[dict]]
-    event_months: list[dt.date]
-    event_series: list[tuple[str, list[int]]]  # (event type, monthly counts)
-    pairs: list[dict]
-    runs: list[dict]
+    summary: dict[str, object]
+    months: list[dt.date] = field(default_factory=list)
+    entity_series: list[tuple[str, str, list[int]]] = field(default_factory=list)
+    speakers: list[dict] = field(default_factory=list)
+    speaker_quotes: dict[str, list[dict]] = field(default_factory=dict)
+    event_months: list[dt.date] = field(default_factory=list)
+    event_series: list[tuple[str, list[int]]] = field(default_factory=list)
+    pairs: list[dict] = field(default_factory=list)
+    runs: list[dict] = field(default_factory=list)
 
 
-def _rows(con, sql: str, params: Sequence = ()) -> list[dict]:
-    cur = con.execute(sql, list(params))
+def _rows(con, model: str, order: str) -> list[dict]:
+    cur = con.execute(f"select * from reporting.{model} order by {order}")
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        months.append(dt.date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return months
+def _series(rows: list[dict], key: str, month: str, value: str) -> tuple[list, dict]:
+    """Rows of (series, month, value), every month present → (months, {series: values})."""
+    months = sorted({r[month] for r in rows})
+    index = {m: i for i, m in enumerate(months)}
+    series: dict = {}
+    for r in rows:
+        series.setdefault(r[key], [0] * len(months))[index[r[month]]] = int(r[value])
+    return months, series
 
 
-def _missing_marts(con) -> list[str]:
+def missing_models(con) -> list[str]:
     have = {
         r[0]
         for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
+            "select table_name from information_schema.tables where table_schema = 'reporting'"
         ).fetchall()
     }
-    return [m for m in MARTS if m not in have]
+    return [m for m in MODELS if m not in have]
 
 
 def load_data(con, warehouse_label: str) -> ReportData:
-    """Read everything the report shows from the marts (and the runs ledger's staging view)."""
-    totals = _rows(
-        con,
-        """
-        select
-            (select count(*) from staging.stg_articles) as articles,
-            (select min(published_date) from staging.stg_articles) as first_date,
-            (select max(published_date) from staging.stg_articles) as last_date,
-            (select count(*) from marts.dim_entities) as entities,
-            (select count(*) from staging.stg_mentions) as mentions,
-            (select count(*) from marts.fct_quotes) as quotes,
-            (select count(*) from marts.fct_events) as events,
-            (select count(*) from staging.stg_runs) as runs
-        """,
-    )[0]
-
-    top = _rows(
-        con,
-        """
-        select entity_id, canonical_name, entity_label
-        from marts.dim_entities
-        order by mention_count desc, article_count desc, canonical_name
-        limit ?
-        """,
-        [TOP_ENTITIES],
-    )
-    monthly = _rows(
-        con,
-        """
-        select entity_id, date_trunc('month', mention_date)::date as month,
-               sum(mention_count)::bigint as mentions
-        from marts.entity_daily_mentions
-        where entity_id in (select unnest(?))
-        group by all
-        """,
-        [[t["entity_id"] for t in top]],
-    )
-    bounds = con.execute(
-        "select min(mention_date), max(mention_date) from marts.entity_daily_mentions"
-    ).fetchone()
-    months = _month_range(bounds[0], bounds[1]) if bounds[0] is not None else []
-    index = {m: i for i, m in enumerate(months)}
-    entity_series = []
-    for t in top:
-        values = [0] * len(months)
-        for row in monthly:
-            if row["entity_id"] == t["entity_id"]:
-                values[index[row["month"]]] = int(row["mentions"])
-        if any(values):
-            entity_series.append((t["canonical_name"], t["entity_label"], values))
-
-    speakers = _rows(
-        con,
-        "select * from marts.top_speakers where speaker_rank <= ? order by speaker_rank",
-        [TOP_SPEAKERS],
-    )
-    quotes = _rows(
-        con,
-        """
-        select speaker_entity_id, quote_text, is_direct, article_title, published_date
-        from marts.fct_quotes
-        where speaker_entity_id in (select unnest(?))
-        qualify row_number() over (
-            partition by speaker_entity_id
-            order by is_direct desc, is_partial, quote_length desc, quote_id
-        ) <= 2
-        order by speaker_entity_id, is_direct desc, quote_length desc
-        """,
-        [[s["speaker_entity_id"] for s in speakers]],
-    )
-    speaker_quotes: dict[str, list[dict]] = {}
-    for q in quotes:
-        speaker_quotes.setdefault(q["speaker_entity_id"], []).append(q)
-
-    timeline = _rows(con, "select * from marts.event_timeline")
-    event_months: list[dt.date] = []
-    event_series: list[tuple[str, list[int]]] = []
-    if timeline:
-        event_months = _month_range(
-            min(r["event_month"] for r in timeline), max(r["event_month"] for r in timeline)
-        )
-        eindex = {m: i for i, m in enumerate(event_months)}
-        totals_by_type: dict[str, int] = {}
-        for r in timeline:
-            totals_by_type[r["event_type"]] = (
-                totals_by_type.get(r["event_type"], 0) + r["event_count"]
-            )
-        ranked = sorted(totals_by_type, key=lambda t: (-totals_by_type[t], t))
-        shown = ranked[:TOP_EVENT_TYPES]
-        buckets = {t: [0] * len(event_months) for t in shown}
-        if len(ranked) > len(shown):
-            buckets["other types"] = [0] * len(event_months)
-        for r in timeline:
-            key = r["event_type"] if r["event_type"] in shown else "other types"
-            buckets[key][eindex[r["event_month"]]] += int(r["event_count"])
-        event_series = list(buckets.items())
-
-    pairs = _rows(
-        con,
-        """
-        select * from marts.entity_cooccurrence
-        order by article_count desc, jaccard desc, sentence_count desc, entity_a_name, entity_b_name
-        limit ?
-        """,
-        [TOP_PAIRS],
-    )
-    runs = _rows(
-        con,
-        "select * from staging.stg_runs order by started_at desc limit ?",
-        [RUNS_SHOWN],
-    )
-    return ReportData(
+    """Read what the report shows from the reporting models."""
+    data = ReportData(
         generated_at=dt.datetime.now(dt.UTC),
         warehouse=warehouse_label,
-        totals=totals,
-        months=months,
-        entity_series=entity_series,
-        speakers=speakers,
-        speaker_quotes=speaker_quotes,
-        event_months=event_months,
-        event_series=event_series,
-        pairs=pairs,
-        runs=list(reversed(runs)),
+        summary=_rows(con, "rpt_summary", "1")[0],
     )
-
-
-# --------------------------------------------------------------------------- charts
-
-
-def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``maximum`` (1, 2, 5 × 10^k steps)."""
-    if maximum <= 0:
-        return [0, 1]
-    raw = maximum / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(s * power for s in (1, 2, 5, 10) if s * power >= raw)
-    if maximum < 5:
-        step = max(step, 1)
-    ticks, value = [0.0], 0.0
-    while value < maximum:
-        value += step
-        ticks.append(value)
-    return ticks
-
-
-def _chart_open(
-    chart_id: str,
-    title: str,
-    width: int,
-    height: int,
-    left: float,
-    right: float,
-    ticks: list[float],
-    y: Callable[[float], float],
-) -> list[str]:
-    """The opening of a chart's SVG: its title and the horizontal grid with its tick labels."""
-    parts = [
-        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
-    for t in ticks:
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}"/>'
-            f'<text class="tick" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">{_fmt(t)}</text>'
-        )
-    return parts
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def _month_label(month: dt.date) -> str:
-    return month.strftime("%b %Y")
-
-
-def _label_every(n: int, room: int) -> int:
-    return max(1, math.ceil(n / room))
-
-
-def _show_label(i: int, n: int, every: int) -> bool:
-    """Label every ``every``-th month and the last, never two labels closer than ``every``."""
-    return i == n - 1 or (i % every == 0 and n - 1 - i >= every)
-
-
-def line_chart(chart_id: str, title: str, months: list[dt.date], series) -> str:
-    """Monthly lines, one per (name, values), with a clickable legend."""
-    width, height = 920, 340
-    left, right, top, bottom = 52, 16, 16, 48
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((max(v) for _, _, v in series), default=0)
-    ticks = nice_ticks(peak)
-    y_max = ticks[-1]
-    n = len(months)
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-
-    def y(v: float) -> float:
-        return top + plot_h - plot_h * v / y_max
-
-    parts = _chart_open(chart_id, title, width, height, left, right, ticks, y)
-    every = _label_every(n, 12)
-    for i, m in enumerate(months):
-        if _show_label(i, n, every):
-            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-            parts.append(
-                f'<text class="tick" x="{x(i):.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="{anchor}">{esc(_month_label(m))}</text>'
-            )
-    for k, (name, label, values) in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
-        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
-        parts.append(f'<g class="series" data-series="{k}">')
-        parts.append(
-            f'<polyline class="line" fill="none" stroke="{colour}" stroke-width="2.2" '
-            f'points="{points}"><title>{esc(name)} ({esc(label)})</title></polyline>'
-        )
-        for i, v in enumerate(values):
-            if v:
-                parts.append(
-                    f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
-                    f"<title>{esc(name)}, {esc(_month_label(months[i]))}: {v} mention"
-                    f"{'s' if v != 1 else ''}</title></circle>"
-                )
-        parts.append("</g>")
-    parts.append(
-        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>'
-    )
-    parts.append("</svg>")
-    legend = "".join(
-        f'<button type="button" class="legend-item" data-chart="{esc(chart_id)}" '
-        f'data-series="{k}" aria-pressed="true"><span class="swatch" '
-        f'style="background:{PALETTE[k % len(PALETTE)]}"></span>{esc(name)} '
-        f'<span class="muted">{esc(label)}</span></button>'
-        for k, (name, label, _) in enumerate(series)
-    )
-    return f'<div class="legend">{legend}</div>' + "".join(parts)
-
-
-def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float, str]]) -> str:
-    """Horizontal bars: (label, value, note shown after the bar)."""
-    label_w, bar_w, note_w, row_h = 300, 460, 160, 26
-    width = label_w + bar_w + note_w
-    height = row_h * len(rows) + 8
-    peak = max((v for _, v, _ in rows), default=0) or 1
-    parts = [
-        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
-    for i, (label, value, note) in enumerate(rows):
-        top = 4 + i * row_h
-        w = max(2.0, bar_w * value / peak)
-        shown = label if len(label) <= 42 else label[:41] + "…"
-        parts.append(
-            f'<text class="bar-label" x="{label_w - 8}" y="{top + 17}" text-anchor="end">'
-            f"{esc(shown)}<title>{esc(label)}</title></text>"
-            f'<rect class="bar" x="{label_w}" y="{top + 4}" width="{w:.1f}" height="{row_h - 8}" '
-            f'fill="{PALETTE[0]}"><title>{esc(label)}: {esc(note)}</title></rect>'
-            f'<text class="bar-note" x="{label_w + w + 6:.1f}" y="{top + 17}">{esc(note)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def stacked_columns(chart_id: str, title: str, months: list[dt.date], series) -> str:
-    """Monthly stacked columns, one colour per (name, values)."""
-    width, height = 920, 320
-    left, right, top, bottom = 52, 16, 16, 48
-    plot_w, plot_h = width - left - right, height - top - bottom
-    n = len(months)
-    totals = [sum(v[i] for _, v in series) for i in range(n)]
-    ticks = nice_ticks(max(totals, default=0))
-    y_max = ticks[-1]
-    slot = plot_w / max(n, 1)
-    col_w = max(2.0, min(36.0, slot * 0.75))
-
-    def y(v: float) -> float:
-        return top + plot_h - plot_h * v / y_max
-
-    parts = _chart_open(chart_id, title, width, height, left, right, ticks, y)
-    every = _label_every(n, 12)
-    for i, m in enumerate(months):
-        cx = left + slot * i + slot / 2
-        if _show_label(i, n, every):
-            parts.append(
-                f'<text class="tick" x="{cx:.1f}" y="{height - bottom + 18}" '
-                f'text-anchor="middle">{esc(_month_label(m))}</text>'
-            )
-    for k, (name, values) in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
-        parts.append(f'<g class="series" data-series="{k}">')
-        for i, v in enumerate(values):
-            if not v:
-                continue
-            below = sum(series[j][1][i] for j in range(k))
-            cx = left + slot * i + slot / 2
-            parts.append(
-                f'<rect class="column" x="{cx - col_w / 2:.1f}" y="{y(below + v):.1f}" '
-                f'width="{col_w:.1f}" height="{y(below) - y(below + v):.1f}" fill="{colour}">'
-                f"<title>{esc(name)}, {esc(_month_label(months[i]))}: {v} event"
-                f"{'s' if v != 1 else ''}</title></rect>"
-            )
-        parts.append("</g>")
-    parts.append(
-        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>'
-    )
-    parts.append("</svg>")
-    legend = "".join(
-        f'<button type="button" class="legend-item" data-chart="{esc(chart_id)}" '
-        f'data-series="{k}" aria-pressed="true"><span class="swatch" '
-        f'style="background:{PALETTE[k % len(PALETTE)]}"></span>{esc(name)}</button>'
-        for k, (name, _) in enumerate(series)
-    )
-    return f'<div class="legend">{legend}</div>' + "".join(parts)
-
-
-def run_columns(chart_id: str, title: str, runs: list[dict]) -> str:
-    """One column per run: its duration, coloured by status."""
-    width, height = 920, 200
-    left, right, top, bottom = 52, 16, 12, 28
-    plot_w, plot_h = width - left - right, height - top - bottom
-    seconds = [float(r["seconds"] or 0) for r in runs]
-    ticks = nice_ticks(max(seconds, default=0))
-    y_max = ticks[-1]
-    slot = plot_w / max(len(runs), 1)
-    col_w = max(3.0, min(40.0, slot * 0.7))
-
-    def y(v: float) -> float:
-        return top + plot_h - plot_h * v / y_max
-
-    parts = [
-        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
-        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
-    ]
-    for t in ticks:
-        parts.append(
-            f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}"/>'
-            f'<text class="tick" x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end">'
-            f"{_fmt(t)}s</text>"
-        )
-    for i, (run, secs) in enumerate(zip(runs, seconds, strict=True)):
-        cx = left + slot * i + slot / 2
-        colour = STATUS_COLOURS.get(run["status"], PALETTE[9])
-        h = max(1.0, y(0) - y(secs))
-        parts.append(
-            f'<rect class="column" x="{cx - col_w / 2:.1f}" y="{y(0) - h:.1f}" width="{col_w:.1f}" '
-            f'height="{h:.1f}" fill="{colour}"><title>{esc(run["run_id"])}: {esc(run["status"])}, '
-            f"{secs:,.1f}s</title></rect>"
-        )
-    parts.append(
-        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>'
-    )
-    parts.append("</svg>")
-    return "".join(parts)
+    entity_rows = _rows(con, "rpt_entity_months", "entity_rank, month")
+    data.months, by_entity = _series(entity_rows, "entity_id", "month", "article_count")
+    names = {r["entity_id"]: (r["canonical_name"], r["entity_label"]) for r in entity_rows}
+    data.entity_series = [(*names[e], values) for e, values in by_entity.items()]
+    data.speakers = _rows(con, "rpt_top_speakers", "speaker_rank")
+    for q in _rows(con, "rpt_speaker_quotes", "speaker_entity_id, quote_rank"):
+        data.speaker_quotes.setdefault(q["speaker_entity_id"], []).append(q)
+    event_rows = _rows(con, "rpt_event_months", "series_rank, event_month")
+    data.event_months, by_type = _series(event_rows, "event_type", "event_month", "event_count")
+    data.event_series = [(t, v) for t, v in by_type.items() if any(v)]
+    data.pairs = _rows(con, "rpt_top_pairs", "pair_rank")
+    data.runs = _rows(con, "rpt_run_history", "run_number")
+    return data
 
 
 # --------------------------------------------------------------------------- page
@@ -559,7 +194,7 @@ def section_entities(data: ReportData) -> str:
     body = (
         line_chart(
             "chart-entities",
-            "Mentions per month of the most-mentioned entities",
+            "Articles per month that mention the entities in the most articles",
             data.months,
             data.entity_series,
         )
@@ -568,11 +203,13 @@ def section_entities(data: ReportData) -> str:
     )
     return _section(
         "entities",
-        "Most-mentioned entities over time",
+        "Entities in the most articles",
         body,
-        "Mentions per month (by article publication date) of the entities mentioned most "
-        f"often overall (up to {TOP_ENTITIES}); click a name to hide or show its line. "
-        "Source: marts.entity_daily_mentions, marts.dim_entities.",
+        "Articles per month (by publication date) that mention each of the entities named in "
+        "the most articles; click a name to hide or show its line. An outlet's boilerplate "
+        "(a credit or by-line in nearly all its articles, a transcript's speaker tags) and "
+        "names that are not news entities (sql/seeds/entity_fixes.csv) are not counted. "
+        "Source: reporting.rpt_entity_months (ranking: reporting.rpt_entity_ranking).",
     )
 
 
@@ -583,54 +220,45 @@ def section_speakers(data: ReportData) -> str:
         )
     chart = bar_chart(
         "chart-speakers",
-        "Quotes per speaker",
+        "Articles quoting each speaker",
         [
             (
                 s["speaker_name"],
-                s["quote_count"],
-                f"{_n(s['quote_count'], 'quote')}, {_n(s['article_count'], 'article')}",
+                s["article_count"],
+                f"{_n(s['article_count'], 'article')}, {_n(s['quote_count'], 'quote')}",
             )
             for s in data.speakers
         ],
     )
     items = []
     for s in data.speakers:
-        quotes = data.speaker_quotes.get(s["speaker_entity_id"]) or [
-            {
-                "quote_text": s["example_quote_text"],
-                "is_direct": True,
-                "article_title": s["example_article_title"],
-                "published_date": s["example_published_date"],
-            }
-        ]
         shown = "".join(
             f"<blockquote>{'“' if q['is_direct'] else ''}{esc(_clip(q['quote_text']))}"
             f"{'”' if q['is_direct'] else ''}"
             f'<div class="muted">— {esc(q["article_title"] or "untitled")}, '
             f"{esc(_date(q['published_date']))}</div></blockquote>"
-            for q in quotes
+            for q in data.speaker_quotes.get(s["speaker_entity_id"], [])
         )
         items.append(
             f"<li><b>{esc(s['speaker_name'])}</b> "
-            f'<span class="muted">{esc(s["speaker_label"])} · {_n(s["quote_count"], "quote")}</span>'
+            f'<span class="muted">{esc(s["speaker_label"])} · '
+            f"{_n(s['quote_count'], 'quote')} in {_n(s['article_count'], 'article')}</span>"
             f"{shown}</li>"
         )
     return _section(
         "speakers",
         "Top quoted speakers",
         f'{chart}<ul class="speakers">{"".join(items)}</ul>',
-        "Speakers resolved to an entity, by number of quotes attributed to them, with example "
-        "quotes. Source: marts.top_speakers, marts.fct_quotes.",
+        "Speakers resolved to an entity, by the number of articles that quote them, then by "
+        "quotes, with example quotes from different articles. Source: "
+        "reporting.rpt_top_speakers, reporting.rpt_speaker_quotes.",
     )
 
 
 def section_events(data: ReportData) -> str:
     body = (
         stacked_columns(
-            "chart-events",
-            "Events per month by type",
-            data.event_months,
-            data.event_series,
+            "chart-events", "Events per month by type", data.event_months, data.event_series
         )
         if data.event_series
         else _empty("No typed events in the warehouse yet.")
@@ -640,9 +268,9 @@ def section_events(data: ReportData) -> str:
         "Event types over time",
         body,
         "Typed events per month, placed by the event's own date when it is known to a month "
-        "or better, else by the article's publication date. "
-        f"The {TOP_EVENT_TYPES} most frequent types are shown, the rest grouped. "
-        "Source: marts.event_timeline.",
+        "or better, else by the article's publication date, over the months the articles "
+        "were published in (a history recalled decades back is left out). The most frequent "
+        "types have a colour each, the rest are grouped. Source: reporting.rpt_event_months.",
     )
 
 
@@ -670,7 +298,7 @@ def section_pairs(data: ReportData) -> str:
         "Strongest co-occurrences",
         chart,
         "Pairs of entities by the number of articles that mention both; J is the Jaccard index "
-        "(articles with both / articles with either). Source: marts.entity_cooccurrence.",
+        "(articles with both / articles with either). Source: reporting.rpt_top_pairs.",
     )
 
 
@@ -678,11 +306,12 @@ def section_runs(data: ReportData) -> str:
     if not data.runs:
         return _section("runs", "Run history", _empty("No runs yet."))
     chart = run_columns("chart-runs", "Run durations, oldest to newest", data.runs)
+    tables = nlp_tables()
     head = (
         "<tr><th>started (UTC)</th><th>status</th><th class=num>seconds</th>"
         "<th class=num>seen</th><th class=num>new</th><th class=num>changed</th>"
         "<th class=num>rejected</th>"
-        + "".join(f"<th class=num>{esc(t)}</th>" for t in nlp_tables())
+        + "".join(f"<th class=num>{esc(t)}</th>" for t in tables)
         + "<th>sources / error</th></tr>"
     )
     rows = []
@@ -704,35 +333,36 @@ def section_runs(data: ReportData) -> str:
             f"<td class=num>{esc(seconds)}</td><td class=num>{r['records_seen']:,}</td>"
             f"<td class=num>{r['articles_new']:,}</td><td class=num>{r['articles_changed']:,}</td>"
             f"<td class=num>{r['rejected']:,}</td>"
-            + "".join(f"<td class=num>{written.get(t, 0):,}</td>" for t in nlp_tables())
+            + "".join(f"<td class=num>{written.get(t, 0):,}</td>" for t in tables)
             + f"<td>{esc(_clip(detail, 400))}</td></tr>"
         )
     return _section(
         "runs",
         "Run history",
         f'{chart}<table class="runs">{head}{"".join(rows)}</table>',
-        f"The last {RUNS_SHOWN} runs: duration coloured by status (green completed, red "
-        "failed, yellow aborted, blue running). Source: staging.stg_runs.",
+        f"The last {len(data.runs)} runs, labelled by their start (UTC): duration coloured by "
+        "status (green completed, red failed, orange interrupted, yellow aborted, blue "
+        "running). Source: reporting.rpt_run_history.",
     )
 
 
 def render(data: ReportData) -> str:
     """The whole page."""
-    t = data.totals
+    t = data.summary
     span = (
-        f"{t['first_date']} to {t['last_date']}"
-        if t["first_date"] is not None
+        f"{t['first_published_date']} to {t['last_published_date']}"
+        if t["first_published_date"] is not None
         else "no dated articles"
     )
     stats = "".join(
-        f'<div class="stat"><b>{value}</b>{esc(label)}</div>'
+        f'<div class="stat"><b>{value:,}</b>{esc(label)}</div>'
         for label, value in (
-            ("articles", f"{t['articles']:,}"),
-            ("entities", f"{t['entities']:,}"),
-            ("mentions", f"{t['mentions']:,}"),
-            ("quotes", f"{t['quotes']:,}"),
-            ("events", f"{t['events']:,}"),
-            ("runs", f"{t['runs']:,}"),
+            ("articles", t["article_count"]),
+            ("entities", t["entity_count"]),
+            ("mentions", t["mention_count"]),
+            ("quotes", t["quote_count"]),
+            ("events", t["event_count"]),
+            ("runs", t["run_count"]),
         )
     )
     return (
@@ -759,11 +389,11 @@ def write_report(settings: Settings, output: str | os.PathLike | None = None) ->
     """Write the report (default ``<warehouse>/report.html``); returns its path."""
     path = Path(output) if output else settings.report_path
     with warehouse.connection(settings, read_only=True) as con:
-        missing = _missing_marts(con)
+        missing = missing_models(con)
         if missing:
             raise warehouse.WarehouseError(
-                f"the warehouse has no {', '.join(missing)} yet: run `newsetl models "
-                f"--warehouse {settings.warehouse_dir}` first"
+                f"the warehouse has no reporting.{', reporting.'.join(missing)} yet: run "
+                f"`newsetl models --warehouse {settings.warehouse_dir}` first"
             )
         data = load_data(con, str(settings.warehouse_dir))
     page = render(data)

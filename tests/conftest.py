@@ -173,3 +173,34 @@ def models_warehouse(tmp_path_factory):
     build_warehouse(wh)
     summary = run_models(load_settings(wh))
     return {"wh": wh, "db": wh / "news.duckdb", "summary": summary}
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory, prefect_harness):
+    """data/sample through the real flow, models included (one run, shared by the session)."""
+    from flows.etl import news_etl
+    from flows.settings import load_settings
+
+    wh = tmp_path_factory.mktemp("sample") / "wh"
+    summary = news_etl(sources=[str(SAMPLE)], settings=load_settings(wh, n_process=1))
+    return {"wh": wh, "db": wh / "news.duckdb", "summary": summary}
+
+
+@pytest.fixture(scope="session")
+def wikinews_warehouse(tmp_path_factory, wikinews_articles, wikinews_tables):
+    """The Wikinews extraction output (one NLP pass, shared) loaded, with one `dbt build`."""
+    from flows.models import run_models
+    from flows.settings import load_settings
+    from tests.warehouse_rows import INGESTED, RUN_ID, build_warehouse
+
+    given = {
+        "articles": [
+            a.row(run_id=RUN_ID, ingested_at=INGESTED, nlp_version="test")
+            for a in wikinews_articles
+        ],
+        **wikinews_tables["result"].tables,
+    }
+    wh = tmp_path_factory.mktemp("wikinews") / "wh"
+    db = build_warehouse(wh, given)
+    summary = run_models(load_settings(wh))
+    return {"wh": wh, "db": db, "summary": summary, "tables": wikinews_tables["result"].tables}

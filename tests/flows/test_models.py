@@ -1,7 +1,8 @@
 """The dbt project in sql/: a real `dbt build` (in-process) against real DuckDB warehouses.
 
 Most tests use a warehouse of hand-written rows (tests/warehouse_rows.py) so that quotes and
-events are covered; the last one runs the real flow and plants a broken row.
+events are covered; one builds the Wikinews extraction output; the last one starts from
+data/sample run through the real flow and plants a broken row.
 """
 
 from __future__ import annotations
@@ -19,20 +20,34 @@ import pytest
 from flows.cli import main as cli_main
 from flows.models import SQL_DIR, ModelsFailed, run_models
 from flows.settings import load_settings
+from tests.conftest import SAMPLE
 from tests.warehouse_rows import RUN_ID
 
 MARTS = {
     "dim_entities",
     "fct_quotes",
     "fct_events",
-    "entity_daily_mentions",
-    "top_speakers",
-    "entity_cooccurrence",
-    "event_timeline",
-    "entity_monthly_tone",
-    "speaker_monthly_tone",
+    "agg_entity_daily_mentions",
+    "agg_speakers",
+    "agg_entity_pairs",
+    "agg_event_months",
+    "agg_entity_monthly_tone",
+    "agg_speaker_monthly_tone",
+}
+INTERMEDIATE = {"int_entity_mentions", "int_article_sources", "int_entity_articles"}
+REPORTING = {
+    "rpt_summary",
+    "rpt_entity_ranking",
+    "rpt_entity_months",
+    "rpt_top_speakers",
+    "rpt_speaker_quotes",
+    "rpt_event_months",
+    "rpt_top_pairs",
+    "rpt_run_history",
 }
 STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
+MODELS = STAGING | INTERMEDIATE | MARTS | REPORTING
+LAYERS = {"staging": STAGING, "intermediate": INTERMEDIATE, "marts": MARTS, "reporting": REPORTING}
 
 
 def query(db: Path, sql: str) -> list[tuple]:
@@ -72,42 +87,34 @@ def test_dbt_vocabularies_agree_with_the_python_code():
 def test_build_passes_with_every_model_tested(models_warehouse):
     summary = models_warehouse["summary"]
     assert summary["success"] and summary["failed"] == []
-    assert summary["models"] == len(MARTS | STAGING)
-    assert summary["unit_tests"] >= 7
-    assert summary["tests"] > 100
+    assert summary["models"] == len(MODELS)
+    assert summary["unit_tests"] >= 16
+    assert summary["tests"] > 150
     assert set(summary["statuses"]) <= {"pass", "success"}
     relations = query(
         models_warehouse["db"],
         "select table_schema, table_name, table_type from information_schema.tables "
-        "where table_schema in ('staging', 'marts')",
+        "where table_schema in ('staging', 'intermediate', 'marts', 'reporting')",
     )
-    assert {(s, n) for s, n, _ in relations} == {("staging", m) for m in STAGING} | {
-        ("marts", m) for m in MARTS
+    expected = {(layer, m) for layer, names in LAYERS.items() for m in names}
+    assert {(s, n) for s, n, _ in relations} == expected | {("reporting", "entity_fixes")}
+    kinds = {s: {t for s2, _, t in relations if s2 == s} for s in LAYERS}
+    assert kinds == {
+        "staging": {"VIEW"},
+        "intermediate": {"VIEW"},
+        "marts": {"BASE TABLE"},
+        "reporting": {"BASE TABLE"},
     }
-    assert {t for s, _, t in relations if s == "staging"} == {"VIEW"}
-    assert {t for s, _, t in relations if s == "marts"} == {"BASE TABLE"}
 
 
-def test_build_passes_on_the_wikinews_tables(wikinews_articles, wikinews_tables, tmp_path):
+def test_build_passes_on_the_wikinews_tables(wikinews_warehouse):
     # Real extraction output (every event type, label and precision the code produces on
     # 294 real articles) must pass every model test: vocabularies cannot drift apart.
-    from tests.warehouse_rows import INGESTED, build_warehouse
-
-    tables = wikinews_tables["result"].tables
-    given = {
-        "articles": [
-            a.row(run_id=RUN_ID, ingested_at=INGESTED, nlp_version="test")
-            for a in wikinews_articles
-        ],
-        **tables,
-    }
-    wh = tmp_path / "wh"
-    db = build_warehouse(wh, given)
-    summary = run_models(load_settings(wh))
+    summary, tables = wikinews_warehouse["summary"], wikinews_warehouse["tables"]
     assert summary["success"] and summary["failed"] == []
-    assert summary["models"] == len(MARTS | STAGING)
+    assert summary["models"] == len(MODELS)
     counts = query(
-        db,
+        wikinews_warehouse["db"],
         "select (select count(*) from marts.fct_quotes), (select count(*) from marts.fct_events),"
         " (select count(*) from marts.dim_entities),"
         " (select count(distinct event_type) from marts.fct_events)",
@@ -116,6 +123,24 @@ def test_build_passes_on_the_wikinews_tables(wikinews_articles, wikinews_tables,
     types = {e["event_type"] for e in tables["events"] if e["event_type"] is not None}
     assert counts == (len(tables["quotes"]), len(tables["events"]), len(entities), len(types))
     assert len(types) >= 15
+
+
+def test_a_renamed_model_leaves_no_stale_table(models_warehouse, tmp_path):
+    """A relation no model builds any more (a mart of an older version) is dropped by the
+    build, so that no query goes on reading data that no longer updates."""
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    con.execute("create table marts.top_speakers as select 1 as speaker_rank")
+    con.execute("create view staging.stg_old as select 1 as x")
+    con.execute("create table main.kept_by_the_user as select 1 as x")
+    con.close()
+    run_models(load_settings(wh), log_level="none")
+    left = query(
+        wh / "news.duckdb",
+        "select table_schema || '.' || table_name from information_schema.tables "
+        "where table_name in ('top_speakers', 'stg_old', 'kept_by_the_user')",
+    )
+    assert left == [("main.kept_by_the_user",)]  # only the project's schemas are cleaned
 
 
 def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models_warehouse):
@@ -132,7 +157,7 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
     for _schema, table, column in query(
         models_warehouse["db"],
         "select table_schema, table_name, column_name from information_schema.columns "
-        "where table_schema in ('staging', 'marts')",
+        "where table_schema in ('staging', 'intermediate', 'marts', 'reporting')",
     ):
         actual.setdefault(table, set()).add(column)
     for uid, node in models.items():
@@ -143,14 +168,21 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
         assert all(c["description"] for c in node["columns"].values()), name
     logic_heavy = {
         "dim_entities",
-        "entity_cooccurrence",
-        "top_speakers",
-        "event_timeline",
+        "agg_entity_pairs",
+        "agg_event_months",
         "fct_events",
         "fct_quotes",
-        "entity_daily_mentions",
-        "entity_monthly_tone",
-        "speaker_monthly_tone",
+        "agg_entity_daily_mentions",
+        "agg_entity_monthly_tone",
+        "agg_speaker_monthly_tone",
+        "int_entity_mentions",
+        "int_article_sources",
+        "int_entity_articles",
+        "rpt_entity_ranking",
+        "rpt_entity_months",
+        "rpt_top_speakers",
+        "rpt_speaker_quotes",
+        "rpt_event_months",
     }
     assert logic_heavy <= unit_tested
 
@@ -173,7 +205,7 @@ def test_dim_entities_and_daily_mentions(models_warehouse):
     # a4 is undated: its Canada and Carney mentions have no day.
     assert query(
         db,
-        "select mention_date::varchar, mention_count from marts.entity_daily_mentions "
+        "select mention_date::varchar, mention_count from marts.agg_entity_daily_mentions "
         "where entity_id = 'e_carney' order by 1",
     ) == [("2024-02-16", 1), ("2024-03-05", 2)]
 
@@ -186,7 +218,7 @@ def test_tone_by_month_of_entities_and_speakers(models_warehouse):
     assert query(
         db,
         "select canonical_name, month_start::varchar, article_count, mention_count, avg_tone, "
-        "negative_article_count from marts.entity_monthly_tone order by 1, 2",
+        "negative_article_count from marts.agg_entity_monthly_tone order by 1, 2",
     ) == [
         ("Andrzej Duda", "2024-02-01", 1, 1, 0.25, 0),
         ("Andrzej Duda", "2024-03-01", 1, 2, 0.1, 0),
@@ -203,7 +235,7 @@ def test_tone_by_month_of_entities_and_speakers(models_warehouse):
     assert query(
         db,
         "select speaker_name, month_start::varchar, quote_count, article_count, avg_tone, "
-        "negative_quote_count from marts.speaker_monthly_tone order by 1, 2",
+        "negative_quote_count from marts.agg_speaker_monthly_tone order by 1, 2",
     ) == [("Mark Carney", "2024-02-01", 1, 1, 0.5, 0), ("Mark Carney", "2024-03-01", 1, 1, 0.3, 0)]
     assert query(db, "select quote_id, tone from marts.fct_quotes order by 1") == [
         ("q1", 0.5),
@@ -219,7 +251,7 @@ def test_quotes_speakers_and_cooccurrence(models_warehouse):
     assert query(
         db,
         "select speaker_rank, speaker_name, quote_count, direct_quote_count, article_count, "
-        "example_quote_id from marts.top_speakers order by 1",
+        "example_quote_id from marts.agg_speakers order by 1",
     ) == [(1, "Mark Carney", 3, 3, 3, "q2"), (2, "Andrzej Duda", 1, 0, 1, "q3")]
     assert query(
         db,
@@ -235,7 +267,7 @@ def test_quotes_speakers_and_cooccurrence(models_warehouse):
     assert query(
         db,
         "select entity_a_name, entity_b_name, article_count, sentence_count, jaccard "
-        "from marts.entity_cooccurrence order by article_count desc, jaccard desc, 1, 2 limit 3",
+        "from marts.agg_entity_pairs order by article_count desc, jaccard desc, 1, 2 limit 3",
     ) == [
         ("Canada", "Mark Carney", 3, 0, 1.0),  # always in different sentences
         ("Andrzej Duda", "Poland", 2, 2, 0.6667),
@@ -262,7 +294,7 @@ def test_events_and_timeline(models_warehouse):
     assert query(
         db,
         "select event_month::varchar, event_type, event_count, asserted_count "
-        "from marts.event_timeline order by 1, 2",
+        "from marts.agg_event_months order by 1, 2",
     ) == [
         ("2024-02-01", "AGREE", 1, 1),
         ("2024-03-01", "COERCE", 1, 1),
@@ -362,30 +394,28 @@ def test_models_wait_for_a_reader_to_let_go(models_warehouse, tmp_path):
 
 
 @pytest.mark.slow
-def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harness, capsys):
+def test_flow_runs_models_and_a_planted_row_fails_the_run(
+    sample_warehouse, tmp_path, prefect_harness, capsys
+):
     from flows.etl import news_etl
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(
-        "date 2024-04-11 Bridge closed\n\nThe council in Lisbon voted on Tuesday to close the "
-        "old bridge. Mayor Ana Lopes said repairs would start in May.\n"
-    )
-    wh = tmp_path / "wh"
-    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
-    assert first["models"]["success"] and first["models"]["models"] == len(MARTS | STAGING)
-    assert query(wh / "news.duckdb", "select count(*) from marts.dim_entities")[0][0] > 0
+    first = sample_warehouse["summary"]  # data/sample, run with its models (conftest)
+    assert first["models"]["success"] and first["models"]["models"] == len(MODELS)
+    assert query(sample_warehouse["db"], "select count(*) from marts.dim_entities")[0][0] > 0
+    wh = copy_warehouse(sample_warehouse["wh"], tmp_path / "wh")
+    shutil.copytree(sample_warehouse["wh"] / "dbt", wh / "dbt")  # the last build's digest
+    settings = load_settings(wh, n_process=1)
     # nothing loaded since a passing build: the models are current, dbt is not run again
-    again = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
-    assert again["articles_unchanged"] == 1
+    again = news_etl(sources=[str(SAMPLE)], settings=settings)
+    assert again["articles_unchanged"] == first["articles_new"]
     assert again["models"] == {"command": "build", "success": True, "skipped": True}
     # a dropped mart is built again
     con = duckdb.connect(str(wh / "news.duckdb"))
-    con.execute("drop table marts.top_speakers")
+    con.execute("drop table marts.agg_speakers")
     con.close()
-    third = news_etl(sources=[str(corpus)], warehouse_dir=str(wh))
-    assert third["models"]["models"] == len(MARTS | STAGING)
-    assert query(wh / "news.duckdb", "select count(*) from marts.top_speakers")[0][0] > 0
+    third = news_etl(sources=[str(SAMPLE)], settings=settings)
+    assert third["models"]["models"] == len(MODELS)
+    assert query(wh / "news.duckdb", "select count(*) from marts.agg_speakers")[0][0] > 0
 
     con = duckdb.connect(str(wh / "news.duckdb"))
     con.execute(
@@ -393,7 +423,7 @@ def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harn
         "from mentions limit 1"
     )
     con.close()
-    assert cli_main(["run", str(corpus), "--warehouse", str(wh)]) == 1
+    assert cli_main(["run", str(SAMPLE), "--warehouse", str(wh), "--n-process", "1"]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("newsetl:")]
     assert len(errors) == 1
     assert errors[0].startswith("newsetl: error: dbt build failed: ")
@@ -403,5 +433,5 @@ def test_flow_runs_models_and_a_planted_row_fails_the_run(tmp_path, prefect_harn
     assert runs[3][1].startswith("ModelsFailed: dbt build failed: ")
     assert "stg_mentions_span_is_ordered" in runs[3][1]
     # the failed build is not taken for current: the next run fails again
-    assert cli_main(["run", str(corpus), "--warehouse", str(wh)]) == 1
+    assert cli_main(["run", str(SAMPLE), "--warehouse", str(wh), "--n-process", "1"]) == 1
     assert "stg_mentions_span_is_ordered" in capsys.readouterr().err

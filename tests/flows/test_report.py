@@ -1,14 +1,18 @@
-"""The HTML report: written from the marts, self-contained, and rendered by a real browser.
+"""The HTML report: drawn from the reporting models, self-contained, rendered by a real browser.
 
 The browser is Debian's chromium, headless, driven over the DevTools protocol (the
 ``websockets`` client that Prefect already depends on). The session fixture installs it with
 ``.ci/install-chromium`` when it is missing and we may (root or passwordless sudo); otherwise
-the browser test is skipped, saying why.
+the browser tests are skipped, saying why. Full-page screenshots of the reports on the
+hand-written warehouse, data/sample and Wikinews are kept as the suite's artifacts, in
+``test-artifacts/`` (or ``$NEWSETL_TEST_ARTIFACTS``), for a reader to look at.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime as dt
 import html
 import itertools
 import json
@@ -21,12 +25,14 @@ from pathlib import Path
 
 import pytest
 
+from flows.charts import month_ticks, nice_ticks, tick_indices
 from flows.cli import main as cli_main
-from flows.report import nice_ticks, write_report
+from flows.report import write_report
 from flows.settings import load_settings
 from tests.conftest import ROOT
 from tests.warehouse_rows import EVIL_TITLE, build_warehouse
 
+ARTIFACTS = Path(os.environ.get("NEWSETL_TEST_ARTIFACTS") or ROOT / "test-artifacts")
 CHARTS = {"chart-entities", "chart-speakers", "chart-events", "chart-cooccurrence", "chart-runs"}
 CHROMIUM_FLAGS = [
     "--headless",
@@ -168,6 +174,51 @@ def test_nice_ticks():
     assert nice_ticks(9.5)[-1] >= 9.5
 
 
+def months_from(year: int, month: int, n: int) -> list[dt.date]:
+    out = []
+    for _ in range(n):
+        out.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def spread(n: int, width: float = 852) -> list[float]:
+    return [52 + width * i / max(n - 1, 1) for i in range(n)]
+
+
+def test_months_are_labelled_on_the_calendar_without_overlap():
+    # 3 months: each, the year once
+    assert month_ticks(months_from(2024, 2, 3), spread(3)) == [
+        (0, "Feb 2024"),
+        (1, "Mar"),
+        (2, "Apr"),
+    ]
+    # 25 months from Jan 2019 on 852 units: monthly labels would overlap; quarterly fit, the
+    # year written where it changes
+    assert month_ticks(months_from(2019, 1, 25), spread(25)) == [
+        (0, "Jan 2019"),
+        (3, "Apr"),
+        (6, "Jul"),
+        (9, "Oct"),
+        (12, "Jan 2020"),
+        (15, "Apr"),
+        (18, "Jul"),
+        (21, "Oct"),
+        (24, "Jan 2021"),
+    ]
+    # 53 years: a label every 5 years, at January
+    got = month_ticks(months_from(1968, 6, 640), spread(640))
+    assert [t for _, t in got][:3] == ["1970", "1975", "1980"]
+    # months 30 units apart cannot all be labelled: the quarter's month is, with its year
+    assert month_ticks(months_from(2024, 2, 3), [100, 130, 160]) == [(2, "Apr 2024")]
+
+
+def test_tick_indices_thin_labels_until_they_fit():
+    texts = ["5 Dec 02:31"] * 20
+    assert tick_indices([60 + 42 * i for i in range(20)], texts) == list(range(0, 20, 3))
+    assert tick_indices([100], ["x"]) == [0]
+
+
 def test_report_is_self_contained_and_escapes_text(report):
     page = report.read_text(encoding="utf-8")
     # A title and a quote from the warehouse hold HTML: both arrive as text, not markup.
@@ -197,45 +248,52 @@ def test_report_command_writes_into_the_warehouse(models_warehouse, tmp_path, ca
     assert "run `newsetl models" in err and err.count("\n") == 1
 
 
-def test_report_renders_in_headless_chromium(report, chromium, tmp_path):
-    with headless_chromium(chromium, tmp_path / "profile") as page:
+@pytest.fixture(scope="module")
+def browser(chromium, tmp_path_factory):
+    """One headless chromium page for the module, 1000 CSS pixels wide."""
+    with headless_chromium(chromium, tmp_path_factory.mktemp("profile")) as page:
         for domain in ("Runtime", "Log", "Network", "Page"):
             page.call(f"{domain}.enable")
-        page.call("Page.navigate", url=report.as_uri())
-        page.wait_for("Page.loadEventFired")
-        page.drain(0.5)
-        charts = page.evaluate(
-            """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map(function (s) {
-                 var box = s.getBoundingClientRect();
-                 return {id: s.id, width: box.width, height: box.height,
-                         marks: s.querySelectorAll('polyline, rect, circle').length};
-               }))"""
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1000,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
         )
-        rendered = {c["id"]: c for c in json.loads(charts)}
-        scripts_ran = page.evaluate("document.documentElement.dataset.charts")
-        title_text = page.evaluate("document.querySelector('#speakers').textContent")
-        script_tags = page.evaluate("document.querySelectorAll('script').length")
-        toggled = page.evaluate(
-            """(function () {
-                 var button = document.querySelector('.legend-item[data-chart="chart-entities"]');
-                 button.click();
-                 var group = document.querySelector('#chart-entities g.series[data-series="0"]');
-                 var hidden = getComputedStyle(group).display === 'none';
-                 button.click();
-                 return hidden && getComputedStyle(group).display !== 'none'
-                   && button.getAttribute('aria-pressed') === 'true';
-               })()"""
-        )
-        page.drain(0.3)
-    assert set(rendered) == CHARTS
-    for chart in rendered.values():
-        assert chart["width"] > 300 and chart["height"] > 40, chart
-        assert chart["marks"] >= 1, chart
-    assert scripts_ran == str(len(CHARTS))
-    assert EVIL_TITLE in title_text  # shown as text
-    assert script_tags == 1
-    assert toggled is True
+        yield page
 
+
+CHART_FACTS = """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map(function (s) {
+  var box = s.getBoundingClientRect();
+  return {id: s.id, left: box.left, right: box.right, width: box.width, height: box.height,
+          marks: s.querySelectorAll('polyline, rect, circle').length,
+          legend: Array.from(document.querySelectorAll(
+              '.legend-item[data-chart="' + s.id + '"]')).map(function (b) {
+                return b.firstChild.nextSibling.textContent.trim(); }),
+          labels: Array.from(s.querySelectorAll('text.x-tick')).map(function (t) {
+            var r = t.getBoundingClientRect();
+            return {text: t.textContent, left: r.left, right: r.right}; })};
+}))"""
+
+
+def visit(page: DevTools, report: Path, shot: str) -> dict:
+    """Load a report, save its full-page screenshot as an artifact, return what it shows."""
+    page.events.clear()
+    page.call("Page.navigate", url=report.as_uri())
+    page.wait_for("Page.loadEventFired")
+    page.drain(0.5)
+    charts = {c["id"]: c for c in json.loads(page.evaluate(CHART_FACTS))}
+    height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
+    image = page.call(
+        "Page.captureScreenshot",
+        timeout=60,
+        format="png",
+        captureBeyondViewport=True,
+        clip={"x": 0, "y": 0, "width": 1000, "height": height, "scale": 1},
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / shot).write_bytes(base64.b64decode(image["data"]))
     errors = []
     for event in page.events:
         method, params = event.get("method"), event.get("params", {})
@@ -245,10 +303,77 @@ def test_report_renders_in_headless_chromium(report, chromium, tmp_path):
             errors.append(params.get("args"))
         elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
             errors.append(params["entry"].get("text"))
-    assert errors == []
     requested = {
         e["params"]["request"]["url"]
         for e in page.events
         if e.get("method") == "Network.requestWillBeSent"
     }
-    assert requested == {report.as_uri()}
+    return {"charts": charts, "errors": errors, "requested": requested, "page": page}
+
+
+def assert_axes_read_well(charts: dict) -> None:
+    """No two axis labels of a chart overlap, and none sticks out of its chart."""
+    for chart in charts.values():
+        labels = sorted(chart["labels"], key=lambda label: label["left"])
+        for a, b in itertools.pairwise(labels):
+            assert b["left"] >= a["right"] + 2, (chart["id"], a, b)
+        for label in labels:
+            assert chart["left"] <= label["left"] and label["right"] <= chart["right"], label
+
+
+def test_report_renders_in_headless_chromium(report, browser):
+    seen = visit(browser, report, "report-handwritten.png")
+    rendered, page = seen["charts"], seen["page"]
+    scripts_ran = page.evaluate("document.documentElement.dataset.charts")
+    title_text = page.evaluate("document.querySelector('#speakers').textContent")
+    script_tags = page.evaluate("document.querySelectorAll('script').length")
+    toggled = page.evaluate(
+        """(function () {
+             var button = document.querySelector('.legend-item[data-chart="chart-entities"]');
+             button.click();
+             var group = document.querySelector('#chart-entities g.series[data-series="0"]');
+             var hidden = getComputedStyle(group).display === 'none';
+             button.click();
+             return hidden && getComputedStyle(group).display !== 'none'
+               && button.getAttribute('aria-pressed') === 'true';
+           })()"""
+    )
+    assert set(rendered) == CHARTS
+    for chart in rendered.values():
+        assert chart["width"] > 300 and chart["height"] > 40, chart
+        assert chart["marks"] >= 1, chart
+    assert scripts_ran == str(len(CHARTS))
+    assert EVIL_TITLE in title_text  # shown as text
+    assert script_tags == 1
+    assert toggled is True
+    assert seen["errors"] == []
+    assert seen["requested"] == {report.as_uri()}
+    assert_axes_read_well(rendered)
+    # the hand-written articles span Feb and Mar 2024 (one undated); the run has its label
+    assert [lab["text"] for lab in rendered["chart-entities"]["labels"]] == ["Feb 2024", "Mar"]
+    assert len(rendered["chart-runs"]["labels"]) == 1
+
+
+def test_the_sample_report_reads_well(sample_warehouse, browser, tmp_path):
+    path = write_report(load_settings(sample_warehouse["wh"]), tmp_path / "report.html")
+    seen = visit(browser, path, "report-sample.png")
+    assert seen["errors"] == [] and seen["requested"] == {path.as_uri()}
+    assert set(seen["charts"]) == CHARTS
+    assert_axes_read_well(seen["charts"])
+    assert seen["charts"]["chart-runs"]["labels"], "the run history has x labels"
+
+
+def test_the_wikinews_report_shows_news_first(wikinews_warehouse, browser, tmp_path):
+    path = write_report(load_settings(wikinews_warehouse["wh"]), tmp_path / "report.html")
+    seen = visit(browser, path, "report-wikinews.png")
+    charts = seen["charts"]
+    assert seen["errors"] == [] and seen["requested"] == {path.as_uri()}
+    assert_axes_read_well(charts)
+    # entities by articles: the by-line tag WN (719 mentions in 21 interviews), the time zone
+    # UTC and the one long interview's subject are not among the top 8
+    legend = charts["chart-entities"]["legend"]
+    assert legend[:3] == ["United States", "Donald Trump", "United Kingdom"]
+    assert not {"WN", "UTC", "Dorsa Derakhshani"} & set(legend)
+    # the events chart spans the publication months (2019-01 to 2021-03), not 1968 on
+    labels = [lab["text"] for lab in charts["chart-events"]["labels"]]
+    assert labels[0] == "Jan 2019" and labels[-1] == "Jan 2021"

@@ -1,24 +1,7 @@
 with
 
-mentions as (
-    select * from {{ ref('stg_mentions') }}
-),
-
-articles as (
-    select * from {{ ref('stg_articles') }}
-),
-
 entity_mentions as (
-    select
-        mentions.entity_id,
-        mentions.article_id,
-        mentions.label,
-        mentions.canonical_name,
-        mentions.country_code,
-        articles.published_date
-    from mentions
-    inner join articles on mentions.article_id = articles.article_id
-    where mentions.entity_id is not null
+    select * from {{ ref('int_entity_mentions') }}
 ),
 
 -- An entity can carry different labels (GPE in one article, ORG in another) and spellings

@@ -1,11 +1,7 @@
 with
 
-mentions as (
-    select * from {{ ref('stg_mentions') }}
-),
-
-articles as (
-    select * from {{ ref('stg_articles') }}
+entity_mentions as (
+    select * from {{ ref('int_entity_mentions') }}
 ),
 
 entities as (
@@ -15,14 +11,11 @@ entities as (
 -- A mention is dated by its article's publication date; undated articles are left out.
 dated_mentions as (
     select
-        mentions.entity_id,
-        mentions.article_id,
-        articles.published_date as mention_date
-    from mentions
-    inner join articles on mentions.article_id = articles.article_id
-    where
-        mentions.entity_id is not null
-        and articles.published_date is not null
+        entity_id,
+        article_id,
+        published_date as mention_date
+    from entity_mentions
+    where published_date is not null
 ),
 
 daily as (

@@ -1,11 +1,7 @@
 with
 
-mentions as (
-    select * from {{ ref('stg_mentions') }}
-),
-
-articles as (
-    select * from {{ ref('stg_articles') }}
+entity_mentions as (
+    select * from {{ ref('int_entity_mentions') }}
 ),
 
 entities as (
@@ -15,9 +11,9 @@ entities as (
 article_entities as (
     select distinct
         article_id,
-        entity_id
-    from mentions
-    where entity_id is not null
+        entity_id,
+        published_date
+    from entity_mentions
 ),
 
 sentence_entities as (
@@ -25,8 +21,7 @@ sentence_entities as (
         article_id,
         sentence_index,
         entity_id
-    from mentions
-    where entity_id is not null
+    from entity_mentions
 ),
 
 -- Each unordered pair once: entity_a_id < entity_b_id.
@@ -34,7 +29,8 @@ article_pairs as (
     select
         a.entity_id as entity_a_id,
         b.entity_id as entity_b_id,
-        a.article_id
+        a.article_id,
+        a.published_date
     from article_entities as a
     inner join article_entities as b
         on
@@ -58,13 +54,12 @@ sentence_pairs as (
 
 pair_stats as (
     select
-        article_pairs.entity_a_id,
-        article_pairs.entity_b_id,
+        entity_a_id,
+        entity_b_id,
         count(*) as article_count,
-        min(articles.published_date) as first_seen_date,
-        max(articles.published_date) as last_seen_date
+        min(published_date) as first_seen_date,
+        max(published_date) as last_seen_date
     from article_pairs
-    inner join articles on article_pairs.article_id = articles.article_id
     group by all
 ),
 

@@ -1,0 +1,71 @@
+-- Each entity in each article that mentions it, with the article's source, and whether it is
+-- boilerplate there rather than news: named in nearly every article of its source (a by-line,
+-- a wire credit), or only as a transcript's speaker tag in this article (int_entity_mentions);
+-- such mentions say who wrote or who speaks, not what the articles are about.
+with
+
+entity_mentions as (
+    select * from {{ ref('int_entity_mentions') }}
+),
+
+article_sources as (
+    select * from {{ ref('int_article_sources') }}
+),
+
+entity_articles as (
+    select
+        entity_mentions.entity_id,
+        entity_mentions.article_id,
+        article_sources.source_name,
+        article_sources.published_date,
+        count(*) as mention_count,
+        count(*) filter (where not entity_mentions.is_tag) as news_mention_count
+    from entity_mentions
+    inner join article_sources on entity_mentions.article_id = article_sources.article_id
+    group by all
+),
+
+source_sizes as (
+    select
+        source_name,
+        count(*) as source_article_count
+    from article_sources
+    group by all
+),
+
+entity_source_shares as (
+    select
+        entity_articles.entity_id,
+        entity_articles.source_name,
+        count(*) as source_entity_article_count,
+        any_value(source_sizes.source_article_count) as source_article_count
+    from entity_articles
+    inner join source_sizes on entity_articles.source_name = source_sizes.source_name
+    group by all
+),
+
+final as (
+    select
+        entity_articles.entity_id,
+        entity_articles.article_id,
+        entity_articles.source_name,
+        entity_articles.published_date,
+        entity_articles.mention_count,
+        entity_articles.news_mention_count,
+        entity_source_shares.source_entity_article_count,
+        entity_source_shares.source_article_count,
+        entity_articles.news_mention_count = 0
+        or (
+            entity_source_shares.source_article_count
+            >= {{ var('report_boilerplate_min_articles') }}
+            and entity_source_shares.source_entity_article_count
+            > {{ var('report_boilerplate_share') }} * entity_source_shares.source_article_count
+        ) as is_boilerplate
+    from entity_articles
+    inner join entity_source_shares
+        on
+            entity_articles.entity_id = entity_source_shares.entity_id
+            and entity_articles.source_name = entity_source_shares.source_name
+)
+
+select * from final

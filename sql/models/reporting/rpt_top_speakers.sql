@@ -1,0 +1,42 @@
+-- The most quoted speakers, ranked like the entities: by the number of articles that quote
+-- them, then by quotes (a single long interview does not outrank the week's news). Speakers
+-- left out of the entity ranking (not news entities, boilerplate) are left out here too.
+with
+
+speakers as (
+    select * from {{ ref('agg_speakers') }}
+),
+
+ranking as (
+    select * from {{ ref('rpt_entity_ranking') }}
+),
+
+ranked as (
+    select
+        row_number() over (
+            order by
+                speakers.article_count desc,
+                speakers.quote_count desc,
+                speakers.speaker_name,
+                speakers.speaker_entity_id
+        ) as speaker_rank,
+        speakers.speaker_entity_id,
+        speakers.speaker_name,
+        ranking.entity_label as speaker_label,
+        speakers.quote_count,
+        speakers.direct_quote_count,
+        speakers.article_count,
+        speakers.first_quoted_date,
+        speakers.last_quoted_date
+    from speakers
+    inner join ranking on speakers.speaker_entity_id = ranking.entity_id
+    where ranking.excluded_reason is null
+),
+
+final as (
+    select *
+    from ranked
+    where speaker_rank <= {{ var('report_top_speakers') }}
+)
+
+select * from final
