@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         tables = {}
         t0 = time.process_time()
         for art, doc in zip(inputs, docs, strict=True):
-            for table, rows in extract(doc, art).items():
+            for table, rows in extract(doc, art).tables.items():
                 tables.setdefault(table, []).extend(rows)
         best = min(best, time.process_time() - t0)
     words = sum(len(body.split()) for _, body, _ in arts)

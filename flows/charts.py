@@ -321,3 +321,45 @@ def _started(value) -> str:
         value = value.astimezone(dt.UTC)
         return f"{value.day} {value:%b %H:%M}"
     return str(value)
+
+
+TONE_NEGATIVE, TONE_POSITIVE = "#e15759", "#4e79a7"
+
+
+def tone_bars(chart_id: str, title: str, rows: list[tuple[str, float | None, str]]) -> str:
+    """Horizontal bars around 0 for a tone from -1 to +1: (label, tone or None, note)."""
+    label_w, half, note_w, row_h = 300, 230, 160, 26
+    width = label_w + 2 * half + note_w
+    height = row_h * len(rows) + 8
+    peak = max((abs(v) for _, v, _ in rows if v is not None), default=0) or 1
+    scale = half / max(peak, 0.05)  # the strongest tone shown fills its half
+    zero = label_w + half
+    parts = [
+        f'<svg class="chart" id="{esc(chart_id)}" data-chart="{esc(chart_id)}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{esc(chart_id)}-title">',
+        f'<title id="{esc(chart_id)}-title">{esc(title)}</title>',
+        f'<line class="axis" x1="{zero}" x2="{zero}" y1="2" y2="{height - 2}"/>',
+    ]
+    for i, (label, value, note) in enumerate(rows):
+        top = 4 + i * row_h
+        shown = label if len(label) <= 42 else label[:41] + "…"
+        parts.append(
+            f'<text class="bar-label" x="{label_w - 8}" y="{top + 17}" text-anchor="end">'
+            f"{esc(shown)}<title>{esc(label)}</title></text>"
+        )
+        if value is None:
+            parts.append(
+                f'<text class="bar-note" x="{zero + 6}" y="{top + 17}">no tone scored</text>'
+            )
+            continue
+        w = max(2.0, abs(value) * scale)
+        x = zero if value >= 0 else zero - w
+        colour = TONE_POSITIVE if value >= 0 else TONE_NEGATIVE
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{top + 4}" width="{w:.1f}" height="{row_h - 8}" '
+            f'fill="{colour}"><title>{esc(label)}: {value:+.2f} ({esc(note)})</title></rect>'
+            f'<text class="bar-note" x="{label_w + 2 * half + 6}" y="{top + 17}">'
+            f"{value:+.2f} · {esc(note)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

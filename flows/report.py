@@ -9,7 +9,7 @@ offline and never touches the network. Every piece of text that comes from the w
 (names, titles, quotes, errors) is HTML-escaped.
 
 Sections: entities in the most articles over time, top quoted speakers with example quotes,
-event types over time, strongest co-occurrences, run history. A section whose model is empty
+tone, event types over time, strongest co-occurrences, run history. A section whose model is empty
 says so instead of drawing an empty chart.
 """
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import warehouse
-from flows.charts import bar_chart, esc, line_chart, run_columns, stacked_columns
+from flows.charts import bar_chart, esc, line_chart, run_columns, stacked_columns, tone_bars
 from flows.settings import Settings
 from transforms.schemas import nlp_tables
 
@@ -29,6 +29,7 @@ QUOTE_CHARS = 280
 #: The reporting models the page reads (sql/models/reporting), in the order it reads them.
 MODELS = (
     "rpt_summary",
+    "rpt_top_entities",
     "rpt_entity_months",
     "rpt_top_speakers",
     "rpt_speaker_quotes",
@@ -46,6 +47,7 @@ class ReportData:
     generated_at: dt.datetime
     warehouse: str
     summary: dict[str, object]
+    entities: list[dict] = field(default_factory=list)
     months: list[dt.date] = field(default_factory=list)
     entity_series: list[tuple[str, str, list[int]]] = field(default_factory=list)
     speakers: list[dict] = field(default_factory=list)
@@ -89,6 +91,7 @@ def load_data(con, warehouse_label: str) -> ReportData:
         warehouse=warehouse_label,
         summary=_rows(con, "rpt_summary", "1")[0],
     )
+    data.entities = _rows(con, "rpt_top_entities", "entity_rank")
     entity_rows = _rows(con, "rpt_entity_months", "entity_rank, month")
     data.months, by_entity = _series(entity_rows, "entity_id", "month", "article_count")
     names = {r["entity_id"]: (r["canonical_name"], r["entity_label"]) for r in entity_rows}
@@ -213,6 +216,38 @@ def section_entities(data: ReportData) -> str:
     )
 
 
+def section_tone(data: ReportData) -> str:
+    rows = [
+        (e["canonical_name"], _tone(e["avg_tone"]), _n(e["article_count"], "article"))
+        for e in data.entities
+    ]
+    rows += [
+        (f"{s['speaker_name']} (quoted)", _tone(s["avg_tone"]), _n(s["quote_count"], "quote"))
+        for s in data.speakers[:5]
+    ]
+    body = (
+        tone_bars("chart-tone", "Average tone, from negative (left) to positive (right)", rows)
+        if any(v is not None for _, v, _ in rows)
+        else _empty(
+            "No tone scored yet (articles loaded before tone existed: newsetl run "
+            "--full-refresh scores them)."
+        )
+    )
+    return _section(
+        "tone",
+        "Tone",
+        body,
+        "The average tone (VADER, -1 to +1) of the articles that mention each entity above, "
+        "and of the quotes of the five speakers quoted in the most articles. Tone measures the "
+        "words, not the events: a report of an attack reads negative whoever it blames. "
+        "Source: reporting.rpt_top_entities, reporting.rpt_top_speakers.",
+    )
+
+
+def _tone(value) -> float | None:
+    return None if value is None else float(value)
+
+
 def section_speakers(data: ReportData) -> str:
     if not data.speakers:
         return _section(
@@ -242,7 +277,9 @@ def section_speakers(data: ReportData) -> str:
         items.append(
             f"<li><b>{esc(s['speaker_name'])}</b> "
             f'<span class="muted">{esc(s["speaker_label"])} · '
-            f"{_n(s['quote_count'], 'quote')} in {_n(s['article_count'], 'article')}</span>"
+            f"{_n(s['quote_count'], 'quote')} in {_n(s['article_count'], 'article')}"
+            + ("" if s["avg_tone"] is None else f" · tone {float(s['avg_tone']):+.2f}")
+            + "</span>"
             f"{shown}</li>"
         )
     return _section(
@@ -378,6 +415,7 @@ def render(data: ReportData) -> str:
         f'<div class="stats">{stats}</div>'
         + section_entities(data)
         + section_speakers(data)
+        + section_tone(data)
         + section_events(data)
         + section_pairs(data)
         + section_runs(data)

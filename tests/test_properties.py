@@ -108,4 +108,4 @@ def test_extraction_never_raises_and_offsets_slice_the_body(nlp, body):
     doc = nlp(body)
     art = NlpInput("prop", body, TODAY)
     result = extract(doc, art)
-    _check_rows(body, result)
+    _check_rows(body, result.tables)

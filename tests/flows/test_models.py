@@ -38,6 +38,7 @@ INTERMEDIATE = {"int_entity_mentions", "int_article_sources", "int_entity_articl
 REPORTING = {
     "rpt_summary",
     "rpt_entity_ranking",
+    "rpt_top_entities",
     "rpt_entity_months",
     "rpt_top_speakers",
     "rpt_speaker_quotes",

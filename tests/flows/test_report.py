@@ -33,7 +33,14 @@ from tests.conftest import ROOT
 from tests.warehouse_rows import EVIL_TITLE, build_warehouse
 
 ARTIFACTS = Path(os.environ.get("NEWSETL_TEST_ARTIFACTS") or ROOT / "test-artifacts")
-CHARTS = {"chart-entities", "chart-speakers", "chart-events", "chart-cooccurrence", "chart-runs"}
+CHARTS = {
+    "chart-entities",
+    "chart-speakers",
+    "chart-tone",
+    "chart-events",
+    "chart-cooccurrence",
+    "chart-runs",
+}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

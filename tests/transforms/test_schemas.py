@@ -75,7 +75,7 @@ def test_row_classes_build_exactly_the_columns(nlp):
     }
     assert [f.name for f in dataclasses.fields(Event)] == schema_of("events").names
     text = "Rebels attacked Goma on Friday, police said. “We will stay,” said Ana Berg."
-    rows = extract(nlp(text), NlpInput("a1", text, dt.date(2024, 2, 16)))
+    rows = extract(nlp(text), NlpInput("a1", text, dt.date(2024, 2, 16))).tables
     assert list(rows) == list(nlp_tables())
     for table, table_rows in rows.items():
         assert table_rows, table

@@ -18,6 +18,7 @@ entity_articles as (
         entity_mentions.article_id,
         article_sources.source_name,
         article_sources.published_date,
+        any_value(entity_mentions.article_tone) as article_tone,
         count(*) as mention_count,
         count(*) filter (where not entity_mentions.is_tag) as news_mention_count
     from entity_mentions
@@ -50,6 +51,7 @@ final as (
         entity_articles.article_id,
         entity_articles.source_name,
         entity_articles.published_date,
+        entity_articles.article_tone,
         entity_articles.mention_count,
         entity_articles.news_mention_count,
         entity_source_shares.source_entity_article_count,

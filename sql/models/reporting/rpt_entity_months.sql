@@ -6,22 +6,12 @@ entity_articles as (
     select * from {{ ref('int_entity_articles') }}
 ),
 
-ranking as (
-    select * from {{ ref('rpt_entity_ranking') }}
+top_entities as (
+    select * from {{ ref('rpt_top_entities') }}
 ),
 
 article_sources as (
     select * from {{ ref('int_article_sources') }}
-),
-
-top_entities as (
-    select
-        entity_id,
-        entity_rank,
-        canonical_name,
-        entity_label
-    from ranking
-    where entity_rank <= {{ var('report_top_entities') }}
 ),
 
 bounds as (

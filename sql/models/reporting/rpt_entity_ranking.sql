@@ -23,6 +23,7 @@ news_stats as (
         count(*) as article_count,
         count(distinct source_name) as source_count,
         sum(mention_count)::bigint as mention_count,
+        round(avg(article_tone), 4) as avg_tone,
         min(published_date) as first_seen_date,
         max(published_date) as last_seen_date
     from entity_articles
@@ -69,6 +70,7 @@ scored as (
         coalesce(news_stats.source_count, 0) as source_count,
         coalesce(news_stats.mention_count, 0) as mention_count,
         coalesce(boilerplate_stats.boilerplate_article_count, 0) as boilerplate_article_count,
+        news_stats.avg_tone,
         news_stats.first_seen_date,
         news_stats.last_seen_date,
         case
@@ -103,6 +105,7 @@ final as (
         source_count,
         mention_count,
         boilerplate_article_count,
+        avg_tone,
         first_seen_date,
         last_seen_date,
         excluded_reason

@@ -11,6 +11,19 @@ ranking as (
     select * from {{ ref('rpt_entity_ranking') }}
 ),
 
+quotes as (
+    select * from {{ ref('fct_quotes') }}
+),
+
+speaker_tone as (
+    select
+        speaker_entity_id,
+        round(avg(tone), 4) as avg_tone
+    from quotes
+    where speaker_entity_id is not null
+    group by all
+),
+
 ranked as (
     select
         row_number() over (
@@ -27,9 +40,11 @@ ranked as (
         speakers.direct_quote_count,
         speakers.article_count,
         speakers.first_quoted_date,
-        speakers.last_quoted_date
+        speakers.last_quoted_date,
+        speaker_tone.avg_tone
     from speakers
     inner join ranking on speakers.speaker_entity_id = ranking.entity_id
+    left join speaker_tone on speakers.speaker_entity_id = speaker_tone.speaker_entity_id
     where ranking.excluded_reason is null
 ),
 
