@@ -104,8 +104,10 @@ def test_build_passes_with_every_model_tested(models_warehouse):
         "staging": {"VIEW"},
         "intermediate": {"VIEW"},
         "marts": {"BASE TABLE"},
-        "reporting": {"BASE TABLE"},
+        "reporting": {"BASE TABLE", "VIEW"},
     }
+    views = {n for s, n, t in relations if s == "reporting" and t == "VIEW"}
+    assert views == {"rpt_run_history", "rpt_summary"}  # current when the report is written
 
 
 def test_build_passes_on_the_wikinews_tables(wikinews_warehouse):

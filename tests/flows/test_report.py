@@ -376,11 +376,13 @@ def test_the_wikinews_report_shows_news_first(wikinews_warehouse, browser, tmp_p
     charts = seen["charts"]
     assert seen["errors"] == [] and seen["requested"] == {path.as_uri()}
     assert_axes_read_well(charts)
-    # entities by articles: the by-line tag WN (719 mentions in 21 interviews), the time zone
-    # UTC and the one long interview's subject are not among the top 8
+    # entities by articles: the interview tag WN (719 mentions in 21 interviews), the time zone
+    # UTC, the outlet naming itself (Wikinews, in …/wikinews/…) and the one long interview's
+    # subject are not among the top 8
     legend = charts["chart-entities"]["legend"]
     assert legend[:3] == ["United States", "Donald Trump", "United Kingdom"]
-    assert not {"WN", "UTC", "Dorsa Derakhshani"} & set(legend)
+    assert not {"WN", "UTC", "Wikinews", "Dorsa Derakhshani"} & set(legend)
+    assert "chart-tone" in charts
     # the events chart spans the publication months (2019-01 to 2021-03), not 1968 on
     labels = [lab["text"] for lab in charts["chart-events"]["labels"]]
     assert labels[0] == "Jan 2019" and labels[-1] == "Jan 2021"

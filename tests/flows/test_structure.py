@@ -105,3 +105,11 @@ def test_duckdb_is_opened_by_one_helper(path):
 def test_the_default_sources_are_written_once():
     holders = [rel(p) for p in FLOWS if '"data/sample"' in p.read_text(encoding="utf-8")]
     assert holders == ["flows/settings.py"]
+
+
+MAX_MODULE_LINES = 600
+
+
+@pytest.mark.parametrize("path", FLOWS, ids=rel)
+def test_no_module_of_flows_is_over_600_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= MAX_MODULE_LINES

@@ -1,7 +1,9 @@
 -- Each entity in each article that mentions it, with the article's source, and whether it is
 -- boilerplate there rather than news: named in nearly every article of its source (a by-line,
--- a wire credit), or only as a transcript's speaker tag in this article (int_entity_mentions);
--- such mentions say who wrote or who speaks, not what the articles are about.
+-- a wire credit), only as a transcript's speaker tag in this article (int_entity_mentions), or
+-- the outlet naming itself (an organisation whose name is a word of the source's address: a
+-- URL's host, the folder of a feed or corpus). Such mentions say who wrote or who speaks, not
+-- what the articles are about.
 with
 
 entity_mentions as (
@@ -19,6 +21,16 @@ entity_articles as (
         article_sources.source_name,
         article_sources.published_date,
         any_value(entity_mentions.article_tone) as article_tone,
+        -- the outlet naming itself
+        bool_or(
+            entity_mentions.label = 'ORG'
+            and length(entity_mentions.canonical_name) >= 3
+            and regexp_matches(
+                lower(article_sources.source_name),
+                '(^|[^a-z0-9])' || regexp_escape(lower(entity_mentions.canonical_name))
+                || '([^a-z]|$)'
+            )
+        ) as is_self_reference,
         count(*) as mention_count,
         count(*) filter (where not entity_mentions.is_tag) as news_mention_count
     from entity_mentions
@@ -52,11 +64,13 @@ final as (
         entity_articles.source_name,
         entity_articles.published_date,
         entity_articles.article_tone,
+        entity_articles.is_self_reference,
         entity_articles.mention_count,
         entity_articles.news_mention_count,
         entity_source_shares.source_entity_article_count,
         entity_source_shares.source_article_count,
         entity_articles.news_mention_count = 0
+        or entity_articles.is_self_reference
         or (
             entity_source_shares.source_article_count
             >= {{ var('report_boilerplate_min_articles') }}

@@ -75,7 +75,7 @@ scored as (
         news_stats.last_seen_date,
         case
             when labelled.excluded_by_name is not null then labelled.excluded_by_name
-            when news_stats.entity_id is null then 'boilerplate: a credit, by-line or speaker tag where it appears'
+            when news_stats.entity_id is null then 'boilerplate: a credit, by-line, speaker tag or the outlet naming itself'
         end as excluded_reason
     from labelled
     left join news_stats on labelled.entity_id = news_stats.entity_id

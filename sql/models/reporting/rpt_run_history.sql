@@ -1,3 +1,5 @@
+{{ config(materialized="view") }}
+
 -- The last runs, oldest first, numbered for the chart's axis.
 with
 

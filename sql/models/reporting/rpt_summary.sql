@@ -1,3 +1,5 @@
+{{ config(materialized="view") }}
+
 -- The figures at the top of the report: one row.
 with
 
