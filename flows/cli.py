@@ -240,6 +240,8 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def _check_sources(sources: list[str]) -> None:
     for source in sources:
+        if "://" in source:
+            continue  # a URL: feeds, pages and object storage are checked by the run
         if not os.path.lexists(source) and not glob.glob(source, recursive=True):
             raise UserError(f"source not found: {source}")
 
@@ -378,6 +380,20 @@ def format_summary(summary: dict) -> str:
     ]
     for reason, n in sorted(summary.get("reject_reasons", {}).items()):
         lines.append(f"    {reason:<20}{n:>6,}")
+    for key, label in (
+        ("near_duplicates", "near-duplicates"),
+        ("nlp_skipped_language", "no NLP (language)"),
+    ):
+        if summary.get(key):
+            lines.append(f"  {label:<14}{summary[key]:>8,}")
+    web = [
+        ("fetched", "fetched"),
+        ("not_modified", "not modified"),
+        ("robots_skipped", "robots.txt"),
+        ("fetch_failed", "fetch failed"),
+    ]
+    if any(summary.get(k) for k, _ in web):
+        lines.append("  web: " + ", ".join(f"{label} {summary.get(k, 0):,}" for k, label in web))
     for key in ("mentions_written", "quotes_written", "events_written"):
         if summary.get(key):
             lines.append(f"  {key.replace('_', ' '):<14}{summary[key]:>8,}")
@@ -433,7 +449,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "(or set PREFECT_API_URL / --api-url)"
         )
     os.environ["PREFECT_API_URL"] = url
-    sources = [os.path.abspath(s) for s in (args.sources or ["data/sample"])]
+    sources = [s if "://" in s else os.path.abspath(s) for s in (args.sources or ["data/sample"])]
     _check_sources(sources)
     from flows.etl import news_etl
 

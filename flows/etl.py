@@ -20,15 +20,52 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import interrupt, lake, models, warehouse
+from flows import interrupt, lake, models, near_dups, warehouse
 from flows import sources as src
+from flows import web as webmod
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.settings import Settings, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
-from transforms.pipeline import NLP_TABLES, NlpInput
+from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput
 from transforms.schemas import to_table
+
+#: The nlp_version of an article in a language no pipeline is configured for: loaded, no NLP.
+NO_NLP_VERSION = "none:language"
+#: OntoNotes labels (sql var entity_labels): other pipelines' mentions must use them.
+ENTITY_LABELS = {
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+}  # fmt: skip
+
+
+def model_for(language: str | None, settings: Settings) -> str | None:
+    """The spaCy pipeline for an article's language: English (or undetermined) → the main
+    model; a language in NEWSETL_LANGUAGE_MODELS → its model; any other → None (no NLP)."""
+    if language in (None, "en"):
+        return settings.model
+    return dict(settings.language_models).get(language)
+
+
+def expected_version(
+    language: str | None, settings: Settings, main_version: str | None
+) -> str | None:
+    """The nlp_version an up-to-date article in this language carries."""
+    model = model_for(language, settings)
+    if model is None:
+        return NO_NLP_VERSION
+    if model == settings.model:
+        return main_version
+    return current_nlp_version(model)
+
+
+def _foreign_rows(table: str, rows: list[dict]) -> list[dict]:
+    """Rows of another language's pipeline: its entity mentions with OntoNotes labels only
+    (quotes and events rely on English lexicons and are not extracted)."""
+    if table != "mentions":
+        return []
+    return [r for r in rows if r["label"] in ENTITY_LABELS]
 
 
 @dataclass
@@ -45,6 +82,12 @@ class Counts:
     quotes_written: int = 0
     events_written: int = 0
     nlp_articles: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    robots_skipped: int = 0
+    fetch_failed: int = 0
+    nlp_skipped_language: int = 0
+    near_duplicates: int = 0
     batches: int = 0
     parts_written: int = 0
     orphans_removed: int = 0
@@ -65,6 +108,11 @@ class Counts:
             "quotes_written",
             "events_written",
             "nlp_articles",
+            "fetched",
+            "not_modified",
+            "robots_skipped",
+            "fetch_failed",
+            "nlp_skipped_language",
         }
         return {k: v for k, v in asdict(self).items() if k in keep}
 
@@ -83,6 +131,7 @@ class Plan:
     #: Articles rejected as duplicates of a loaded article from another source: if a later
     #: batch of the run replaces that article, they get a second chance (never lost).
     duplicates: list[Article] = field(default_factory=list)
+    fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
 
 
 def new_run_id() -> str:
@@ -93,9 +142,9 @@ def new_run_id() -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def discover_sources(source_list: list[str]) -> list[src.Entry]:
-    """Expand files, directories and globs into the ordered list of entries to read."""
-    return src.discover(source_list)
+def discover_sources(source_list: list[str], web: webmod.WebContext) -> list[src.Entry]:
+    """Expand files, directories, globs, URLs and feeds into the ordered entries to read."""
+    return src.discover(source_list, web)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -140,7 +189,8 @@ def plan_batch(
     nlp_version: str | None,
     full_refresh: bool,
 ) -> Plan:
-    """Classify each article as new, changed, unchanged, to reprocess, or a duplicate.
+    """Classify each article as new, changed, unchanged, to reprocess, or a duplicate;
+    link new and changed articles to the first occurrence of their story (near-duplicates).
 
     ``seen_sources`` counts the batch's source identities already read earlier in this run.
     A repeated identity is rejected under ``<identity>~<n>`` (the n-th copy), so that every
@@ -154,6 +204,7 @@ def plan_batch(
     try:
         by_source = warehouse.existing_by_source(con, [a.source_uri for a in articles])
         by_article = warehouse.existing_by_article(con, [a.article_id for a in articles])
+        plan.fingerprints = near_dups.assign(con, articles)
     finally:
         con.close()
     giving_up = {
@@ -212,7 +263,7 @@ def plan_batch(
             kind = "changed" if takeover else "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
             kind = "changed"
-        elif full_refresh or old[2] != nlp_version:
+        elif full_refresh or old[2] != expected_version(art.language, settings, nlp_version):
             kind = "reprocessed"
         else:
             kind = "unchanged"
@@ -230,6 +281,7 @@ def transform_batch(
     run_id: str,
     ingested_at: dt.datetime,
     nlp_version: str,
+    settings: Settings,
 ) -> tuple[dict[str, pa.Table], list[Reject]]:
     """One spaCy pass per article → the batch's tables; articles that failed become rejects.
 
@@ -237,16 +289,35 @@ def transform_batch(
     that would take the tokenizer super-linear time are rejected ``too_complex``); an article
     whose extraction fails, or whose rows do not fit the table contract, is rejected alone —
     one bad article never sinks its batch.
+
+    Each article goes to the pipeline of its language (English, or NEWSETL_LANGUAGE_MODELS);
+    articles in other languages are loaded without NLP rows.
     """
     failed: list[Reject] = []
     todo: list[Article] = []
     for a in articles:
-        why = work_bound(a.body)
+        why = work_bound(a.body) if model_for(a.language, settings) is not None else None
         if why:
             failed.append(Reject(a.source_uri, "too_complex", why, a.content_sha256))
         else:
             todo.append(a)
-    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in todo])
+    result = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
+    by_model: dict[str, list[Article]] = {}
+    for a in todo:
+        model = model_for(a.language, settings)
+        if model is not None:
+            by_model.setdefault(model, []).append(a)
+    for model, group in by_model.items():
+        part = runner(
+            [NlpInput(a.article_id, a.body, a.published_date) for a in group], model=model
+        )
+        result.errors.update(part.errors)
+        if model == settings.model:  # article-level NLP columns (tone) are English-only
+            result.articles.update(part.articles)
+        for table, table_rows in part.tables.items():
+            if model != settings.model:
+                table_rows = _foreign_rows(table, table_rows)
+            result.tables[table].extend(table_rows)
     for a in todo:
         error = result.errors.get(a.article_id)
         if error is not None and error.startswith(OVERTIME):
@@ -260,7 +331,7 @@ def transform_batch(
         a.article_id: a.row(
             run_id=run_id,
             ingested_at=ingested_at,
-            nlp_version=nlp_version,
+            nlp_version=expected_version(a.language, settings, nlp_version),
             **result.articles.get(a.article_id, {}),
         )
         for a in ok
@@ -354,6 +425,11 @@ def stale_articles(
             everything=full_refresh,
             skip=skip,
             limit=limit,
+            by_language={
+                lang: expected_version(lang, settings, nlp_version)
+                for lang, _ in settings.language_models
+            },
+            other_languages=NO_NLP_VERSION,
         )
     finally:
         con.close()
@@ -387,6 +463,7 @@ class Run:
     full_refresh: bool
     counts: Counts
     logger: object
+    web: webmod.WebContext | None = None
     batch: int = 0
 
     @contextlib.contextmanager
@@ -443,6 +520,7 @@ def news_etl(
         full_refresh=full_refresh,
         counts=Counts(),
         logger=logger,
+        web=webmod.context_from_settings(settings),
     )
     started = time.monotonic()
     try:
@@ -456,7 +534,7 @@ def news_etl(
         _start(run, flow_run_id, source_list)
         error: BaseException | None = None
         try:
-            entries = discover_sources(source_list)
+            entries = discover_sources(source_list, run.web)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
             with NlpRunner(settings.model, settings.n_process, settings.nlp_timeout) as runner:
                 _source_batches(run, entries, runner)
@@ -476,6 +554,8 @@ def news_etl(
             error = exc
             raise
         finally:
+            run.web.close()
+            _web_counts(run)
             _finish(run, error, time.monotonic() - started)
     summary = {
         "run_id": run.run_id,
@@ -496,9 +576,19 @@ def _connection(settings: Settings):
         con.close()
 
 
+def _web_counts(run: Run) -> None:
+    c, w = run.counts, run.web.counts
+    c.fetched, c.not_modified = w["fetched"], w["not_modified"]
+    c.robots_skipped, c.fetch_failed = w["robots_skipped"], w["fetch_failed"]
+
+
 def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
     with _connection(run.settings) as con:
         warehouse.ensure_schema(con)
+        run.web.state = webmod.load_state(con)
+        indexed = near_dups.ensure(con)
+        if indexed:
+            run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
         registered = warehouse.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")
@@ -588,6 +678,15 @@ def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> st
         f"| unchanged | {c.articles_unchanged} |",
         f"| reprocessed | {c.articles_reprocessed} |",
         f"| rejected | {c.rejected} |",
+        f"| near-duplicates linked | {c.near_duplicates} |",
+        f"| not analysed (language) | {c.nlp_skipped_language} |",
+        "",
+        "| web | count |",
+        "|---|---:|",
+        f"| fetched | {c.fetched} |",
+        f"| not modified (304) | {c.not_modified} |",
+        f"| skipped by robots.txt | {c.robots_skipped} |",
+        f"| failed | {c.fetch_failed} |",
         "",
         "| table | rows written |",
         "|---|---:|",
@@ -625,6 +724,12 @@ def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> No
         with run.stage("read"):
             items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
         cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
+        with run.stage("fetch"):
+            items = _fetch(run, items)
+        skipped = [i for i in items if i.kind == "skip"]
+        items = [i for i in items if i.kind != "skip"]
+        run.counts.records_seen += len(skipped)
+        run.counts.articles_unchanged += len(skipped)
         with run.stage("parse"):
             articles, rejects = parse_items(items, run.today, settings.max_chars)
         uris = {a.source_uri for a in articles}
@@ -646,10 +751,12 @@ def _source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> No
         run.counts.records_seen += len(articles) + len(rejects)
         run.counts.articles_unchanged += plan.unchanged
         _process(run, plan, runner)
+        _save_fetch_state(run, {i.source_uri for i in items} | {i.source_uri for i in skipped})
         if PROGRESS is not None:
             PROGRESS(cursor.entry, len(entries), run.counts)
     if deferred:
         _second_chance(run, deferred, runner)
+    _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
 
 
 def _second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
@@ -672,6 +779,22 @@ def _second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None
         _process(run, plan, runner)
     if todo:
         run.logger.info("%d article(s) whose original was replaced in this run loaded", len(todo))
+
+
+def _fetch(run: Run, items: list[SourceItem]) -> list[SourceItem]:
+    """Replace the batch's page placeholders by the fetched pages (or their rejects)."""
+    refs = [i.meta["ref"] for i in items if i.kind == "page"]
+    if not refs:
+        return items
+    fetched = iter(webmod.fetch_pages(refs, run.web))
+    return [next(fetched) if i.kind == "page" else i for i in items]
+
+
+def _save_fetch_state(run: Run, urls: set[str] | None) -> None:
+    rows = webmod.take_pending(run.web, urls)
+    if rows:
+        with _connection(run.settings) as con:
+            webmod.save_state(con, rows)
 
 
 def _backfill_batches(run: Run, runner: NlpRunner) -> None:
@@ -704,7 +827,7 @@ def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     run.batch += 1
     with run.stage("nlp"):
         tables, failed = transform_batch(
-            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version
+            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
         )
     plan.rejects.extend(failed)
     failed_uris = {f.source_uri for f in failed}
@@ -726,8 +849,20 @@ def _process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
             run.run_id,
             run.batch,
         )
+    if plan.fingerprints and loaded:
+        with _connection(settings) as con:
+            near_dups.record(
+                con,
+                {
+                    a.article_id: plan.fingerprints[a.article_id]
+                    for a in loaded
+                    if a.article_id in plan.fingerprints
+                },
+            )
     c = run.counts
     c.batches = run.batch
+    c.near_duplicates += sum(a.duplicate_of is not None for a in loaded)
+    c.nlp_skipped_language += sum(model_for(a.language, settings) is None for a in loaded)
     c.articles_new += plan.new
     c.articles_changed += plan.changed
     c.articles_reprocessed += plan.reprocessed

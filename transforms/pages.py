@@ -336,12 +336,24 @@ def extract_page(
     title = headline or (getattr(doc, "title", None) if doc is not None else None)
     title = title or hints.get("title")
     page.title = " ".join(title.split()) if title else None
+    page.body = _drop_headline(
+        page.body, [page.title, getattr(doc, "title", None) if doc else None]
+    )
 
     lang = (tags.get("html:lang") or tags.get("og:locale") or tags.get("content-language") or [""])[
         0
     ]
     page.declared_language = lang.replace("_", "-").split("-")[0].lower() or None
     return page
+
+
+def _drop_headline(body: str, titles: list[str | None]) -> str:
+    """Drop a first paragraph that only repeats the headline (the article's <h1>)."""
+    first, sep, rest = body.partition("\n\n")
+    norm = " ".join(first.split()).casefold()
+    if rest and any(t and " ".join(t.split()).casefold() == norm for t in titles):
+        return rest
+    return body
 
 
 def _htmldate(html: str, url: str | None, today: dt.date | None) -> dt.date | None:
@@ -353,7 +365,7 @@ def _htmldate(html: str, url: str | None, today: dt.date | None) -> dt.date | No
             html,
             url=url,
             original_date=True,
-            extensive_search=True,
+            extensive_search=False,  # the full-text search takes "© 2025" for a date
             max_date=(today or dt.date.today()).isoformat(),
         )
     except Exception:  # htmldate parses arbitrary markup; a failure is "no date"
