@@ -200,7 +200,6 @@ class WebContext:
 
     def robots(self, url: str):
         """The parsed robots.txt of the URL's host (cached for the run); None allows all."""
-        from protego import Protego
 
         parts = urlsplit(url)
         root = f"{parts.scheme}://{parts.netloc}"

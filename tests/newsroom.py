@@ -7,6 +7,7 @@ request is logged (path, status, User-Agent, conditional headers) in ``.log``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import threading
@@ -204,11 +205,9 @@ class Newsroom:
                     self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                if body:
-                    try:
+                if body:  # the client may have given up (the slow page's timeout)
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass  # the client gave up (the slow page's timeout)
 
             def _route(self, path):
                 if path == "/news/slow":

@@ -349,7 +349,7 @@ def extract_page(
 
 def _drop_headline(body: str, titles: list[str | None]) -> str:
     """Drop a first paragraph that only repeats the headline (the article's <h1>)."""
-    first, sep, rest = body.partition("\n\n")
+    first, _, rest = body.partition("\n\n")
     norm = " ".join(first.split()).casefold()
     if rest and any(t and " ".join(t.split()).casefold() == norm for t in titles):
         return rest
