@@ -31,6 +31,8 @@ MARTS = {
     "event_timeline",
     "entity_monthly_tone",
     "speaker_monthly_tone",
+    "dim_outlets",
+    "dim_stories",
 }
 STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
 

@@ -12,12 +12,19 @@ entities as (
     select * from {{ ref('dim_entities') }}
 ),
 
+-- Reprints (articles with duplicate_of) repeat their story's pairs: left out.
+originals as (
+    select article_id
+    from articles
+    where duplicate_of is null
+),
+
 article_entities as (
     select distinct
         article_id,
         entity_id
     from mentions
-    where entity_id is not null
+    where entity_id is not null and article_id in (select article_id from originals)
 ),
 
 sentence_entities as (
@@ -26,7 +33,7 @@ sentence_entities as (
         sentence_index,
         entity_id
     from mentions
-    where entity_id is not null
+    where entity_id is not null and article_id in (select article_id from originals)
 ),
 
 -- Each unordered pair once: entity_a_id < entity_b_id.

@@ -23,6 +23,7 @@ dated_mentions as (
     where
         mentions.entity_id is not null
         and articles.published_date is not null
+        and articles.duplicate_of is null  -- a reprinted story counts once
 ),
 
 daily as (

@@ -22,6 +22,8 @@ final as (
 
         -- the article
         articles.published_date,
+        articles.outlet,
+        articles.duplicate_of is not null as is_reprint,
         articles.title as article_title,
 
         -- the quote
