@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import warnings
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -135,7 +136,14 @@ def parse_feed(data: bytes, url: str | None = None) -> Feed:
     import feedparser
 
     data = gunzip_if_needed(data)
-    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    with warnings.catch_warnings():
+        # feedparser warns when `updated` falls back to `published` (its issue 310)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+        return _feed_of(parsed, url)
+
+
+def _feed_of(parsed, url: str | None) -> Feed:
     version = parsed.get("version") or ""
     meta = parsed.get("feed") or {}
     if not version and not parsed.entries:
