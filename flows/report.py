@@ -17,7 +17,7 @@ import html
 import math
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import warehouse
@@ -58,7 +58,9 @@ MARTS = (
     "top_speakers",
     "entity_cooccurrence",
     "event_timeline",
+    "dim_outlets",
 )
+TOP_OUTLETS = 15
 
 
 def esc(value: object) -> str:
@@ -82,6 +84,7 @@ class ReportData:
     event_series: list[tuple[str, list[int]]]  # (event type, monthly counts)
     pairs: list[dict]
     runs: list[dict]
+    outlets: list[dict] = field(default_factory=list)
 
 
 def _rows(con, sql: str, params: Sequence = ()) -> list[dict]:
@@ -220,6 +223,11 @@ def load_data(con, warehouse_label: str) -> ReportData:
         "select * from staging.stg_runs order by started_at desc limit ?",
         [RUNS_SHOWN],
     )
+    outlets = _rows(
+        con,
+        "select * from marts.dim_outlets order by article_count desc, outlet limit ?",
+        [TOP_OUTLETS],
+    )
     return ReportData(
         generated_at=dt.datetime.now(dt.UTC),
         warehouse=warehouse_label,
@@ -232,6 +240,7 @@ def load_data(con, warehouse_label: str) -> ReportData:
         event_series=event_series,
         pairs=pairs,
         runs=list(reversed(runs)),
+        outlets=outlets,
     )
 
 
@@ -674,6 +683,31 @@ def section_pairs(data: ReportData) -> str:
     )
 
 
+def section_outlets(data: ReportData) -> str:
+    if not data.outlets:
+        return _section("outlets", "Outlets", _empty("No articles yet."))
+    chart = bar_chart(
+        "chart-outlets",
+        "Articles per outlet",
+        [
+            (
+                o["outlet"],
+                o["article_count"],
+                f"{_n(o['quote_count'], 'quote')}"
+                + (f", {_n(o['reprint_count'], 'reprint')}" if o["reprint_count"] else ""),
+            )
+            for o in data.outlets
+        ],
+    )
+    return _section(
+        "outlets",
+        "Articles and quotes per outlet",
+        chart,
+        f"The {TOP_OUTLETS} outlets with the most articles, with the quotes their articles carry "
+        "and how many of their articles reprint a story loaded before. Source: marts.dim_outlets.",
+    )
+
+
 def section_runs(data: ReportData) -> str:
     if not data.runs:
         return _section("runs", "Run history", _empty("No runs yet."))
@@ -748,6 +782,7 @@ def render(data: ReportData) -> str:
         + section_speakers(data)
         + section_events(data)
         + section_pairs(data)
+        + section_outlets(data)
         + section_runs(data)
         + f"</main><script>{SCRIPT}</script></body></html>\n"
     )

@@ -277,3 +277,74 @@ def test_json_record_metadata():
     assert (art.outlet, art.authors) == ("example.co.uk", ["Rosa Mendes", "Lee Chan"])
     assert art.published_at == dt.datetime(2025, 3, 4, 8, 30, tzinfo=UTC)
     assert art.published_date == dt.date(2025, 3, 4)
+
+
+GERMAN_TEXT = (
+    "date 2025-03-05 Windkraft\n\nDie Bundesregierung hat am Mittwoch in Berlin ein neues "
+    "Förderprogramm für den Ausbau der Windenergie auf See beschlossen, sagte Olaf Scholz. "
+    "Bis zum Jahr 2030 sollen vor den Küsten Anlagen mit einer Leistung von dreißig Gigawatt "
+    "entstehen, hieß es."
+)
+
+
+def test_language_routing_to_another_pipeline(tmp_path):
+    import dataclasses
+
+    import spacy
+
+    from flows import etl, warehouse
+    from flows.nlp_runner import NlpRunner
+    from flows.settings import load_settings
+    from transforms.schemas import to_table
+
+    # A real spaCy pipeline on disk, with WikiNER labels like spaCy's German models.
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("entity_ruler").add_patterns(
+        [{"label": "PER", "pattern": "Olaf Scholz"}, {"label": "LOC", "pattern": "Berlin"},
+         {"label": "MISC", "pattern": "Windenergie"}]
+    )  # fmt: skip
+    nlp.meta.update(name="test_de", version="1.2.0")
+    nlp.to_disk(tmp_path / "de_model")
+    (art,) = parse_item(
+        SourceItem("/x/de.txt", "text", GERMAN_TEXT.encode()), today=dt.date(2026, 1, 1)
+    )
+    assert art.language == "de"
+    plain = load_settings(tmp_path / "wh", n_process=1)
+    routed = dataclasses.replace(plain, language_models=(("de", str(tmp_path / "de_model")),))
+    now = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    with NlpRunner(plain.model, 1) as runner:
+        skipped, _ = etl.transform_batch.fn([art], runner, "r1", now, "en@1", plain)
+        tables, failed = etl.transform_batch.fn([art], runner, "r1", now, "en@1", routed)
+    assert skipped["articles"].column("nlp_version").to_pylist() == ["none:language"]
+    assert skipped["mentions"].num_rows == 0
+    assert failed == []
+    assert tables["articles"].column("nlp_version").to_pylist() == ["de_model@1.2.0+newsetl.3"]
+    got = sorted((m["text"], m["label"]) for m in tables["mentions"].to_pylist())
+    assert got == [("Berlin", "LOC"), ("Olaf Scholz", "PERSON")]  # MISC has no OntoNotes label
+    assert tables["quotes"].num_rows == tables["events"].num_rows == 0
+
+    # Stale or not depends on the article's language: adding the model makes it stale.
+    con = duckdb_connect(tmp_path / "wh.duckdb")
+    warehouse.ensure_schema(con)
+    row = art.row(run_id="r0", ingested_at=now, nlp_version="none:language")
+    con.register("_a", to_table("articles", [row]))
+    con.execute("INSERT INTO articles BY NAME SELECT * FROM _a")
+
+    def stale(by_language):
+        return [
+            r["article_id"]
+            for r in warehouse.stale_articles(
+                con, nlp_version="en@1", run_id="r1", everything=False, skip=[], limit=10,
+                by_language=by_language, other_languages="none:language",
+            )
+        ]  # fmt: skip
+
+    assert stale({}) == []
+    assert stale({"de": "de_model@1.2.0+newsetl.3"}) == [art.article_id]
+
+
+def duckdb_connect(path):
+    import duckdb
+
+    return duckdb.connect(str(path))

@@ -27,7 +27,14 @@ from flows.settings import load_settings
 from tests.conftest import ROOT
 from tests.warehouse_rows import EVIL_TITLE, build_warehouse
 
-CHARTS = {"chart-entities", "chart-speakers", "chart-events", "chart-cooccurrence", "chart-runs"}
+CHARTS = {
+    "chart-entities",
+    "chart-speakers",
+    "chart-events",
+    "chart-cooccurrence",
+    "chart-outlets",
+    "chart-runs",
+}
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -202,6 +202,15 @@ def test_marts_count_reprints_once_and_by_outlet(web_runs):
     assert jansen == (1,)  # named in the original and in the reprint: one story
 
 
+def test_report_shows_outlets(web_runs, tmp_path):
+    from flows.report import write_report
+    from flows.settings import load_settings
+
+    page = write_report(load_settings(web_runs["db"].parent), tmp_path / "r.html").read_text()
+    assert 'id="chart-outlets"' in page
+    assert "Harbour Wire" in page and "1 reprint" in page
+
+
 def test_second_run_fetches_only_what_changed(web_runs):
     log = web_runs["log2"]
     assert [(r["path"], r["status"]) for r in log if r["path"] == "/feed.xml"] == [

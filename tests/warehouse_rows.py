@@ -136,6 +136,9 @@ def rows() -> dict[str, list[dict]]:
                 "tone": ARTICLE_TONES[aid],
                 "ingested_at": INGESTED,
                 "run_id": RUN_ID,
+                # Two outlets, alternating (the report's outlet chart has two bars).
+                "outlet": ("Harbour Times", "Harbour Wire")[len(articles) % 2],
+                "language": "en",
             }
         )
     bodies = {aid: body for aid, (_, _, body) in ARTICLES.items()}
