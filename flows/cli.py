@@ -381,8 +381,8 @@ def format_summary(summary: dict) -> str:
     for reason, n in sorted(summary.get("reject_reasons", {}).items()):
         lines.append(f"    {reason:<20}{n:>6,}")
     for key, label in (
-        ("near_duplicates", "near-duplicates"),
-        ("nlp_skipped_language", "no NLP (language)"),
+        ("near_duplicates", "reprints"),
+        ("nlp_skipped_language", "other language"),
     ):
         if summary.get(key):
             lines.append(f"  {label:<14}{summary[key]:>8,}")

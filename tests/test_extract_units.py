@@ -58,6 +58,21 @@ def test_clean_authors(raw, names):
     assert clean_authors(raw) == names
 
 
+def test_bylines_in_the_body():
+    from transforms.metadata import byline_from_body
+
+    assert byline_from_body("By Jo Dunne and Kim Park\nLISBON - Trains stopped.") == [
+        "Jo Dunne",
+        "Kim Park",
+    ]
+    credit = (
+        "Trains stopped.\n\n(Reporting by Jo Dunne in Lisbon and Kim Park; Additional "
+        "reporting by Ana Silva; Editing by Tom Baker)"
+    )
+    assert byline_from_body(credit) == ["Jo Dunne", "Kim Park", "Ana Silva"]
+    assert byline_from_body("Trains stopped on Monday, the union said.") == []
+
+
 def test_outlet_and_timestamps():
     assert outlet_from_url("https://www.bbc.co.uk/news/world-1") == "bbc.co.uk"
     assert outlet_from_url("https://edition.cnn.com/2025/03/04/x") == "cnn.com"

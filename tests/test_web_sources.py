@@ -156,7 +156,7 @@ def test_article_metadata(web_runs):
 def test_reprint_is_linked_and_other_languages_skip_the_nlp(web_runs):
     a = web_runs["articles"]
     ports, reprint = a["/news/ports-strike"], a["/wire/ports-reprint"]
-    assert reprint[2] == "Harbour Wire"
+    assert reprint[2:4] == ("Harbour Wire", ["Anna de Vries"])  # its credit line
     assert reprint[4:6] == (dt.date(2025, 3, 4), None)  # <meta name="date">: a day, no time
     # The reprint adds a credit line: every shingle of the original is in it.
     assert (reprint[8], reprint[9]) == (ports[11], 1.0)

@@ -184,10 +184,33 @@ def clean_authors(values: list[str] | str | None, *, outlet: str | None = None) 
 _BYLINE_LINE_RE = re.compile(r"^\s*By\s+([^\n]{3,120})\n", re.IGNORECASE)
 
 
+#: A wire credit line closing the body: "(Reporting by A and B; Additional reporting by C;
+#: Editing by D)". Reporters are authors; editors are not.
+_CREDIT_RE = re.compile(
+    r"\(?((?:Additional\s+)?(?:Reporting|Writing|Written)\s+by\s+[^()\n]{3,300}?)\)?\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_PART_RE = re.compile(
+    r"(?:Additional\s+)?(?:reporting|writing|written)\s+by\s+(.+)", re.IGNORECASE
+)
+
+
 def byline_from_body(body: str) -> list[str]:
-    """Authors named on a 'By …' line that opens the body (when the page had no metadata)."""
+    """Authors named on a 'By …' line that opens the body, or in the wire credit line that
+    closes it (when the page had no metadata)."""
     m = _BYLINE_LINE_RE.match(body)
-    return clean_authors(m[1]) if m else []
+    if m:
+        return clean_authors(m[1])
+    m = _CREDIT_RE.search(body[-400:])
+    if not m:
+        return []
+    names: list[str] = []
+    for part in m[1].split(";"):
+        credit = _CREDIT_PART_RE.match(part.strip())
+        if credit:
+            for name in re.split(r"\s+and\s+|\s*,\s*|\s*&\s*", credit[1]):
+                names.append(re.sub(r"\s+in\s+[A-Z][\w .]+$", "", name))
+    return clean_authors(names)
 
 
 # --------------------------------------------------------------------------- timestamps
