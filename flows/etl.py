@@ -204,7 +204,6 @@ def plan_batch(
     try:
         by_source = warehouse.existing_by_source(con, [a.source_uri for a in articles])
         by_article = warehouse.existing_by_article(con, [a.article_id for a in articles])
-        plan.fingerprints = near_dups.assign(con, articles)
     finally:
         con.close()
     giving_up = {
@@ -271,6 +270,12 @@ def plan_batch(
         if kind != "unchanged":
             plan.kinds[art.source_uri] = kind
             plan.process.append(art)
+    if plan.process:  # only what will be loaded is compared (unchanged articles cost nothing)
+        con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
+        try:
+            plan.fingerprints = near_dups.assign(con, plan.process)
+        finally:
+            con.close()
     return plan
 
 

@@ -107,10 +107,13 @@ def _list_fsspec(url: str) -> list[Entry]:
 
 
 def open_url(uri: str):
-    """A binary, seekable stream over an fsspec URL."""
+    """A binary, seekable stream over an fsspec URL (a standard buffered reader, so that
+    ``readline(limit)`` and the rest behave as for a local file)."""
+    import io
+
     import fsspec
 
-    return fsspec.open(uri, "rb").open()
+    return io.BufferedReader(fsspec.open(uri, "rb").open(), buffer_size=1 << 20)
 
 
 def expand_feeds(entries: list[Entry], web) -> list[Entry]:
