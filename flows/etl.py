@@ -20,7 +20,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import interrupt, lake, models, near_dups, warehouse
+from flows import interrupt, lake, models, near_dups, remote, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.nlp_runner import OVERTIME, NlpRunner
@@ -144,7 +144,7 @@ def new_run_id() -> str:
 @task(cache_policy=NO_CACHE)
 def discover_sources(source_list: list[str], web: webmod.WebContext) -> list[src.Entry]:
     """Expand files, directories, globs, URLs and feeds into the ordered entries to read."""
-    return src.discover(source_list, web)
+    return remote.discover(source_list, web)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)

@@ -33,6 +33,24 @@ def _has_secret(url: str) -> bool:
         return False
 
 
+def discover(sources, web) -> list[Entry]:
+    """Every source (paths, globs, URLs) into entries, each once, in the order given; feed
+    files and feed lists expanded into the pages they link."""
+    from flows import sources as local
+
+    found: list[Entry] = []
+    for source in sources:
+        text = str(source)
+        found += discover_url(text, web) if is_url(text) else local.discover([text])
+    out: list[Entry] = []
+    seen: set[str] = set()
+    for entry in expand_feeds(found, web):
+        if entry.uri not in seen:  # a page linked by two feeds (or named too) is read once
+            seen.add(entry.uri)
+            out.append(entry)
+    return out
+
+
 def discover_url(url: str, web) -> list[Entry]:
     """Entries for one URL source."""
     from flows import web as webmod
@@ -52,9 +70,9 @@ def discover_url(url: str, web) -> list[Entry]:
         refs, items = webmod.expand_url(web, url)
         return _web_entries(refs, items)
     if url.lower().startswith("file://"):
-        from flows.sources import discover
+        from flows.sources import discover as discover_local
 
-        return discover([urlsplit(url).path], web)
+        return discover_local([urlsplit(url).path])
     return _list_fsspec(url)
 
 
@@ -106,16 +124,6 @@ def _list_fsspec(url: str) -> list[Entry]:
     return out
 
 
-def open_url(uri: str):
-    """A binary, seekable stream over an fsspec URL (a standard buffered reader, so that
-    ``readline(limit)`` and the rest behave as for a local file)."""
-    import io
-
-    import fsspec
-
-    return io.BufferedReader(fsspec.open(uri, "rb").open(), buffer_size=1 << 20)
-
-
 def expand_feeds(entries: list[Entry], web) -> list[Entry]:
     """Replace local or remote feed files (and feed lists) by the pages their entries link."""
     from flows import sources
@@ -142,4 +150,4 @@ def expand_feeds(entries: list[Entry], web) -> list[Entry]:
     return out
 
 
-__all__ = ["_kind", "discover_url", "expand_feeds", "is_url", "open_url"]
+__all__ = ["discover", "discover_url", "expand_feeds", "is_url"]

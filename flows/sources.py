@@ -195,14 +195,11 @@ def _walk(root: Path) -> Iterator[Entry]:
         stack.extend(reversed(subdirs))
 
 
-def discover(sources: Iterable[str | os.PathLike], web=None) -> list[Entry]:
-    """Expand sources into entries, sorted within each source, each file once.
+def discover(sources: Iterable[str | os.PathLike]) -> list[Entry]:
+    """Expand local sources into entries, sorted within each source, each file once.
 
-    ``web`` (a flows.web.WebContext) expands http(s) URLs and feed files into the pages to
-    fetch; fsspec URLs (``s3://``, ``gs://``, ``file://``, …) are listed by flows.remote.
-    """
-    from flows import remote
-
+    URLs (feeds, pages, ``s3://`` …) are discovered by flows.remote.discover, which calls
+    this for the local ones."""
     out: list[Entry] = []
     seen: set[str] = set()
 
@@ -213,10 +210,6 @@ def discover(sources: Iterable[str | os.PathLike], web=None) -> list[Entry]:
 
     for source in sources:
         text = os.fspath(source)
-        if remote.is_url(text):
-            for entry in remote.discover_url(text, web):
-                add(entry)
-            continue
         path = Path(text)
         if any(ch in text for ch in "*?[") and not os.path.lexists(text):
             matches = sorted(glob.glob(text, recursive=True))
@@ -234,10 +227,27 @@ def discover(sources: Iterable[str | os.PathLike], web=None) -> list[Entry]:
             for entry in _walk(path):
                 add(entry)
         elif os.path.lexists(path):
-            add(_entry_for_file(path))
+            add(_url_list_or(_entry_for_file(path)))
         else:
             add(_entry(path, "error", "unreadable", "no such file or directory"))
-    return remote.expand_feeds(out, web)
+    return out
+
+
+def _url_list_or(entry: Entry) -> Entry:
+    """A text file named directly whose every line is a URL is a feed list, not an article
+    (inside a directory a .txt is always an article: no network access by surprise)."""
+    if entry.kind != "text":
+        return entry
+    from transforms.feeds import sniff
+
+    try:
+        with _open_regular(entry.fs_path) as fh:
+            head = fh.read(65536)
+    except OSError:
+        return entry
+    if sniff(head) == "urls":
+        return Entry(entry.uri, "feed", path=entry.path)
+    return entry
 
 
 class NotRegularFile(OSError):
@@ -249,9 +259,12 @@ def _open_regular(path: str):
 
     An fsspec URL (``s3://bucket/key``) is opened as a seekable stream by flows.remote."""
     if "://" in path:
-        from flows.remote import open_url
+        import io
 
-        return open_url(path)
+        import fsspec
+
+        # Buffered like a local file, so that readline(limit) and seek behave the same.
+        return io.BufferedReader(fsspec.open(path, "rb").open(), buffer_size=1 << 20)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         mode = os.fstat(fd).st_mode

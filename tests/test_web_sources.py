@@ -302,3 +302,43 @@ def test_s3_prefix_is_listed_and_streamed(s3_server, tmp_path):
         ("s3://newsroom/dumps/notes.csv", "unsupported_type"),
     ]
     assert rejects[0][0].startswith("s3://newsroom/dumps/2025/b.jsonl#json:")
+
+
+def test_page_urls_html_files_and_url_lists(tmp_path, prefect_harness):
+    """Sources other than a feed: a page URL named directly, a saved .html file, a text file
+    of URLs (a feed and a page), each discovered and read as the flow does."""
+    from flows import remote, web
+    from flows.settings import load_settings
+
+    room = Newsroom()
+    try:
+        saved = tmp_path / "saved.html"
+        saved.write_bytes(room.routes["/news/ecb-holds"][2])
+        urls = tmp_path / "follow.txt"
+        urls.write_text(f"# what we follow\n{room.base}/feed.xml\n{room.base}/news/ports-strike\n")
+        ctx = web.context_from_settings(load_settings(tmp_path / "wh"))
+        entries = remote.discover(
+            [f"{room.base}/news/cyprus-floods", str(saved), f"file://{urls}"], ctx
+        )
+        kinds = [(e.uri.removeprefix(room.base), e.kind) for e in entries]
+        assert kinds[:2] == [("/news/cyprus-floods", "page"), (str(saved), "html")]
+        # follow.txt: not an article (every line is a URL) → the feed's 9 entries and the
+        # page, which is one of them; cyprus-floods, named first, is read once: 8 more pages
+        assert [k for _, k in kinds[2:]] == ["page"] * 8
+        assert ("/news/ports-strike", "page") in kinds[2:]
+        named = [e.meta["ref"] for e in entries if e.kind == "page" and e.meta["ref"].named]
+        assert [r.url.removeprefix(room.base) for r in named] == ["/news/cyprus-floods"]
+        from prefect import flow
+
+        @flow
+        def fetch_named():  # page fetches are task runs: submitted from a flow
+            return web.fetch_pages(named, ctx)
+
+        items = fetch_named()
+        assert [(i.kind, i.meta["url"]) for i in items] == [
+            ("html", f"{room.base}/news/cyprus-floods")
+        ]
+        # A page named by the user is not checked against robots.txt (it is not crawled).
+        assert "/robots.txt" not in [r["path"] for r in room.log]
+    finally:
+        room.stop()

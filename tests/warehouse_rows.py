@@ -138,7 +138,12 @@ def rows() -> dict[str, list[dict]]:
                 "run_id": RUN_ID,
                 # Two outlets, alternating (the report's outlet chart has two bars).
                 "outlet": ("Harbour Times", "Harbour Wire")[len(articles) % 2],
+                "authors": [],
+                "published_at": None,
+                "dateline": None,
                 "language": "en",
+                "duplicate_of": None,
+                "duplicate_similarity": None,
             }
         )
     bodies = {aid: body for aid, (_, _, body) in ARTICLES.items()}

@@ -264,87 +264,74 @@ def extract_page(
         favor_precision=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    text = (getattr(doc, "text", None) or "") if doc is not None else ""
-    body = "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+    doc_text = getattr(doc, "text", None) or ""
+    doc_title = getattr(doc, "title", None)
+    body = "\n\n".join(line.strip() for line in doc_text.split("\n") if line.strip())
     tags = _meta_tags(html)
-    objects = _jsonld_objects(html)
-    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
-    page = Page(body=body)
-
-    # url
-    canonical = next(
-        (
-            urljoin(url or "", c)
-            for c in tags.get("link:canonical", [])
-            if urljoin(url or "", c).startswith(("http://", "https://"))
-        ),
-        None,
-    )
-    page.url = canonical or url
-
-    # dates
-    for obj in articles:
-        for key in ("datePublished", "dateCreated", "uploadDate"):
-            if isinstance(obj.get(key), str):
-                page.published_at, page.published_date = _first_date([obj[key]])
-                if page.published_date:
-                    page.date_source = "jsonld"
-                    break
-        if page.published_date:
-            break
-    if page.published_date is None:
-        for key in _DATE_META:
-            at, day = _first_date(tags.get(key, []))
-            if day is not None:
-                page.published_at, page.published_date, page.date_source = at, day, "meta"
-                break
-    if page.published_date is None:
-        at, day = _first_date(tags.get("time:datetime", []))
-        if day is not None:
-            page.published_at, page.published_date, page.date_source = at, day, "time"
-    if page.published_date is None and hints.get("published"):
-        at, day = _first_date([hints["published"]])
-        if day is not None:
-            page.published_at, page.published_date, page.date_source = at, day, "feed"
-    if page.published_date is None:
-        day = _htmldate(html, url, today)
-        if day is not None:
-            page.published_date, page.date_source = day, "htmldate"
-
-    # outlet
-    publisher = next(
-        (n for o in articles for n in _names(o.get("publisher")) if clean_outlet(n)), None
-    )
-    declared = publisher or next(
-        (v for k in _OUTLET_META for v in tags.get(k, []) if clean_outlet(v)), None
-    )
-    page.outlet = clean_outlet(declared) or outlet_from_url(page.url or url)
-
-    # authors
-    raw: list[str] = [n for o in articles for n in _names(o.get("author"))]
-    if not raw:
-        raw = [v for k in _AUTHOR_META for v in tags.get(k, []) if "://" not in v]
-    if not raw and doc is not None and getattr(doc, "author", None):
-        raw = [a for a in doc.author.split(";")]
-    if not raw:
-        raw = list(hints.get("authors") or [])
-    authors = clean_authors(raw, outlet=page.outlet)
-    page.authors = authors or byline_from_body(body)
-
-    # title
+    articles = [o for o in _jsonld_objects(html) if _types(o) & _ARTICLE_TYPES]
+    page = Page(body=body, url=_canonical(tags, url) or url)
+    _set_dates(page, articles, tags, hints, html, url, today)
+    page.outlet = _outlet(articles, tags) or outlet_from_url(page.url or url)
+    page.authors = _authors(articles, tags, getattr(doc, "author", None), hints, page)
     headline = next((o["headline"] for o in articles if isinstance(o.get("headline"), str)), None)
-    title = headline or (getattr(doc, "title", None) if doc is not None else None)
-    title = title or hints.get("title")
+    title = headline or doc_title or hints.get("title")
     page.title = " ".join(title.split()) if title else None
-    page.body = _drop_headline(
-        page.body, [page.title, getattr(doc, "title", None) if doc else None]
-    )
-
-    lang = (tags.get("html:lang") or tags.get("og:locale") or tags.get("content-language") or [""])[
-        0
-    ]
-    page.declared_language = lang.replace("_", "-").split("-")[0].lower() or None
+    page.body = _drop_headline(page.body, [page.title, doc_title])
+    lang = tags.get("html:lang") or tags.get("og:locale") or tags.get("content-language")
+    page.declared_language = (lang or [""])[0].replace("_", "-").split("-")[0].lower() or None
     return page
+
+
+def _canonical(tags: dict[str, list[str]], url: str | None) -> str | None:
+    """The page's ``<link rel=canonical>`` made absolute, when it is an http(s) URL."""
+    for href in tags.get("link:canonical", []):
+        absolute = urljoin(url or "", href)
+        if absolute.startswith(("http://", "https://")):
+            return absolute
+    return None
+
+
+def _set_dates(page: Page, articles, tags, hints, html: str, url, today) -> None:
+    """published_at/published_date/date_source, from the most explicit source that has one."""
+    candidates = [
+        ("jsonld", [o[k] for o in articles for k in ("datePublished", "dateCreated", "uploadDate")
+                    if isinstance(o.get(k), str)]),
+        *(("meta", tags.get(key, [])) for key in _DATE_META),
+        ("time", tags.get("time:datetime", [])),
+        ("feed", [hints["published"]] if hints.get("published") else []),
+    ]  # fmt: skip
+    for source, values in candidates:
+        at, day = _first_date(values)
+        if day is not None:
+            page.published_at, page.published_date, page.date_source = at, day, source
+            return
+    day = _htmldate(html, url, today)
+    if day is not None:
+        page.published_date, page.date_source = day, "htmldate"
+
+
+def _outlet(articles, tags) -> str | None:
+    """The publisher's name as the page declares it (JSON-LD, then meta tags)."""
+    names = [n for o in articles for n in _names(o.get("publisher"))]
+    names += [v for k in _OUTLET_META for v in tags.get(k, [])]
+    return next((clean_outlet(n) for n in names if clean_outlet(n)), None)
+
+
+def _authors(articles, tags, byline: str | None, hints, page: Page) -> list[str]:
+    """Person names from JSON-LD, meta tags and rel=author, trafilatura's byline, the feed,
+    then a byline or credit line in the body — the first source that names anyone."""
+    sources = [
+        [n for o in articles for n in _names(o.get("author"))],
+        [v for k in _AUTHOR_META for v in tags.get(k, []) if "://" not in v],
+        byline.split(";") if byline else [],
+        list(hints.get("authors") or []),
+    ]
+    for raw in sources:
+        if raw:
+            names = clean_authors(raw, outlet=page.outlet)
+            if names:
+                return names
+    return byline_from_body(page.body)
 
 
 def _drop_headline(body: str, titles: list[str | None]) -> str:
