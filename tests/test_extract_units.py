@@ -310,6 +310,7 @@ def test_language_routing_to_another_pipeline(tmp_path):
     from flows import etl, warehouse
     from flows.nlp_runner import NlpRunner
     from flows.settings import load_settings
+    from transforms.nlp import EXTRACTION_VERSION
     from transforms.schemas import to_table
 
     # A real spaCy pipeline on disk, with WikiNER labels like spaCy's German models.
@@ -334,7 +335,8 @@ def test_language_routing_to_another_pipeline(tmp_path):
     assert skipped["articles"].column("nlp_version").to_pylist() == ["none:language"]
     assert skipped["mentions"].num_rows == 0
     assert failed == []
-    assert tables["articles"].column("nlp_version").to_pylist() == ["de_model@1.2.0+newsetl.3"]
+    de_version = f"de_model@1.2.0+newsetl.{EXTRACTION_VERSION}"
+    assert tables["articles"].column("nlp_version").to_pylist() == [de_version]
     got = sorted((m["text"], m["label"]) for m in tables["mentions"].to_pylist())
     assert got == [("Berlin", "LOC"), ("Olaf Scholz", "PERSON")]  # MISC has no OntoNotes label
     assert tables["quotes"].num_rows == tables["events"].num_rows == 0
@@ -356,7 +358,7 @@ def test_language_routing_to_another_pipeline(tmp_path):
         ]  # fmt: skip
 
     assert stale({}) == []
-    assert stale({"de": "de_model@1.2.0+newsetl.3"}) == [art.article_id]
+    assert stale({"de": de_version}) == [art.article_id]
 
 
 def duckdb_connect(path):
