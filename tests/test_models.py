@@ -57,6 +57,7 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     from transforms.events.lexicon import EVENT_TYPES, MODALITIES
     from transforms.mentions.model import FAMILY, NON_ENTITY_LABELS, ORIGINS
     from transforms.parse import FLAGS, REASONS
+    from transforms.quotes.referents import SPEAKER_KINDS
 
     project = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())
     var = project["vars"]
@@ -68,6 +69,7 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     assert set(var["month_placeable_precisions"]) < set(var["date_precisions"])
     assert tuple(var["event_types"]) == EVENT_TYPES
     assert tuple(var["modalities"]) == MODALITIES
+    assert tuple(var["speaker_kinds"]) == SPEAKER_KINDS
     assert tuple(var["date_precisions"]) == (*PRECISIONS, PUBLISHED)
 
 

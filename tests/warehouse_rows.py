@@ -190,6 +190,7 @@ def rows() -> dict[str, list[dict]]:
                 "speaker_name": ENTITIES[entity][0] if entity else None,
                 "speaker_entity_id": entity,
                 "speaker_mention_id": mention_ids.get((aid, speaker, s_occ)),
+                "speaker_kind": "person" if entity else "nominal",
                 "cue": "said",
                 "cue_start_char": c_start,
                 "cue_end_char": c_start + 4,

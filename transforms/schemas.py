@@ -85,6 +85,7 @@ QUOTES = pa.schema(
         pa.field("speaker_name", pa.string()),
         pa.field("speaker_entity_id", pa.string()),
         pa.field("speaker_mention_id", pa.string()),
+        pa.field("speaker_kind", pa.string(), nullable=False),
         pa.field("cue", pa.string()),
         pa.field("cue_start_char", pa.int32()),
         pa.field("cue_end_char", pa.int32()),

@@ -40,6 +40,7 @@ final as (
         -- the speaker: the entity's warehouse-wide name, else the name or words of this article
         quotes.speaker_text,
         quotes.speaker_name,
+        quotes.speaker_kind,
         entities.canonical_name as speaker_canonical_name,
         entities.entity_label as speaker_label,
         coalesce(entities.canonical_name, quotes.speaker_name, quotes.speaker_text)
