@@ -79,7 +79,9 @@ class Referents:
 
     def __init__(self, an: Analysis):
         self.an = an
-        self._roles: list[tuple[int, Mention, frozenset[str]]] | None = None
+        self._roles: list[tuple[int, Mention, frozenset[str]]] = []
+        self._roles_done = 0
+        self._nouns: dict[str, list[int]] | None = None
         self._said: list[_Said] = []
         self._para_starts: list[int] | None = None
 
@@ -239,7 +241,7 @@ class Referents:
         before the name, an apposition, a copula), most words shared, then the latest."""
         words = {t.lemma_.lower() for t in head.subtree if t.pos_ in _CONTENT_POS}
         best: tuple[int, int, Mention] | None = None
-        for pos, m, roles in self._role_index():
+        for pos, m, roles in self._role_index(head.i):
             if pos >= head.i:
                 break
             if lemma not in roles or self.an.quoted[pos]:
@@ -249,27 +251,29 @@ class Referents:
                 best = (score, pos, m)
         return best[2] if best else None
 
-    def _role_index(self) -> list[tuple[int, Mention, frozenset[str]]]:
-        if self._roles is None:
-            out = []
-            for m in self.an.named:
-                if m.family in {"PERSON", "ORG"}:
-                    roles = _roles(self.an, m)
-                    if roles:
-                        out.append((m.start, m, roles))
-            self._roles = out
+    def _role_index(self, upto: int) -> list[tuple[int, Mention, frozenset[str]]]:
+        """The descriptions of the persons and organisations named before token ``upto``
+        (computed as far as asked, once)."""
+        named = self.an.named
+        while self._roles_done < len(named) and named[self._roles_done].start < upto:
+            m = named[self._roles_done]
+            self._roles_done += 1
+            if m.family in {"PERSON", "ORG"}:
+                roles = _roles(self.an, m)
+                if roles:
+                    self._roles.append((m.start, m, roles))
         return self._roles
 
     def _same_noun(self, head: Token, lemma: str) -> Token | None:
-        """The latest earlier noun with the same lemma, outside quotations."""
-        doc, quoted = self.an.doc, self.an.quoted
-        for i in range(head.i - 1, -1, -1):
-            tok = doc[i]
-            if quoted[i] or tok.tag_ not in {"NN", "NNP"}:
-                continue
-            if tok.lemma_.lower() == lemma:
-                return tok
-        return None
+        """The latest earlier singular noun with the same lemma, outside quotations."""
+        if self._nouns is None:
+            self._nouns = {}
+            for tok in self.an.tokens:
+                if tok.tag_ in {"NN", "NNP"} and not self.an.quoted[tok.i]:
+                    self._nouns.setdefault(tok.lemma_.lower(), []).append(tok.i)
+        found = self._nouns.get(lemma, [])
+        k = bisect.bisect_left(found, head.i)
+        return self.an.tokens[found[k - 1]] if k else None
 
     def _named_kind(self, head: Token, lemma: str) -> Mention | None:
         """The latest organisation whose name holds the noun ("the commission" →
@@ -296,7 +300,7 @@ class Referents:
                 continue
             key = id(m.entity)
             if key not in score:
-                score[key] = 6.0 if _corporate(m, self._role_index()) else 0.0
+                score[key] = 6.0 if _corporate(m, self._role_index(head.i)) else 0.0
             score[key] += 1.0
             root = an.doc[m.start : m.end].root
             if root.dep_ in {"nsubj", "nsubjpass"}:
@@ -391,7 +395,7 @@ def _roles(an: Analysis, m: Mention) -> frozenset[str]:
     commissioner Albert Muchanga", "Niger's president Mahamadou Issoufou"), in apposition
     after it ("Ron Vale, the league's commissioner,") or before it ("The mayor, Ivo
     Kranjc,"), or after a copula ("Vale is the commissioner")."""
-    doc, quoted = an.doc, an.quoted
+    doc, quoted = an.tokens, an.quoted
     words: set[str] = set()
     i = m.start - 1
     while i >= 0 and m.start - i <= 7 and not quoted[i]:
@@ -407,7 +411,7 @@ def _roles(an: Analysis, m: Mention) -> frozenset[str]:
         words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
     if m.end < len(doc) and doc[m.end].text == ",":
         words |= _phrase_words(an, range(m.end + 1, min(len(doc), m.end + 12)), leftwards=False)
-    root = doc[m.start : m.end].root
+    root = an.doc[m.start : m.end].root
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         for c in root.head.children:
             if c.dep_ == "attr" and c.pos_ == "NOUN":
@@ -418,7 +422,7 @@ def _roles(an: Analysis, m: Mention) -> frozenset[str]:
 def _phrase_words(an: Analysis, span: range, leftwards: bool) -> set[str]:
     """The content words of a noun phrase in apposition (read from the name outwards); none
     when the phrase has a verb (it is a clause, not a description)."""
-    doc, quoted = an.doc, an.quoted
+    doc, quoted = an.tokens, an.quoted
     words: set[str] = set()
     toks = []
     for i in span:
