@@ -184,7 +184,7 @@ def surname_is_ambiguous(body: str, surname: str) -> bool:
 
 
 _DOUBLE_MARK_RE = re.compile(r"[\"“”„«»]|''|``")
-_BETWEEN = " \t.,;:!?…—–-'’‘"
+_BETWEEN = " \t\u00a0\u2009\u202f.,;:!?…—–-'’‘"
 
 
 def uncovered_marks(body: str, spans: list[tuple[int, int]]) -> list[int]:

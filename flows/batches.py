@@ -5,8 +5,10 @@ Ctrl-C is honoured between them (:func:`flows.interrupt.checkpoint`).
 
 from __future__ import annotations
 
-from flows import interrupt, lake, warehouse
+from flows import fetch_state, interrupt, lake, near_dups, warehouse
 from flows import sources as src
+from flows import web as webmod
+from flows.languages import model_for
 from flows.ledger import Run
 from flows.nlp_runner import NlpRunner
 from flows.planning import Plan
@@ -19,7 +21,7 @@ from flows.tasks import (
     transform_batch,
     write_parquet,
 )
-from transforms.parse import Article
+from transforms.parse import Article, SourceItem
 
 #: Bodies kept in memory for second chances (see Plan.duplicates), at most.
 MAX_DEFERRED_CHARS = 64_000_000
@@ -39,6 +41,12 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
         with run.stage("read"):
             items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
         cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
+        with run.stage("fetch"):
+            items = _fetch(run, items)
+        skipped = [i for i in items if i.kind == "skip"]
+        items = [i for i in items if i.kind != "skip"]
+        run.counts.records_seen += len(skipped)
+        run.counts.articles_unchanged += len(skipped)
         with run.stage("parse"):
             articles, rejects = parse_items(items, run.today, settings.max_chars)
         uris = {a.source_uri for a in articles}
@@ -60,10 +68,12 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
         run.counts.records_seen += len(articles) + len(rejects)
         run.counts.articles_unchanged += plan.unchanged
         process(run, plan, runner)
+        _save_fetch_state(run, {i.source_uri for i in items} | {i.source_uri for i in skipped})
         if run.progress is not None:
             run.progress(cursor.entry, len(entries), run.counts)
     if deferred:
         second_chance(run, deferred, runner)
+    _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
 
 
 def second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
@@ -86,6 +96,22 @@ def second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
         process(run, plan, runner)
     if todo:
         run.logger.info("%d article(s) whose original was replaced in this run loaded", len(todo))
+
+
+def _fetch(run: Run, items: list[SourceItem]) -> list[SourceItem]:
+    """Replace the batch's page placeholders by the fetched pages (or their rejects)."""
+    refs = [i.meta["ref"] for i in items if i.kind == "page"]
+    if not refs:
+        return items
+    fetched = iter(webmod.fetch_pages(refs, run.web))
+    return [next(fetched) if i.kind == "page" else i for i in items]
+
+
+def _save_fetch_state(run: Run, urls: set[str] | None) -> None:
+    rows = webmod.take_pending(run.web, urls)
+    if rows:
+        with warehouse.connection(run.settings, read_only=False) as con:
+            fetch_state.save_state(con, rows)
 
 
 def backfill_batches(run: Run, runner: NlpRunner) -> None:
@@ -118,7 +144,7 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     run.batch += 1
     with run.stage("nlp"):
         tables, failed = transform_batch(
-            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version
+            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
         )
     plan.rejects.extend(failed)
     failed_uris = {f.source_uri for f in failed}
@@ -140,8 +166,20 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
             run.run_id,
             run.batch,
         )
+    if plan.fingerprints and loaded:
+        with warehouse.connection(settings, read_only=False) as con:
+            near_dups.record(
+                con,
+                {
+                    a.article_id: plan.fingerprints[a.article_id]
+                    for a in loaded
+                    if a.article_id in plan.fingerprints
+                },
+            )
     c = run.counts
     c.batches = run.batch
+    c.near_duplicates += sum(a.duplicate_of is not None for a in loaded)
+    c.nlp_skipped_language += sum(model_for(a.language, settings) is None for a in loaded)
     c.articles_new += plan.new
     c.articles_changed += plan.changed
     c.articles_reprocessed += plan.reprocessed

@@ -241,6 +241,8 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def _check_sources(sources: list[str]) -> None:
     for source in sources:
+        if "://" in source:
+            continue  # a URL: feeds, pages and object storage are checked by the run
         if not os.path.lexists(source) and not glob.glob(source, recursive=True):
             raise UserError(f"source not found: {source}")
 
@@ -359,13 +361,30 @@ def format_summary(summary: dict) -> str:
         ("rejected", summary["rejected"]),
     ]
     reasons = sorted(summary.get("reject_reasons", {}).items())
-    # rows written per table of the registry (flows.etl.Counts.written), when any
+    more = [
+        (label, summary[key])
+        for key, label in (
+            ("near_duplicates", "reprints"),
+            ("nlp_skipped_language", "other language"),
+        )
+        if summary.get(key)
+    ]
+    # rows written per table of the registry (flows.ledger.Counts.written), when any
     written = [(f"{t} written", n) for t, n in summary.get("written", {}).items() if n]
-    labels = [label for label, _ in figures + written] + [f"  {r}" for r, _ in reasons]
+    labels = [label for label, _ in figures + more + written] + [f"  {r}" for r, _ in reasons]
     width = max(map(len, labels)) + 2
     lines = [f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s"]
     lines += [f"  {label:<{width}}{n:>8,}" for label, n in figures]
     lines += [f"    {reason:<{width - 2}}{n:>8,}" for reason, n in reasons]
+    lines += [f"  {label:<{width}}{n:>8,}" for label, n in more]
+    web = [
+        ("fetched", "fetched"),
+        ("not_modified", "not modified"),
+        ("robots_skipped", "robots.txt"),
+        ("fetch_failed", "fetch failed"),
+    ]
+    if any(summary.get(k) for k, _ in web):
+        lines.append("  web: " + ", ".join(f"{label} {summary.get(k, 0):,}" for k, label in web))
     lines += [f"  {label:<{width}}{n:>8,}" for label, n in written]
     if summary.get("models"):
         from flows.models import format_summary as models_summary
@@ -417,7 +436,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"no Prefect server answers at {url}: start one with `newsetl server` "
             "(or set PREFECT_API_URL / --api-url)"
         )
-    sources = [os.path.abspath(s) for s in (args.sources or DEFAULT_SOURCES)]
+    sources = [s if "://" in s else os.path.abspath(s) for s in (args.sources or DEFAULT_SOURCES)]
     _check_sources(sources)
     settings = settings_of(args)
     from prefect.settings import PREFECT_API_URL, temporary_settings

@@ -17,8 +17,17 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from flows import batches, interrupt, lake, warehouse
-from flows.ledger import Counts, ProgressHook, Run, close_ledger, new_run_id, open_ledger
+from flows import batches, fetch_state, interrupt, lake, near_dups, warehouse
+from flows import web as webmod
+from flows.ledger import (
+    Counts,
+    ProgressHook,
+    Run,
+    close_ledger,
+    new_run_id,
+    open_ledger,
+    web_counts,
+)
 from flows.nlp_runner import NlpRunner
 from flows.settings import DEFAULT_SOURCES, Settings, load_settings
 from flows.tasks import build_models, discover_sources
@@ -71,6 +80,7 @@ def news_etl(
         full_refresh=full_refresh,
         counts=Counts(),
         logger=logger,
+        web=webmod.context_from_settings(settings),
         progress=progress,
     )
     started = time.monotonic()
@@ -85,7 +95,7 @@ def news_etl(
         _start(run, flow_run_id, source_list)
         error: BaseException | None = None
         try:
-            entries = discover_sources(source_list)
+            entries = discover_sources(source_list, run.web)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
             with NlpRunner(settings.model, settings.n_process, settings.nlp_timeout) as runner:
                 batches.source_batches(run, entries, runner)
@@ -105,6 +115,8 @@ def news_etl(
             error = exc
             raise
         finally:
+            run.web.close()
+            web_counts(run)
             close_ledger(run, error, time.monotonic() - started)
     summary = {
         "run_id": run.run_id,
@@ -119,6 +131,10 @@ def news_etl(
 def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
     with warehouse.connection(run.settings, read_only=False) as con:
         warehouse.ensure_schema(con)
+        run.web.state = fetch_state.load_state(con)
+        indexed = near_dups.ensure(con)
+        if indexed:
+            run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
         registered = warehouse.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 import pyarrow as pa
 
 from flows import interrupt, models, warehouse
+from flows import web as webmod
 from flows.settings import Settings
 from transforms.parse import Reject
 from transforms.schemas import lake_tables, to_table
@@ -31,6 +32,12 @@ class Counts:
     articles_reprocessed: int = 0
     rejected: int = 0
     nlp_articles: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    robots_skipped: int = 0
+    fetch_failed: int = 0
+    nlp_skipped_language: int = 0
+    near_duplicates: int = 0
     #: Rows written per table of the lake, in the registry's order.
     written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(lake_tables(), 0))
     batches: int = 0
@@ -51,6 +58,11 @@ class Counts:
             "articles_reprocessed",
             "rejected",
             "nlp_articles",
+            "fetched",
+            "not_modified",
+            "robots_skipped",
+            "fetch_failed",
+            "nlp_skipped_language",
         }
         figures = {k: v for k, v in asdict(self).items() if k in keep}
         return {**figures, "rows_written": dict(self.written)}
@@ -72,6 +84,7 @@ class Run:
     full_refresh: bool
     counts: Counts
     logger: object
+    web: webmod.WebContext | None = None
     progress: ProgressHook | None = None
     batch: int = 0
 
@@ -95,6 +108,13 @@ class Run:
 
 def new_run_id() -> str:
     return f"r{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}_{secrets.token_hex(3)}"
+
+
+def web_counts(run: Run) -> None:
+    """Copy the web context's counts into the run's."""
+    c, w = run.counts, run.web.counts
+    c.fetched, c.not_modified = w["fetched"], w["not_modified"]
+    c.robots_skipped, c.fetch_failed = w["robots_skipped"], w["fetch_failed"]
 
 
 def open_ledger(con, run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
@@ -175,6 +195,15 @@ def run_markdown(run: Run, status: str, error: str | None, seconds: float) -> st
         f"| unchanged | {c.articles_unchanged} |",
         f"| reprocessed | {c.articles_reprocessed} |",
         f"| rejected | {c.rejected} |",
+        f"| near-duplicates linked | {c.near_duplicates} |",
+        f"| not analysed (language) | {c.nlp_skipped_language} |",
+        "",
+        "| web | count |",
+        "|---|---:|",
+        f"| fetched | {c.fetched} |",
+        f"| not modified (304) | {c.not_modified} |",
+        f"| skipped by robots.txt | {c.robots_skipped} |",
+        f"| failed | {c.fetch_failed} |",
         "",
         "| table | rows written |",
         "|---|---:|",

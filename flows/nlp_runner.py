@@ -176,15 +176,17 @@ class NlpRunner:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
 
-    def __call__(self, articles: list[NlpInput]) -> BatchResult:
+    def __call__(self, articles: list[NlpInput], model: str | None = None) -> BatchResult:
+        """Run the NLP pass (with ``model``, default the runner's) on the articles."""
+        model = model or self.model
         self.articles_processed += len(articles)
         if not articles:
             return BatchResult.empty()
         merged = BatchResult.empty()
         if self.pool is None:
-            return run_bounded(self.model, articles, self.budget_base)
+            return run_bounded(model, articles, self.budget_base)
         futures = [
-            self.pool.submit(run_bounded, self.model, chunk, self.budget_base)
+            self.pool.submit(run_bounded, model, chunk, self.budget_base)
             for chunk in split_balanced(articles, self.n_process)
         ]
         pending = set(futures)

@@ -10,6 +10,7 @@ source identity in this run) — see docs/architecture.md "Identities".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from transforms.parse import Article, Reject
@@ -29,6 +30,7 @@ class Plan:
     #: Articles rejected as duplicates of a loaded article from another source: if a later
     #: batch of the run replaces that article, they get a second chance (never lost).
     duplicates: list[Article] = field(default_factory=list)
+    fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ def plan_articles(
     seen_sources: dict[str, int],
     nlp_version: str | None,
     full_refresh: bool,
+    version_of: Callable[[Article], str | None] | None = None,
 ) -> Plan:
     """Classify each article as new, changed, unchanged, to reprocess, or a duplicate.
 
@@ -82,7 +85,9 @@ def plan_articles(
     A repeated identity is rejected under ``<identity>~<n>`` (the n-th copy), so that every
     input has its own row. A body already loaded under another source is a duplicate, unless
     that source gives it up in this same batch (its text changed), or it is the same file's
-    record under an old positional identity (then it is taken over).
+    record under an old positional identity (then it is taken over). ``version_of`` gives the
+    NLP version an up-to-date article carries (its language's pipeline); by default
+    ``nlp_version`` for every article.
     """
     plan = Plan(process=[], rejects=list(rejects))
     seen = dict(seen_sources)
@@ -130,7 +135,7 @@ def plan_articles(
             kind = "changed" if takeover else "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
             kind = "changed"
-        elif full_refresh or old[2] != nlp_version:
+        elif full_refresh or old[2] != (nlp_version if version_of is None else version_of(art)):
             kind = "reprocessed"
         else:
             kind = "unchanged"

@@ -9,7 +9,7 @@ offline and never touches the network. Every piece of text that comes from the w
 (names, titles, quotes, errors) is HTML-escaped.
 
 Sections: entities in the most articles over time, top quoted speakers with example quotes,
-tone, event types over time, strongest co-occurrences, run history. A section whose model is empty
+tone, event types over time, strongest co-occurrences, outlets, run history. A section whose model is empty
 says so instead of drawing an empty chart.
 """
 
@@ -35,6 +35,7 @@ MODELS = (
     "rpt_speaker_quotes",
     "rpt_event_months",
     "rpt_top_pairs",
+    "rpt_top_outlets",
     "rpt_run_history",
 )
 
@@ -55,6 +56,7 @@ class ReportData:
     event_months: list[dt.date] = field(default_factory=list)
     event_series: list[tuple[str, list[int]]] = field(default_factory=list)
     pairs: list[dict] = field(default_factory=list)
+    outlets: list[dict] = field(default_factory=list)
     runs: list[dict] = field(default_factory=list)
 
 
@@ -103,6 +105,7 @@ def load_data(con, warehouse_label: str) -> ReportData:
     data.event_months, by_type = _series(event_rows, "event_type", "event_month", "event_count")
     data.event_series = [(t, v) for t, v in by_type.items() if any(v)]
     data.pairs = _rows(con, "rpt_top_pairs", "pair_rank")
+    data.outlets = _rows(con, "rpt_top_outlets", "outlet_rank")
     data.runs = _rows(con, "rpt_run_history", "run_number")
     return data
 
@@ -339,6 +342,31 @@ def section_pairs(data: ReportData) -> str:
     )
 
 
+def section_outlets(data: ReportData) -> str:
+    if not data.outlets:
+        return _section("outlets", "Articles and quotes per outlet", _empty("No articles yet."))
+    chart = bar_chart(
+        "chart-outlets",
+        "Articles per outlet",
+        [
+            (
+                o["outlet"],
+                o["article_count"],
+                _n(o["quote_count"], "quote")
+                + (f", {_n(o['reprint_count'], 'reprint')}" if o["reprint_count"] else ""),
+            )
+            for o in data.outlets
+        ],
+    )
+    return _section(
+        "outlets",
+        "Articles and quotes per outlet",
+        chart,
+        "The outlets with the most articles, with the quotes their articles carry and how many "
+        "of their articles reprint a story loaded before. Source: reporting.rpt_top_outlets.",
+    )
+
+
 def section_runs(data: ReportData) -> str:
     if not data.runs:
         return _section("runs", "Run history", _empty("No runs yet."))
@@ -418,6 +446,7 @@ def render(data: ReportData) -> str:
         + section_tone(data)
         + section_events(data)
         + section_pairs(data)
+        + section_outlets(data)
         + section_runs(data)
         + f"</main><script>{SCRIPT}</script></body></html>\n"
     )

@@ -15,6 +15,15 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 | NEWSETL_LOCK_TIMEOUT     | ``30``                    | seconds to wait for another writer         |
 | NEWSETL_NLP_TIMEOUT      | ``30``                    | NLP time budget per article: this many     |
 |                          |                           | seconds + 1 per 2,000 characters (scaled)  |
+| NEWSETL_USER_AGENT       | ``newsetl/0.1 (+news ETL)`` | User-Agent of every web request          |
+| NEWSETL_FETCH_TIMEOUT    | ``20``                    | seconds for one web request (whole body)   |
+| NEWSETL_FETCH_RETRIES    | ``2``                     | retries of a page on 5xx/429/timeouts      |
+| NEWSETL_FETCH_RETRY_DELAY| ``1``                     | first retry delay (s), doubled each retry  |
+| NEWSETL_FETCH_CONCURRENCY| ``8``                     | web requests at a time (2 per host)        |
+| NEWSETL_LANGUAGE_MODELS  | (none)                    | ``de=de_core_news_sm,fr=/models/fr``: the  |
+|                          |                           | spaCy pipeline for articles in a language  |
+|                          |                           | (others than English are otherwise loaded  |
+|                          |                           | without NLP rows)                          |
 """
 
 from __future__ import annotations
@@ -72,6 +81,13 @@ class Settings:
     max_chars: int = 1_000_000
     lock_timeout: float = 30.0
     nlp_timeout: float = 30.0
+    user_agent: str = "newsetl/0.1 (+news ETL)"
+    fetch_timeout: float = 20.0
+    fetch_retries: int = 2
+    fetch_retry_delay: float = 1.0
+    fetch_concurrency: int = 8
+    #: language (ISO 639-1) -> spaCy pipeline for articles in that language.
+    language_models: tuple[tuple[str, str], ...] = ()
 
     @property
     def db_path(self) -> Path:
@@ -100,6 +116,21 @@ class Settings:
         return self.max_chars * 6
 
 
+def parse_language_models(value: str | None) -> tuple[tuple[str, str], ...]:
+    """``"de=de_core_news_sm, fr=/models/fr"`` → (("de", "de_core_news_sm"), ("fr", …))."""
+    out = []
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        lang, sep, model = part.partition("=")
+        if not sep or not lang.strip() or not model.strip():
+            raise SettingsError(
+                f"NEWSETL_LANGUAGE_MODELS: expected LANG=MODEL, got {part.strip()!r}"
+            )
+        out.append((lang.strip().lower(), model.strip()))
+    return tuple(sorted(out))
+
+
 def load_settings(
     warehouse: str | os.PathLike | None = None,
     *,
@@ -118,6 +149,12 @@ def load_settings(
         max_chars=_int_env(env, "NEWSETL_MAX_CHARS", 1_000_000),
         lock_timeout=_float_env(env, "NEWSETL_LOCK_TIMEOUT", 30.0),
         nlp_timeout=_float_env(env, "NEWSETL_NLP_TIMEOUT", 30.0),
+        user_agent=env.get("NEWSETL_USER_AGENT") or Settings.user_agent,
+        fetch_timeout=_float_env(env, "NEWSETL_FETCH_TIMEOUT", 20.0),
+        fetch_retries=_int_env(env, "NEWSETL_FETCH_RETRIES", 2),
+        fetch_retry_delay=_float_env(env, "NEWSETL_FETCH_RETRY_DELAY", 1.0),
+        fetch_concurrency=_int_env(env, "NEWSETL_FETCH_CONCURRENCY", 8),
+        language_models=parse_language_models(env.get("NEWSETL_LANGUAGE_MODELS")),
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))

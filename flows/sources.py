@@ -34,7 +34,7 @@ import re
 import stat
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from transforms.parse import SourceItem
@@ -42,7 +42,9 @@ from transforms.parse import SourceItem
 TEXT_EXTS = {".txt", ".text"}
 JSON_EXTS = {".json"}
 JSONL_EXTS = {".jsonl", ".ndjson"}
-SUPPORTED_EXTS = TEXT_EXTS | JSON_EXTS | JSONL_EXTS
+HTML_EXTS = {".html", ".htm", ".xhtml"}
+FEED_EXTS = {".rss", ".atom", ".xml", ".opml"}
+SUPPORTED_EXTS = TEXT_EXTS | JSON_EXTS | JSONL_EXTS | HTML_EXTS | FEED_EXTS
 #: Transient OS errors worth retrying when reading (network filesystems, busy devices).
 TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE}
 READ_ATTEMPTS = 3
@@ -53,10 +55,12 @@ class Entry:
     """A discovered file (or a problem found while discovering one)."""
 
     uri: str  # absolute path as given (symlinks not resolved), the source identity
-    kind: str  # "text" | "json" | "jsonl" | "error"
+    kind: str  # "text" | "json" | "jsonl" | "html" | "feed" | "page" | "item" | "error"
     reason: str | None = None
     detail: str | None = None
     path: str | None = None  # the file system path, when it differs from the uri (bad names)
+    #: "page": the flows.web.PageRef to fetch; "item": a SourceItem already in hand.
+    meta: dict | None = field(default=None, compare=False, hash=False)
 
     @property
     def fs_path(self) -> str:
@@ -96,6 +100,10 @@ def _kind(path: Path) -> str | None:
         return "json"
     if ext in JSONL_EXTS:
         return "jsonl"
+    if ext in HTML_EXTS:
+        return "html"
+    if ext in FEED_EXTS:
+        return "feed"
     return None
 
 
@@ -188,7 +196,10 @@ def _walk(root: Path) -> Iterator[Entry]:
 
 
 def discover(sources: Iterable[str | os.PathLike]) -> list[Entry]:
-    """Expand sources into entries, sorted within each source, each file once."""
+    """Expand local sources into entries, sorted within each source, each file once.
+
+    URLs (feeds, pages, ``s3://`` …) are discovered by flows.remote.discover, which calls
+    this for the local ones."""
     out: list[Entry] = []
     seen: set[str] = set()
 
@@ -216,10 +227,27 @@ def discover(sources: Iterable[str | os.PathLike]) -> list[Entry]:
             for entry in _walk(path):
                 add(entry)
         elif os.path.lexists(path):
-            add(_entry_for_file(path))
+            add(_url_list_or(_entry_for_file(path)))
         else:
             add(_entry(path, "error", "unreadable", "no such file or directory"))
     return out
+
+
+def _url_list_or(entry: Entry) -> Entry:
+    """A text file named directly whose every line is a URL is a feed list, not an article
+    (inside a directory a .txt is always an article: no network access by surprise)."""
+    if entry.kind != "text":
+        return entry
+    from transforms.feeds import sniff
+
+    try:
+        with _open_regular(entry.fs_path) as fh:
+            head = fh.read(65536)
+    except OSError:
+        return entry
+    if sniff(head) == "urls":
+        return Entry(entry.uri, "feed", path=entry.path)
+    return entry
 
 
 class NotRegularFile(OSError):
@@ -227,7 +255,16 @@ class NotRegularFile(OSError):
 
 
 def _open_regular(path: str):
-    """Open a file for reading without ever blocking: a FIFO or device is refused."""
+    """Open a file for reading without ever blocking: a FIFO or device is refused.
+
+    An fsspec URL (``s3://bucket/key``) is opened as a seekable stream by flows.remote."""
+    if "://" in path:
+        import io
+
+        import fsspec
+
+        # Buffered like a local file, so that readline(limit) and seek behave the same.
+        return io.BufferedReader(fsspec.open(path, "rb").open(), buffer_size=1 << 20)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         mode = os.fstat(fd).st_mode
@@ -284,6 +321,10 @@ def read_batch(
         try:
             if entry.kind == "error":
                 items.append(_error_item(entry, entry.reason or "unreadable", entry.detail or ""))
+            elif entry.kind == "page":
+                items.append(SourceItem(entry.uri, "page", meta=dict(entry.meta or {})))
+            elif entry.kind == "item":
+                items.append((entry.meta or {})["item"])
             elif entry.kind == "jsonl":
                 offset, line, done = _read_lines(entry, offset, line, room, items, max_bytes)
             elif entry.kind == "json" and (offset or line or _is_array(entry)):

@@ -13,21 +13,23 @@ import pyarrow as pa
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import lake, models, warehouse
+from flows import lake, models, near_dups, remote, warehouse
 from flows import sources as src
+from flows import web as webmod
+from flows.languages import NO_NLP_VERSION, expected_version, foreign_rows, model_for
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.planning import Loaded, Plan, plan_articles
 from flows.settings import Settings
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
-from transforms.pipeline import NlpInput
+from transforms.pipeline import BatchResult, NlpInput
 from transforms.schemas import nlp_tables, to_table
 
 
 @task(cache_policy=NO_CACHE)
-def discover_sources(source_list: list[str]) -> list[src.Entry]:
-    """Expand files, directories and globs into the ordered list of entries to read."""
-    return src.discover(source_list)
+def discover_sources(source_list: list[str], web: webmod.WebContext) -> list[src.Entry]:
+    """Expand files, directories, globs, URLs and feeds into the ordered entries to read."""
+    return remote.discover(source_list, web)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -60,13 +62,26 @@ def plan_batch(
     nlp_version: str | None,
     full_refresh: bool,
 ) -> Plan:
-    """Read what the warehouse holds for the batch, and plan it (:mod:`flows.planning`)."""
+    """Read what the warehouse holds for the batch, and plan it (:mod:`flows.planning`); link
+    new and changed articles to the first occurrence of their story (near-duplicates)."""
     with warehouse.connection(settings, read_only=False) as con:
         loaded = Loaded(
             by_source=warehouse.existing_by_source(con, [a.source_uri for a in articles]),
             by_article=warehouse.existing_by_article(con, [a.article_id for a in articles]),
         )
-    return plan_articles(articles, rejects, loaded, seen_sources, nlp_version, full_refresh)
+    plan = plan_articles(
+        articles,
+        rejects,
+        loaded,
+        seen_sources,
+        nlp_version,
+        full_refresh,
+        version_of=lambda a: expected_version(a.language, settings, nlp_version),
+    )
+    if plan.process:  # only what will be loaded is compared (unchanged articles cost nothing)
+        with warehouse.connection(settings, read_only=False) as con:
+            plan.fingerprints = near_dups.assign(con, plan.process)
+    return plan
 
 
 @task(cache_policy=NO_CACHE)
@@ -76,23 +91,25 @@ def transform_batch(
     run_id: str,
     ingested_at: dt.datetime,
     nlp_version: str,
+    settings: Settings,
 ) -> tuple[dict[str, pa.Table], list[Reject]]:
     """One spaCy pass per article → the batch's tables; articles that failed become rejects.
 
     The work per article is bounded before it starts (``transforms.nlp.work_bound``: texts
     that would take the tokenizer super-linear time are rejected ``too_complex``); an article
     whose extraction fails, or whose rows do not fit the table contract, is rejected alone —
-    one bad article never sinks its batch.
+    one bad article never sinks its batch. Each article goes to the pipeline of its language
+    (:mod:`flows.languages`); articles in other languages are loaded without NLP rows.
     """
     failed: list[Reject] = []
     todo: list[Article] = []
     for a in articles:
-        why = work_bound(a.body)
+        why = work_bound(a.body) if model_for(a.language, settings) is not None else None
         if why:
             failed.append(Reject(a.source_uri, "too_complex", why, a.content_sha256))
         else:
             todo.append(a)
-    result = runner([NlpInput(a.article_id, a.body, a.published_date) for a in todo])
+    result = _analyse(todo, runner, settings)
     for a in todo:
         error = result.errors.get(a.article_id)
         if error is not None and error.startswith(OVERTIME):
@@ -106,7 +123,7 @@ def transform_batch(
         a.article_id: a.row(
             run_id=run_id,
             ingested_at=ingested_at,
-            nlp_version=nlp_version,
+            nlp_version=expected_version(a.language, settings, nlp_version),
             **result.articles.get(a.article_id, {}),
         )
         for a in ok
@@ -127,6 +144,29 @@ def transform_batch(
     for table in nlp_tables():
         tables[table] = to_table(table, [r for k in keep for r in derived[table].get(k, [])])
     return tables, failed
+
+
+def _analyse(articles: list[Article], runner: NlpRunner, settings: Settings) -> BatchResult:
+    """The NLP rows of the articles, each by its language's pipeline (none for a language
+    without one)."""
+    result = BatchResult.empty()
+    by_model: dict[str, list[Article]] = {}
+    for a in articles:
+        model = model_for(a.language, settings)
+        if model is not None:
+            by_model.setdefault(model, []).append(a)
+    for model, group in by_model.items():
+        part = runner(
+            [NlpInput(a.article_id, a.body, a.published_date) for a in group], model=model
+        )
+        result.errors.update(part.errors)
+        if model == settings.model:  # article-level NLP columns (tone) are English-only
+            result.articles.update(part.articles)
+        for table, table_rows in part.tables.items():
+            if model != settings.model:
+                table_rows = foreign_rows(table, table_rows)
+            result.tables[table].extend(table_rows)
+    return result
 
 
 def _contract_violations(table: str, by_article: dict[str, list[dict]]) -> dict[str, str]:
@@ -196,6 +236,11 @@ def stale_articles(
             everything=full_refresh,
             skip=skip,
             limit=limit,
+            by_language={
+                lang: expected_version(lang, settings, nlp_version)
+                for lang, _ in settings.language_models
+            },
+            other_languages=NO_NLP_VERSION,
         )
     return [Article(**row) for row in rows]
 

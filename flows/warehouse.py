@@ -277,21 +277,51 @@ _ARTICLE_FIELDS = (
     "content_sha256",
     "encoding",
     "flags",
+    "outlet",
+    "authors",
+    "published_at",
+    "dateline",
+    "language",
+    "duplicate_of",
+    "duplicate_similarity",
 )
 
 
 def stale_articles(
-    con, *, nlp_version: str, run_id: str, everything: bool, skip: list[str], limit: int
+    con,
+    *,
+    nlp_version: str,
+    run_id: str,
+    everything: bool,
+    skip: list[str],
+    limit: int,
+    by_language: dict[str, str] | None = None,
+    other_languages: str | None = None,
 ) -> list[dict]:
     """Up to ``limit`` loaded articles to reprocess: an older NLP version (or any, when
-    ``everything``), not already written by this run, not in ``skip``. Oldest first."""
+    ``everything``), not already written by this run, not in ``skip``. Oldest first.
+
+    The version expected of an article depends on its language: ``nlp_version`` for English
+    (and undetermined), ``by_language[lang]`` for a configured language, ``other_languages``
+    for the rest (default: ``nlp_version``)."""
     cols = ", ".join(f'"{c}"' for c in _ARTICLE_FIELDS)
+    langs = {"en": nlp_version, **(by_language or {})}
     rows = con.execute(
         f"SELECT {cols} FROM articles WHERE run_id <> ? "
-        "AND (? OR nlp_version IS DISTINCT FROM ?) "
+        "AND (? OR nlp_version IS DISTINCT FROM coalesce(("
+        "  SELECT v FROM (SELECT unnest(?::VARCHAR[]) AS l, unnest(?::VARCHAR[]) AS v) "
+        "  WHERE l = coalesce(articles.language, 'en')), ?)) "
         "AND article_id NOT IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY ingested_at, article_id LIMIT ?",
-        [run_id, everything, nlp_version, skip, limit],
+        [
+            run_id,
+            everything,
+            list(langs),
+            list(langs.values()),
+            other_languages or nlp_version,
+            skip,
+            limit,
+        ],
     ).fetchall()
     return [dict(zip(_ARTICLE_FIELDS, r, strict=True)) for r in rows]
 

@@ -152,7 +152,7 @@ def test_html_markup_is_stripped():
     assert art.flags == ["html_stripped"]
 
 
-def test_non_english_text_is_rejected():
+def test_non_english_text_is_loaded_with_its_language():
     german = (
         "date 2024-01-02 Abstimmung\n\nDer Stadtrat hat am Dienstag beschlossen, die alte Brücke "
         "für den Verkehr zu sperren. Die Bürgermeisterin sagte, dass die Reparaturen im "
@@ -160,8 +160,8 @@ def test_non_english_text_is_rejected():
         "sicher, und die Stadt wird die Kosten mit dem Land teilen."
     )
     result = one(SourceItem("de.txt", "text", german.encode()))
-    assert isinstance(result, Reject)
-    assert (result.reason, result.detail) == ("not_english", "detected language: de")
+    assert isinstance(result, Article)
+    assert (result.language, result.title) == ("de", "Abstimmung")
 
 
 def test_jsonl_record():

@@ -136,6 +136,14 @@ def rows() -> dict[str, list[dict]]:
                 "tone": ARTICLE_TONES[aid],
                 "ingested_at": INGESTED,
                 "run_id": RUN_ID,
+                # Two outlets, alternating (the report's outlet chart has two bars).
+                "outlet": ("Harbour Times", "Harbour Wire")[len(articles) % 2],
+                "authors": [],
+                "published_at": None,
+                "dateline": None,
+                "language": "en",
+                "duplicate_of": None,
+                "duplicate_similarity": None,
             }
         )
     bodies = {aid: body for aid, (_, _, body) in ARTICLES.items()}
@@ -182,6 +190,7 @@ def rows() -> dict[str, list[dict]]:
                 "speaker_name": ENTITIES[entity][0] if entity else None,
                 "speaker_entity_id": entity,
                 "speaker_mention_id": mention_ids.get((aid, speaker, s_occ)),
+                "speaker_kind": "person" if entity else "nominal",
                 "cue": "said",
                 "cue_start_char": c_start,
                 "cue_end_char": c_start + 4,

@@ -34,10 +34,9 @@ The total cost is linear in the length of the article.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
 from dataclasses import replace
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Token
 
 from transforms.document import Document
 from transforms.mentions.model import Mention
@@ -90,7 +89,7 @@ def resolve_pronouns(
     ``document`` gives the sentences and the quoted-token mask; ``misread`` is the output of
     :func:`misread_surnames` (computed here when None).
     """
-    resolver = _Resolver(document.doc, mentions, document.sent_starts, document.quoted, misread)
+    resolver = _Resolver(document, mentions, misread)
     answers: dict[int, Mention | None] = {}
     for token in document.tokens:
         if is_resolvable_pronoun(token):
@@ -103,15 +102,16 @@ class _Resolver:
 
     def __init__(
         self,
-        doc: Doc,
+        document: Document,
         mentions: list[Mention],
-        sent_starts: Sequence[int],
-        quoted: Sequence[int],
         misread: dict[int, Mention] | None,
     ):
-        self.doc = doc
-        self.quoted = quoted
-        self.sent_starts = list(sent_starts) or [0]
+        self.document = document
+        self.doc = document.doc
+        self.quoted = document.quoted
+        self.sent_starts = list(document.sent_starts) or [0]
+        self.segment_starts = [g.start for g in document.segments]
+        self._quote_speakers: dict[int, set[int]] = {}
         known = [m for m in mentions if m.entity is not None]
         if misread is None:
             misread = misread_surnames(known)
@@ -162,6 +162,10 @@ class _Resolver:
             return m.family in {"ORG", "PLACE", "NORP"}
         return False
 
+    def _speaker_ok(self, token: Token, m: Mention) -> bool:
+        """A place does not speak as "they" ("Maria arrived in Lisbon. “…,” they said")."""
+        return not (token.lower_ == "they" and m.family == "PLACE" and _is_speaker(token))
+
     def _hidden(self, pos: int, token: Token) -> bool:
         """A name inside a quotation does not antecede a pronoun outside it."""
         q = self.quoted
@@ -181,9 +185,48 @@ class _Resolver:
         if result is not None and not quoted and (personal or _is_speaker(token)):
             self.chain.append((token.i, result))
             self.chain_starts.append(token.i)
-            if personal:
+            if personal and token.dep_ in SUBJECT_DEPS:
+                # only a subject teaches a gender: a possessive is often someone else's
+                # ("Monsod accused the negotiator of softening his stand")
                 self.gender.setdefault(id(result.entity), PRONOUN_GENDER[pronoun])
         return result
+
+    def _speakers_of_quote(self, token: Token) -> set[int]:
+        """The entities (ids) that speak the quotation a pronoun is in: the subjects of a
+        verb of saying in the writer's words of its sentences ("“… its personnel …,” IRNA
+        said"): a third-person pronoun inside a quotation is not its own speaker."""
+        char = token.idx
+        k = bisect.bisect_right(self.segment_starts, char) - 1
+        if k < 0:
+            return set()
+        if k in self._quote_speakers:
+            return self._quote_speakers[k]
+        out: set[int] = set()
+        self._quote_speakers[k] = out
+        seg = self.document.segments[k]
+        first = self.document.token_at(seg.outer_start)
+        last = self.document.token_at(max(seg.outer_end - 1, seg.outer_start))
+        lo = self.sent_starts[self.sentence_of(first)]
+        nxt = self.sentence_of(last) + 1
+        hi = self.sent_starts[nxt] if nxt < len(self.sent_starts) else len(self.doc)
+        for i in range(lo, hi):
+            tok = self.doc[i]
+            if self.quoted[i] or not _is_speaker(tok):
+                continue
+            m = self._mention_at(i)
+            if m is None and is_resolvable_pronoun(tok):
+                m = self._best(tok, tok.lower_, WINDOW)
+            if m is not None:
+                out.add(id(m.entity))
+        return out
+
+    def _mention_at(self, i: int) -> Mention | None:
+        k = bisect.bisect_right(self.starts, i) - 1
+        while k >= 0 and self.mentions[k].start > i - 12:
+            if self.mentions[k].start <= i < self.mentions[k].end:
+                return self.mentions[k]
+            k -= 1
+        return None
 
     def _best(self, token: Token, pronoun: str, window: int) -> Mention | None:
         sent = self.sentence_of(token.i)
@@ -199,8 +242,13 @@ class _Resolver:
             freq[id(m.entity)] = freq.get(id(m.entity), 0) + 1
         best: tuple[float, Mention] | None = None
         speaking = _is_speaker(token)
+        own = self._speakers_of_quote(token) if self.quoted[token.i] else set()
         for pos, m in candidates:
             if not self._kind_ok(pronoun, m) or self._hidden(pos, token):
+                continue
+            if not self._speaker_ok(token, m):
+                continue
+            if id(m.entity) in own:
                 continue
             if pos <= token.i < (m.end if pos == m.start else pos + 1):
                 continue

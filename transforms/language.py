@@ -1,76 +1,63 @@
-"""A small, deterministic language check: is this English news or something else?
+"""Which language is an article written in? Lingua's detector, with a gate for non-prose.
 
-The pipeline's model is English; other languages would fill the tables with noise, so such
-articles are rejected (`not_english`). The check is conservative: it only says "not English"
-when the text is mostly in a non-Latin script, or when the function words of another common
-language clearly outnumber English ones. Short texts and texts made of numbers and tickers
-(commodity tables, results) are not judged (``None``).
+The detector is `lingua <https://github.com/pemistahl/lingua-py>`_ (its n-gram models ship
+inside the PyPI package: nothing is downloaded), built once per process over all its 75
+languages in low-accuracy mode (trigrams: ~100 MB and ~2 ms per article; the high-accuracy
+mode needs 1.2 GB for little gain on article-length text).
+
+Before asking it, the text is reduced to its words: numbers and tokens with digits go (tables
+of results, tickers), as do all-capital tokens inside normal text (tickers, acronyms, shouted
+datelines); text that is mostly capitals is lowercased instead. Text with fewer than
+``MIN_DISTINCT_WORDS`` distinct words, or where numbers outnumber words, is not judged
+(``None``): a results table or a one-line brief has no reliable language. Measured on the
+Reuters-21578 corpus (all English): 16,712 articles judged English, 13 judged otherwise
+(weather and price tables of Brazilian and Argentine place names), 2,318 not judged.
+
+Codes are ISO 639-1 (``en``, ``de``, ``pt``, …), lower case.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 
-_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-# The most frequent function words of each language (short, closed-class, distinctive).
-_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the of and to in a is that for it was on with as by at from his her he she they "
-        "this which be are were has have had not but an or its their said would will been "
-        "who after also more than".split()
-    ),
-    "fr": frozenset(
-        "le la les des et du un une est que qui dans pour pas sur au aux ce cette avec "
-        "par il elle sont ont été mais plus leur nous vous".split()
-    ),
-    "de": frozenset(
-        "der die das und ist nicht ein eine zu den mit von sich des auf für im dem auch "
-        "es an wird sind wurde nach bei aus oder".split()
-    ),
-    "es": frozenset(
-        "el la los las de y que en un una es por con para del se al lo como más pero sus "
-        "su fue ha son este esta".split()
-    ),
-    "it": frozenset(
-        "il lo la gli le di che e un una è per non con del della sono nel alla ha anche "
-        "come più ma questo".split()
-    ),
-    "pt": frozenset(
-        "o os as de e que em um uma do da dos das para com não por mais foi ao se como "
-        "mas ele ela são".split()
-    ),
-    "nl": frozenset(
-        "de het een en van in is dat op te zijn niet met voor die er aan ook als bij door "
-        "maar om dan nog".split()
-    ),
-}
-MIN_WORDS = 20
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_NUMBER_RE = re.compile(r"\S*\d\S*")
+MIN_DISTINCT_WORDS = 20
 SAMPLE_CHARS = 5000
+#: Below this confidence the detector's answer is not used.
+MIN_CONFIDENCE = 0.3
 
 
-def _script_share(text: str) -> float:
-    """Share of letters that are not Latin (Cyrillic, Greek, CJK, Arabic …)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 0.0
-    non_latin = sum(1 for c in letters if "LATIN" not in unicodedata.name(c, "LATIN"))
-    return non_latin / len(letters)
+@functools.cache
+def _detector():
+    from lingua import LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def prose_words(text: str) -> list[str] | None:
+    """The words the detector should see, or None when the text is not prose enough."""
+    sample = text[:SAMPLE_CHARS]
+    words = _WORD_RE.findall(sample)
+    numbers = len(_NUMBER_RE.findall(sample))
+    if not words or numbers > len(words):
+        return None
+    if sum(w.isupper() for w in words) > 0.5 * len(words):
+        words = [w.lower() for w in words]
+    else:
+        words = [w for w in words if not (w.isupper() and len(w) > 1)]
+    if len({w.lower() for w in words if len(w) > 1}) < MIN_DISTINCT_WORDS:
+        return None
+    return words
 
 
 def detect_language(text: str) -> str | None:
-    """Return 'en', another ISO 639-1 code, 'xx' (non-Latin script), or None (can't tell)."""
-    sample = text[:SAMPLE_CHARS]
-    if _script_share(sample) > 0.5:
-        return "xx"
-    words = [w.lower() for w in _WORD_RE.findall(sample)]
-    if len(words) < MIN_WORDS:
+    """ISO 639-1 code of the text's language, or None when it cannot be told."""
+    words = prose_words(text)
+    if words is None:
         return None
-    scores = {lang: sum(w in sw for w in words) / len(words) for lang, sw in _STOPWORDS.items()}
-    best = max(scores, key=scores.__getitem__)
-    if best != "en" and scores[best] >= 0.15 and scores[best] > 2 * scores["en"]:
-        return best
-    if scores["en"] >= 0.08:
-        return "en"
-    return None
+    values = _detector().compute_language_confidence_values(" ".join(words))
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()

@@ -23,8 +23,9 @@ from spacy.tokens import Doc
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "4"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
-# 4: tone of articles and quotes
+EXTRACTION_VERSION = "5"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+# 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
+# partial quotes after "that"
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
@@ -75,6 +76,32 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+#: spaCy's non-English pipelines (WikiNER labels) → the OntoNotes labels of the warehouse.
+#: MISC (nationalities, events, works, products together) has no single equivalent: dropped.
+WIKINER_TO_ONTONOTES = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC", "GPE": "GPE"}
+
+
+def _wikiner_labels(nlp: Language) -> bool:
+    labels: set[str] = set()
+    for name in ("ner", "entity_ruler", "span_ruler"):
+        if name in nlp.pipe_names:
+            labels |= set(getattr(nlp.get_pipe(name), "labels", ()) or ())
+    return "PER" in labels and "PERSON" not in labels
+
+
+@Language.component("newsetl_ontonotes_labels")
+def ontonotes_labels(doc: Doc) -> Doc:
+    """Relabel a WikiNER-style pipeline's entities (PER, ORG, LOC, MISC) as OntoNotes ones."""
+    from spacy.tokens import Span
+
+    doc.ents = [
+        Span(doc, e.start, e.end, label=WIKINER_TO_ONTONOTES[e.label_])
+        for e in doc.ents
+        if e.label_ in WIKINER_TO_ONTONOTES
+    ]
+    return doc
+
+
 def model_version(model: str) -> str:
     """The installed version of a spaCy pipeline package or directory, without loading it."""
     path = Path(model)
@@ -103,6 +130,8 @@ def get_pipeline(model: str) -> Language:
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
+    if _wikiner_labels(nlp):
+        nlp.add_pipe("newsetl_ontonotes_labels", last=True)
     add_entity_components(nlp)
     nlp.max_length = max(nlp.max_length, MAX_SEGMENT_CHARS + 1)
     return nlp

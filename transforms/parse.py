@@ -24,6 +24,13 @@ from dataclasses import dataclass, field
 
 from transforms.ids import article_id_for, sha256_hex
 from transforms.language import detect_language
+from transforms.metadata import (
+    clean_authors,
+    clean_outlet,
+    find_dateline,
+    outlet_from_url,
+    parse_timestamp,
+)
 
 #: Reject reason codes (the `rejects.reason` column). Documented in docs/reliability.md.
 REASONS = {
@@ -37,7 +44,13 @@ REASONS = {
     "missing_body": "a JSON record without a `body` or `text` string",
     "empty_body": "a title but no body text",
     "too_large": "the article exceeds the configured maximum size",
-    "not_english": "the text is in another language than English",
+    "not_english": "(no longer produced: other languages are loaded with their `language`)",
+    "robots_disallowed": "the site's robots.txt does not allow fetching this page",
+    "http_error": "the server answered with an error status (after retries for 5xx)",
+    "fetch_timeout": "the page did not arrive within the timeout (after retries)",
+    "fetch_failed": "the page could not be fetched (connection refused, DNS, TLS, redirects)",
+    "not_a_feed": "a feed source whose content is not RSS or Atom",
+    "not_article": "a web page with no article text (a list, a form, a media page)",
     "duplicate_body": "the same body (after whitespace normalization) is already an article",
     "duplicate_source": "the same source identity appears twice in one run",
     "nlp_error": "the NLP extraction failed on this article (a bug: please report it)",
@@ -84,11 +97,14 @@ class SourceItem:
     """One unit read from a source: a whole text/JSON file, one JSONL line, or a read error."""
 
     source_uri: str  # the file's URI
-    kind: str  # "text" | "json" | "jsonl" | "error"
+    kind: str  # "text" | "json" | "jsonl" | "html" | "error"
     payload: bytes = b""
     position: str | None = None  # "L<n>" for a JSON line
     reason: str | None = None  # for kind == "error"
     detail: str | None = None
+    #: For web pages: ``url`` (after redirects), ``charset`` (HTTP header), ``hints`` (what
+    #: the feed entry said: title, authors, published).
+    meta: dict | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -104,6 +120,13 @@ class Article:
     content_sha256: str
     encoding: str
     flags: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: dt.datetime | None = None
+    dateline: str | None = None
+    language: str | None = None
+    duplicate_of: str | None = None
+    duplicate_similarity: float | None = None
 
     def row(
         self,
@@ -130,6 +153,13 @@ class Article:
             "tone": tone,
             "ingested_at": ingested_at,
             "run_id": run_id,
+            "outlet": self.outlet,
+            "authors": list(self.authors or []),
+            "published_at": self.published_at,
+            "dateline": self.dateline,
+            "language": self.language,
+            "duplicate_of": self.duplicate_of,
+            "duplicate_similarity": self.duplicate_similarity,
         }
 
 
@@ -281,15 +311,20 @@ def _finish(
     encoding: str,
     flags: list[str],
     max_chars: int,
+    outlet: str | None = None,
+    authors: list[str] | None = None,
+    published_at: dt.datetime | None = None,
+    declared_language: str | None = None,
 ) -> Article:
     body = body.strip()
     if not body:
         raise ParseError("empty_body", f"title {title!r} but no body text")
     if len(body) > max_chars:
         raise ParseError("too_large", f"{len(body):,} characters > limit {max_chars:,}")
-    lang = detect_language(body)
-    if lang is not None and lang != "en":
-        raise ParseError("not_english", f"detected language: {lang}")
+    # The text decides; a declared language only speaks for text too short to judge.
+    language = detect_language(body) or declared_language
+    if published_at is not None and published is None:
+        published = published_at.date()
     title = " ".join(title.split()) if title else None
     if not title:
         flags = [*flags, "no_title"]
@@ -305,6 +340,11 @@ def _finish(
         content_sha256=sha,
         encoding=encoding,
         flags=flags,
+        outlet=outlet or outlet_from_url(url),
+        authors=list(authors or []),
+        published_at=published_at,
+        dateline=find_dateline(body),
+        language=language,
     )
 
 
@@ -381,9 +421,23 @@ def parse_record(
     title = title if isinstance(title, str) else None
     if title:
         title, _ = clean_text(title)
-    published, dflags = parse_date(record.get("published"), today=today)
+    stamp = record.get("published")
+    published, dflags = parse_date(stamp, today=today)
+    published_at = parse_timestamp(stamp) if published is not None else None
     url = record.get("url") if isinstance(record.get("url"), str) else None
     rid = record_id(record)
+    raw_authors = next((record[k] for k in ("authors", "author", "byline") if record.get(k)), None)
+    if isinstance(raw_authors, list):
+        raw_authors = [a.get("name") if isinstance(a, dict) else a for a in raw_authors]
+    outlet = next(
+        (
+            clean_outlet(record[k])
+            for k in ("outlet", "publisher", "source", "site_name", "sitename")
+            if isinstance(record.get(k), str) and clean_outlet(record[k])
+        ),
+        None,
+    )
+    lang = next((record[k] for k in ("language", "lang") if isinstance(record.get(k), str)), None)
     article = _finish(
         source_uri=source_uri,
         source_id=rid,
@@ -395,9 +449,46 @@ def parse_record(
         encoding=encoding,
         flags=flags + more + dflags,
         max_chars=max_chars,
+        outlet=outlet,
+        authors=clean_authors(raw_authors, outlet=outlet),
+        published_at=published_at,
+        declared_language=lang.split("-")[0].lower() if lang else None,
     )
     article.source_uri = record_uri(source_uri, record, article.article_id)
     return article
+
+
+def parse_page(item: SourceItem, *, today: dt.date, max_chars: int = DEFAULT_MAX_CHARS) -> Article:
+    """Parse a web page or HTML file: main text and metadata (transforms.pages)."""
+    from transforms.pages import decode_html, extract_page
+
+    meta = item.meta or {}
+    if not item.payload.strip():
+        raise ParseError("empty", "no bytes" if not item.payload else "whitespace only")
+    text, encoding = decode_html(item.payload, meta.get("charset"))
+    url = meta.get("url")
+    page = extract_page(text, url, hints=meta.get("hints"), today=today)
+    if not page.body.strip():
+        raise ParseError("not_article", "no main text found in the page")
+    published, flags = parse_date(
+        page.published_date.isoformat() if page.published_date else None, today=today
+    )
+    return _finish(
+        source_uri=item.source_uri,
+        source_id=meta.get("source_id"),
+        url=page.url,
+        title=page.title,
+        published=published,
+        body=page.body,
+        sha=sha256_hex(item.payload),
+        encoding=encoding,
+        flags=flags,
+        max_chars=max_chars,
+        outlet=page.outlet,
+        authors=page.authors,
+        published_at=page.published_at if published is not None else None,
+        declared_language=page.declared_language,
+    )
 
 
 def _json_type(value: object) -> str:
@@ -472,6 +563,8 @@ def parse_item(
             return [_parse_json_record(item, sha=sha, today=today, max_chars=max_chars)]
         if item.kind == "json":
             return _parse_json_file(item, sha=sha, today=today, max_chars=max_chars)
+        if item.kind == "html":
+            return [parse_page(item, today=today, max_chars=max_chars)]
         raise ValueError(f"unknown item kind {item.kind!r}")
     except ParseError as exc:
         return [Reject(getattr(exc, "uri", uri), exc.reason, exc.detail, sha)]

@@ -36,6 +36,15 @@ ARTICLES = pa.schema(
         pa.field("tone", pa.float64()),
         pa.field("ingested_at", TS, nullable=False),
         pa.field("run_id", pa.string(), nullable=False),
+        # Extract metadata (issue 15): who published and wrote it, when exactly, from where,
+        # in what language, and whether it is a reprint of an article loaded before it.
+        pa.field("outlet", pa.string()),
+        pa.field("authors", pa.list_(pa.string())),
+        pa.field("published_at", TS),
+        pa.field("dateline", pa.string()),
+        pa.field("language", pa.string()),
+        pa.field("duplicate_of", pa.string()),
+        pa.field("duplicate_similarity", pa.float32()),
     ],
     metadata={
         "grain": "one row per distinct article body",
@@ -76,6 +85,7 @@ QUOTES = pa.schema(
         pa.field("speaker_name", pa.string()),
         pa.field("speaker_entity_id", pa.string()),
         pa.field("speaker_mention_id", pa.string()),
+        pa.field("speaker_kind", pa.string(), nullable=False),
         pa.field("cue", pa.string()),
         pa.field("cue_start_char", pa.int32()),
         pa.field("cue_end_char", pa.int32()),
@@ -145,6 +155,13 @@ RUNS = pa.schema(
         pa.field("nlp_articles", pa.int64(), nullable=False),
         pa.field("seconds", pa.float64()),
         pa.field("error", pa.string()),
+        # Web sources: pages fetched (200), answered 304 Not Modified (feeds and pages),
+        # skipped by robots.txt, failed after retries; articles the English NLP skipped.
+        pa.field("fetched", pa.int64()),
+        pa.field("not_modified", pa.int64()),
+        pa.field("robots_skipped", pa.int64()),
+        pa.field("fetch_failed", pa.int64()),
+        pa.field("nlp_skipped_language", pa.int64()),
     ],
     metadata={"grain": "one row per pipeline run", "key": "run_id"},
 )

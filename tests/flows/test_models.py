@@ -33,6 +33,8 @@ MARTS = {
     "agg_event_months",
     "agg_entity_monthly_tone",
     "agg_speaker_monthly_tone",
+    "dim_outlets",
+    "dim_stories",
 }
 INTERMEDIATE = {"int_entity_mentions", "int_article_sources", "int_entity_articles"}
 REPORTING = {
@@ -44,6 +46,7 @@ REPORTING = {
     "rpt_speaker_quotes",
     "rpt_event_months",
     "rpt_top_pairs",
+    "rpt_top_outlets",
     "rpt_run_history",
 }
 STAGING = {"stg_articles", "stg_mentions", "stg_quotes", "stg_events", "stg_rejects", "stg_runs"}
@@ -71,6 +74,7 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     from transforms.events.lexicon import EVENT_TYPES, MODALITIES
     from transforms.mentions.model import FAMILY, NON_ENTITY_LABELS, ORIGINS
     from transforms.parse import FLAGS, REASONS
+    from transforms.quotes.referents import SPEAKER_KINDS
 
     project = yaml.safe_load((SQL_DIR / "dbt_project.yml").read_text())
     var = project["vars"]
@@ -82,6 +86,7 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     assert set(var["month_placeable_precisions"]) < set(var["date_precisions"])
     assert tuple(var["event_types"]) == EVENT_TYPES
     assert tuple(var["modalities"]) == MODALITIES
+    assert tuple(var["speaker_kinds"]) == SPEAKER_KINDS
     assert tuple(var["date_precisions"]) == (*PRECISIONS, PUBLISHED)
 
 

@@ -39,6 +39,7 @@ CHARTS = {
     "chart-tone",
     "chart-events",
     "chart-cooccurrence",
+    "chart-outlets",
     "chart-runs",
 }
 CHROMIUM_FLAGS = [

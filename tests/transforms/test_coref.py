@@ -142,3 +142,24 @@ def test_cost_is_linear_in_the_article():
     assert time.perf_counter() - t0 < 5.0
     assert len(answers) == n
     assert all(m is not None and m.entity is entity for m in answers.values())
+
+
+def test_a_pronoun_inside_a_quotation_is_not_its_speaker(nlp):
+    # "its personnel" in IRNA's own words is not IRNA; "He" in Monsod's words is not Monsod
+    text = (
+        "The Iranian news agency IRNA reported the seizure of a tanker on Friday. "
+        "“The ship and its personnel are safe,” IRNA said. "
+        "Jaime Ongpin led the talks. Solita Monsod criticised them. "
+        "“He wants to finish the talks fast,” Monsod said."
+    )
+    assert resolve_all(nlp, text, "its") == [None]
+    assert resolve_all(nlp, text, "he") == ["Jaime Ongpin"]
+
+
+def test_only_a_subject_teaches_a_gender(nlp):
+    # "his stand" is the negotiator's: it must not make Monsod a man, so that "she" finds her
+    text = (
+        "Solita Monsod accused the chief negotiator of softening his stand. "
+        "The talks open on Monday. “There is no plan,” she said."
+    )
+    assert resolve_all(nlp, text, "she") == ["Solita Monsod"]

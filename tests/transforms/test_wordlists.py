@@ -28,7 +28,7 @@ def test_errors_name_the_line():
         ("coref_words.txt", 3),
         ("event_words.txt", 40),
         ("mention_words.txt", 9),
-        ("quote_words.txt", 4),
+        ("quote_words.txt", 11),
     ],
 )
 def test_every_packaged_list_loads_and_is_used(filename, lists):

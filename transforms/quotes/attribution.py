@@ -166,11 +166,22 @@ def _introducing_verb(an: Analysis, region: range) -> Attribution | None:
         if not colon and any(c.dep_ in {"dobj", "ccomp"} for c in tok.children):
             return None
         subj = subject_of(tok, an.quoted)
-        if subj is None:
-            return None
-        attr = from_cue(an, cue_span(tok), subj)
-        return attr if _agentive(attr) else None
+        attr = from_cue(an, cue_span(tok), subj) if subj is not None else Attribution()
+        if _agentive(attr):
+            return attr
+        return _opening_name(an, toks, tok) if colon else None
     return None
+
+
+def _opening_name(an: Analysis, toks: list[int], verb: Token) -> Attribution | None:
+    """A colon introduction that opens with a person's name, whatever the parser made its
+    subject ("Jo Anne Val Tilburg of the University of California, Los Angeles disagreed
+    with these findings: “…”")."""
+    ms = an.mentions_in(toks[0], toks[0] + 1)
+    if not ms or ms[0].start != toks[0] or ms[0].family != "PERSON" or ms[0].end > verb.i:
+        return None
+    m = ms[0]
+    return Attribution(speaker=an.doc[m.start : m.end], cue=cue_span(verb), mention=m)
 
 
 def _agentive(attr: Attribution) -> bool:

@@ -4,7 +4,8 @@
 quotation segments, quoted-token mask, mentions and pronoun answers) and returns
 :class:`~transforms.quotes.rows.Quote` rows in text order: the direct quotes
 (:mod:`transforms.quotes.direct`), then the indirect statements
-(:mod:`transforms.quotes.indirect`), each span once per kind.
+(:mod:`transforms.quotes.indirect`), each span once per kind; common-noun and document
+speakers are linked to whom they stand for, in text order (:mod:`transforms.quotes.referents`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from transforms.analysis import Analysis
 from transforms.quotes.direct import direct_quotes
 from transforms.quotes.indirect import indirect_statements
 from transforms.quotes.partial import reported_partial
+from transforms.quotes.referents import Referents
 from transforms.quotes.rows import Quote
 
 
@@ -22,7 +24,10 @@ def extract_quotes(an: Analysis) -> list[Quote]:
         return []
     quotes: list[Quote] = []
     seen: set[tuple[int, int, bool]] = set()
-    for item in direct_quotes(an):
+    direct = direct_quotes(an)
+    indirect = indirect_statements(an)
+    Referents(an).resolve_all([item.attr for item in direct] + [attr for _, attr in indirect])
+    for item in direct:
         seg = item.seg
         partial = reported_partial(an, item)
         q = Quote.of(
@@ -32,7 +37,7 @@ def extract_quotes(an: Analysis) -> list[Quote]:
         if key not in seen:
             seen.add(key)
             quotes.append(q)
-    for span, attr in indirect_statements(an):
+    for span, attr in indirect:
         sentence = an.sentence_of(span.start)
         q = Quote.of(
             an.article_id, an.text, (span.start_char, span.end_char), False, False, sentence, attr

@@ -33,7 +33,7 @@ def inherit(an: Analysis, items: list[Direct]) -> None:
         if not item.partial:
             by_para.setdefault(item.seg.paragraph, []).append(item)
     _spread_chains(chains)
-    _spread_paragraphs(by_para)
+    _spread_paragraphs(an, by_para, later=False)
     last_by_para: dict[int, Direct] = {}
     for item in items:
         if not item.attr.found and not item.partial and opens_sentence(an, item):
@@ -49,7 +49,7 @@ def inherit(an: Analysis, items: list[Direct]) -> None:
         if item.attr.found and not item.partial:
             last_by_para[item.seg.paragraph] = item
     _spread_chains(chains)
-    _spread_paragraphs(by_para)
+    _spread_paragraphs(an, by_para, later=True)
 
 
 def _spread_chains(chains: list[list[Direct]]) -> None:
@@ -64,15 +64,19 @@ def _spread_chains(chains: list[list[Direct]]) -> None:
                     it.attr = src.attr
 
 
-def _spread_paragraphs(by_para: dict[int, list[Direct]]) -> None:
+def _spread_paragraphs(an: Analysis, by_para: dict[int, list[Direct]], later: bool) -> None:
     """A segment takes the previous attributed quote of its paragraph, else the next one
-    with a cue of its own."""
+    with a cue of its own — at once when the segment opens its paragraph, ``later`` (after
+    the sentence before has had its say) when the writer's words come first ("… when he
+    revealed that a reboot is considered. “…” … “It was a good day,” she recalls")."""
     for group in by_para.values():
         for k, item in enumerate(group):
             if item.attr.found:
                 continue
             prev = next((g for g in reversed(group[:k]) if g.attr.found), None)
-            nxt = next((g for g in group[k + 1 :] if g.own), None)
+            nxt = None
+            if later or k > 0 or opens_paragraph(an, item):
+                nxt = next((g for g in group[k + 1 :] if g.own), None)
             source = prev or nxt
             if source is not None:
                 item.attr = source.attr

@@ -28,6 +28,20 @@ REPORTING_NOUNS = _WORDS["reporting_nouns"]
 REPRESENTATIVES = _WORDS["representatives"]
 #: Nouns for messages: "a message reading “…”" is said by whoever posted it.
 MESSAGE_NOUNS = _WORDS["message_nouns"]
+#: Documents that say things for whoever issued them: "the statement said".
+DOCUMENT_NOUNS = _WORDS["document_nouns"]
+#: Nouns for a part of a document: "part of the judge's statement" speaks as the statement.
+PART_NOUNS = _WORDS["part_nouns"]
+#: Verbs whose subject issues the document that is their object: "X issued a statement".
+ISSUE_VERBS = _WORDS["issue_verbs"]
+#: Nouns that name an organisation by its kind: "the ministry", "the commission".
+ORGANISATION_NOUNS = _WORDS["organisation_nouns"]
+#: Organisation nouns for a business: "the company", "the firm".
+COMPANY_NOUNS = _WORDS["company_nouns"]
+#: Last words of company names: "Inc", "Corp", "A/S".
+CORPORATE_SUFFIXES = _WORDS["corporate_suffixes"]
+#: Nouns that describe a person already named: "the veteran said".
+EPITHET_NOUNS = _WORDS["epithet_nouns"]
 
 
 @functools.cache

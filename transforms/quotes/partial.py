@@ -18,6 +18,7 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.quotes.attribution import own_complement
+from transforms.quotes.lexicon import DIRECT_CLASSES, is_cue_verb, verb_class
 from transforms.quotes.regions import Direct, region_after, region_before, trailing
 from transforms.quotes.speakers import attribution
 
@@ -45,6 +46,8 @@ def is_partial(an: Analysis, item: Direct) -> bool:
     intro = text[: seg.open_at].rstrip()[-1:]
     if intro in {":", ","} and inner[:1].isupper():
         return False
+    if inner[:1].isupper() and _after_saying(an, item) and any(_finite(t) for t in item.span):
+        return False  # a sentence right after its verb of saying: He went on to add "The …"
     ends_sentence = inner.rstrip("\"'”’) ")[-1:] in _TERMINAL
     if not ends_sentence and _writer_words_after(an, item):
         return True
@@ -66,22 +69,57 @@ def reported_partial(an: Analysis, item: Direct) -> bool:
     """
     if item.partial:
         return True
-    if not any(_finite(t) for t in item.span):
-        return False  # a quoted description, not a clause (“a statement of intent to …”)
     seg = item.seg
     if seg.open_at is None or seg.continued or seg.continues:
         return False
+    if _after_that(an, item):
+        return True  # told reporters that “I think you're going to find a pause …”
     inner = an.text[seg.start : seg.end]
-    if _INNER_SENTENCE_RE.search(inner) or not inner[:1].islower():
+    if _INNER_SENTENCE_RE.search(inner):
+        return False
+    if not any(_finite(t) for t in item.span):
+        # a quoted description the writer's sentence ends with ("described the roadmap as
+        # “a statement of intent to …”"): a phrase of the writer's sentence
+        return _writer_words_before(an, item) and not _after_saying(an, item)
+    if not inner[:1].islower():
         return False
     region = region_before(an, item)
     if (
         region.start > 0
         and an.quoted[region.start - 1]
         and (an.sentence_of(region.start - 1) == item.sentence)
+        and _attribution_only(an, region)
     ):
         return False  # the second half of “…,” she said, “…”: the quote goes on
     return _writer_words_before(an, item)
+
+
+def _after_that(an: Analysis, item: Direct) -> bool:
+    """Does the quote open right after the writer's complementizer "that" (said that “…”)?
+    The quotation is then a clause of the writer's sentence: reported speech with the
+    speaker's words kept, whatever its case."""
+    words = [i for i in region_before(an, item) if not an.doc[i].is_space]
+    return bool(words) and an.doc[words[-1]].lower_ == "that" and an.doc[words[-1]].dep_ == "mark"
+
+
+def _attribution_only(an: Analysis, region: range) -> bool:
+    """Are the writer's words between two quotes of a sentence only an attribution
+    (“…,” she said, “…”), not more of the writer's sentence (“…,” and that, in regard to
+    Clinton, “…”)?"""
+    doc = an.doc
+    words = [i for i in region if doc[i].is_alpha]
+    if not words or len(words) > 8:
+        return False
+    if any(doc[i].pos_ in {"SCONJ", "CCONJ"} or doc[i].lower_ == "that" for i in words):
+        return False
+    return any(is_cue_verb(doc[i], DIRECT_CLASSES) for i in words)
+
+
+def _after_saying(an: Analysis, item: Direct) -> bool:
+    """Does a verb of saying or writing stand right before the opening mark?"""
+    region = region_before(an, item)
+    words = [i for i in region if not an.doc[i].is_space]
+    return bool(words) and verb_class(an.doc[words[-1]]) in {"speech", "writing"}
 
 
 def _writer_words_before(an: Analysis, item: Direct) -> bool:

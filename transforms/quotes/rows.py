@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from transforms.ids import stable_id
+from transforms.quotes.referents import speaker_kind
 from transforms.quotes.speakers import Attribution
 
 
@@ -29,6 +30,7 @@ class Quote:
     speaker_name: str | None = None
     speaker_entity_id: str | None = None
     speaker_mention_id: str | None = None
+    speaker_kind: str = "none"
     cue: str | None = None
     cue_start_char: int | None = None
     cue_end_char: int | None = None
@@ -56,6 +58,7 @@ class Quote:
             "speaker_name": self.speaker_name,
             "speaker_entity_id": self.speaker_entity_id,
             "speaker_mention_id": self.speaker_mention_id,
+            "speaker_kind": self.speaker_kind,
             "cue": self.cue,
             "cue_start_char": self.cue_start_char,
             "cue_end_char": self.cue_end_char,
@@ -84,6 +87,7 @@ class Quote:
             is_partial=partial,
             sentence_index=sentence,
         )
+        q.speaker_kind = attr.kind or speaker_kind(attr)
         if attr.speaker is not None:
             sp = attr.speaker
             q.speaker_text = sp.text

@@ -56,6 +56,8 @@ class Attribution:
     cue: Span | None = None
     mention: Mention | None = None  # the mention that names the speaker (or the antecedent)
     pronoun: bool = False
+    nominal: bool = False  # known to name nobody ("an aide … the aide", a document)
+    kind: str = ""  # the speaker_kind, set by transforms.quotes.referents
 
     @property
     def found(self) -> bool:
@@ -115,20 +117,29 @@ def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> To
     For the cue itself, a passive verb's agent ("was told by X"); for a verb a participle
     hangs on, its passive subject ("X was booed after telling …" → X).
     """
+    subjects = []
     for child in v.children:
         if skip is not None and skip[child.i]:
             continue
         if child.dep_ in ("nsubj", "csubj"):
             if child.lower_ in _RELATIVE and v.dep_ == "relcl":
                 return v.head
-            return child
-        if child.dep_ == "nsubjpass" and (v.lemma_ == "quote" or not cue):
-            return child
+            subjects.append(child)
+        elif child.dep_ == "nsubjpass" and (v.lemma_ == "quote" or not cue):
+            subjects.append(child)
+    if subjects:
+        # two subjects: a description and the name the parser did not join to it ("His
+        # daughter, and member of the INC, Sharmistha Mukherjee wrote"): the name
+        if len(subjects) == 1:
+            return subjects[0]
+        names = [c for c in subjects if c.pos_ == "PROPN"] or subjects
+        return min(names, key=lambda c: abs(c.i - v.i))
     if not cue:
         return None
     prev = v.doc[v.i - 1] if v.i > 0 else None
     if (
         prev is not None
+        and v.tag_ != "VBG"  # "… outside Washington, D.C. saying": a participle's subject is up
         and (skip is None or not skip[prev.i])
         and not prev.is_stop
         and not prev.is_sent_end
@@ -203,6 +214,11 @@ def link(an: Analysis, span: Span, head: Token) -> Mention | None:
     ms = an.mentions_in(span.start, span.end)
     for m in ms:
         if m.start <= head.i < m.end:
+            if m.family in {"ORG", "PLACE"}:
+                # "said University of California, San Diego's chancellor, Pradeep Khosla"
+                person = _person_beside(an, head)
+                if person is not None:
+                    return person
             return an.misread.get(id(m), m)
     found = _person_beside(an, head)
     if found is not None:
@@ -225,12 +241,17 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
     after a comma in its phrase ("the MP for Bath, Wera Hobhouse"), or the name the head is
     in apposition to."""
     person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
-    for child in head.children:
-        if child.dep_ == "appos":
-            for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
-                # a name, even one mistaken for an organisation
-                if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
-                    return m
+    for child in _apposed(head):
+        for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
+            # a name, even one mistaken for an organisation
+            if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
+                return m
+    if head.pos_ == "NOUN" and head.i + 1 < len(head.doc):
+        # a title right before the name the parser left apart ("Niger's president
+        # Mahamadou Issoufou said")
+        for m in an.mentions_in(head.i + 1, head.i + 2):
+            if m.family == "PERSON" and m.start == head.i + 1:
+                return m
     for m in an.mentions_in(head.i + 1, head.right_edge.i + 1):
         if m.family == "PERSON" and m.start > 0 and head.doc[m.start - 1].text == ",":
             return m
@@ -240,6 +261,18 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
             if m.family == "PERSON":
                 return m
     return None
+
+
+def _apposed(head: Token) -> list[Token]:
+    """The appositions of a noun, and those of a comma-joined conjunct the parser made of an
+    apposition ("University of California, San Diego's chancellor, Pradeep Khosla")."""
+    out = []
+    for child in head.children:
+        if child.dep_ == "appos":
+            out.append(child)
+        elif child.dep_ == "conj" and not any(c.dep_ == "cc" for c in head.children):
+            out += [g for g in child.children if g.dep_ == "appos"]
+    return out
 
 
 def by_surname(an: Analysis, span: Span, any_case: bool = False) -> Mention | None:

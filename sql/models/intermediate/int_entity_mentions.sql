@@ -17,6 +17,9 @@ located as (
         mentions.*,
         articles.published_date,
         articles.tone as article_tone,
+        -- a reprint belongs to the story of its first occurrence
+        coalesce(articles.duplicate_of, articles.article_id) as story_id,
+        articles.duplicate_of is not null as is_reprint,
         -- the characters before the mention back to its line start (a newline stands for the
         -- start of the body), and the 3 after it
         case
@@ -40,6 +43,8 @@ final as (
         country_code,
         published_date,
         article_tone,
+        story_id,
+        is_reprint,
         regexp_matches(before_text, '\n[ \t]*[(\[]{1,2}$') and regexp_matches(after_text, '^[)\]]')
         or regexp_matches(before_text, '\n[ \t]*$') and regexp_matches(after_text, '^ ?:')
             as is_tag

@@ -15,7 +15,9 @@ dated_mentions as (
         article_id,
         published_date as mention_date
     from entity_mentions
-    where published_date is not null
+    where
+        published_date is not null
+        and not is_reprint  -- a reprinted story counts once
 ),
 
 daily as (

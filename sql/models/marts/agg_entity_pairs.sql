@@ -14,6 +14,7 @@ article_entities as (
         entity_id,
         published_date
     from entity_mentions
+    where not is_reprint  -- a reprint repeats its story's pairs
 ),
 
 sentence_entities as (
@@ -22,6 +23,7 @@ sentence_entities as (
         sentence_index,
         entity_id
     from entity_mentions
+    where not is_reprint
 ),
 
 -- Each unordered pair once: entity_a_id < entity_b_id.

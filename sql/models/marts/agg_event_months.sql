@@ -18,6 +18,7 @@ placed as (
     where
         event_type is not null
         and effective_date is not null
+        and is_reprint is not true  -- a reprinted story's events count once
 ),
 
 final as (

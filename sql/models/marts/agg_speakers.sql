@@ -11,7 +11,7 @@ entities as (
 attributed as (
     select *
     from quotes
-    where speaker_entity_id is not null
+    where speaker_entity_id is not null and is_reprint is not true  -- a reprinted quote counts once
 ),
 
 speaker_stats as (

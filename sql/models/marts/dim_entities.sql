@@ -66,16 +66,45 @@ entity_country as (
     ) = 1
 ),
 
-entity_stats as (
+-- Reprints are counted once: a story's mentions of an entity are those of the article of the
+-- story that mentions it most (the original and its reprints say the same thing).
+story_mentions as (
     select
         entity_id,
-        min(published_date) as first_seen_date,
-        max(published_date) as last_seen_date,
-        count(*) as mention_count,
-        count(distinct article_id) as article_count,
-        count(distinct label) as label_count,
-        count(distinct canonical_name) as name_count
+        story_id,
+        max(n_mentions) as n_mentions
+    from (
+        select
+            entity_id,
+            story_id,
+            article_id,
+            count(*) as n_mentions
+        from entity_mentions
+        group by all
+    )
+    group by all
+),
+
+story_stats as (
+    select
+        entity_id,
+        sum(n_mentions)::bigint as mention_count,
+        count(*) as article_count
+    from story_mentions
+    group by all
+),
+
+entity_stats as (
+    select
+        entity_mentions.entity_id,
+        min(entity_mentions.published_date) as first_seen_date,
+        max(entity_mentions.published_date) as last_seen_date,
+        any_value(story_stats.mention_count) as mention_count,
+        any_value(story_stats.article_count) as article_count,
+        count(distinct entity_mentions.label) as label_count,
+        count(distinct entity_mentions.canonical_name) as name_count
     from entity_mentions
+    inner join story_stats on entity_mentions.entity_id = story_stats.entity_id
     group by all
 ),
 

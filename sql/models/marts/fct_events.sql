@@ -44,6 +44,8 @@ final as (
         events.date_text,
         events.date_precision,
         articles.published_date,
+        articles.outlet,
+        articles.duplicate_of is not null as is_reprint,
         case
             when
                 events.event_date is not null

@@ -22,6 +22,8 @@ final as (
 
         -- the article
         articles.published_date,
+        articles.outlet,
+        articles.duplicate_of is not null as is_reprint,
         articles.title as article_title,
 
         -- the quote
@@ -38,6 +40,7 @@ final as (
         -- the speaker: the entity's warehouse-wide name, else the name or words of this article
         quotes.speaker_text,
         quotes.speaker_name,
+        quotes.speaker_kind,
         entities.canonical_name as speaker_canonical_name,
         entities.entity_label as speaker_label,
         coalesce(entities.canonical_name, quotes.speaker_name, quotes.speaker_text)

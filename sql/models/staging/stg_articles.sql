@@ -12,8 +12,20 @@ renamed as (
         source_id,
         run_id,
 
-        -- text
+        -- where from, by whom
         url,
+        outlet,
+        coalesce(authors, []) as authors,
+        dateline,
+        language,
+
+        -- reprints: the first occurrence of the story this article repeats
+        duplicate_of,
+        cast(duplicate_similarity as double) as duplicate_similarity,
+        duplicate_of is not null as is_reprint,
+        coalesce(duplicate_of, article_id) as story_id,
+
+        -- text
         title,
         body,
         cast(word_count as integer) as word_count,
@@ -27,6 +39,7 @@ renamed as (
 
         -- dates
         cast(published_date as date) as published_date,
+        published_at,
         ingested_at
 
     from source

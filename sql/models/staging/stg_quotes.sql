@@ -27,6 +27,7 @@ renamed as (
         speaker_start_char,
         speaker_end_char,
         speaker_name,
+        speaker_kind,
 
         -- the speech verb ("said", "according to")
         cue,

@@ -26,6 +26,11 @@ renamed as (
         rejected,
         rows_written,
         nlp_articles,
+        coalesce(fetched, 0) as fetched,
+        coalesce(not_modified, 0) as not_modified,
+        coalesce(robots_skipped, 0) as robots_skipped,
+        coalesce(fetch_failed, 0) as fetch_failed,
+        coalesce(nlp_skipped_language, 0) as nlp_skipped_language,
         seconds,
 
         -- when

@@ -70,6 +70,19 @@ SEED_DIRECT = [  # full quotations (is_partial false)
         "Florence Parly",
     ),
     (
+        "This task force has already had significant success in the fight against terrorism",
+        "she",
+        "Florence Parly",
+    ),
+    ("Our operational cooperation generates actual results", "she", "Florence Parly"),
+]
+
+
+# Phrases of the writer's sentence (bench/gold/README.md, "Partial quotation"): the object of
+# "described … as", a description after "said … it is a", a clause after "adding that", and
+# the two words inside the sentence.
+SEED_PARTIAL = [
+    (
         "a statement of intent to enhance collaboration in all areas of special operations.",
         "Lieutenant Colonel Anton Semelroth",
         "Anton Semelroth",
@@ -80,17 +93,9 @@ SEED_DIRECT = [  # full quotations (is_partial false)
         "she",
         "Florence Parly",
     ),
-    (
-        "This task force has already had significant success in the fight against terrorism",
-        "she",
-        "Florence Parly",
-    ),
     ("US support for our operations in the Sahel is critical.", "she", "Florence Parly"),
-    ("Our operational cooperation generates actual results", "she", "Florence Parly"),
+    ("excellent partner", "Austin", "Lloyd Austin"),
 ]
-
-
-SEED_PARTIAL = [("excellent partner", "Austin", "Lloyd Austin")]  # inside the writer's sentence
 
 
 SEED_INDIRECT = [
@@ -138,13 +143,13 @@ def test_seed_full_direct_quotes(seed_quotes):
         (q.text, q.speaker_text, q.speaker_name) for q in quotes if q.is_direct and not q.is_partial
     ]
     assert full == SEED_DIRECT
-    # Seven full quotations: six by Florence Parly (four of them through "she") and one by
-    # Anton Semelroth. The stray closing mark after “Our operational cooperation …,” she said
-    # (“… And it will keep on delivering.”) makes no quote of its own.
+    # Four full quotations, all by Florence Parly (two of them through "she"). The stray
+    # closing mark after “Our operational cooperation …,” she said (“… And it will keep on
+    # delivering.”) makes no quote of its own.
     full_parly = [
         q for q in quotes if q.is_direct and not q.is_partial and q.speaker_name == "Florence Parly"
     ]
-    assert (len(full_parly), sum(q.speaker_text == "she" for q in full_parly)) == (6, 4)
+    assert (len(full_parly), sum(q.speaker_text == "she" for q in full_parly)) == (4, 2)
     assert not any("delivering" in q.text for q in quotes)
 
 
@@ -152,7 +157,7 @@ def test_seed_partial_quote_and_no_scare_quote(seed_quotes):
     _, quotes = seed_quotes
     partial = [(q.text, q.speaker_text, q.speaker_name) for q in quotes if q.is_partial]
     assert partial == SEED_PARTIAL
-    assert [q.cue for q in quotes if q.is_partial] == ["called"]
+    assert [q.cue for q in quotes if q.is_partial] == ["described", "said", "adding", "called"]
     assert all(q.is_direct for q in quotes if q.is_partial)
     assert not any(q.text == "roadmap" for q in quotes)
 

@@ -1,0 +1,119 @@
+"""Near-duplicates in the warehouse: link each new article to the first occurrence of its
+story (transforms.dedup decides; this module finds the candidates in DuckDB).
+
+The LSH band hashes of every loaded article live in ``_near_dup_bands`` (article_id,
+band_hash; one NULL row for a body too short to have bands). Candidates for a batch are the
+loaded articles sharing a band hash with one of its articles, plus the articles earlier in
+the same batch. An article links to the *root* of its candidate (the first occurrence, never
+another reprint). The table is derived data: rows of articles that are gone are dropped, and
+articles without rows (an interrupted run, an older warehouse, a new index version) get
+theirs at the start of the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+
+from transforms import dedup
+from transforms.parse import Article
+
+DDL = "CREATE TABLE IF NOT EXISTS _near_dup_bands (article_id VARCHAR NOT NULL, band_hash BIGINT)"
+META_KEY = "near_dup_index"
+HEAL_BATCH = 2000
+
+
+def ensure(con) -> int:
+    """Create the table, drop stale rows, and index loaded articles that have none.
+
+    Returns the number of articles indexed."""
+    con.execute(DDL)
+    con.execute("CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    version = con.execute("SELECT value FROM _meta WHERE key = ?", [META_KEY]).fetchone()
+    if version is None or version[0] != dedup.INDEX_VERSION:
+        con.execute("DELETE FROM _near_dup_bands")
+        con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [META_KEY, dedup.INDEX_VERSION])
+    con.execute(
+        "DELETE FROM _near_dup_bands WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    )
+    indexed = 0
+    while True:
+        rows = con.execute(
+            "SELECT article_id, body FROM articles WHERE article_id NOT IN "
+            "(SELECT article_id FROM _near_dup_bands) ORDER BY article_id LIMIT ?",
+            [HEAL_BATCH],
+        ).fetchall()
+        if not rows:
+            return indexed
+        record(con, {aid: dedup.fingerprint(body) for aid, body in rows})
+        indexed += len(rows)
+
+
+def record(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
+    """Store the band hashes of loaded articles (replacing any they had)."""
+    if not fingerprints:
+        return
+    ids, hashes = [], []
+    for aid, fp in fingerprints.items():
+        for h in fp.bands or (None,):
+            ids.append(aid)
+            hashes.append(h)
+    table = pa.table(
+        {"article_id": pa.array(ids, pa.string()), "band_hash": pa.array(hashes, pa.int64())}
+    )
+    con.register("_nd_new", table)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            "DELETE FROM _near_dup_bands WHERE article_id IN (SELECT article_id FROM _nd_new)"
+        )
+        con.execute("INSERT INTO _near_dup_bands SELECT article_id, band_hash FROM _nd_new")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("_nd_new")
+
+
+def _days(a: dt.date | None, b: dt.date | None) -> int | None:
+    return (a - b).days if a and b else None
+
+
+def assign(con, articles: list[Article]) -> dict[str, dedup.Fingerprint]:
+    """Set ``duplicate_of``/``duplicate_similarity`` on the articles (in order); returns their
+    fingerprints, to be recorded once the batch is loaded."""
+    fps = {a.article_id: dedup.fingerprint(a.body) for a in articles}
+    wanted = sorted({h for fp in fps.values() for h in fp.bands})
+    loaded: dict[str, tuple] = {}
+    if wanted:
+        rows = con.execute(
+            "SELECT DISTINCT a.article_id, a.source_uri, a.body, a.published_date, a.duplicate_of "
+            "FROM _near_dup_bands b JOIN articles a USING (article_id) "
+            "WHERE b.band_hash IN (SELECT unnest(?::BIGINT[]))",
+            [wanted],
+        ).fetchall()
+        loaded = {r[0]: r[1:] for r in rows}
+    known = {aid: dedup.fingerprint(row[1]) for aid, row in loaded.items()}
+    meta = {aid: (row[0], row[2], row[3]) for aid, row in loaded.items()}  # uri, date, dup_of
+    for art in articles:
+        fp = fps[art.article_id]
+        art.duplicate_of, art.duplicate_similarity = None, None
+        if not fp.bands:
+            continue
+        bands = set(fp.bands)
+        cands = {
+            aid: other
+            for aid, other in known.items()
+            if aid != art.article_id and meta[aid][0] != art.source_uri and bands & set(other.bands)
+        }
+        days = {aid: _days(art.published_date, meta[aid][1]) for aid in cands}
+        match = dedup.best_match(fp, cands, days)
+        if match is not None:
+            root = meta[match[0]][2] or match[0]
+            art.duplicate_of = root
+            art.duplicate_similarity = round(match[1], 4)
+        known[art.article_id] = fp
+        meta[art.article_id] = (art.source_uri, art.published_date, art.duplicate_of)
+    return fps

@@ -1,0 +1,468 @@
+"""Who a common-noun speaker stands for: "the commissioner", "the company", "the statement".
+
+News names a speaker once and then refers to them by a description ("Ron Vale, the league's
+commissioner, … ‘We will appeal,’ the commissioner said"). :class:`Referents` links such a
+speaker — a singular definite description, or a document — to the entity the article names
+for it, from the evidence of the text, in this order:
+
+1. a **document** ("the statement", "the report") speaks for whoever issued it: the owner
+   written in its own phrase ("Novo's statement", "the Ministry statement", "a statement from
+   the ministry"), else the issuer an earlier mention of a document gives ("X said in a
+   statement", "X issued a statement", "a World Bank report"); with no issuer it stays a
+   document, a nominal speaker — never a person nearby;
+2. a **description the article gives a named person or organisation**: a title before the
+   name ("AU trade commissioner Albert Muchanga"), an apposition ("Ron Vale, the league's
+   commissioner"; "The mayor, Ivo Kranjc,"), a copula ("Vale is the commissioner"); the
+   entity sharing most words with the speaker's phrase, then the latest;
+3. an **earlier mention of the same noun**: whom it named ("a Cathay spokesman … the
+   spokesman" → Cathay), or nobody when it named nobody ("an aide … the aide");
+4. an **organisation noun**: the latest organisation whose name holds the noun ("the
+   commission" → "Commission on Presidential Debates"), and for a company noun ("the
+   company", "the firm") the company the article is about — a corporate name, speaking
+   often, the subject of its sentences;
+5. an **epithet** — a capitalized noun ("the Maryland Democrat"), an age ("the 45-year-old"),
+   a word of the ``epithet_nouns`` list — refers to the person who spoke last, if near;
+6. otherwise nobody: the speaker is nominal ("the official", "the witness").
+
+A speaker "it" right after a thing that spoke ("The report said … “…,” it added") is that
+thing. :func:`speaker_kind` is the ``speaker_kind`` column. The words are data:
+``transforms/data/quote_words.txt``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from transforms.analysis import Analysis
+from transforms.mentions.model import Mention
+from transforms.quotes.lexicon import (
+    COMPANY_NOUNS,
+    CORPORATE_SUFFIXES,
+    DIRECT_CLASSES,
+    DOCUMENT_NOUNS,
+    EPITHET_NOUNS,
+    ISSUE_VERBS,
+    ORGANISATION_NOUNS,
+    PART_NOUNS,
+    REPRESENTATIVES,
+    is_cue_verb,
+)
+from transforms.quotes.marks import paragraph_spans
+from transforms.quotes.speakers import Attribution, link
+
+#: The values of the ``speaker_kind`` column.
+SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
+_ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
+_INDEFINITE = {"a", "an", "one", "another", "some", "any", "each", "every", "no"}
+_DEFINITE = {"the", "this", "that"}
+#: Words that stop a description read leftwards from a name.
+_LEFT_STOP_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "NUM"}
+_CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
+_BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
+#: How far back (paragraphs) the person who spoke last may be for an epithet.
+_FOCUS_PARAGRAPHS = 2
+
+
+@dataclass
+class _Said:
+    """An attribution already resolved, in text order: where its speaker is, what it names."""
+
+    pos: int
+    attr: Attribution
+
+
+class Referents:
+    """The evidence of one article for common-noun speakers (computed when first needed)."""
+
+    def __init__(self, an: Analysis):
+        self.an = an
+        self._roles: list[tuple[int, Mention, frozenset[str]]] = []
+        self._roles_done = 0
+        self._nouns: dict[str, list[int]] | None = None
+        self._said: list[_Said] = []
+        self._para_starts: list[int] | None = None
+
+    # ------------------------------------------------------------------ entry point
+
+    def resolve_all(self, attrs: list[Attribution]) -> None:
+        """Resolve every attribution once, in text order, and set its ``kind``."""
+        seen: set[int] = set()
+        ordered = []
+        for attr in attrs:
+            if id(attr) not in seen and attr.found:
+                seen.add(id(attr))
+                ordered.append(attr)
+            elif not attr.found:
+                attr.kind = "none"
+        ordered.sort(key=lambda a: a.speaker.start)
+        for attr in ordered:
+            self._resolve(attr)
+            attr.kind = speaker_kind(attr)
+            self._said.append(_Said(attr.speaker.start, attr))
+
+    def _resolve(self, attr: Attribution) -> None:
+        head = attr.speaker.root
+        if attr.pronoun:
+            if head.lower_ == "it":
+                prev = self._previous_thing(head.i)
+                if prev is not None:
+                    attr.mention, attr.nominal = prev.mention, prev.mention is None
+            return
+        if attr.mention is not None and not _epithet_mention(attr.mention, head):
+            return
+        found, nominal = self.refer(head, depth=0)
+        if found is not None or nominal:
+            attr.mention, attr.nominal = found, nominal
+
+    def _paragraph(self, token_i: int) -> int:
+        """Index of the paragraph of a token."""
+        if self._para_starts is None:
+            self._para_starts = [a for a, _ in paragraph_spans(self.an.text)]
+        char = self.an.tok_starts[token_i]
+        return bisect.bisect_right(self._para_starts, char)
+
+    # ------------------------------------------------------------------ the rules
+
+    def refer(self, head: Token, depth: int) -> tuple[Mention | None, bool]:
+        """(the entity a common noun stands for, or None; whether it is known to name
+        nobody)."""
+        lemma = head.lemma_.lower()
+        if lemma in PART_NOUNS:
+            whole = _of_object(head)  # "part of the judge's statement"
+            if whole is not None and depth < 2:
+                return self.refer(whole, depth + 1)
+        if lemma in DOCUMENT_NOUNS:
+            return self._issuer(head, depth), True
+        if head.tag_ in {"NNS", "NNPS"} or _determiner(head) == "indefinite":
+            return None, False
+        found = self._described(head, lemma)
+        if found is not None:
+            return found, False
+        prior = self._same_noun(head, lemma)
+        if prior is not None:
+            owner = link(self.an, self.an.doc[prior.i : prior.i + 1], prior)
+            if owner is None and lemma in REPRESENTATIVES:
+                owner = self._owner_in_phrase(prior)
+            if owner is not None:
+                return owner, False
+            if _determiner(prior) == "indefinite":
+                return None, True  # "an aide … the aide": nobody named
+        if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
+            found = self._named_kind(head, lemma)
+            if found is None and lemma in COMPANY_NOUNS:
+                found = self._company(head)
+            return found, False
+        if _is_epithet(head, lemma):
+            return self._last_person(head), False
+        return None, False
+
+    def _issuer(self, head: Token, depth: int) -> Mention | None:
+        """Who issued a document: the owner in its own phrase, else the issuer an earlier
+        mention of a document names."""
+        owner = self._owner_in_phrase(head)
+        if owner is not None or depth > 1 or _determiner(head) == "indefinite":
+            return owner
+        doc, quoted = self.an.doc, self.an.quoted
+        lo = max(0, self.an.sent_starts[max(0, self.an.sentence_of(head.i) - 12)])
+        for i in range(head.i - 1, lo - 1, -1):
+            tok = doc[i]
+            if quoted[i] or tok.pos_ != "NOUN" or tok.lemma_.lower() not in DOCUMENT_NOUNS:
+                continue
+            owner = self._owner_in_phrase(tok) or self._issued_by(tok)
+            if owner is not None:
+                return owner
+        return None
+
+    def _owner_in_phrase(self, noun: Token) -> Mention | None:
+        """ "Novo's statement", "the Ministry statement", "a statement from/by the ministry",
+        "a spokesman for CP": a name that depends on the noun itself (or the common noun
+        there, resolved in turn)."""
+        for child in noun.children:
+            target = None
+            if child.dep_ in {"poss", "compound", "nmod"}:
+                target = child
+            elif child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "for"}:
+                target = _pobj(child)
+            elif child.dep_ == "acl" and child.tag_ == "VBN":
+                # "a statement released by X", "a tweet sent from Biden's account"
+                by = [g for g in child.children if g.dep_ == "agent" or g.lower_ == "from"]
+                target = _pobj(by[0]) if by else None
+            found = self._named(target) if target is not None else None
+            if found is not None:
+                return found
+        return None
+
+    def _named(self, tok: Token) -> Mention | None:
+        """The person or organisation a word names: its mention, a pronoun's antecedent,
+        or the owner of a word ("Biden's account")."""
+        an = self.an
+        for t in (tok, *(c for c in tok.children if c.dep_ == "poss")):
+            for m in an.mentions_in(t.i, t.i + 1):
+                if m.family in _ORGANISATION_FAMILIES or m.family == "PERSON":
+                    return an.misread.get(id(m), m)
+            if t.pos_ == "PRON":
+                ante = an.antecedent(t)
+                if ante is not None:
+                    return ante
+        return None
+
+    def _issued_by(self, noun: Token) -> Mention | None:
+        """ "X said in a statement", "X issued a statement": the subject of the verb whose
+        object (or "in" phrase) the document is."""
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.lower_ == "in":
+            verb = verb.head
+        elif noun.dep_ != "dobj" or verb.lemma_.lower() not in ISSUE_VERBS:
+            return None
+        if noun.dep_ == "pobj" and not is_cue_verb(verb, DIRECT_CLASSES):
+            return None
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is None:
+            return None
+        return self._entity_of(subj)
+
+    def _entity_of(self, tok: Token) -> Mention | None:
+        """The entity a subject names: its mention, a pronoun's antecedent, or a common
+        noun resolved in turn."""
+        an = self.an
+        if tok.pos_ == "PRON":
+            return an.antecedent(tok)
+        for m in an.mentions_in(tok.i, tok.i + 1):
+            if m.start <= tok.i < m.end:
+                return an.misread.get(id(m), m)
+        found, _ = self.refer(tok, depth=2)
+        return found
+
+    def _described(self, head: Token, lemma: str) -> Mention | None:
+        """The named person or organisation the article describes with this noun (a title
+        before the name, an apposition, a copula), most words shared, then the latest."""
+        words = {t.lemma_.lower() for t in head.subtree if t.pos_ in _CONTENT_POS}
+        best: tuple[int, int, Mention] | None = None
+        for pos, m, roles in self._role_index(head.i):
+            if pos >= head.i:
+                break
+            if lemma not in roles or self.an.quoted[pos]:
+                continue
+            score = len(words & roles)
+            if best is None or (score, pos) >= best[:2]:
+                best = (score, pos, m)
+        return best[2] if best else None
+
+    def _role_index(self, upto: int) -> list[tuple[int, Mention, frozenset[str]]]:
+        """The descriptions of the persons and organisations named before token ``upto``
+        (computed as far as asked, once)."""
+        named = self.an.named
+        while self._roles_done < len(named) and named[self._roles_done].start < upto:
+            m = named[self._roles_done]
+            self._roles_done += 1
+            if m.family in {"PERSON", "ORG"}:
+                roles = _roles(self.an, m)
+                if roles:
+                    self._roles.append((m.start, m, roles))
+        return self._roles
+
+    def _same_noun(self, head: Token, lemma: str) -> Token | None:
+        """The latest earlier singular noun with the same lemma, outside quotations."""
+        if self._nouns is None:
+            self._nouns = {}
+            for tok in self.an.tokens:
+                if tok.tag_ in {"NN", "NNP"} and not self.an.quoted[tok.i]:
+                    self._nouns.setdefault(tok.lemma_.lower(), []).append(tok.i)
+        found = self._nouns.get(lemma, [])
+        k = bisect.bisect_left(found, head.i)
+        return self.an.tokens[found[k - 1]] if k else None
+
+    def _named_kind(self, head: Token, lemma: str) -> Mention | None:
+        """The latest organisation whose name holds the noun ("the commission" →
+        "Commission on Presidential Debates", "the central bank" → "Bundesbank")."""
+        an = self.an
+        k = bisect.bisect_left(an.named_starts, head.i)
+        for m in reversed(an.named[:k]):
+            if m.family != "ORG" or an.quoted[m.start]:
+                continue
+            words = [w.lower() for w in m.entity.name.split()]
+            if lemma in words or any(len(w) > len(lemma) + 2 and w.endswith(lemma) for w in words):
+                return m
+        return None
+
+    def _company(self, head: Token) -> Mention | None:
+        """The company the article is about: among the organisations named before, the one
+        with a corporate name or described as a company, that speaks and is named most."""
+        an = self.an
+        k = bisect.bisect_left(an.named_starts, head.i)
+        score: dict[int, float] = {}
+        latest: dict[int, Mention] = {}
+        for m in an.named[:k]:
+            if m.family != "ORG" or an.quoted[m.start]:
+                continue
+            key = id(m.entity)
+            if key not in score:
+                score[key] = 6.0 if _corporate(m, self._role_index(head.i)) else 0.0
+            score[key] += 1.0
+            root = an.doc[m.start : m.end].root
+            if root.dep_ in {"nsubj", "nsubjpass"}:
+                score[key] += 1.0
+                if is_cue_verb(root.head, DIRECT_CLASSES):
+                    score[key] += 2.0
+            latest[key] = m
+        if not score:
+            return None
+        key = max(score, key=lambda k: (score[k], latest[k].start))
+        return latest[key]
+
+    def _last_person(self, head: Token) -> Mention | None:
+        """The person who spoke last, within a few sentences."""
+        if not self._said:
+            return None
+        prev = self._said[-1]
+        if self._paragraph(head.i) - self._paragraph(prev.pos) > _FOCUS_PARAGRAPHS:
+            return None
+        m = prev.attr.mention
+        return m if m is not None and m.family == "PERSON" else None
+
+    def _previous_thing(self, pos: int) -> Attribution | None:
+        """The speaker before a speaker "it", when it is a thing (an organisation or a
+        document) and near."""
+        if not self._said:
+            return None
+        prev = self._said[-1]
+        if self._paragraph(pos) - self._paragraph(prev.pos) > 1:
+            return None
+        attr = prev.attr
+        if attr.pronoun and attr.speaker.root.lower_ != "it":
+            return None
+        if attr.mention is not None:
+            return attr if attr.mention.family in _ORGANISATION_FAMILIES else None
+        lemma = attr.speaker.root.lemma_.lower()
+        thing = (
+            attr.nominal
+            or lemma in DOCUMENT_NOUNS
+            or lemma in ORGANISATION_NOUNS
+            or lemma in COMPANY_NOUNS
+        )
+        return attr if thing else None
+
+
+def speaker_kind(attr: Attribution) -> str:
+    """The ``speaker_kind`` of an attribution: ``person`` or ``organisation`` when its
+    speaker links to a named one, ``pronoun`` for a pronoun left unresolved, ``nominal`` for
+    an unnamed speaker (a description, a group, a document), ``none`` without speaker."""
+    if not attr.found:
+        return "none"
+    m = attr.mention
+    if m is not None and m.entity is not None:
+        if m.family == "PERSON":
+            return "person"
+        if m.family in _ORGANISATION_FAMILIES:
+            return "organisation"
+        return "nominal"  # a group: "Democrats said"
+    if attr.pronoun and not attr.nominal:
+        return "pronoun"
+    return "nominal"
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((g for g in prep.children if g.dep_ == "pobj"), None)
+
+
+def _of_object(noun: Token) -> Token | None:
+    """The object of a noun's "of" ("part of the statement" → statement)."""
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return _pobj(prep) if prep is not None else None
+
+
+def _determiner(noun: Token) -> str:
+    """ "definite", "indefinite" or "" (a bare noun)."""
+    for child in noun.children:
+        if child.dep_ == "det":
+            low = child.lower_
+            if low in _INDEFINITE:
+                return "indefinite"
+            if low in _DEFINITE:
+                return "definite"
+        if child.dep_ == "poss":
+            return "definite"
+        if child.dep_ == "nummod":
+            return "indefinite"
+    return ""
+
+
+def _roles(an: Analysis, m: Mention) -> frozenset[str]:
+    """The words the text describes a named entity with: before the name ("AU trade
+    commissioner Albert Muchanga", "Niger's president Mahamadou Issoufou"), in apposition
+    after it ("Ron Vale, the league's commissioner,") or before it ("The mayor, Ivo
+    Kranjc,"), or after a copula ("Vale is the commissioner")."""
+    doc, quoted = an.tokens, an.quoted
+    words: set[str] = set()
+    i = m.start - 1
+    while i >= 0 and m.start - i <= 7 and not quoted[i]:
+        tok = doc[i]
+        if tok.text in _BOUNDARY or (tok.pos_ in _LEFT_STOP_POS and tok.tag_ != "POS"):
+            break
+        if an.mention_at(i) is not None and an.mention_at(i).family == "PERSON":
+            break
+        if tok.pos_ in _CONTENT_POS:
+            words.add(tok.lemma_.lower())
+        i -= 1
+    if i >= 0 and doc[i].text == "," and m.start - i == 1:
+        words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
+    if m.end < len(doc) and doc[m.end].text == ",":
+        words |= _phrase_words(an, range(m.end + 1, min(len(doc), m.end + 12)), leftwards=False)
+    root = an.doc[m.start : m.end].root
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for c in root.head.children:
+            if c.dep_ == "attr" and c.pos_ == "NOUN":
+                words |= {t.lemma_.lower() for t in c.subtree if t.pos_ in _CONTENT_POS}
+    return frozenset(words)
+
+
+def _phrase_words(an: Analysis, span: range, leftwards: bool) -> set[str]:
+    """The content words of a noun phrase in apposition (read from the name outwards); none
+    when the phrase has a verb (it is a clause, not a description)."""
+    doc, quoted = an.tokens, an.quoted
+    words: set[str] = set()
+    toks = []
+    for i in span:
+        tok = doc[i]
+        if quoted[i] or tok.text in _BOUNDARY or "\n" in tok.text:
+            break
+        toks.append(tok)
+    if leftwards:
+        toks.reverse()
+        if toks and toks[0].pos_ != "DET" and (toks[0].i > 0 and not toks[0].is_sent_start):
+            return set()  # "After meeting the mayor, Ivo Kranjc said": not a description
+    elif toks[:2] and toks[0].lower_ == "who" and toks[1:2] and toks[1].lemma_ == "be":
+        toks = toks[2:]
+    for tok in toks:
+        if tok.pos_ in {"VERB", "AUX"}:
+            return set()
+        if tok.pos_ in _CONTENT_POS:
+            words.add(tok.lemma_.lower())
+    return words
+
+
+def _corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> bool:
+    """A company's name ("Honeybee Inc") or an organisation described as a company."""
+    last = m.entity.name.split()[-1].lower().rstrip(".") if m.entity.name else ""
+    if last in CORPORATE_SUFFIXES:
+        return True
+    return any(r is m and bool(words & COMPANY_NOUNS) for _, r, words in roles)
+
+
+def _epithet_mention(m: Mention, head: Token) -> bool:
+    """A group's name used for one person: "the Maryland Democrat" (a NORP mention as the
+    head of a singular definite description)."""
+    return m.family == "NORP" and head.tag_ in {"NN", "NNP"} and _determiner(head) == "definite"
+
+
+def _is_epithet(head: Token, lemma: str) -> bool:
+    """A description of an already named person ("the Maryland Democrat", "the 45-year-old",
+    "the veteran")."""
+    if _determiner(head) != "definite":
+        return False
+    if lemma in EPITHET_NOUNS or lemma.endswith("year-old"):
+        return True
+    return head.text[:1].isupper() and not head.is_sent_start
