@@ -19,6 +19,10 @@
 |                          |                           | spaCy pipeline for articles in a language  |
 |                          |                           | (others than English are otherwise loaded  |
 |                          |                           | without NLP rows)                          |
+| NEWSETL_PREFECT_SERVER   | ``background``            | without PREFECT_API_URL: a long-lived local|
+|                          |                           | server reused by every run, or             |
+|                          |                           | ``temporary`` (one per run); see           |
+|                          |                           | ``flows/prefect_env.py``                   |
 """
 
 from __future__ import annotations
