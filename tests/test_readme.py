@@ -40,3 +40,14 @@ def test_every_newsetl_query_in_the_readme_runs(sample_run):
     for sql in readme_examples.commands(README):
         last = readme_examples.output(sample_run["wh"], sql).splitlines()[-1]
         assert last.endswith(("rows)", "row)")) and last != "(0 rows)", (sql, last)
+
+
+def test_readme_documents_every_exit_code():
+    import re
+
+    from flows.cli import EXIT_CODES
+
+    section = README[README.index("**Exit codes.**") :]
+    section = section[: section.index("\n\n", section.index("| code |"))]
+    documented = [int(n) for n in re.findall(r"^\| (\d+) \|", section, re.MULTILINE)]
+    assert documented == sorted(EXIT_CODES)
