@@ -21,13 +21,15 @@ def test_a_table_typo_names_the_tables_that_exist(models_warehouse, capsys):
     wh = str(models_warehouse["wh"])
     assert cli_main(["query", "select * from top_speaker", "--warehouse", wh]) == 1
     err = capsys.readouterr().err
-    assert err == (
+    assert err.startswith(
         "newsetl: error: Catalog Error: Table with name top_speaker does not exist! "
         'Did you mean "top_speakers"? (tables and views — '
-        "main: articles, events, mentions, quotes, rejects, runs; "
-        "marts: dim_entities, entity_cooccurrence, entity_daily_mentions, entity_monthly_tone, "
-        "event_timeline, fct_events, fct_quotes, speaker_monthly_tone, top_speakers; "
-        "staging: stg_articles, stg_events, stg_mentions, stg_quotes, stg_rejects, stg_runs)\n"
+        "main: articles, events, mentions, quotes, rejects, runs; marts: dim_entities, "
+    )
+    marts = err[err.index("marts: ") + 7 : err.index("; staging")].split(", ")
+    assert marts == sorted(marts) and {"top_speakers", "speaker_monthly_tone"} <= set(marts)
+    assert err.endswith(
+        "; staging: stg_articles, stg_events, stg_mentions, stg_quotes, stg_rejects, stg_runs)\n"
     )
     assert cli_main(["query", "select titl from articles", "--warehouse", wh]) == 1
     err = capsys.readouterr().err
