@@ -216,8 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument(
         "action",
         nargs="?",
-        choices=("stop", "status"),
-        help="stop, or show, the background server `newsetl run` starts on first use",
+        choices=("start", "stop", "status"),
+        help="start, stop or show the background server `newsetl run` starts on first use "
+        "(without ACTION: a server in the foreground)",
     )
     server.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
     server.add_argument("--port", type=_positive_int, default=4200, help="default: %(default)s")
@@ -636,6 +637,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     if args.action == "stop":
         state = prefect_env.stop_background_server()
         print(f"stopped the Prefect server at {state['url']}" if state else "no server running")
+        return EXIT_OK
+    if args.action == "start":
+        url = prefect_env.ensure_background_server()
+        print(f"Prefect server running at {url} (UI: {url.removesuffix('/api')})")
         return EXIT_OK
     if args.action == "status":
         state = prefect_env.background_server()

@@ -27,7 +27,7 @@ from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.settings import Settings, default_sources, load_settings
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
-from transforms.parse import Article, Reject, SourceItem, parse_item
+from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
 from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput
 from transforms.schemas import to_table
 
@@ -170,7 +170,8 @@ def parse_items(
     articles: list[Article] = []
     rejects: list[Reject] = []
     for item in items:
-        for result in parse_item(item, today=today, max_chars=max_chars):
+        # The language is detected later, for the articles the run loads (plan_batch).
+        for result in parse_item(item, today=today, max_chars=max_chars, detect_language=False):
             (articles if isinstance(result, Article) else rejects).append(result)
     return articles, rejects
 
@@ -269,7 +270,12 @@ def plan_batch(
             kind = "changed" if takeover else "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
             kind = "changed"
-        elif full_refresh or old[2] != expected_version(art.language, settings, nlp_version):
+        elif full_refresh or old[2] != expected_version(
+            # same body: the language detected when it was loaded (the detector is not asked)
+            old[3] if art.language_pending else art.language,
+            settings,
+            nlp_version,
+        ):
             kind = "reprocessed"
         else:
             kind = "unchanged"
@@ -277,6 +283,8 @@ def plan_batch(
         if kind != "unchanged":
             plan.kinds[art.source_uri] = kind
             plan.process.append(art)
+    for art in (*plan.process, *plan.duplicates):
+        resolve_language(art)
     if plan.process:  # only what will be loaded is compared (unchanged articles cost nothing)
         con = warehouse.connect(settings.db_path, read_only=False, timeout=settings.lock_timeout)
         try:
