@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def run(source: str, wh: Path) -> dict:
                 wall, rss, out = run_cli(
-                    [newsetl, "run", source, "--warehouse", str(wh), "--no-progress"], env
+                    [newsetl, "run", source, "--warehouse", str(wh), "--no-progress", "-v"], env
                 )
                 row = ledger(wh)[-1]
                 print(
