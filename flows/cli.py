@@ -7,23 +7,42 @@
     newsetl models [--warehouse DIR] [--select SELECTOR ...]
     newsetl report [--warehouse DIR] [--output FILE]
 
-Every command takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE`` or ``warehouse/``).
-User errors print one line on stderr and exit non-zero, without a traceback.
+Every command but ``server`` takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE``, else
+the checkout's ``warehouse/``). Output is quiet by default (a progress bar on a terminal, then
+the summary); ``-v`` adds Prefect's and dbt's logs, ``-q`` prints nothing but errors. Errors
+print one line on stderr, without a traceback; the exit codes are ``EXIT_CODES``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import glob
 import os
 import sys
 from pathlib import Path
 
-from flows.errors import UserError
+from flows.console import (
+    format_summary,
+    nothing_loaded_message,
+    progress_bar,
+    quiet_prefect_console,
+    supported_formats,
+)
+from flows.errors import (
+    EXIT_BUSY,
+    EXIT_CODES,
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    NothingLoaded,
+    UserError,
+    describe_error,
+    exit_code,
+)
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+__all__ = ["EXIT_BUSY", "EXIT_CODES", "EXIT_USAGE", "format_summary", "main", "supported_formats"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,11 +77,15 @@ def _seconds(text: str) -> float:
 
 
 def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
+    from flows.settings import checkout
+
+    root = checkout()
     # No default here: flows.settings resolves $NEWSETL_WAREHOUSE, once, with the rest.
     parser.add_argument(
         "--warehouse",
         metavar="DIR",
-        help="warehouse folder (default: $NEWSETL_WAREHOUSE or ./warehouse)",
+        help="warehouse folder (default: "
+        f"{_env_default('NEWSETL_WAREHOUSE', str(root / 'warehouse') if root else './warehouse')})",
     )
 
 
@@ -74,18 +97,75 @@ def settings_of(args: argparse.Namespace):
     return load_settings(args.warehouse, **{f: getattr(args, f, None) for f in flags})
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="newsetl", description="News articles to a DuckDB warehouse (Prefect + spaCy)."
+def _output_args(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """-v / -q, accepted before the command (``newsetl -q run``) and after it."""
+    group = parser.add_mutually_exclusive_group()
+    extra = {} if top else {"default": argparse.SUPPRESS}
+    group.add_argument(
+        "-v", "--verbose", action="store_true", help="also print Prefect's and dbt's logs", **extra
     )
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing but errors (for cron); the exit code tells the outcome",
+        **extra,
+    )
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    def v(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return (
+        f"newsetl {v('newsetl')} (DuckDB {v('duckdb')}, Prefect {v('prefect')}, "
+        f"spaCy {v('spacy')}, dbt {v('dbt-core')})"
+    )
+
+
+def _env_default(name: str, fallback: str) -> str:
+    value = os.environ.get(name)
+    return f"${name} = {value}" if value else f"${name}, else {fallback}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from flows.settings import default_sources
+
+    sample = default_sources()[0]
+    parser = _Parser(
+        prog="newsetl",
+        description="News articles to a DuckDB warehouse (Prefect + spaCy + dbt).",
+        epilog="Exit codes: "
+        + "; ".join(
+            f"{code} {text.split(':')[0].split(' (')[0]}" for code, text in EXIT_CODES.items()
+        )
+        + " (README: Exit codes).",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    _output_args(parser, top=True)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
 
-    run = sub.add_parser("run", help="run the ETL flow on files, directories or globs")
-    run.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
+        _output_args(p)
+        return p
+
+    run = command("run", "run the ETL flow on files, directories or globs")
+    run.add_argument("sources", nargs="*", metavar="SOURCE", help=f"default: {sample}")
     _warehouse_arg(run)
-    run.add_argument("--batch-size", type=_positive_int, metavar="N", help="articles per batch")
+    run.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help=f"articles per batch (default: {_env_default('NEWSETL_BATCH_SIZE', '256')})",
+    )
     run.add_argument("--full-refresh", action="store_true", help="reprocess every article")
     run.add_argument(
         "--no-backfill",
@@ -93,59 +173,89 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not reprocess stale articles that are not in SOURCE",
     )
-    run.add_argument("--n-process", type=_positive_int, metavar="N", help="NLP worker processes")
-    run.add_argument("--lock-timeout", type=_seconds, metavar="S", help="wait for another writer")
-    run.add_argument("--no-progress", dest="progress", action="store_false")
+    run.add_argument(
+        "--n-process",
+        type=_positive_int,
+        metavar="N",
+        help="NLP worker processes (default: "
+        f"{_env_default('NEWSETL_N_PROCESS', f'the number of cores, {os.cpu_count() or 1}')})",
+    )
+    run.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        metavar="S",
+        help="seconds to wait for another writer or a reader holding the file (default: "
+        f"{_env_default('NEWSETL_LOCK_TIMEOUT', '30')})",
+    )
+    run.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar (it is shown only when stderr is a terminal, and not with -q)",
+    )
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
-    query = sub.add_parser("query", help="run read-only SQL against the warehouse")
-    query.add_argument("sql", help="the SQL statement")
+    query = command("query", "run read-only SQL against the warehouse")
+    query.add_argument("sql", help="the SQL statement; names are looked up in main, marts, staging")
     _warehouse_arg(query)
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
     query.add_argument(
-        "--max-width", type=_positive_int, default=60, help="cell width in table format"
+        "--format", choices=("table", "csv", "json"), default="table", help="default: %(default)s"
+    )
+    query.add_argument(
+        "--max-width",
+        type=_positive_int,
+        default=60,
+        metavar="N",
+        help="clip table cells to N characters (default: %(default)s)",
     )
 
-    server = sub.add_parser(
-        "server",
-        help="start a Prefect server (UI and scheduler); `stop`/`status`: the background one",
+    server = command(
+        "server", "start a Prefect server (UI and scheduler); `stop`/`status`: the background one"
     )
     server.add_argument(
         "action",
         nargs="?",
-        choices=("stop", "status"),
-        help="stop, or show, the background server `newsetl run` starts on first use",
+        choices=("start", "stop", "status"),
+        help="start, stop or show the background server `newsetl run` starts on first use "
+        "(without ACTION: a server in the foreground)",
     )
-    server.add_argument("--host", default="127.0.0.1")
-    server.add_argument("--port", type=_positive_int, default=4200)
+    server.add_argument("--host", default="127.0.0.1", help="default: %(default)s")
+    server.add_argument("--port", type=_positive_int, default=4200, help="default: %(default)s")
 
-    serve = sub.add_parser("serve", help="serve the news_etl deployment on a schedule")
-    serve.add_argument("sources", nargs="*", metavar="SOURCE", help="default: data/sample")
+    serve = command("serve", "serve the news_etl deployment on a schedule")
+    serve.add_argument("sources", nargs="*", metavar="SOURCE", help=f"default: {sample}")
     _warehouse_arg(serve)
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", metavar="EXPR", help='e.g. "*/15 * * * *"')
     when.add_argument("--interval", type=_seconds, metavar="SECONDS")
-    serve.add_argument("--name", default="newsetl", help="deployment name")
-    serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or local)")
-    serve.add_argument("--batch-size", type=_positive_int, metavar="N")
-    models = sub.add_parser("models", help="build and test the SQL models (dbt build)")
+    serve.add_argument("--name", default="newsetl", help="deployment name (default: %(default)s)")
+    serve.add_argument(
+        "--api-url", help=f"Prefect API (default: $PREFECT_API_URL, else {DEFAULT_API_URL})"
+    )
+    serve.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help=f"articles per batch (default: {_env_default('NEWSETL_BATCH_SIZE', '256')})",
+    )
+    models = command("models", "build and test the SQL models (dbt build)")
     _warehouse_arg(models)
     models.add_argument("--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
-    report = sub.add_parser("report", help="write the HTML report from the marts")
+    report = command("report", "write the HTML report from the marts")
     _warehouse_arg(report)
     report.add_argument("--output", metavar="FILE", help="default: <warehouse>/report.html")
-    check = sub.add_parser(
-        "check", help="verify the warehouse: DuckDB file readable, lake parts against the tables"
+    check = command(
+        "check", "verify the warehouse: DuckDB file readable, lake parts against the tables"
     )
     _warehouse_arg(check)
-    repair = sub.add_parser(
-        "repair", help="rebuild the lake from the tables, or the tables from the lake"
-    )
+    repair = command("repair", "rebuild the lake from the tables, or the tables from the lake")
     _warehouse_arg(repair)
+    completion = command("completion", "print a shell completion script (bash or zsh)")
+    completion.add_argument("shell", choices=("bash", "zsh"))
     return parser
 
 
-COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair")
+COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair", "completion")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     from flows import interrupt
 
     args = build_parser().parse_args(argv)
+    configure_output(args)
     handler = globals()[f"cmd_{args.command}"]
     # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
     cooperative = args.command in ("run", "models", "repair")
@@ -173,11 +284,40 @@ def main(argv: list[str] | None = None) -> int:
                 print("newsetl: interrupted", file=sys.stderr, flush=True)
             return EXIT_INTERRUPTED
         if isinstance(exc, UserError):
-            return _fail(str(exc))
-        return _fail(describe_error(exc))
+            return _fail(str(exc), exc.code if exc.code != EXIT_FAIL else exit_code(exc))
+        return _fail(describe_error(exc), exit_code(exc))
 
 
-def _fail(message: str) -> int:
+#: The console level of Prefect's log handler, by verbosity (its records still reach the
+#: Prefect API, so the UI keeps every INFO line); and dbt's console level.
+PREFECT_CONSOLE_LEVEL = {"quiet": "ERROR", "default": "WARNING", "verbose": "INFO"}
+DBT_LOG_LEVEL = {"quiet": "none", "default": "warn", "verbose": "info"}
+
+
+def verbosity(args: argparse.Namespace) -> str:
+    if getattr(args, "quiet", False):
+        return "quiet"
+    return "verbose" if getattr(args, "verbose", False) else "default"
+
+
+def configure_output(args: argparse.Namespace) -> None:
+    """Quiet by default: Prefect's console shows warnings only, dbt's console warnings only;
+    -v shows their INFO logs, -q nothing but errors. Set before Prefect is imported (a user's
+    own PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL wins over the default)."""
+    from flows.prefect_env import set_console_level
+
+    level = verbosity(args)
+    set_console_level(PREFECT_CONSOLE_LEVEL[level], override=level != "default")
+    if level == "quiet":
+        import warnings
+
+        warnings.simplefilter("ignore")
+    from flows import models
+
+    models.FLOW_LOG_LEVEL = DBT_LOG_LEVEL[level]
+
+
+def _fail(message: str, code: int = EXIT_FAIL) -> int:
     message = " ".join(message.split()) or "failed"
     with contextlib.suppress(BrokenPipeError, OSError):
         print(f"newsetl: error: {message}", file=sys.stderr, flush=True)
@@ -185,7 +325,7 @@ def _fail(message: str) -> int:
         import traceback
 
         traceback.print_exc()
-    return EXIT_FAIL
+    return code
 
 
 def _quiet_stdout() -> None:
@@ -193,57 +333,6 @@ def _quiet_stdout() -> None:
     with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line for any error that reached the top: what failed, in the user's terms."""
-    from flows import interrupt
-    from flows.prefect_env import ServerError
-    from flows.settings import SettingsError
-    from flows.warehouse import WarehouseError
-
-    if isinstance(exc, WarehouseError | SettingsError | ServerError | interrupt.Interrupted):
-        return str(exc)
-    if _disk_full(exc):
-        return (
-            "disk full: no space left on the device holding the warehouse; free some space "
-            "and run again (the warehouse stays consistent and the next run resumes)"
-        )
-    cause = _root_cause(exc)
-    if isinstance(cause, WarehouseError | SettingsError):
-        return str(cause)
-    if isinstance(cause, PermissionError):
-        where = cause.filename or ""
-        return f"permission denied: {where}".rstrip(": ")
-    if isinstance(cause, OSError) and ("spaCy model" in str(cause) or "[E050]" in str(cause)):
-        return str(cause).splitlines()[0]
-    if isinstance(cause, OSError) and cause.strerror:
-        where = f": {cause.filename}" if cause.filename else ""
-        return f"{cause.strerror}{where}"
-    try:
-        import duckdb
-
-        if isinstance(cause, duckdb.Error):
-            return f"DuckDB: {str(cause).splitlines()[0] if str(cause) else type(cause).__name__}"
-    except ImportError:  # pragma: no cover
-        pass
-    text = str(cause).splitlines()[0] if str(cause) else ""
-    return (
-        f"internal error: {type(cause).__name__}: {text[:300]} (a bug: please report it; "
-        "NEWSETL_DEBUG=1 shows the traceback)"
-    )
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception a wrapper (Prefect, dbt) raised from."""
-    seen = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        inner = exc.__cause__
-        if inner is None:
-            break
-        exc = inner
-    return exc
 
 
 # --------------------------------------------------------------------------- run
@@ -254,13 +343,14 @@ def _check_sources(sources: list[str]) -> None:
         if "://" in source:
             continue  # a URL: feeds, pages and object storage are checked by the run
         if not os.path.lexists(source) and not glob.glob(source, recursive=True):
-            raise UserError(f"source not found: {source}")
+            where = "" if os.path.isabs(source) else f" (looked in {os.getcwd()})"
+            raise UserError(f"source not found: {source}{where}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from flows.settings import DEFAULT_SOURCES
+    from flows.settings import default_sources
 
-    sources = args.sources or list(DEFAULT_SOURCES)
+    sources = args.sources or default_sources()
     _check_sources(sources)
     # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
     # the lock, a warehouse DuckDB cannot open.
@@ -277,9 +367,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupt.checkpoint()
     from flows.prefect_env import api_server
 
+    quiet = verbosity(args) == "quiet"
     with (
         api_server(settings.prefect_server),
-        _progress_bar(enabled=args.progress and sys.stderr.isatty()) as progress,
+        progress_bar(enabled=args.progress and not quiet and sys.stderr.isatty()) as progress,
     ):
         interrupt.checkpoint()
         summary = etl.news_etl(
@@ -291,116 +382,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=progress,
         )
     interrupt.checkpoint()
-    print(format_summary(summary))
+    if not quiet:
+        print(format_summary(summary), flush=True)
+    if etl.nothing_loaded(summary):
+        raise NothingLoaded(nothing_loaded_message(sources, summary))
     return EXIT_OK
-
-
-class _NoErrorRecords:
-    """A logging filter: Prefect's failure records (tracebacks) stay off the terminal."""
-
-    def filter(self, record) -> bool:
-        return record.levelno < 40 and not record.exc_info
-
-
-def quiet_prefect_console() -> None:
-    """Keep Prefect's error logs and tracebacks off stderr: the CLI prints the one line, and
-    the full record still goes to the Prefect API (UI) and to the run ledger (``runs.error``)."""
-    import logging
-
-    import prefect  # noqa: F401  (configures Prefect's logging)
-
-    names = ["", "prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.engine"]
-    for name in names:
-        for handler in logging.getLogger(name).handlers:
-            if (
-                isinstance(handler, logging.StreamHandler)
-                and not isinstance(handler, logging.FileHandler)
-                and not any(isinstance(f, _NoErrorRecords) for f in handler.filters)
-            ):
-                handler.addFilter(_NoErrorRecords())
-
-
-def _disk_full(exc: BaseException) -> bool:
-    """ENOSPC, however it is wrapped (OSError, pyarrow, DuckDB, Prefect)."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if getattr(exc, "errno", None) == errno.ENOSPC or "No space left on device" in str(exc):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-@contextlib.contextmanager
-def _progress_bar(enabled: bool):
-    """A progress bar on stderr for long runs (source files done / total); yields the hook the
-    flow calls after every batch (None when disabled)."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("files", total=None)
-
-        def hook(done: int, total: int, counts) -> None:
-            bar.update(
-                task,
-                completed=done,
-                total=total,
-                description=f"files ({counts.articles_new} new, {counts.rejected} rejected)",
-            )
-
-        yield hook
-
-
-def format_summary(summary: dict) -> str:
-    """The run summary printed by ``newsetl run``: one figure per line, aligned."""
-    figures = [
-        ("records seen", summary["records_seen"]),
-        ("new", summary["articles_new"]),
-        ("changed", summary["articles_changed"]),
-        ("unchanged", summary["articles_unchanged"]),
-        ("reprocessed", summary["articles_reprocessed"]),
-        ("rejected", summary["rejected"]),
-    ]
-    reasons = sorted(summary.get("reject_reasons", {}).items())
-    more = [
-        (label, summary[key])
-        for key, label in (
-            ("near_duplicates", "reprints"),
-            ("nlp_skipped_language", "other language"),
-        )
-        if summary.get(key)
-    ]
-    # rows written per table of the registry (flows.ledger.Counts.written), when any
-    written = [(f"{t} written", n) for t, n in summary.get("written", {}).items() if n]
-    labels = [label for label, _ in figures + more + written] + [f"  {r}" for r, _ in reasons]
-    width = max(map(len, labels)) + 2
-    lines = [f"run {summary['run_id']} → {summary['warehouse']} in {summary['seconds']:.1f}s"]
-    lines += [f"  {label:<{width}}{n:>8,}" for label, n in figures]
-    lines += [f"    {reason:<{width - 2}}{n:>8,}" for reason, n in reasons]
-    lines += [f"  {label:<{width}}{n:>8,}" for label, n in more]
-    web = [
-        ("fetched", "fetched"),
-        ("not_modified", "not modified"),
-        ("robots_skipped", "robots.txt"),
-        ("fetch_failed", "fetch failed"),
-    ]
-    if any(summary.get(k) for k, _ in web):
-        lines.append("  web: " + ", ".join(f"{label} {summary.get(k, 0):,}" for k, label in web))
-    lines += [f"  {label:<{width}}{n:>8,}" for label, n in written]
-    if summary.get("models"):
-        from flows.models import format_summary as models_summary
-
-        lines.append("  " + models_summary(summary["models"]))
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -416,6 +402,10 @@ def cmd_server(args: argparse.Namespace) -> int:
     if args.action == "stop":
         state = prefect_env.stop_background_server()
         print(f"stopped the Prefect server at {state['url']}" if state else "no server running")
+        return EXIT_OK
+    if args.action == "start":
+        url = prefect_env.ensure_background_server()
+        print(f"Prefect server running at {url} (UI: {url.removesuffix('/api')})")
         return EXIT_OK
     if args.action == "status":
         state = prefect_env.background_server()
@@ -453,15 +443,15 @@ def _api_reachable(url: str) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the news_etl deployment on a schedule against a running Prefect server."""
-    from flows.settings import DEFAULT_SOURCES
-
     url = args.api_url or os.environ.get("PREFECT_API_URL") or DEFAULT_API_URL
     if not _api_reachable(url):
         raise UserError(
             f"no Prefect server answers at {url}: start one with `newsetl server` "
             "(or set PREFECT_API_URL / --api-url)"
         )
-    sources = [s if "://" in s else os.path.abspath(s) for s in (args.sources or DEFAULT_SOURCES)]
+    from flows.settings import default_sources
+
+    sources = [s if "://" in s else os.path.abspath(s) for s in (args.sources or default_sources())]
     _check_sources(sources)
     settings = settings_of(args)
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -477,15 +467,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     parameters = {k: v for k, v in parameters.items() if v is not None}
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    print(
-        f"serving deployment news_etl/{args.name} on {url} ({schedule}); Ctrl-C to stop", flush=True
-    )
+    if verbosity(args) != "quiet":
+        print(serve_banner(args.name, url, schedule), flush=True)
     with temporary_settings(updates={PREFECT_API_URL: url}):
-        news_etl.serve(name=args.name, parameters=parameters, **schedule)
+        news_etl.serve(
+            name=args.name, parameters=parameters, print_starting_message=False, **schedule
+        )
     return EXIT_OK
 
 
-# --------------------------------------------------------------------------- query
+def serve_banner(name: str, url: str, schedule: dict) -> str:
+    """What `serve` prints: the schedule, and commands that work from any shell (the
+    environment's own `prefect`, which need not be on the PATH)."""
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    when = (
+        f'cron "{schedule["cron"]}"' if "cron" in schedule else f"every {schedule['interval']:g}s"
+    )
+    return (
+        f"serving deployment news_etl/{name} on {url} ({when}); Ctrl-C to stop\n"
+        f"run it now:  PREFECT_API_URL={url} {prefect_bin} deployment run 'news_etl/{name}'\n"
+        f"runs in the UI: {url.removesuffix('/api')}/runs"
+    )
+
+
+# --------------------------------------------------------------------------- query, models, report
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -495,18 +500,22 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --------------------------------------------------------------------------- models, report
-
-
 def cmd_models(args: argparse.Namespace) -> int:
     from flows.models import format_summary, run_models
     from flows.warehouse import WarehouseError
 
+    level = verbosity(args)
     try:
-        summary = run_models(settings_of(args), select=args.select, take_lock=True)
+        summary = run_models(
+            settings_of(args),
+            select=args.select,
+            take_lock=True,
+            log_level=DBT_LOG_LEVEL[level],
+        )
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
-    print(format_summary(summary))
+    if level != "quiet":
+        print(format_summary(summary))
     return EXIT_OK
 
 
@@ -516,7 +525,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory: give a file name")
     path = write_report(settings_of(args), args.output)
-    print(f"report written to {path}")
+    if verbosity(args) != "quiet":
+        print(f"report written to {path}")
     return EXIT_OK
 
 
@@ -525,7 +535,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     report = check(settings)
-    print(format_check(report, settings), flush=True)
+    if verbosity(args) != "quiet":
+        print(format_check(report, settings), flush=True)
     if not report.ok:
         raise UserError(
             f"check found {len(report.problems)} problem(s) in {settings.warehouse_dir}: "
@@ -538,7 +549,23 @@ def cmd_repair(args: argparse.Namespace) -> int:
     from flows.integrity import repair
 
     for line in repair(settings_of(args)):
-        print(line)
+        if verbosity(args) != "quiet":
+            print(line)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- completion
+
+
+def completion_script(shell: str) -> str:
+    """The completion script for ``shell`` (bash or zsh), made from this parser."""
+    from flows.completion import script
+
+    return script(build_parser(), shell)
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    sys.stdout.write(completion_script(args.shell))
     return EXIT_OK
 
 

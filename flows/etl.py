@@ -25,11 +25,12 @@ from flows.ledger import (
     Run,
     close_ledger,
     new_run_id,
+    nothing_loaded,
     open_ledger,
     web_counts,
 )
 from flows.nlp_runner import NlpRunner
-from flows.settings import DEFAULT_SOURCES, Settings, load_settings
+from flows.settings import Settings, default_sources, load_settings
 from flows.tasks import build_models, discover_sources
 from transforms.nlp import nlp_version as current_nlp_version
 
@@ -70,7 +71,7 @@ def news_etl(
     elif warehouse_dir is not None or any(v is not None for v in options.values()):
         raise ValueError("news_etl: give either settings or the options they hold, not both")
     logger = get_run_logger()
-    source_list = [str(s) for s in (sources or DEFAULT_SOURCES)]
+    source_list = [str(s) for s in (sources or default_sources())]
     run = Run(
         settings=settings,
         run_id=new_run_id(),
@@ -107,7 +108,10 @@ def news_etl(
                 run.counts.parts_compacted = warehouse.compact_lake(
                     con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
                 )
-            if run_models:
+            if run_models and nothing_loaded(asdict(run.counts)):
+                logger.info("dbt build skipped: nothing loaded")
+                run.counts.models = {"command": "build", "success": True, "skipped": "nothing"}
+            elif run_models:
                 interrupt.checkpoint()
                 with run.stage("models"):
                     run.counts.models = build_models(settings)

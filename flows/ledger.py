@@ -106,6 +106,13 @@ class Run:
         )
 
 
+def nothing_loaded(counts: dict) -> bool:
+    """No input could be used (none found, or every one rejected) and no article was written
+    (not even a backfill): the marts cannot have changed, and the CLI exits 3."""
+    written = counts["articles_new"] + counts["articles_changed"] + counts["articles_reprocessed"]
+    return counts["records_seen"] == counts["rejected"] and written == 0
+
+
 def new_run_id() -> str:
     return f"r{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}_{secrets.token_hex(3)}"
 

@@ -85,6 +85,11 @@ def state_path(settings: Settings) -> Path:
     return settings.dbt_dir / STATE_FILE
 
 
+#: dbt's console log level for the build a flow run ends with (the CLI's -v makes it "info",
+#: -q "none").
+FLOW_LOG_LEVEL = "warn"
+
+
 def run_models(
     settings: Settings,
     *,
@@ -295,6 +300,8 @@ def _summarize(res, seconds: float, target: Path) -> dict:
 
 def format_summary(summary: dict) -> str:
     """The one-paragraph account of a successful build printed by ``newsetl models``."""
+    if summary.get("skipped") == "nothing":
+        return "dbt build skipped: nothing loaded"
     if summary.get("skipped"):
         return "dbt build skipped: nothing changed since the last passing build"
     statuses = ", ".join(f"{k} {v}" for k, v in summary["statuses"].items())

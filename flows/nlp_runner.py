@@ -34,6 +34,10 @@ from transforms.pipeline import BatchResult, NlpInput, process_articles
 INPROCESS_GROUP = 8
 #: The marker of an article that overran its time budget in ``BatchResult.errors``.
 OVERTIME = "overtime: "
+#: A batch with less text than this is parsed in the flow's process even when ``n_process`` > 1:
+#: starting the workers (each imports spaCy and loads the model, ~4 s) costs more than the
+#: second core saves on it (~60 Reuters stories; one new article is parsed at once).
+MIN_POOL_CHARS = 50_000
 #: Default time budget: this many seconds per article, plus one per this many characters
 #: (about 5× the pipeline's speed on one busy core of this project's 2-core machines).
 BUDGET_SECONDS = 30.0
@@ -140,7 +144,7 @@ class NlpRunner:
         return self
 
     def _start_pool(self) -> None:
-        """Start the worker processes, on the first batch that has articles to parse: a run
+        """Start the worker processes, on the first batch with enough text to parse: a run
         with nothing new never starts them (each loads the model: seconds of CPU)."""
         # Workers are started with Ctrl-C ignored (an ignored signal stays ignored through
         # exec, and Python then keeps it so): a Ctrl-C typed in the terminal reaches the
@@ -186,7 +190,11 @@ class NlpRunner:
         if not articles:
             return BatchResult.empty()
         merged = BatchResult.empty()
-        if self.n_process > 1 and self.pool is None:
+        if (
+            self.n_process > 1
+            and self.pool is None
+            and sum(len(a.body) for a in articles) >= MIN_POOL_CHARS
+        ):
             self._start_pool()
         if self.pool is None:
             return run_bounded(model, articles, self.budget_base)

@@ -37,8 +37,8 @@ class Plan:
 class Loaded:
     """What the warehouse holds for a batch's articles."""
 
-    #: source_uri -> (article_id, content_sha256, nlp_version) of the loaded article
-    by_source: dict[str, tuple[str, str, str | None]]
+    #: source_uri -> (article_id, content_sha256, nlp_version, language) of the loaded article
+    by_source: dict[str, tuple[str, str, str | None, str | None]]
     #: article_id -> source_uri of the loaded article
     by_article: dict[str, str]
 
@@ -77,7 +77,7 @@ def plan_articles(
     seen_sources: dict[str, int],
     nlp_version: str | None,
     full_refresh: bool,
-    version_of: Callable[[Article], str | None] | None = None,
+    version_of: Callable[[str | None], str | None] | None = None,
 ) -> Plan:
     """Classify each article as new, changed, unchanged, to reprocess, or a duplicate.
 
@@ -86,8 +86,9 @@ def plan_articles(
     input has its own row. A body already loaded under another source is a duplicate, unless
     that source gives it up in this same batch (its text changed), or it is the same file's
     record under an old positional identity (then it is taken over). ``version_of`` gives the
-    NLP version an up-to-date article carries (its language's pipeline); by default
-    ``nlp_version`` for every article.
+    NLP version an up-to-date article in a language carries (its language's pipeline); by
+    default ``nlp_version`` for every article. An unchanged body whose language is not yet
+    detected (``language_pending``) is judged by the language stored when it was loaded.
     """
     plan = Plan(process=[], rejects=list(rejects))
     seen = dict(seen_sources)
@@ -135,7 +136,12 @@ def plan_articles(
             kind = "changed" if takeover else "new"
         elif old[0] != art.article_id or old[1] != art.content_sha256:
             kind = "changed"
-        elif full_refresh or old[2] != (nlp_version if version_of is None else version_of(art)):
+        elif full_refresh or old[2] != (
+            nlp_version
+            if version_of is None
+            # same body: the language detected when it was loaded (the detector is not asked)
+            else version_of(old[3] if art.language_pending else art.language)
+        ):
             kind = "reprocessed"
         else:
             kind = "unchanged"

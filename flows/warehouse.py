@@ -242,16 +242,19 @@ def _migrate_runs_counts(con) -> None:
 # --------------------------------------------------------------------------- planning
 
 
-def existing_by_source(con, source_uris: list[str]) -> dict[str, tuple[str, str, str | None]]:
-    """For the given sources: source_uri -> (article_id, content_sha256, nlp_version)."""
+def existing_by_source(
+    con, source_uris: list[str]
+) -> dict[str, tuple[str, str, str | None, str | None]]:
+    """For the given sources: source_uri -> (article_id, content_sha256, nlp_version,
+    language)."""
     if not source_uris:
         return {}
     rows = con.execute(
-        "SELECT source_uri, article_id, content_sha256, nlp_version FROM articles "
+        "SELECT source_uri, article_id, content_sha256, nlp_version, language FROM articles "
         "WHERE source_uri IN (SELECT unnest(?))",
         [source_uris],
     ).fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
 
 def existing_by_article(con, article_ids: list[str]) -> dict[str, str]:

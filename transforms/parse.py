@@ -16,6 +16,7 @@ reason code, or a flag on the article when the text is still usable.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import datetime as dt
 import html
 import json
@@ -127,6 +128,10 @@ class Article:
     language: str | None = None
     duplicate_of: str | None = None
     duplicate_similarity: float | None = None
+    #: Parsed with ``detect_language=False``: ``language`` is only the declared one until
+    #: :func:`resolve_language` runs (the flow detects it only for articles it will load).
+    language_pending: bool = field(default=False, repr=False, compare=False)
+    declared_language: str | None = field(default=None, repr=False, compare=False)
 
     def row(
         self,
@@ -137,6 +142,8 @@ class Article:
         tone: float | None = None,
     ) -> dict:
         """The row of the ``articles`` table; ``tone`` comes from the NLP step."""
+        if self.language_pending:
+            raise ValueError(f"article {self.article_id}: language not resolved")
         return {
             "article_id": self.article_id,
             "source_uri": self.source_uri,
@@ -321,8 +328,7 @@ def _finish(
         raise ParseError("empty_body", f"title {title!r} but no body text")
     if len(body) > max_chars:
         raise ParseError("too_large", f"{len(body):,} characters > limit {max_chars:,}")
-    # The text decides; a declared language only speaks for text too short to judge.
-    language = detect_language(body) or declared_language
+    pending = _DEFER_LANGUAGE.get()
     if published_at is not None and published is None:
         published = published_at.date()
     title = " ".join(title.split()) if title else None
@@ -344,8 +350,30 @@ def _finish(
         authors=list(authors or []),
         published_at=published_at,
         dateline=find_dateline(body),
-        language=language,
+        language=declared_language if pending else _language_of(body, declared_language),
+        language_pending=pending,
+        declared_language=declared_language,
     )
+
+
+#: Set by ``parse_item(detect_language=False)`` for the duration of the call.
+_DEFER_LANGUAGE: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "newsetl_defer_language", default=False
+)
+
+
+def _language_of(body: str, declared: str | None) -> str | None:
+    # The text decides; a declared language only speaks for text too short to judge.
+    return detect_language(body) or declared
+
+
+def resolve_language(article: Article) -> Article:
+    """Detect the article's language from its body (once): the text decides, a declared
+    language only speaks for text too short to judge."""
+    if article.language_pending:
+        article.language = _language_of(article.body, article.declared_language)
+        article.language_pending = False
+    return article
 
 
 def split_header(text: str, *, today: dt.date) -> tuple[str | None, dt.date | None, str, list]:
@@ -548,9 +576,25 @@ def content_uri(path_uri: str, raw: bytes) -> str:
 
 
 def parse_item(
-    item: SourceItem, *, today: dt.date, max_chars: int = DEFAULT_MAX_CHARS
+    item: SourceItem,
+    *,
+    today: dt.date,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    detect_language: bool = True,
 ) -> list[Article | Reject]:
-    """Turn one source item into articles and rejects; never raises on bad input."""
+    """Turn one source item into articles and rejects; never raises on bad input.
+
+    With ``detect_language=False`` the articles' language is left to :func:`resolve_language`
+    (``language_pending``): a run detects it only for the articles it loads.
+    """
+    token = _DEFER_LANGUAGE.set(not detect_language)
+    try:
+        return _parse_item(item, today=today, max_chars=max_chars)
+    finally:
+        _DEFER_LANGUAGE.reset(token)
+
+
+def _parse_item(item: SourceItem, *, today: dt.date, max_chars: int) -> list[Article | Reject]:
     if item.kind == "error":
         uri = item.source_uri if item.position is None else f"{item.source_uri}#{item.position}"
         return [Reject(uri, item.reason or "unreadable", item.detail or "")]
@@ -684,7 +728,7 @@ def _parse_json_file(
         for lineno, line in enumerate(text.split("\n"), start=1):
             if line.strip():
                 sub = SourceItem(item.source_uri, "jsonl", line.encode("utf-8"), f"L{lineno}")
-                out.extend(parse_item(sub, today=today, max_chars=max_chars))
+                out.extend(_parse_item(sub, today=today, max_chars=max_chars))
         return out
     doc, replaced = scrub(doc)
     if replaced:

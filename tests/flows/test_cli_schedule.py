@@ -247,7 +247,7 @@ def test_second_writer_fails_fast_while_reads_go_on(prefect_server, tmp_path):
             capture_output=True,
             text=True,
         )
-    assert second.returncode == 1
+    assert second.returncode == 75  # busy: try again later
     last = second.stderr.strip().splitlines()[-1]
     assert last.startswith("newsetl: error: another newsetl run is writing to"), second.stderr[
         -1500:

@@ -289,7 +289,7 @@ def test_query_command_formats_and_refuses_writes(built, capsys):
         )
         == 0
     )
-    assert capsys.readouterr().out == "source_id\n---------\na        \n(1 row)\n"
+    assert capsys.readouterr().out == "source_id\n---------\na\n(1 row)\n"
     assert cli_main(["query", "DELETE FROM articles", "--warehouse", wh]) == 1
     err = capsys.readouterr().err
     assert err.startswith("newsetl: error: write refused") and err.count("\n") == 1

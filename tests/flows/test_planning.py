@@ -73,9 +73,9 @@ def test_repeated_identities_in_one_run_are_numbered_copies(settings):
 
 LOADED = Loaded(
     by_source={
-        "/c/a.txt": ("ida", "sha-a", NLP),
-        "/c/b.txt": ("idb", "sha-b", "older"),
-        "/c/c.txt": ("idc", "sha-c", NLP),
+        "/c/a.txt": ("ida", "sha-a", NLP, "en"),
+        "/c/b.txt": ("idb", "sha-b", "older", "en"),
+        "/c/c.txt": ("idc", "sha-c", NLP, "en"),
     },
     by_article={"ida": "/c/a.txt", "idb": "/c/b.txt", "idc": "/c/c.txt"},
 )
@@ -111,3 +111,43 @@ def test_the_parse_rejects_are_kept_first():
     parse_reject = Reject("/c/e.txt", "empty", "no text")
     p = plan_articles([article("idn", "/c/n.txt")], [parse_reject], LOADED, {}, NLP, False)
     assert p.rejects == [parse_reject] and p.new == 1
+
+
+def test_languages_are_detected_only_for_the_articles_to_load(settings):
+    """The flow parses with detect_language=False: an unchanged article keeps the language
+    stored when it was loaded (the detector is never asked: it costs ~2 ms an article and
+    seconds to load); a new one is detected before it is loaded."""
+    import datetime as dt
+
+    from transforms.parse import SourceItem, parse_item
+
+    german = (
+        "date 2024-03-04 Neues Gesetz\n\nDie Bundesregierung hat am Montag in Berlin ein neues "
+        "Gesetz zum Schutz der Wälder beschlossen. Die Ministerin sagte, dass die Länder nun "
+        "mehr Geld für die Aufforstung erhalten sollen, während die Opposition das Vorhaben "
+        "als viel zu spät und zu klein kritisierte.\n"
+    )
+    [new] = parse_item(
+        SourceItem("/c/de.txt", "text", german.encode()),
+        today=dt.date(2026, 1, 1),
+        detect_language=False,
+    )
+    assert (new.language_pending, new.language) == (True, None)
+    with pytest.raises(ValueError, match="language not resolved"):
+        new.row(run_id="r", ingested_at=dt.datetime(2026, 1, 1), nlp_version=NLP)
+    import duckdb
+
+    from flows import near_dups
+
+    with duckdb.connect(str(settings.db_path)) as con:
+        con.execute(near_dups.DDL)  # as a run creates it: the new article is compared
+    unchanged = article("a4", "/corpus/a4.txt", "sha-a4")
+    unchanged.language_pending = True  # as parse_item(detect_language=False) leaves it
+    p = plan(settings, [unchanged, new])
+    assert (p.unchanged, p.new, [a.article_id for a in p.process]) == (1, 1, [new.article_id])
+    assert unchanged.language_pending  # never detected
+    assert (new.language_pending, new.language) == (False, "de")
+    [eager] = parse_item(
+        SourceItem("/c/de.txt", "text", german.encode()), today=dt.date(2026, 1, 1)
+    )
+    assert (eager.language_pending, eager.language) == (False, "de")
