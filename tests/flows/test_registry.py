@@ -162,7 +162,7 @@ def test_the_new_table_is_counted_everywhere(toy_run):
     assert toy_run["first"]["written"]["sentences"] == 3
     assert toy_run["second"]["written"]["sentences"] == 2
     assert toy_run["ledger"] == [(3,), (2,)]
-    assert "  sentences written         2" in toy_run["summary_text"].splitlines()
+    assert "  sentences written  2" in toy_run["summary_text"].splitlines()
 
 
 def test_without_its_staging_model_the_staging_test_names_it(toy_run):

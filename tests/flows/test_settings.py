@@ -8,6 +8,7 @@ import pytest
 
 from flows.cli import build_parser, settings_of
 from flows.settings import DEFAULT_MODEL, SettingsError, load_settings
+from tests.conftest import ROOT
 
 
 def test_settings_come_from_the_environment_given_then_the_options():
@@ -40,8 +41,9 @@ def test_settings_come_from_the_environment_given_then_the_options():
 
 def test_defaults_without_any_variable():
     s = load_settings(env={})
+    # the checkout's warehouse/, wherever the command runs from
     assert (s.warehouse_dir, s.model, s.batch_size, s.lock_timeout) == (
-        Path("warehouse"),
+        ROOT / "warehouse",
         DEFAULT_MODEL,
         256,
         30.0,
