@@ -52,7 +52,7 @@ def describe_error(exc: BaseException) -> str:
 
     if isinstance(exc, WarehouseError | SettingsError | ServerError | interrupt.Interrupted):
         return str(exc)
-    if _disk_full(exc):
+    if disk_full(exc):
         return (
             "disk full: no space left on the device holding the warehouse; free some space "
             "and run again (the warehouse stays consistent and the next run resumes)"
@@ -94,7 +94,7 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _disk_full(exc: BaseException) -> bool:
+def disk_full(exc: BaseException) -> bool:
     """ENOSPC, however it is wrapped (OSError, pyarrow, DuckDB, Prefect)."""
     seen = set()
     while exc is not None and id(exc) not in seen:

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from flows import interrupt, models, warehouse
 from flows import web as webmod
+from flows.errors import disk_full
 from flows.settings import Settings
 from transforms.parse import Reject
 from transforms.schemas import lake_tables, to_table
@@ -156,21 +157,23 @@ def close_ledger(run: Run, error: BaseException | None, seconds: float) -> None:
     # A reader holding the file must not keep a failed run waiting twice: a row left
     # "running" is marked "aborted" by the next run.
     wait = min(run.settings.lock_timeout, 5.0)
+    fields = {
+        **run.counts.ledger(),
+        "finished_at": warehouse.utcnow(),
+        "status": status,
+        "seconds": round(seconds, 3),
+        "error": message,
+    }
+    if error is not None and disk_full(error):
+        # Updating the MAP column rewrites the row (delete + insert under the primary key),
+        # which DuckDB 1.5.5 cannot do after a write failed on a full disk: it aborts the
+        # process (INTERNAL Error, duplicate key). The scalar figures are updated in place.
+        del fields["rows_written"]
     with (
         contextlib.suppress(Exception),
         warehouse.connection(run.settings, read_only=False, timeout=wait) as con,
     ):
-        warehouse.finish_run(
-            con,
-            run.run_id,
-            {
-                **run.counts.ledger(),
-                "finished_at": warehouse.utcnow(),
-                "status": status,
-                "seconds": round(seconds, 3),
-                "error": message,
-            },
-        )
+        warehouse.finish_run(con, run.run_id, fields)
     run.logger.info(
         "time per stage (s): %s",
         ", ".join(f"{k} {v:.2f}" for k, v in run.counts.stage_seconds.items()),

@@ -10,7 +10,7 @@ from flows.query import table_lines
 def test_query_finds_marts_and_staging_by_name(models_warehouse, capsys):
     wh = str(models_warehouse["wh"])
     sql = (
-        "select (select count(*) from top_speakers), (select count(*) from marts.top_speakers), "
+        "select (select count(*) from agg_speakers), (select count(*) from marts.agg_speakers), "
         "(select count(*) from stg_quotes), (select count(*) from articles)"
     )
     assert cli_main(["query", sql, "--warehouse", wh, "--format", "csv"]) == 0
@@ -19,18 +19,21 @@ def test_query_finds_marts_and_staging_by_name(models_warehouse, capsys):
 
 def test_a_table_typo_names_the_tables_that_exist(models_warehouse, capsys):
     wh = str(models_warehouse["wh"])
-    assert cli_main(["query", "select * from top_speaker", "--warehouse", wh]) == 1
+    assert cli_main(["query", "select * from agg_speaker", "--warehouse", wh]) == 1
     err = capsys.readouterr().err
     assert err.startswith(
-        "newsetl: error: Catalog Error: Table with name top_speaker does not exist! "
-        'Did you mean "top_speakers"? (tables and views — '
-        "main: articles, events, mentions, quotes, rejects, runs; marts: dim_entities, "
+        "newsetl: error: Catalog Error: Table with name agg_speaker does not exist! "
+        'Did you mean "agg_speakers"? (tables and views — '
+        "main: articles, events, mentions, quotes, rejects, runs; marts: agg_entity_daily_mentions, "
     )
     marts = err[err.index("marts: ") + 7 : err.index("; staging")].split(", ")
-    assert marts == sorted(marts) and {"top_speakers", "speaker_monthly_tone"} <= set(marts)
-    assert err.endswith(
-        "; staging: stg_articles, stg_events, stg_mentions, stg_quotes, stg_rejects, stg_runs)\n"
-    )
+    assert marts == sorted(marts) and {"agg_speakers", "dim_entities"} <= set(marts)
+    # the search path's schemas first, then the others (intermediate, reporting) by name
+    assert (
+        "; staging: stg_articles, stg_events, stg_mentions, stg_quotes, stg_rejects, stg_runs; "
+        "intermediate: int_article_sources, "
+    ) in err
+    assert err.endswith(", rpt_top_speakers)\n")
     assert cli_main(["query", "select titl from articles", "--warehouse", wh]) == 1
     err = capsys.readouterr().err
     assert err.startswith('newsetl: error: Binder Error: Referenced column "titl" not found')
@@ -148,7 +151,7 @@ def test_a_busy_warehouse_exits_75(prefect_harness, tmp_path, capsys):
 def test_version_help_defaults_and_cwd_independence(monkeypatch, tmp_path, capsys):
     import pytest
 
-    from flows.cli import build_parser
+    from flows.cli import build_parser, settings_of
     from tests.conftest import ROOT
 
     with pytest.raises(SystemExit) as stop:
@@ -160,7 +163,9 @@ def test_version_help_defaults_and_cwd_independence(monkeypatch, tmp_path, capsy
     monkeypatch.chdir(tmp_path)
     parser = build_parser()
     run = parser.parse_args(["run"])
-    assert run.warehouse == str(ROOT / "warehouse") and run.sources == []
+    # no default in the parser: the settings resolve $NEWSETL_WAREHOUSE, else the checkout's
+    assert run.warehouse is None and run.sources == []
+    assert settings_of(run).warehouse_dir == ROOT / "warehouse"
     run_help = " ".join(parser._subparsers._group_actions[0].choices["run"].format_help().split())
     assert "--batch-size N articles per batch (default: $NEWSETL_BATCH_SIZE, else 256)" in run_help
     assert "(default: $NEWSETL_N_PROCESS, else the number of cores," in run_help
