@@ -54,11 +54,19 @@ def _display(country) -> str:
     return country.name
 
 
+#: Place kinds that are political entities (GPE); every other kind is a location (LOC).
+GPE_KINDS = frozenset({"country", "nation"})
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # canonical display name
-    kind: str  # "country" or a region kind (continent, region, sea …)
-    code: str | None  # ISO 3166-1 alpha-2 for countries
+    kind: str  # "country", "nation" or a region kind (continent, region, sea …)
+    code: str | None  # ISO 3166-1 alpha-2 for countries (and the state of a nation)
+
+    @property
+    def label(self) -> str:
+        return "GPE" if self.kind in GPE_KINDS else "LOC"
 
 
 @dataclass
@@ -102,7 +110,7 @@ class Gazetteer:
     def surface_forms(self) -> list[tuple[str, str]]:
         """(surface text, label) pairs to look for in text: place names and aliases, and the
         names of well-known organisations."""
-        places = [(text, "GPE" if p.kind == "country" else "LOC") for text, p in self._surfaces]
+        places = [(text, p.label) for text, p in self._surfaces]
         return places + [(text, "ORG") for text in self._org_names]
 
     _surfaces: list[tuple[str, Place]] = field(default_factory=list)
@@ -137,6 +145,9 @@ def gazetteer() -> Gazetteer:
         code = row["alpha2"]
         if code in gaz.country_names:
             add(row["alias"], Place(gaz.country_names[code], "country", code))
+    for row in _rows("nations.tsv"):
+        if row["alpha2"] in gaz.country_names:
+            add(row["name"], Place(row["name"], "nation", row["alpha2"]))
     for row in _rows("regions.tsv"):
         add(row["name"], Place(row["name"], row["kind"], None))
     gaz._surfaces = surfaces

@@ -23,9 +23,10 @@ from spacy.tokens import Doc
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "5"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "6"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
-# partial quotes after "that"
+# partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
+# capitals, results tables)
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

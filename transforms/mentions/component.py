@@ -37,19 +37,25 @@ from transforms.gazetteer import gazetteer
 from transforms.mentions.model import NON_ENTITY_LABELS
 from transforms.mentions.names import TITLES
 from transforms.mentions.repair import (
+    COMPANY_SUFFIXES,
     is_non_entity,
     join_fragments,
     keeps_possessive,
+    strip_numbers,
     strip_unit_edges,
 )
 from transforms.mentions.shouting import Recaser, shouted_ranges
-from transforms.mentions.tables import table_names
+from transforms.mentions.tables import bracketed_nationals, table_names
 from transforms.wordlists import word_lists
 
 # Where a span came from when not the model ("gazetteer"); stored by span offsets, so it
 # survives doc.ents being re-read and Doc.from_docs joining long-article segments.
 if not Span.has_extension("newsetl_origin"):
     Span.set_extension("newsetl_origin", default=None)
+# Whether the label is backed by the gazetteer or a layout rule (a results table, a name with
+# a country in brackets) rather than read by the model: it then wins the article's label vote.
+if not Span.has_extension("newsetl_firm"):
+    Span.set_extension("newsetl_firm", default=False)
 
 _WORDS = word_lists("mention_words.txt")
 #: Prepositions that make their object a place ("a teacher from Kent").
@@ -146,11 +152,14 @@ class EntityFixer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for ent in self._entities(doc):
+        ents, firm = self._entities(doc)
+        for ent in ents:
             for piece in _split_at_spaced_dash(ent):
                 span = _trim(piece)
                 if span is not None and span.label_ not in NON_ENTITY_LABELS:
                     span = strip_unit_edges(self.gaz, span)
+                if span is not None and span.label_ not in NON_ENTITY_LABELS:
+                    span = strip_numbers(span)
                 if span is None:
                     continue
                 for fixed in self._fix(doc, span):
@@ -168,11 +177,16 @@ class EntityFixer:
             spans.append(span)
             taken.update(range(start, end))
         doc.ents = filter_spans(spans)
+        for ent in doc.ents:
+            if (ent.start, ent.end) in firm or self.gaz.organisation(ent.text) is not None:
+                ent._.newsetl_firm = True
         return doc
 
-    def _entities(self, doc: Doc) -> list[Span]:
-        """The model's entities, those of shouted lines found again on re-cased words."""
+    def _entities(self, doc: Doc) -> tuple[list[Span], set[tuple[int, int]]]:
+        """The model's entities, those of shouted lines found again on re-cased words, and the
+        names of results tables and lists (whose token ranges are returned as firm)."""
         ents = list(doc.ents)
+        firm: set[tuple[int, int]] = set()
         for start, end in shouted_ranges(doc):
             ents = [e for e in ents if e.end <= start or e.start >= end]
             ents += self.recaser.entities(doc, start, end)
@@ -181,13 +195,36 @@ class EntityFixer:
         }
         for start, end in table_names(doc, self.recaser.common, named):
             ents = [e for e in ents if e.end <= start or e.start >= end]
-            ents.append(Span(doc, start, end, label=self._table_label(doc, ents, start, end)))
-        return sorted(ents, key=lambda e: e.start)
+            ents.append(Span(doc, start, end, label=self._table_label(doc, start, end)))
+            firm.add((start, end))
+        for start, end in bracketed_nationals(doc, self._is_country, self._may_be_person):
+            ents = [e for e in ents if e.end <= start or e.start >= end]
+            ents.append(Span(doc, start, end, label="PERSON"))
+            firm.add((start, end))
+        return sorted(ents, key=lambda e: e.start), firm
 
-    def _table_label(self, doc: Doc, ents: list[Span], start: int, end: int) -> str:
+    def _is_country(self, text: str) -> bool:
+        place = self.gaz.place(text)
+        return place is not None and place.label == "GPE"
+
+    def _may_be_person(self, text: str) -> bool:
+        """Words that may be a person's name: none a company suffix, an organisation's head
+        noun or a known name of something else."""
+        words = text.split()
+        if any(w.lower().rstrip(".") in COMPANY_SUFFIXES | ORG_HEAD_NOUNS for w in words):
+            return False
+        return (
+            not any(
+                self.gaz.place(w) or self.gaz.is_demonym(w) or self.gaz.organisation(w)
+                for w in words
+            )
+            and self.gaz.place(text) is None
+        )
+
+    def _table_label(self, doc: Doc, start: int, end: int) -> str:
         """A name in a table row: a country (its national team), a person, or a club."""
         place = self.gaz.place(doc[start:end].text)
-        if place is not None and place.kind == "country":
+        if place is not None and place.label == "GPE":
             return "GPE"
         return "ORG"
 
@@ -221,8 +258,7 @@ class EntityFixer:
                 return span
             if label == "FAC" and place.kind == "country":
                 return span
-            new = "GPE" if place.kind == "country" else "LOC"
-            return Span(doc, span.start, span.end, label=new)
+            return Span(doc, span.start, span.end, label=place.label)
         if (
             label == "PERSON"
             and span.root.dep_ == "pobj"

@@ -8,6 +8,8 @@ Used by the ``newsetl_entities`` component (:mod:`transforms.mentions.component`
   ("dlrs vs"), a portfolio closing a title ("Secretary of *State*"), a transcript's speaker
   tag ("((WN))");
 * :func:`strip_unit_edges` — units and currencies glued to a name ("U.S. *Dlrs*");
+* :func:`strip_numbers` — scores and ranks glued to a name ("Leicestershire 296", "H. Morris
+  69");
 * :func:`keeps_possessive` — an organisation named with a possessive ("Moody's said");
 * :func:`join_fragments` — a company name cut at its "and" ("Standard and Poor's Corp",
   "Merrill Lynch and Co Inc", "S and P").
@@ -77,6 +79,37 @@ def strip_unit_edges(gaz: Gazetteer, span: Span) -> Span | None:
     while start < end and gaz.non_entity(doc[start].text) in _EDGE_KINDS:
         start += 1
     while end > start and gaz.non_entity(doc[end - 1].text) in _EDGE_KINDS:
+        end -= 1
+    if start >= end:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label)
+
+
+#: Labels whose names may end in a number ("Windows 95", "World War 2", "Chapter 11").
+_NUMBERED_LABELS = {"EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "FAC"}
+
+
+def strip_numbers(span: Span) -> Span | None:
+    """Drop numbers at the edges of a name: a person or a place never ends in one; an
+    organisation keeps a short number ("Channel 4") but not a score ("Kent 108-3", "Durham
+    114")."""
+    if span.label_ in _NUMBERED_LABELS:
+        return span
+    doc = span.doc
+    start, end = span.start, span.end
+
+    def glued(token) -> bool:
+        if not (token.like_num or token.text.replace("-", "").replace(".", "").isdigit()):
+            return False
+        if span.label_ != "ORG":
+            return True
+        return "-" in token.text or sum(c.isdigit() for c in token.text) > 2
+
+    while start < end and (glued(doc[start]) or doc[start].text == "."):
+        start += 1
+    while end > start and glued(doc[end - 1]):
         end -= 1
     if start >= end:
         return None

@@ -46,6 +46,7 @@ class EntityResolver:
             label=span.label_,
             origin=origin,
             sentence_index=self.document.sentence_of(span.start),
+            firm=bool(span.has_extension("newsetl_firm") and span._.newsetl_firm),
         )
 
     def new_entity(self, m: Mention, name: str, tokens: tuple[str, ...] = ()) -> Entity:

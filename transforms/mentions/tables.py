@@ -1,4 +1,5 @@
-"""Names in the rows of results tables: "Millwall 2 Burnley 1", "BOSTON 69 65 .515 5 1/2".
+"""Names in results tables and lists: "Millwall 2 Burnley 1", "BOSTON 69 65 .515 5 1/2",
+"5. Leah Pells ( Canada ) 4:09.95".
 
 Sports pages print scores and standings as lines of names and numbers, which the model reads
 badly (it glues names to numbers, misses most and takes clubs named after their town for the
@@ -11,6 +12,9 @@ A row is either a result (two names, one number each) or a line of a block of at
 ``MIN_BLOCK`` rows of one name and several numbers (standings); a lone line of one name and
 numbers is too weak a sign ("Net 1,234 1,456"). A name made only of common words ("Sales",
 "Net") is taken only when the model read it as a name ("Boston").
+
+:func:`bracketed_nationals` finds the other form of results lists and rosters: a name followed
+by a country in brackets, which is how news lists athletes ("Guy Forget ( France ) beat …").
 """
 
 from __future__ import annotations
@@ -111,3 +115,41 @@ def _in_block(rows: list, k: int) -> bool:
     while standing(hi + 1):
         hi += 1
     return hi - lo + 1 >= MIN_BLOCK
+
+
+_PARTICLES = {"de", "van", "der", "den", "del", "da", "dos", "di", "le", "la", "von", "bin"}
+
+
+def bracketed_nationals(
+    doc: Doc, is_country: Callable[[str], bool], is_name: Callable[[str], bool]
+) -> list[tuple[int, int]]:
+    """Token ranges of the two-to-four-word names right before "( <country> )".
+
+    ``is_country(text)`` tells a country's name; ``is_name(words)`` vetoes names that are
+    something else (a company, a club, a known place).
+    """
+    out: list[tuple[int, int]] = []
+    for tok in doc:
+        if tok.text != "(" or tok.i < 2:
+            continue
+        close = next(
+            (j for j in range(tok.i + 2, min(tok.i + 5, len(doc))) if doc[j].text == ")"), None
+        )
+        if close is None or not is_country(doc[tok.i + 1 : close].text):
+            continue
+        start = tok.i
+        while start > 0 and tok.i - start < 4 and _person_word(doc[start - 1]):
+            start -= 1
+        while start < tok.i and doc[start].text in _PARTICLES:
+            start += 1
+        if tok.i - start >= 2 and is_name(doc[start : tok.i].text):
+            out.append((start, tok.i))
+    return out
+
+
+def _person_word(token) -> bool:
+    text = token.text
+    if text in _PARTICLES:
+        return True
+    core = text.replace("-", "").replace("'", "").replace(".", "")
+    return text[:1].isupper() and core.isalpha() and not token.is_stop
