@@ -215,7 +215,7 @@ def test_regions(regions, aliases, demonyms, country_name_keys):
 
 
 ORG_KINDS = {"platform", "company", "media", "international", "government", "party"}
-NON_ENTITY_KINDS = {"time_zone", "table", "unit", "currency", "disease", "degree"}
+NON_ENTITY_KINDS = {"time_zone", "table", "unit", "currency", "disease", "degree", "rating"}
 
 
 def test_organisations_non_entities_and_nations(aliases, demonyms, regions, country_name_keys):

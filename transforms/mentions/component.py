@@ -41,6 +41,8 @@ from transforms.mentions.repair import (
     is_non_entity,
     join_fragments,
     keeps_possessive,
+    law_name,
+    split_place_prefix,
     strip_numbers,
     strip_unit_edges,
 )
@@ -273,6 +275,12 @@ class EntityFixer:
 
     def _by_context(self, doc: Doc, span: Span) -> list[Span]:
         """Corrections read from the words around the span."""
+        split = split_place_prefix(self.gaz, span)
+        if split is not None:
+            return split
+        law = law_name(span)
+        if law is not None:
+            return [law]
         label = span.label_
         root = span.root
         head = root.head

@@ -11,6 +11,9 @@ Used by the ``newsetl_entities`` component (:mod:`transforms.mentions.component`
 * :func:`strip_numbers` — scores and ranks glued to a name ("Leicestershire 296", "H. Morris
   69");
 * :func:`keeps_possessive` — an organisation named with a possessive ("Moody's said");
+* :func:`split_place_prefix` — a place glued to the name after it ("Senator from *Vermont*
+  Bernie Sanders");
+* :func:`law_name` — a law named by its head noun ("United States Constitution", "Patriot Act");
 * :func:`join_fragments` — a company name cut at its "and" ("Standard and Poor's Corp",
   "Merrill Lynch and Co Inc", "S and P").
 """
@@ -27,6 +30,8 @@ PORTFOLIOS = _WORDS["portfolios"]
 PERSON_TITLE_HEADS = _WORDS["person_title_heads"]
 #: Words that end a company's legal name ("Corp", "Inc", "Co"): lowercase, no dots.
 COMPANY_SUFFIXES = _WORDS["company_suffixes"]
+#: Head nouns that make a capitalized name the name of a law or treaty.
+LAW_HEADS = _WORDS["law_heads"]
 #: Kinds of non-entities that may also be glued to the edge of a name.
 _EDGE_KINDS = {"unit", "currency", "table", "time_zone"}
 _AND = {"and", "&"}
@@ -116,6 +121,36 @@ def strip_numbers(span: Span) -> Span | None:
     if (start, end) == (span.start, span.end):
         return span
     return Span(doc, start, end, label=span.label)
+
+
+def split_place_prefix(gaz: Gazetteer, span: Span) -> list[Span] | None:
+    """ "a senator from [Vermont Bernie Sanders]": after "from"/"of", a known place (one or two
+    words) followed by two or more name words is the place and a person."""
+    doc = span.doc
+    if span.label_ not in {"ORG", "PERSON"} or span.start == 0 or len(span) < 3:
+        return None
+    if doc[span.start - 1].lower_ not in {"from", "of"}:
+        return None
+    for k in (1, 2):
+        place, rest = doc[span.start : span.start + k], doc[span.start + k : span.end]
+        if len(rest) < 2 or not all(t.text[:1].isupper() and t.is_alpha for t in rest):
+            continue
+        if gaz.place(place.text) is not None or gaz.is_subdivision(place.text):
+            return [
+                Span(doc, place.start, place.end, label="GPE"),
+                Span(doc, rest.start, rest.end, label="PERSON"),
+            ]
+    return None
+
+
+def law_name(span: Span) -> Span | None:
+    """A capitalized name ending in a law's head noun is a law (LAW), whatever the model said."""
+    last = span[-1]
+    if span.label_ in {"LAW", "EVENT", "WORK_OF_ART"} or len(span) < 2:
+        return None
+    if last.lower_ in LAW_HEADS and last.text[:1].isupper():
+        return Span(span.doc, span.start, span.end, label="LAW")
+    return None
 
 
 def keeps_possessive(doc: Doc, end: int, label: str) -> bool:

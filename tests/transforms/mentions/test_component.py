@@ -197,3 +197,15 @@ def test_a_firm_label_wins_the_article_vote(nlp):
         ("Burnley", "ORG", True),
         ("Burnley", "ORG", False),  # read as a person, outvoted by the table
     ]
+
+
+def test_a_place_glued_to_a_person_after_from_is_split(nlp):
+    text = "The senator from Vermont Ada Brenner voted no."
+    got = fixed(nlp, text, [("Vermont Ada Brenner", "ORG")])
+    assert got == [("Vermont", "GPE"), ("Ada Brenner", "PERSON")]
+
+
+def test_a_name_ending_in_a_law_head_noun_is_a_law(nlp):
+    text = "The Clean Water Act and the Ruritanian Constitution were cited; Act Now marched."
+    got = fixed(nlp, text, [("Clean Water Act", "ORG"), ("Ruritanian Constitution", "NORP")])
+    assert got == [("Clean Water Act", "LAW"), ("Ruritanian Constitution", "LAW")]
