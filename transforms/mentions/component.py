@@ -42,6 +42,7 @@ from transforms.mentions.repair import (
     join_fragments,
     keeps_possessive,
     law_name,
+    split_company_seat,
     split_place_prefix,
     strip_numbers,
     strip_unit_edges,
@@ -275,9 +276,9 @@ class EntityFixer:
 
     def _by_context(self, doc: Doc, span: Span) -> list[Span]:
         """Corrections read from the words around the span."""
-        split = split_place_prefix(self.gaz, span)
+        split = split_place_prefix(self.gaz, span) or split_company_seat(span)
         if split is not None:
-            return split
+            return [self._by_gazetteer(doc, part) or part for part in split]
         law = law_name(span)
         if law is not None:
             return [law]

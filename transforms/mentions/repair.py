@@ -4,8 +4,8 @@ Used by the ``newsetl_entities`` component (:mod:`transforms.mentions.component`
 
 * :func:`is_non_entity` — a span that looks like a name but names nothing: a form of the
   gazetteer's non-entity list (time zones, earnings-table headings, units, currencies,
-  diseases, degrees: ``transforms/data/non_entities.tsv``), a span without a capital letter
-  ("dlrs vs"), a portfolio closing a title ("Secretary of *State*"), a transcript's speaker
+  diseases, degrees, ratings: ``transforms/data/non_entities.tsv``), a span without a capital
+  letter ("dlrs vs"), a company suffix alone ("Co Inc"), a portfolio closing a title ("Secretary of *State*"), a transcript's speaker
   tag ("((WN))");
 * :func:`strip_unit_edges` — units and currencies glued to a name ("U.S. *Dlrs*");
 * :func:`strip_numbers` — scores and ranks glued to a name ("Leicestershire 296", "H. Morris
@@ -13,6 +13,7 @@ Used by the ``newsetl_entities`` component (:mod:`transforms.mentions.component`
 * :func:`keeps_possessive` — an organisation named with a possessive ("Moody's said");
 * :func:`split_place_prefix` — a place glued to the name after it ("Senator from *Vermont*
   Bernie Sanders");
+* :func:`split_company_seat` — a company and its seat ("Acme Inc *of* Chicago");
 * :func:`law_name` — a law named by its head noun ("United States Constitution", "Patriot Act");
 * :func:`join_fragments` — a company name cut at its "and" ("Standard and Poor's Corp",
   "Merrill Lynch and Co Inc", "S and P").
@@ -46,6 +47,8 @@ def is_non_entity(gaz: Gazetteer, span: Span) -> bool:
         return True  # "dlrs vs", "cts": no proper name is written without a capital
     if gaz.non_entity(span.text) is not None:
         return True
+    if all(t.text.lower().rstrip(".") in COMPANY_SUFFIXES for t in span):
+        return True  # "Co Inc" left alone by a name cut at its "and"
     return _closes_title(span) or _speaker_tag(span)
 
 
@@ -139,6 +142,21 @@ def split_place_prefix(gaz: Gazetteer, span: Span) -> list[Span] | None:
             return [
                 Span(doc, place.start, place.end, label="GPE"),
                 Span(doc, rest.start, rest.end, label="PERSON"),
+            ]
+    return None
+
+
+def split_company_seat(span: Span) -> list[Span] | None:
+    """ "[Daniels Pharmaceuticals Inc of St. Petersburg]": a company's legal name, then "of" and
+    the place where it sits — two names."""
+    doc = span.doc
+    if span.label_ != "ORG":
+        return None
+    for k in range(span.start + 1, span.end - 2):
+        if _is_suffix(doc[k]) and doc[k + 1].lower_ == "of" and doc[k + 2].text[:1].isupper():
+            return [
+                Span(doc, span.start, k + 1, label="ORG"),
+                Span(doc, k + 2, span.end, label="GPE"),
             ]
     return None
 

@@ -49,8 +49,9 @@ def test_time_zones_table_headings_units_and_diseases_are_no_entities(nlp):
     assert fixed(nlp, text, [("GMT", "ORG"), ("COVID-19", "PERSON"), ("Avg", "PERSON")]) == []
 
 
-def test_a_name_without_capitals_is_no_entity(nlp):
+def test_a_name_without_capitals_or_a_bare_company_suffix_is_no_entity(nlp):
     assert fixed(nlp, "Net profit 4.1 dlrs vs 3.2 dlrs.", [("dlrs vs", "PERSON")]) == []
+    assert fixed(nlp, "Shares of Co Inc rose.", [("Co Inc", "ORG")]) == []
 
 
 def test_a_portfolio_closing_a_title_is_no_entity(nlp):
@@ -209,3 +210,17 @@ def test_a_name_ending_in_a_law_head_noun_is_a_law(nlp):
     text = "The Clean Water Act and the Ruritanian Constitution were cited; Act Now marched."
     got = fixed(nlp, text, [("Clean Water Act", "ORG"), ("Ruritanian Constitution", "NORP")])
     assert got == [("Clean Water Act", "LAW"), ("Ruritanian Constitution", "LAW")]
+
+
+def test_a_company_and_its_seat_are_two_names(nlp):
+    text = "It bought Daniels Pharmaceuticals Inc of St. Petersburg, Fla., and Bank of Tokyo Ltd in May."
+    got = fixed(
+        nlp,
+        text,
+        [("Daniels Pharmaceuticals Inc of St. Petersburg", "ORG"), ("Bank of Tokyo Ltd", "ORG")],
+    )
+    assert got == [
+        ("Daniels Pharmaceuticals Inc", "ORG"),
+        ("St. Petersburg", "GPE"),
+        ("Bank of Tokyo Ltd", "ORG"),
+    ]
