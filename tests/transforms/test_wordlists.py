@@ -27,7 +27,7 @@ def test_errors_name_the_line():
     [
         ("coref_words.txt", 3),
         ("event_words.txt", 40),
-        ("mention_words.txt", 9),
+        ("mention_words.txt", 11),
         ("quote_words.txt", 11),
     ],
 )
