@@ -194,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="no progress bar (it is shown only when stderr is a terminal, and not with -q)",
     )
+    run.add_argument(
+        "--runner",
+        choices=("local", "dask"),
+        help="where NLP runs: local worker processes or a Dask cluster (default: "
+        f"{_env_default('NEWSETL_RUNNER', 'local')})",
+    )
+    run.add_argument(
+        "--dask-address",
+        metavar="ADDR",
+        help="scheduler of an existing Dask cluster (tcp://host:8786); "
+        "default: a temporary local cluster of --n-process workers",
+    )
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
     query = command("query", "run read-only SQL against the warehouse")
@@ -464,6 +476,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         n_process=args.n_process,
         lock_timeout=args.lock_timeout,
+        runner=args.runner,
+        dask_address=args.dask_address,
     )
     from flows import etl, interrupt
     from flows.warehouse import writer_lock
@@ -491,6 +505,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             backfill=args.backfill,
             run_models=not args.no_models,
             lock_timeout=args.lock_timeout,
+            runner=args.runner,
+            dask_address=args.dask_address,
         )
     interrupt.checkpoint()
     if not quiet:

@@ -20,7 +20,7 @@ import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import interrupt, lake, models, near_dups, remote, warehouse
+from flows import interrupt, lake, models, near_dups, remote, runners, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.nlp_runner import OVERTIME, NlpRunner
@@ -515,6 +515,8 @@ def news_etl(
     backfill: bool = True,
     run_models: bool = True,
     lock_timeout: float | None = None,
+    runner: str | None = None,
+    dask_address: str | None = None,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary.
 
@@ -529,6 +531,8 @@ def news_etl(
         n_process=n_process,
         model=model,
         lock_timeout=lock_timeout,
+        runner=runner,
+        dask_address=dask_address,
     )
     source_list = [str(s) for s in (sources or default_sources())]
     run = Run(
@@ -556,11 +560,11 @@ def news_etl(
         try:
             entries = discover_sources(source_list, run.web)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
-            with NlpRunner(settings.model, settings.n_process, settings.nlp_timeout) as runner:
-                _source_batches(run, entries, runner)
+            with runners.make_runner(settings) as nlp:
+                _source_batches(run, entries, nlp)
                 if backfill or full_refresh:
-                    _backfill_batches(run, runner)
-                run.counts.nlp_articles = runner.articles_processed
+                    _backfill_batches(run, nlp)
+                run.counts.nlp_articles = nlp.articles_processed
             interrupt.checkpoint()
             with run.stage("compact"), _connection(settings) as con:
                 run.counts.parts_compacted = warehouse.compact_lake(

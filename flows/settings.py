@@ -23,6 +23,11 @@
 |                          |                           | server reused by every run, or             |
 |                          |                           | ``temporary`` (one per run); see           |
 |                          |                           | ``flows/prefect_env.py``                   |
+| NEWSETL_RUNNER           | ``local``                 | where NLP runs: ``local`` (worker pool) or |
+|                          |                           | ``dask`` (docs/scaling.md)                 |
+| NEWSETL_DASK_ADDRESS     | (none)                    | scheduler of an existing Dask cluster      |
+|                          |                           | (else a temporary local one of             |
+|                          |                           | NEWSETL_N_PROCESS workers)                 |
 
 Defaults do not depend on the current directory: run from a checkout (the usual install,
 ``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
@@ -107,6 +112,9 @@ class Settings:
     fetch_concurrency: int = 8
     #: language (ISO 639-1) -> spaCy pipeline for articles in that language.
     language_models: tuple[tuple[str, str], ...] = ()
+    #: where the NLP runs: "local" (flows.nlp_runner) or "dask" (flows.runners).
+    runner: str = "local"
+    dask_address: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -157,6 +165,8 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         fetch_retry_delay=_float_env("NEWSETL_FETCH_RETRY_DELAY", 1.0),
         fetch_concurrency=_int_env("NEWSETL_FETCH_CONCURRENCY", 8),
         language_models=parse_language_models(os.environ.get("NEWSETL_LANGUAGE_MODELS")),
+        runner=os.environ.get("NEWSETL_RUNNER") or "local",
+        dask_address=os.environ.get("NEWSETL_DASK_ADDRESS") or None,
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
@@ -169,6 +179,10 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
     ):
         if value < least:
             raise SettingsError(f"{name} must be at least {least}, got {value}")
+    if settings.runner not in ("local", "dask"):
+        raise SettingsError(
+            f"runner (NEWSETL_RUNNER, --runner) must be local or dask, got {settings.runner!r}"
+        )
     if not 0 < settings.nlp_timeout < float("inf"):
         raise SettingsError(f"NEWSETL_NLP_TIMEOUT must be > 0 seconds, got {settings.nlp_timeout}")
     if not 0 <= settings.lock_timeout < float("inf"):
