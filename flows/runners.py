@@ -53,6 +53,11 @@ class DaskNlpRunner:
         self.task_runner = None
 
     def __enter__(self) -> DaskNlpRunner:
+        return self
+
+    def start(self) -> None:
+        """Start (or connect to) the cluster: on the first batch with articles, so that a
+        run with nothing new starts no cluster."""
         from prefect_dask import DaskTaskRunner
 
         from flows.dask_worker import WarmModel
@@ -77,7 +82,6 @@ class DaskNlpRunner:
         except BaseException:
             self.__exit__(None, None, None)
             raise
-        return self
 
     def __exit__(self, *exc) -> None:
         if self.task_runner is not None:
@@ -103,7 +107,8 @@ class DaskNlpRunner:
         merged = BatchResult(tables={t: [] for t in NLP_TABLES}, errors={})
         if not articles:
             return merged
-        assert self.task_runner is not None, "DaskNlpRunner used outside its `with`"
+        if self.task_runner is None:
+            self.start()
         futures = [
             self.task_runner.submit(
                 analyse_chunk,

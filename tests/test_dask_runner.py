@@ -141,6 +141,8 @@ def test_temporary_local_cluster(prefect_harness):
     ]
     articles = [NlpInput(f"a{i}", t, None) for i, t in enumerate(texts)]
     with DaskNlpRunner(MODEL, n_workers=2) as runner:
+        assert runner.task_runner is None  # nothing started before there is work
+        runner.start()
         assert runner.slots() == 2
         addresses = set(runner.task_runner.client.scheduler_info()["workers"])
         assert all(a.startswith("tcp://127.0.0.1:") for a in addresses)
