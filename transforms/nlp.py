@@ -15,11 +15,14 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this module: a run
+    # with nothing to parse (and the CLI) asks only for nlp_version() and work_bound()
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
@@ -58,7 +61,6 @@ def hard_wrapped(text: str) -> bool:
     return 40 <= width <= 80 and near_width >= 0.2 * len(inner)
 
 
-@Language.component("newsetl_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence: mark the token after it as a sentence start.
 
@@ -90,7 +92,6 @@ def _wikiner_labels(nlp: Language) -> bool:
     return "PER" in labels and "PERSON" not in labels
 
 
-@Language.component("newsetl_ontonotes_labels")
 def ontonotes_labels(doc: Doc) -> Doc:
     """Relabel a WikiNER-style pipeline's entities (PER, ORG, LOC, MISC) as OntoNotes ones."""
     from spacy.tokens import Span
@@ -109,7 +110,10 @@ def model_version(model: str) -> str:
     if path.is_dir() and (path / "meta.json").exists():
         meta = json.loads((path / "meta.json").read_text())
         return str(meta.get("version", "0"))
-    version = spacy.util.get_package_version(model)
+    try:
+        version = metadata.version(model)
+    except metadata.PackageNotFoundError:
+        version = None
     if version is None:
         raise OSError(
             f"spaCy model {model!r} is not installed: install its package "
@@ -124,10 +128,22 @@ def nlp_version(model: str) -> str:
 
 
 @functools.cache
+def _register_components() -> None:
+    """The project's own components, registered with spaCy (once, at the first load)."""
+    from spacy.language import Language
+
+    Language.component("newsetl_paragraphs", func=paragraph_boundaries)
+    Language.component("newsetl_ontonotes_labels", func=ontonotes_labels)
+
+
+@functools.cache
 def get_pipeline(model: str) -> Language:
     """Load the pipeline once per process, with the project's components added."""
+    import spacy
+
     from transforms.mentions.component import add_entity_components  # registers them
 
+    _register_components()
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
@@ -233,4 +249,6 @@ def parse_docs(
 def _join(docs: list[Doc]) -> Doc:
     if len(docs) == 1:
         return docs[0]
+    from spacy.tokens import Doc
+
     return Doc.from_docs(docs, ensure_whitespace=False)
