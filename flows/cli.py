@@ -206,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="scheduler of an existing Dask cluster (tcp://host:8786); "
         "default: a temporary local cluster of --n-process workers",
     )
+    run.add_argument(
+        "--lake-url",
+        metavar="URL",
+        help="keep the lake's Parquet parts in object storage (s3://bucket/prefix; "
+        "credentials from AWS_* variables, NEWSETL_S3_ENDPOINT for MinIO-like stores)",
+    )
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
     query = command("query", "run read-only SQL against the warehouse")
@@ -478,6 +484,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         lock_timeout=args.lock_timeout,
         runner=args.runner,
         dask_address=args.dask_address,
+        lake_url=args.lake_url,
     )
     from flows import etl, interrupt
     from flows.warehouse import writer_lock
@@ -507,6 +514,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             lock_timeout=args.lock_timeout,
             runner=args.runner,
             dask_address=args.dask_address,
+            lake_url=args.lake_url,
         )
     interrupt.checkpoint()
     if not quiet:

@@ -415,7 +415,7 @@ def load_warehouse(
     try:
         return warehouse.load_batch(
             con,
-            settings.warehouse_dir,
+            settings.lake_base,
             parts=parts,
             incoming=incoming,
             rejects=rejects,
@@ -517,6 +517,7 @@ def news_etl(
     lock_timeout: float | None = None,
     runner: str | None = None,
     dask_address: str | None = None,
+    lake_url: str | None = None,
 ) -> dict:
     """Build or update the warehouse from the given sources; returns the run summary.
 
@@ -533,6 +534,7 @@ def news_etl(
         lock_timeout=lock_timeout,
         runner=runner,
         dask_address=dask_address,
+        lake_url=lake_url,
     )
     source_list = [str(s) for s in (sources or default_sources())]
     run = Run(
@@ -568,7 +570,7 @@ def news_etl(
             interrupt.checkpoint()
             with run.stage("compact"), _connection(settings) as con:
                 run.counts.parts_compacted = warehouse.compact_lake(
-                    con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
+                    con, settings.lake_base, run_id=run.run_id, log=run.logger
                 )
             if run_models and nothing_loaded(asdict(run.counts)):
                 logger.info("dbt build skipped: nothing loaded")

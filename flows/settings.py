@@ -28,6 +28,9 @@
 | NEWSETL_DASK_ADDRESS     | (none)                    | scheduler of an existing Dask cluster      |
 |                          |                           | (else a temporary local one of             |
 |                          |                           | NEWSETL_N_PROCESS workers)                 |
+| NEWSETL_LAKE_URL         | (none)                    | ``s3://bucket/prefix``: the lake's parts   |
+|                          |                           | in object storage (``flows/lakefs.py``)    |
+| NEWSETL_S3_ENDPOINT      | ``$AWS_ENDPOINT_URL``     | endpoint of an S3-compatible store (MinIO) |
 
 Defaults do not depend on the current directory: run from a checkout (the usual install,
 ``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
@@ -115,14 +118,24 @@ class Settings:
     #: where the NLP runs: "local" (flows.nlp_runner) or "dask" (flows.runners).
     runner: str = "local"
     dask_address: str | None = None
+    #: the lake in object storage (flows.lakefs): s3://bucket/prefix; None: the warehouse folder.
+    lake_url: str | None = None
 
     @property
     def db_path(self) -> Path:
         return self.warehouse_dir / DB_FILE
 
     @property
-    def lake_dir(self) -> Path:
-        return self.warehouse_dir / LAKE_DIR
+    def lake_base(self):
+        """What lake parts' relative paths (``lake/…``) resolve under: the warehouse folder, or
+        the lake URL (a ``flows.lakefs.RemotePath``)."""
+        from flows.lakefs import base
+
+        return base(self.warehouse_dir, self.lake_url)
+
+    @property
+    def lake_dir(self):
+        return self.lake_base / LAKE_DIR
 
     @property
     def lock_path(self) -> Path:
@@ -167,6 +180,7 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         language_models=parse_language_models(os.environ.get("NEWSETL_LANGUAGE_MODELS")),
         runner=os.environ.get("NEWSETL_RUNNER") or "local",
         dask_address=os.environ.get("NEWSETL_DASK_ADDRESS") or None,
+        lake_url=os.environ.get("NEWSETL_LAKE_URL") or None,
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
@@ -183,6 +197,13 @@ def load_settings(warehouse: str | os.PathLike | None = None, **overrides) -> Se
         raise SettingsError(
             f"runner (NEWSETL_RUNNER, --runner) must be local or dask, got {settings.runner!r}"
         )
+    if settings.lake_url:
+        from flows.lakefs import LakeError, check_url
+
+        try:
+            check_url(settings.lake_url)
+        except LakeError as exc:
+            raise SettingsError(f"NEWSETL_LAKE_URL (--lake-url): {exc}") from None
     if not 0 < settings.nlp_timeout < float("inf"):
         raise SettingsError(f"NEWSETL_NLP_TIMEOUT must be > 0 seconds, got {settings.nlp_timeout}")
     if not 0 <= settings.lock_timeout < float("inf"):
