@@ -26,10 +26,11 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "6"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "7"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
-# capitals, results tables)
+# capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
+# attributions across a wrapped line
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
@@ -104,6 +105,26 @@ def ontonotes_labels(doc: Doc) -> Doc:
     return doc
 
 
+def title_abbreviations(doc: Doc) -> Doc:
+    """An abbreviated title before a name ends no sentence: "Capt. Jo Wells said" is one
+    clause (the parser, left alone, often starts a sentence after "Capt.")."""
+    titles = _title_abbreviations()
+    for token in doc[:-1]:
+        if token.text in titles:
+            nxt = doc[token.i + 1]
+            if nxt.text[:1].isupper() and nxt.is_alpha:
+                nxt.is_sent_start = False
+    return doc
+
+
+@functools.cache
+def _title_abbreviations() -> frozenset[str]:
+    from transforms.wordlists import word_lists
+
+    words = word_lists("tokenizer_words.txt")
+    return words["title_abbreviations"] | words["kept_titles"]
+
+
 def model_version(model: str) -> str:
     """The installed version of a spaCy pipeline package or directory, without loading it."""
     path = Path(model)
@@ -134,22 +155,29 @@ def _register_components() -> None:
 
     Language.component("newsetl_paragraphs", func=paragraph_boundaries)
     Language.component("newsetl_ontonotes_labels", func=ontonotes_labels)
+    Language.component("newsetl_title_abbreviations", func=title_abbreviations)
 
 
 @functools.cache
 def get_pipeline(model: str) -> Language:
     """Load the pipeline once per process, with the project's components added."""
     import spacy
+    from spacy.symbols import ORTH
 
     from transforms.mentions.component import add_entity_components  # registers them
+    from transforms.wordlists import word_lists
 
     _register_components()
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
+        nlp.add_pipe("newsetl_title_abbreviations", before="parser")
     if _wikiner_labels(nlp):
         nlp.add_pipe("newsetl_ontonotes_labels", last=True)
     add_entity_components(nlp)
+    for abbr in word_lists("tokenizer_words.txt")["title_abbreviations"]:
+        # "Sgt. Steve Ruiz said": one token, so that its full stop ends no sentence
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     nlp.max_length = max(nlp.max_length, MAX_SEGMENT_CHARS + 1)
     return nlp
 
