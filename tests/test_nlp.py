@@ -136,3 +136,13 @@ def test_worker_pool_starts_only_for_work():
             "Paris",
         ]
     assert run.pool is None
+
+
+def test_abbreviated_titles_end_no_sentence(nlp):
+    doc = nlp("Capt. Jo Wells said the ship was safe. Lt.-Col. Ana Diaz agreed. He left.")
+    assert [s.text for s in doc.sents] == [
+        "Capt. Jo Wells said the ship was safe.",
+        "Lt.-Col. Ana Diaz agreed.",
+        "He left.",
+    ]
+    assert [t.text for t in doc[:3]] == ["Capt.", "Jo", "Wells"]
