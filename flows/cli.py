@@ -93,7 +93,7 @@ def settings_of(args: argparse.Namespace):
     """The command's settings, resolved once: the environment, then the flags given."""
     from flows.settings import load_settings
 
-    flags = ("batch_size", "n_process", "lock_timeout")
+    flags = ("batch_size", "n_process", "lock_timeout", "runner", "dask_address", "lake_url")
     return load_settings(args.warehouse, **{f: getattr(args, f, None) for f in flags})
 
 
@@ -192,6 +192,24 @@ def build_parser() -> argparse.ArgumentParser:
         dest="progress",
         action="store_false",
         help="no progress bar (it is shown only when stderr is a terminal, and not with -q)",
+    )
+    run.add_argument(
+        "--runner",
+        choices=("local", "dask"),
+        help="where NLP runs: local worker processes or a Dask cluster (default: "
+        f"{_env_default('NEWSETL_RUNNER', 'local')})",
+    )
+    run.add_argument(
+        "--dask-address",
+        metavar="ADDR",
+        help="scheduler of an existing Dask cluster (tcp://host:8786); "
+        "default: a temporary local cluster of --n-process workers",
+    )
+    run.add_argument(
+        "--lake-url",
+        metavar="URL",
+        help="keep the lake's Parquet parts in object storage (s3://bucket/prefix; "
+        "credentials from AWS_* variables, NEWSETL_S3_ENDPOINT for MinIO-like stores)",
     )
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 

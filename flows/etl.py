@@ -17,7 +17,7 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from flows import batches, fetch_state, interrupt, lake, near_dups, warehouse
+from flows import batches, fetch_state, interrupt, lake, near_dups, runners, warehouse
 from flows import web as webmod
 from flows.ledger import (
     Counts,
@@ -29,7 +29,6 @@ from flows.ledger import (
     open_ledger,
     web_counts,
 )
-from flows.nlp_runner import NlpRunner
 from flows.settings import Settings, default_sources, load_settings
 from flows.tasks import build_models, discover_sources
 from transforms.nlp import nlp_version as current_nlp_version
@@ -46,6 +45,9 @@ def news_etl(
     backfill: bool = True,
     run_models: bool = True,
     lock_timeout: float | None = None,
+    runner: str | None = None,
+    dask_address: str | None = None,
+    lake_url: str | None = None,
     settings: Settings | None = None,
     progress: ProgressHook | None = None,
 ) -> dict:
@@ -65,6 +67,9 @@ def news_etl(
         "n_process": n_process,
         "model": model,
         "lock_timeout": lock_timeout,
+        "runner": runner,
+        "dask_address": dask_address,
+        "lake_url": lake_url,
     }
     if settings is None:
         settings = load_settings(warehouse_dir, **options)
@@ -98,15 +103,15 @@ def news_etl(
         try:
             entries = discover_sources(source_list, run.web)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
-            with NlpRunner(settings.model, settings.n_process, settings.nlp_timeout) as runner:
-                batches.source_batches(run, entries, runner)
+            with runners.make_runner(settings) as nlp:
+                batches.source_batches(run, entries, nlp)
                 if backfill or full_refresh:
-                    batches.backfill_batches(run, runner)
-                run.counts.nlp_articles = runner.articles_processed
+                    batches.backfill_batches(run, nlp)
+                run.counts.nlp_articles = nlp.articles_processed
             interrupt.checkpoint()
             with run.stage("compact"), warehouse.connection(settings, read_only=False) as con:
                 run.counts.parts_compacted = warehouse.compact_lake(
-                    con, settings.warehouse_dir, run_id=run.run_id, log=run.logger
+                    con, settings.lake_base, run_id=run.run_id, log=run.logger
                 )
             if run_models and nothing_loaded(asdict(run.counts)):
                 logger.info("dbt build skipped: nothing loaded")

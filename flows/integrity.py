@@ -79,6 +79,14 @@ class Report:
         return not self.problems
 
 
+def _local_lake_only(settings: Settings, command: str) -> None:
+    if settings.lake_url:
+        raise warehouse.WarehouseError(
+            f"newsetl {command} reads a local lake only; the lake at {settings.lake_url} is "
+            "not supported yet (docs/scaling.md)"
+        )
+
+
 def _digest_sql(table: str, source: str, where: str = "") -> str:
     cols = ", ".join(f'"{c}"' for c in columns(table))
     return f"SELECT count(*), coalesce(sum(hash({cols})::HUGEINT), 0) FROM {source} {where}"
@@ -114,6 +122,7 @@ def _line(exc: BaseException) -> str:
 
 def check(settings: Settings) -> Report:
     """Verify the DuckDB file and the lake against each other (read-only)."""
+    _local_lake_only(settings, "check")
     report = Report()
     db = settings.db_path
     if not db.exists():
@@ -263,6 +272,7 @@ def format_check(report: Report, settings: Settings) -> str:
 
 def repair(settings: Settings) -> list[str]:
     """Rebuild the damaged side from the intact one; returns what was done (lines)."""
+    _local_lake_only(settings, "repair")
     with warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout):
         report = check(settings)
         if report.ok:

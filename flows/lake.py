@@ -20,6 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from flows.lakefs import RemotePath
+from flows.lakefs import read_schema as _remote_schema
+from flows.lakefs import read_table as _remote_table
+from flows.lakefs import write_table as _remote_write
 from transforms.schemas import TABLES, duckdb_type
 
 UNKNOWN_MONTH = "unknown"
@@ -34,7 +38,8 @@ def scan_sql(table: str, files: list[str], *, filename: bool = False) -> str:
     (parts are never rewritten for a new column). ``filename`` adds DuckDB's ``filename``."""
     present: set[str] = set()
     for path in files:
-        present.update(pq.read_schema(path).names)
+        schema = _remote_schema(path) if isinstance(path, RemotePath) else pq.read_schema(path)
+        present.update(schema.names)
     cols = ", ".join(
         f'"{f.name}"' if f.name in present else f'NULL::{duckdb_type(f.type)} AS "{f.name}"'
         for f in TABLES[table].schema
@@ -49,10 +54,10 @@ def month_of(date) -> str:
     return UNKNOWN_MONTH if date is None else f"{date.year:04d}-{date.month:02d}"
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path | RemotePath) -> str:
     """The SHA-256 of a file's bytes (read in chunks)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -60,7 +65,10 @@ def file_sha256(path: Path) -> str:
 
 def write_table(table: pa.Table, path: Path) -> str:
     """Write one Parquet file atomically (temp name, fsync, rename); returns its SHA-256,
-    recorded in the registry so that ``newsetl check`` can tell a damaged part."""
+    recorded in the registry so that ``newsetl check`` can tell a damaged part. In object
+    storage (``flows.lakefs``) the object is uploaded whole: an upload is atomic."""
+    if isinstance(path, RemotePath):
+        return _remote_write(table, path, COMPRESSION)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     try:
@@ -116,7 +124,9 @@ def write_parts(
     return written
 
 
-def lake_files(lake_dir: Path) -> Iterable[Path]:
+def lake_files(lake_dir: Path | RemotePath) -> Iterable[Path | RemotePath]:
+    if isinstance(lake_dir, RemotePath):
+        return lake_dir.files()
     if not lake_dir.exists():
         return []
     return (p for p in lake_dir.rglob("*") if p.is_file())
@@ -130,6 +140,8 @@ def remove_orphans(lake_dir: Path, registered: set[str]) -> list[str]:
         if rel not in registered:
             path.unlink(missing_ok=True)
             removed.append(rel)
+    if isinstance(lake_dir, RemotePath):
+        return removed  # object stores have no empty folders to remove
     for folder in sorted((p for p in lake_dir.rglob("*") if p.is_dir()), reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
@@ -145,11 +157,12 @@ def rewrite_without(
     the part holds none of those articles (nothing written; the part stays as it is).
     """
     src = warehouse_dir / rel
+    read = _remote_table if isinstance(src, RemotePath) else pq.read_table
     drop = pa.array(sorted(drop_article_ids), type=pa.string())
-    ids = pq.read_table(src, columns=["article_id"]).column("article_id")
+    ids = read(src, columns=["article_id"]).column("article_id")
     if not pc.any(pc.is_in(ids, drop)).as_py():
         return None
-    table = pq.read_table(src)
+    table = read(src)
     kept = table.filter(pc.invert(pc.is_in(table.column("article_id"), drop)))
     digest = write_table(kept, warehouse_dir / new_rel) if kept.num_rows else None
     return kept.num_rows, digest

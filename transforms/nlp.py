@@ -15,17 +15,22 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this module: a run
+    # with nothing to parse (and the CLI) asks only for nlp_version() and work_bound()
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "5"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "7"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
-# partial quotes after "that"
+# partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
+# capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
+# attributions across a wrapped line
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
@@ -57,7 +62,6 @@ def hard_wrapped(text: str) -> bool:
     return 40 <= width <= 80 and near_width >= 0.2 * len(inner)
 
 
-@Language.component("newsetl_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """A paragraph break always ends a sentence: mark the token after it as a sentence start.
 
@@ -89,7 +93,6 @@ def _wikiner_labels(nlp: Language) -> bool:
     return "PER" in labels and "PERSON" not in labels
 
 
-@Language.component("newsetl_ontonotes_labels")
 def ontonotes_labels(doc: Doc) -> Doc:
     """Relabel a WikiNER-style pipeline's entities (PER, ORG, LOC, MISC) as OntoNotes ones."""
     from spacy.tokens import Span
@@ -102,13 +105,36 @@ def ontonotes_labels(doc: Doc) -> Doc:
     return doc
 
 
+def title_abbreviations(doc: Doc) -> Doc:
+    """An abbreviated title before a name ends no sentence: "Capt. Jo Wells said" is one
+    clause (the parser, left alone, often starts a sentence after "Capt.")."""
+    titles = _title_abbreviations()
+    for token in doc[:-1]:
+        if token.text in titles:
+            nxt = doc[token.i + 1]
+            if nxt.text[:1].isupper() and nxt.is_alpha:
+                nxt.is_sent_start = False
+    return doc
+
+
+@functools.cache
+def _title_abbreviations() -> frozenset[str]:
+    from transforms.wordlists import word_lists
+
+    words = word_lists("tokenizer_words.txt")
+    return words["title_abbreviations"] | words["kept_titles"]
+
+
 def model_version(model: str) -> str:
     """The installed version of a spaCy pipeline package or directory, without loading it."""
     path = Path(model)
     if path.is_dir() and (path / "meta.json").exists():
         meta = json.loads((path / "meta.json").read_text())
         return str(meta.get("version", "0"))
-    version = spacy.util.get_package_version(model)
+    try:
+        version = metadata.version(model)
+    except metadata.PackageNotFoundError:
+        version = None
     if version is None:
         raise OSError(
             f"spaCy model {model!r} is not installed: install its package "
@@ -123,16 +149,35 @@ def nlp_version(model: str) -> str:
 
 
 @functools.cache
+def _register_components() -> None:
+    """The project's own components, registered with spaCy (once, at the first load)."""
+    from spacy.language import Language
+
+    Language.component("newsetl_paragraphs", func=paragraph_boundaries)
+    Language.component("newsetl_ontonotes_labels", func=ontonotes_labels)
+    Language.component("newsetl_title_abbreviations", func=title_abbreviations)
+
+
+@functools.cache
 def get_pipeline(model: str) -> Language:
     """Load the pipeline once per process, with the project's components added."""
-    from transforms.mentions.component import add_entity_components  # registers them
+    import spacy
+    from spacy.symbols import ORTH
 
+    from transforms.mentions.component import add_entity_components  # registers them
+    from transforms.wordlists import word_lists
+
+    _register_components()
     nlp = spacy.load(model)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
+        nlp.add_pipe("newsetl_title_abbreviations", before="parser")
     if _wikiner_labels(nlp):
         nlp.add_pipe("newsetl_ontonotes_labels", last=True)
     add_entity_components(nlp)
+    for abbr in word_lists("tokenizer_words.txt")["title_abbreviations"]:
+        # "Sgt. Steve Ruiz said": one token, so that its full stop ends no sentence
+        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     nlp.max_length = max(nlp.max_length, MAX_SEGMENT_CHARS + 1)
     return nlp
 
@@ -232,4 +277,6 @@ def parse_docs(
 def _join(docs: list[Doc]) -> Doc:
     if len(docs) == 1:
         return docs[0]
+    from spacy.tokens import Doc
+
     return Doc.from_docs(docs, ensure_whitespace=False)

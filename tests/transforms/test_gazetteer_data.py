@@ -212,3 +212,39 @@ def test_regions(regions, aliases, demonyms, country_name_keys):
     names = {r["name"] for r in regions}
     for name in ["Sahel", "Indo-Pacific", "Middle East", "Sub-Saharan Africa", "Europe", "Pacific"]:
         assert name in names, name
+
+
+ORG_KINDS = {"platform", "company", "media", "international", "government", "party"}
+NON_ENTITY_KINDS = {"time_zone", "table", "unit", "currency", "disease", "degree", "rating"}
+
+
+def test_organisations_non_entities_and_nations(aliases, demonyms, regions, country_name_keys):
+    header, orgs = _load("organisations.tsv")
+    assert header == ["kind", "name"]
+    header, non = _load("non_entities.tsv")
+    assert header == ["kind", "form", "note"]
+    header, nations = _load("nations.tsv")
+    assert header == ["alpha2", "name"]
+    for rows in (orgs, non, nations):
+        for row in rows:
+            assert None not in row and all(v and v == v.strip() for v in row.values()), row
+    assert [(r["kind"], r["name"]) for r in orgs] == sorted((r["kind"], r["name"]) for r in orgs)
+    assert [(r["kind"], r["form"]) for r in non] == sorted((r["kind"], r["form"]) for r in non)
+    assert {r["kind"] for r in orgs} <= ORG_KINDS
+    assert {r["kind"] for r in non} <= NON_ENTITY_KINDS
+    # One meaning per normalized name: no organisation, non-entity, nation, country, alias,
+    # region or demonym shares a key with another.
+    keys = collections.Counter(
+        [_key(r["name"]) for r in orgs]
+        + [_key(r["form"]) for r in non]
+        + [_key(r["name"]) for r in nations]
+    )
+    assert [k for k, n in keys.items() if n > 1] == []
+    places = (
+        set(country_name_keys)
+        | {_key(r["alias"]) for r in aliases}
+        | {_key(r["name"]) for r in regions}
+        | {_key(r["form"]) for r in demonyms}
+    )
+    assert [k for k in keys if k in places] == []
+    assert {r["alpha2"] for r in nations} == {"GB"}

@@ -27,8 +27,9 @@ def test_errors_name_the_line():
     [
         ("coref_words.txt", 3),
         ("event_words.txt", 40),
-        ("mention_words.txt", 9),
+        ("mention_words.txt", 11),
         ("quote_words.txt", 11),
+        ("tokenizer_words.txt", 2),
     ],
 )
 def test_every_packaged_list_loads_and_is_used(filename, lists):

@@ -13,8 +13,13 @@ errors with general rules and the gazetteer (``transforms/gazetteer.py``):
   place becomes ORG;
 * a ministry portfolio word inside a title ("French *Defense* Minister") is not an entity,
   and one followed by "Ministry"/"Department" is extended to the full ORG;
-* known place names the model missed are added (origin ``gazetteer``, kept in the span
-  extension ``newsetl_origin``).
+* what is no entity is dropped (time zones, table headings, units, diseases, a portfolio
+  closing a title, a transcript's speaker tag: :mod:`transforms.mentions.repair`), units
+  glued to a name are cut off, and company names cut at their "and" are joined;
+* a well-known organisation (``transforms/data/organisations.tsv``) is ORG whatever the
+  model said ("Twitter" tagged PERSON);
+* known place and organisation names the model missed are added (origin ``gazetteer``, kept
+  in the span extension ``newsetl_origin``).
 
 The word lists are data (``transforms/data/mention_words.txt``).
 """
@@ -31,12 +36,29 @@ from spacy.util import filter_spans
 from transforms.gazetteer import gazetteer
 from transforms.mentions.model import NON_ENTITY_LABELS
 from transforms.mentions.names import TITLES
+from transforms.mentions.repair import (
+    COMPANY_SUFFIXES,
+    is_non_entity,
+    join_fragments,
+    keeps_possessive,
+    law_name,
+    split_company_seat,
+    split_place_prefix,
+    strip_numbers,
+    strip_unit_edges,
+)
+from transforms.mentions.shouting import Recaser, shouted_ranges
+from transforms.mentions.tables import bracketed_nationals, table_names
 from transforms.wordlists import word_lists
 
 # Where a span came from when not the model ("gazetteer"); stored by span offsets, so it
 # survives doc.ents being re-read and Doc.from_docs joining long-article segments.
 if not Span.has_extension("newsetl_origin"):
     Span.set_extension("newsetl_origin", default=None)
+# Whether the label is backed by the gazetteer or a layout rule (a results table, a name with
+# a country in brackets) rather than read by the model: it then wins the article's label vote.
+if not Span.has_extension("newsetl_firm"):
+    Span.set_extension("newsetl_firm", default=False)
 
 _WORDS = word_lists("mention_words.txt")
 #: Prepositions that make their object a place ("a teacher from Kent").
@@ -65,6 +87,8 @@ def _trim(span: Span) -> Span | None:
     while end > start and (
         doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
     ):
+        if doc[end - 1].text in _POSSESSIVE and keeps_possessive(doc, end, span.label_):
+            break
         end -= 1
     if start >= end:
         return None
@@ -94,7 +118,11 @@ def _in_person_name(doc: Doc, span: Span) -> bool:
         return False
     word = span.text
     return any(
-        e.label_ == "PERSON" and len(e) > 1 and word in {t.text for t in e} for e in doc.ents
+        e.label_ == "PERSON"
+        and len(e) > 1
+        and not (e.start < span.end and span.start < e.end)
+        and word in {t.text for t in e}
+        for e in doc.ents
     )
 
 
@@ -116,6 +144,7 @@ class EntityFixer:
 
     def __init__(self, nlp: Language):
         self.gaz = gazetteer()
+        self.recaser = Recaser(nlp, self.gaz)
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_label: dict[str, list[str]] = defaultdict(list)
         for text, label in self.gaz.surface_forms():
@@ -126,14 +155,19 @@ class EntityFixer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for ent in doc.ents:
+        ents, firm = self._entities(doc)
+        for ent in ents:
             for piece in _split_at_spaced_dash(ent):
                 span = _trim(piece)
+                if span is not None and span.label_ not in NON_ENTITY_LABELS:
+                    span = strip_unit_edges(self.gaz, span)
+                if span is not None and span.label_ not in NON_ENTITY_LABELS:
+                    span = strip_numbers(span)
                 if span is None:
                     continue
                 for fixed in self._fix(doc, span):
                     spans.append(fixed)
-        spans = filter_spans(spans)
+        spans = filter_spans(join_fragments(doc, spans))
         taken = {i for s in spans for i in range(s.start, s.end)}
         for match_id, start, end in self.matcher(doc):
             if any(i in taken for i in range(start, end)):
@@ -146,7 +180,56 @@ class EntityFixer:
             spans.append(span)
             taken.update(range(start, end))
         doc.ents = filter_spans(spans)
+        for ent in doc.ents:
+            if (ent.start, ent.end) in firm or self.gaz.organisation(ent.text) is not None:
+                ent._.newsetl_firm = True
         return doc
+
+    def _entities(self, doc: Doc) -> tuple[list[Span], set[tuple[int, int]]]:
+        """The model's entities, those of shouted lines found again on re-cased words, and the
+        names of results tables and lists (whose token ranges are returned as firm)."""
+        ents = list(doc.ents)
+        firm: set[tuple[int, int]] = set()
+        for start, end in shouted_ranges(doc):
+            ents = [e for e in ents if e.end <= start or e.start >= end]
+            ents += self.recaser.entities(doc, start, end)
+        named = {
+            i for e in ents if e.label_ not in NON_ENTITY_LABELS for i in range(e.start, e.end)
+        }
+        for start, end in table_names(doc, self.recaser.common, named):
+            ents = [e for e in ents if e.end <= start or e.start >= end]
+            ents.append(Span(doc, start, end, label=self._table_label(doc, start, end)))
+            firm.add((start, end))
+        for start, end in bracketed_nationals(doc, self._is_country, self._may_be_person):
+            ents = [e for e in ents if e.end <= start or e.start >= end]
+            ents.append(Span(doc, start, end, label="PERSON"))
+            firm.add((start, end))
+        return sorted(ents, key=lambda e: e.start), firm
+
+    def _is_country(self, text: str) -> bool:
+        place = self.gaz.place(text)
+        return place is not None and place.label == "GPE"
+
+    def _may_be_person(self, text: str) -> bool:
+        """Words that may be a person's name: none a company suffix, an organisation's head
+        noun or a known name of something else."""
+        words = text.split()
+        if any(w.lower().rstrip(".") in COMPANY_SUFFIXES | ORG_HEAD_NOUNS for w in words):
+            return False
+        return (
+            not any(
+                self.gaz.place(w) or self.gaz.is_demonym(w) or self.gaz.organisation(w)
+                for w in words
+            )
+            and self.gaz.place(text) is None
+        )
+
+    def _table_label(self, doc: Doc, start: int, end: int) -> str:
+        """A name in a table row: a country (its national team), a person, or a club."""
+        place = self.gaz.place(doc[start:end].text)
+        if place is not None and place.label == "GPE":
+            return "GPE"
+        return "ORG"
 
     @staticmethod
     def _standalone(doc: Doc, start: int, end: int) -> bool:
@@ -160,17 +243,25 @@ class EntityFixer:
         return True
 
     def _fix(self, doc: Doc, span: Span) -> list[Span]:
-        label = span.label_
-        if label in NON_ENTITY_LABELS:
+        if span.label_ in NON_ENTITY_LABELS:
             return [span]
+        if is_non_entity(self.gaz, span):
+            return []
+        known = self._by_gazetteer(doc, span)
+        return [known] if known is not None else self._by_context(doc, span)
+
+    def _by_gazetteer(self, doc: Doc, span: Span) -> Span | None:
+        """The span relabelled as the known organisation or place it names, else None."""
+        label = span.label_
+        if self.gaz.organisation(span.text) is not None:
+            return Span(doc, span.start, span.end, label="ORG")
         place = self.gaz.place(span.text)
         if place is not None and label != "NORP":
             if label == "PERSON" and _in_person_name(doc, span):
-                return [span]
+                return span
             if label == "FAC" and place.kind == "country":
-                return [span]
-            new = "GPE" if place.kind == "country" else "LOC"
-            return [Span(doc, span.start, span.end, label=new)]
+                return span
+            return Span(doc, span.start, span.end, label=place.label)
         if (
             label == "PERSON"
             and span.root.dep_ == "pobj"
@@ -178,9 +269,20 @@ class EntityFixer:
             and self.gaz.is_subdivision(span.text)
             and not _in_person_name(doc, span)
         ):
-            return [Span(doc, span.start, span.end, label="GPE")]
+            return Span(doc, span.start, span.end, label="GPE")
         if label not in {"NORP", "PERSON"} and len(span) == 1 and self.gaz.is_demonym(span.text):
-            return [Span(doc, span.start, span.end, label="NORP")]
+            return Span(doc, span.start, span.end, label="NORP")
+        return None
+
+    def _by_context(self, doc: Doc, span: Span) -> list[Span]:
+        """Corrections read from the words around the span."""
+        split = split_place_prefix(self.gaz, span) or split_company_seat(span)
+        if split is not None:
+            return [self._by_gazetteer(doc, part) or part for part in split]
+        law = law_name(span)
+        if law is not None:
+            return [law]
+        label = span.label_
         root = span.root
         head = root.head
         if label == "NORP":

@@ -90,8 +90,11 @@ def _unify_labels(mentions: list[Mention], res: EntityResolver) -> None:
             continue
         preferred = [m.label for m in group if m.origin != "model"]
         fixed = {m.label for m in group if res.gaz.place(m.text) is not None}
+        firm = Counter(m.label for m in group if m.firm)
         if fixed:
             winner = sorted(fixed)[0]
+        elif firm:
+            winner = firm.most_common(1)[0][0]
         elif preferred:
             winner = preferred[0]
         else:

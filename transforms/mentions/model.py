@@ -55,6 +55,7 @@ class Mention:
     entity: Entity | None = None
     country_code: str | None = None
     title: str | None = None  # the title word right before a person's name, if any
+    firm: bool = False  # the label is backed by the gazetteer or a layout rule
     mention_id: str = ""
 
     @property

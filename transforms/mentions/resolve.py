@@ -27,6 +27,17 @@ class EntityResolver:
     def __init__(self, document: Document):
         self.doc = document.doc
         self.document = document
+        # Character spans the entity component marked firm (span extension "newsetl_firm",
+        # kept by spaCy in user_data under ("._.", name, start_char, end_char)): read once
+        # here rather than through one extension lookup per mention.
+        self.firm = {
+            (key[2], key[3])
+            for key, value in self.doc.user_data.items()
+            if value is True
+            and isinstance(key, tuple)
+            and len(key) >= 4
+            and key[1] == "newsetl_firm"
+        }
         self.gaz = gazetteer()
         self.entities: list[Entity] = []
         self.by_key: dict[tuple[str, str], Entity] = {}
@@ -46,6 +57,7 @@ class EntityResolver:
             label=span.label_,
             origin=origin,
             sentence_index=self.document.sentence_of(span.start),
+            firm=(span.start_char, span.end_char) in self.firm,
         )
 
     def new_entity(self, m: Mention, name: str, tokens: tuple[str, ...] = ()) -> Entity:

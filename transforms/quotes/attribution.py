@@ -52,7 +52,9 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
     before = region_before(an, item)
     last = text[item.seg.start : item.seg.end].rstrip("\"'”’)")[-1:]
     ends = last in _TERMINAL
-    new_sentence = ends and bool(after) and doc[after.start].text[:1].isupper()
+    # a quoted question or exclamation is followed by its attribution, even in capitals
+    # (“What does that mean?” Mr. Trump asked): only a full stop ends the writer's sentence
+    new_sentence = last in {".", "…"} and bool(after) and doc[after.start].text[:1].isupper()
     steps = [
         lambda: _trailing_cue(an, after, new_sentence) or _named_then_verb(an, after),
         lambda: governing(an, item, partial=False),  # X described it as “…”

@@ -4,13 +4,16 @@ In order (:func:`inherit`): a multi-paragraph quote shares one attribution; a se
 the nearest attributed quote of its paragraph (“…,” she said. “…”); a quote that opens its
 sentence takes an introduction ending with a colon just before it ("X released the following
 statement:"), else the speaker of the previous paragraph's last quote, else a person who
-speaks (or is the subject) in the sentence before. Partial quotes never inherit: a phrase
+speaks (or is the subject) in the sentence before, else the person who spoke last when the
+writer's words since name nobody else. Partial quotes never inherit: a phrase
 with no speaker of its own is a scare quote. A quote that inherits its speaker inherits the
 cue too (so rows of one interrupted or multi-paragraph quotation share speaker and cue), or
 has none when the speaker comes from the sentence before without a verb of saying.
 """
 
 from __future__ import annotations
+
+from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.quotes.lexicon import DIRECT_CLASSES, is_cue_verb, speaker_nouns
@@ -35,6 +38,7 @@ def inherit(an: Analysis, items: list[Direct]) -> None:
     _spread_chains(chains)
     _spread_paragraphs(an, by_para, later=False)
     last_by_para: dict[int, Direct] = {}
+    last: Direct | None = None
     for item in items:
         if not item.attr.found and not item.partial and opens_sentence(an, item):
             attr = _introduction(an, item)
@@ -44,10 +48,13 @@ def inherit(an: Analysis, items: list[Direct]) -> None:
                     attr = prev.attr
             if attr is None:
                 attr = _previous_sentence_speaker(an, item)
+            if attr is None:
+                attr = _last_speaker(an, item, last)
             if attr is not None:
                 item.attr = attr
         if item.attr.found and not item.partial:
             last_by_para[item.seg.paragraph] = item
+            last = item
     _spread_chains(chains)
     _spread_paragraphs(an, by_para, later=True)
 
@@ -104,13 +111,13 @@ def _introduction(an: Analysis, item: Direct) -> Attribution | None:
 
 
 def _previous_sentence_speaker(an: Analysis, item: Direct) -> Attribution | None:
-    """A person who speaks (or at least is the subject) in the sentence before."""
+    """A person who speaks (or at least is the subject) in the sentence before: the verb of
+    saying highest in its tree first ("Ash said his members would protest" → Ash)."""
     prev = previous_sentence(an, item)
     if prev is None:
         return None
-    for tok in reversed(prev):
-        if an.quoted[tok.i] or not is_cue_verb(tok, DIRECT_CLASSES):
-            continue
+    cues = [t for t in prev if not an.quoted[t.i] and is_cue_verb(t, DIRECT_CLASSES)]
+    for tok in sorted(cues, key=lambda t: (_depth(t), t.i)):
         attr = attribution(an, tok)
         if attr is not None and _is_person(attr):
             return attr
@@ -123,6 +130,43 @@ def _previous_sentence_speaker(an: Analysis, item: Direct) -> Attribution | None
     cue = an.doc[root.i : root.i + 1] if is_cue_verb(root, DIRECT_CLASSES) else None
     attr = from_cue(an, cue, subj)
     return attr if _is_person(attr) else None
+
+
+def _depth(tok: Token) -> int:
+    """How many heads up to the root of its sentence (at most 12)."""
+    n = 0
+    while tok.head.i != tok.i and n < 12:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _last_speaker(an: Analysis, item: Direct, last: Direct | None) -> Attribution | None:
+    """A quote paragraph after the writer's words about nobody else goes on with the person
+    who spoke last ("“We are ready,” said the mayor. ¶ The plan costs five million euros. ¶
+    “Nobody will pay more tax.”"): within two paragraphs, no other person named or
+    referred to in between."""
+    if last is None or not opens_paragraph(an, item) or not _is_person(last.attr):
+        return None
+    if item.seg.paragraph - last.seg.paragraph > 2:
+        return None
+    speaker = last.attr.mention
+    lo = max(last.span.end, last.attr.speaker.end)
+    for i in range(lo, item.span.start):
+        if an.quoted[i]:
+            continue
+        m = an.mention_at(i)
+        if (
+            m is not None
+            and m.family == "PERSON"
+            and (speaker is None or m.entity is not speaker.entity)
+        ):
+            return None
+        tok = an.tokens[i]
+        if tok.lower_ in {"he", "she"} and speaker is not None:
+            ante = an.antecedent(tok)
+            if ante is None or ante.entity is not speaker.entity:
+                return None
+    return last.attr
 
 
 def _is_person(attr: Attribution) -> bool:

@@ -83,6 +83,8 @@ def reported_partial(an: Analysis, item: Direct) -> bool:
         return _writer_words_before(an, item) and not _after_saying(an, item)
     if not inner[:1].islower():
         return False
+    if _after_saying(an, item, comma=True) and _clause(item.span):
+        return False  # a clause of its own after "said," is full: He noted, “the army …”
     region = region_before(an, item)
     if (
         region.start > 0
@@ -115,10 +117,15 @@ def _attribution_only(an: Analysis, region: range) -> bool:
     return any(is_cue_verb(doc[i], DIRECT_CLASSES) for i in words)
 
 
-def _after_saying(an: Analysis, item: Direct) -> bool:
-    """Does a verb of saying or writing stand right before the opening mark?"""
+def _after_saying(an: Analysis, item: Direct, comma: bool = False) -> bool:
+    """Does a verb of saying or writing stand right before the opening mark (with a comma or
+    colon between them when ``comma``)?"""
     region = region_before(an, item)
     words = [i for i in region if not an.doc[i].is_space]
+    if comma:
+        if not words or an.doc[words[-1]].text not in {",", ":"}:
+            return False
+        words = words[:-1]
     return bool(words) and verb_class(an.doc[words[-1]]) in {"speech", "writing"}
 
 
@@ -141,6 +148,20 @@ def _writer_words_after(an: Analysis, item: Direct) -> bool:
         if attr is not None and trailing(attr, head):
             return own_complement(tok, an.quoted)
     return True
+
+
+def _clause(span) -> bool:
+    """Does the quote hold a clause of its own (its subject inside, no conjunction first)?
+    "He noted, “the army … does not …”" is; "That, the commission said, “would be
+    helpful”" continues the writer's subject, "he added, “but people …”" the writer's
+    sentence."""
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words or words[0].pos_ == "CCONJ":
+        return False
+    lo, hi = span.start, span.end
+    return any(
+        t.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and lo <= t.head.i < hi for t in span
+    )
 
 
 def _finite(tok: Token) -> bool:

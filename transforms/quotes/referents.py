@@ -171,6 +171,8 @@ class Referents:
             tok = doc[i]
             if quoted[i] or tok.pos_ != "NOUN" or tok.lemma_.lower() not in DOCUMENT_NOUNS:
                 continue
+            if not _names(head) <= _names(tok):
+                continue  # "the Republican report" is not the Democrats' report before it
             owner = self._owner_in_phrase(tok) or self._issued_by(tok)
             if owner is not None:
                 return owner
@@ -362,6 +364,16 @@ def speaker_kind(attr: Attribution) -> str:
     if attr.pronoun and not attr.nominal:
         return "pronoun"
     return "nominal"
+
+
+def _names(noun: Token) -> set[str]:
+    """The capitalized words that tell one document from another ("the Republican
+    report")."""
+    return {
+        c.lower_
+        for c in noun.children
+        if c.dep_ in {"compound", "amod", "nmod"} and c.text[:1].isupper() and c.is_alpha
+    }
 
 
 def _pobj(prep: Token) -> Token | None:

@@ -45,7 +45,7 @@ def region_before(an: Analysis, item: Direct) -> range:
             lo = an.sent_starts[an.sentence_of(prev)]
     lo = min(lo, mark)
     i = mark - 1
-    while i >= lo and not an.quoted[i] and not (doc[i].is_space and "\n" in doc[i].text):
+    while i >= lo and not an.quoted[i] and not _paragraph_break(doc, i):
         i -= 1
     return range(i + 1, mark)
 
@@ -63,9 +63,18 @@ def region_after(an: Analysis, item: Direct) -> range:
     sent = an.sentence_of(start)
     hi = an.sent_starts[sent + 1] if sent + 1 < len(an.sent_starts) else len(doc)
     i = start
-    while i < hi and not an.quoted[i] and not (doc[i].is_space and "\n" in doc[i].text):
+    while i < hi and not an.quoted[i] and not _paragraph_break(doc, i):
         i += 1
     return range(start, i)
+
+
+def _paragraph_break(doc, i: int) -> bool:
+    """A line break that starts a paragraph (the next word starts a sentence): in
+    hard-wrapped text a line break inside a sentence is only a space ("…economy,”⏎the
+    Republican report said")."""
+    if not doc[i].is_space or "\n" not in doc[i].text:
+        return False
+    return i + 1 >= len(doc) or doc[i + 1].is_sent_start is not False
 
 
 def trailing(attr: Attribution, words: list[int]) -> bool:

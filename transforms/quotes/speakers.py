@@ -84,6 +84,11 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
         if subj is not None:
             # a participle hangs on the reporting verb of its sentence if there is one:
             # "Sanders said the process could be “messy,” adding …" → Sanders, not process
+            if v is not verb and _reported_clause(v, verb):
+                # "X said the use of dollars “costs …,” further saying …": the participle
+                # the parser hung on the reported clause goes on with X's words
+                fallback, v = fallback or subj, v.head
+                continue
             if v is verb or is_cue_verb(v, DIRECT_CLASSES) or v.dep_ not in _CLIMB:
                 return subj
             fallback = fallback or subj
@@ -109,6 +114,19 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
             continue
         break
     return fallback
+
+
+def _reported_clause(v: Token, participle: Token) -> bool:
+    """Is ``v`` the clause a verb of saying reports, reached from a participle of saying
+    hung on it ("said the use … costs …, further saying")?"""
+    return (
+        participle.tag_ == "VBG"
+        and participle.dep_ == "advcl"
+        and participle.head.i == v.i
+        and v.dep_ == "ccomp"
+        and is_cue_verb(v.head, DIRECT_CLASSES)
+        and not is_cue_verb(v, DIRECT_CLASSES)
+    )
 
 
 def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> Token | None:

@@ -81,3 +81,75 @@ def test_name_set_off_by_a_comma_in_the_speaker_phrase(nlp):
     assert [view(q) for q in got] == [
         ("It is a disgrace", True, False, "the MP for Bath", "Anna Berg", "said")
     ]
+
+
+def test_participle_hung_on_the_reported_clause_goes_on_with_the_speaker(nlp):
+    # the parser hangs "further saying" on "costs" (whose subject is "the use"): the
+    # participle continues the words of the one who said the clause
+    text = (
+        'Bank president Ana Ruiz said the use of foreign currencies "costs the region '
+        'billions," further saying, "Beyond that, it also slows trade."'
+    )
+    direct = [view(q) for q in quotes_of(nlp, text) if q.is_direct]
+    assert direct == [
+        ("costs the region billions", True, True, "Bank president Ana Ruiz", "Ana Ruiz", "said"),
+        (
+            "Beyond that, it also slows trade.",
+            True,
+            False,
+            "Bank president Ana Ruiz",
+            "Ana Ruiz",
+            "saying",
+        ),
+    ]
+
+
+WRAPPED_STUDY = (
+    "Shares of copper producers rose sharply on Tuesday after the\n"
+    "industry group said most private economists saw no sign of a\n"
+    "slowdown and were predicting growth of three pct for this year.\n"
+    '    "Demand for copper is still far greater than the supply. We\n'
+    "are working to close the gap with new mines and are confident\n"
+    'in the resilient and diversified industry of this nation,"\n'
+    "the industry study said.\n"
+    "    The study also said prices would stay high for a while\n"
+    "and that the new mines would take five or more years to open.\n"
+)
+
+
+def test_hard_wrapped_attribution_after_a_line_break(nlp):
+    # in hard-wrapped text a line break inside a sentence is a space: the attribution on the
+    # next line is the quote's own (not the participle of the sentence before)
+    direct = [view(q) for q in quotes_of(nlp, WRAPPED_STUDY) if q.is_direct]
+    assert [(d[0][:29], d[3], d[4], d[5]) for d in direct] == [
+        ("Demand for copper is still fa", "the industry study", None, "said")
+    ]
+
+
+def test_a_document_with_another_name_has_another_issuer(nlp):
+    text = (
+        "Senator Ann Holt said in a report on Monday that growth would slow. "
+        '"Growth will slow," the report said. '
+        '"The economy is on a path of stable growth," the Republican report said.'
+    )
+    direct = [
+        (q.text, q.speaker_text, q.speaker_name, q.speaker_kind)
+        for q in quotes_of(nlp, text)
+        if q.is_direct
+    ]
+    assert direct == [
+        ("Growth will slow", "the report", "Ann Holt", "person"),
+        ("The economy is on a path of stable growth", "the Republican report", None, "nominal"),
+    ]
+
+
+def test_a_clause_after_said_and_a_comma_is_full_even_in_lower_case(nlp):
+    text = (
+        'Tom Baker spoke in Vienna on Monday. He noted, "the plan does not cover new roads." '
+        'That, the council said, "would be helpful."'
+    )
+    direct = [view(q) for q in quotes_of(nlp, text) if q.is_direct]
+    assert direct == [
+        ("the plan does not cover new roads.", True, False, "He", "Tom Baker", "noted"),
+        ("would be helpful.", True, True, "the council", None, "said"),
+    ]
