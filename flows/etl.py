@@ -25,11 +25,11 @@ from flows import sources as src
 from flows import web as webmod
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.settings import Settings, default_sources, load_settings
+from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import nlp_version as current_nlp_version
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
-from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput
-from transforms.schemas import to_table
+from transforms.schemas import NLP_TABLES, to_table
 
 #: The nlp_version of an article in a language no pipeline is configured for: loaded, no NLP.
 NO_NLP_VERSION = "none:language"

@@ -24,7 +24,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import interrupt
 from flows.nlp_runner import BUDGET_SECONDS, NlpRunner, _merge, run_bounded, split_balanced
-from transforms.pipeline import NLP_TABLES, BatchResult, NlpInput
+from transforms.batch import BatchResult, NlpInput
+from transforms.schemas import NLP_TABLES
 
 RUNNERS = ("local", "dask")
 

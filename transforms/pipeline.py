@@ -10,12 +10,12 @@ sentences and each quote.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from transforms.analysis import Analysis
+from transforms.batch import BatchResult, NlpInput
 from transforms.events.extract import extract_events
 from transforms.events.rows import Event
 from transforms.mentions.model import Mention
@@ -26,15 +26,6 @@ from transforms.schemas import NLP_TABLES
 from transforms.tone import mean_tone, text_tone
 
 __all__ = ["NLP_TABLES", "BatchResult", "Extraction", "NlpInput", "extract", "process_articles"]
-
-
-@dataclass(frozen=True)
-class NlpInput:
-    """What the NLP step needs of an article."""
-
-    article_id: str
-    body: str
-    published_date: dt.date | None
 
 
 @dataclass
@@ -68,16 +59,6 @@ def extract(doc: Doc, art: NlpInput) -> Extraction:
     events = extract_events(an, art.published_date)
     tone = mean_tone(s.text for s in an.sents)
     return Extraction(mentions=an.mentions, quotes=quotes, events=events, tone=tone)
-
-
-@dataclass
-class BatchResult:
-    """Rows per NLP table, the NLP columns of each article's own row (id -> {"tone": …}),
-    and the articles whose extraction failed (id -> error)."""
-
-    tables: dict[str, list[dict]]
-    errors: dict[str, str]
-    articles: dict[str, dict] = field(default_factory=dict)
 
 
 def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
