@@ -27,8 +27,8 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 from flows import interrupt
+from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import get_pipeline
-from transforms.pipeline import BatchResult, NlpInput, process_articles
 
 #: NLP works through a batch in groups this small (Ctrl-C checked and deadlines set per group).
 INPROCESS_GROUP = 8
@@ -82,6 +82,8 @@ def run_bounded(
     model: str, articles: list[NlpInput], budget_base: float = BUDGET_SECONDS
 ) -> BatchResult:
     """``process_articles`` in groups under deadlines (see the module docstring)."""
+    from transforms.pipeline import process_articles  # spaCy: imported where it is used
+
     get_pipeline(model)  # loading the model is not the articles' time
     merged = BatchResult.empty()
     for start in range(0, len(articles), INPROCESS_GROUP):

@@ -24,7 +24,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import interrupt
 from flows.nlp_runner import BUDGET_SECONDS, NlpRunner, _merge, run_bounded, split_balanced
-from transforms.pipeline import BatchResult, NlpInput
+from transforms.batch import BatchResult, NlpInput
 
 RUNNERS = ("local", "dask")
 

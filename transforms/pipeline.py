@@ -10,12 +10,12 @@ sentences and each quote.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from transforms.analysis import Analysis
+from transforms.batch import BatchResult, NlpInput
 from transforms.events.extract import extract_events
 from transforms.nlp import get_pipeline, parse_docs
 from transforms.quotes.extract import extract_quotes
@@ -32,15 +32,6 @@ __all__ = [
     "process_articles",
     "quote_rows",
 ]
-
-
-@dataclass(frozen=True)
-class NlpInput:
-    """What the NLP step needs of an article."""
-
-    article_id: str
-    body: str
-    published_date: dt.date | None
 
 
 # The extractors of the NLP tables, named by their declarations in transforms.schemas.TABLES:
@@ -79,20 +70,6 @@ def extract(doc: Doc, art: NlpInput) -> Extraction:
     an = Analysis(doc, art.article_id)
     tables = {table: TABLES[table].extract_fn()(an, art) for table in nlp_tables()}
     return Extraction(tables=tables, article={"tone": mean_tone(s.text for s in an.sents)})
-
-
-@dataclass
-class BatchResult:
-    """Rows per NLP table, the NLP columns of each article's own row (id -> {"tone": …}),
-    and the articles whose extraction failed (id -> error)."""
-
-    tables: dict[str, list[dict]]
-    errors: dict[str, str]
-    articles: dict[str, dict] = field(default_factory=dict)
-
-    @classmethod
-    def empty(cls) -> BatchResult:
-        return cls(tables={t: [] for t in nlp_tables()}, errors={})
 
 
 def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
