@@ -12,6 +12,7 @@ import datetime as dt
 
 from transforms.analysis import Analysis
 from transforms.events.context import EventContext
+from transforms.events.dictionary import dictionary
 from transforms.events.lexicon import Lexicon, lexicon
 from transforms.events.rows import Event, rows_for
 from transforms.events.time import time_anchors
@@ -28,7 +29,7 @@ def extract_events(
     """
     if len(an.doc) == 0:
         return []
-    ctx = EventContext(an, published, lex or lexicon())
+    ctx = EventContext(an, published, lex or lexicon(), dictionary())
     triggers = find_triggers(ctx)
     if not triggers:
         return []

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from transforms.events.plover import is_mode
 from transforms.wordlists import DATA_DIR
 
 LEXICON_PATH = DATA_DIR / "event_lexicon.tsv"
@@ -94,6 +95,8 @@ class Entry:
     of_role: str | None
     line: int
     target_preps: tuple[str, ...] = ()
+    mode: str = ""  # the PLOVER mode this reading gives (mode=…), "" when it gives none
+    origin: str = "own"  # "own" (this lexicon), "pattern" or "verb" (the field's dictionary)
 
 
 @dataclass
@@ -153,6 +156,7 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
     flags: set[str] = set()
     of_role = None
     target_preps: tuple[str, ...] = ()
+    mode = ""
     for item in when.split():
         if item in FLAGS:
             flags.add(item)
@@ -168,6 +172,10 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
             of_role = value
         elif slot == "tp":
             target_preps = tuple(v for v in value.lower().split("|") if v)
+        elif slot == "mode":
+            if not is_mode(type_, value):
+                raise LexiconError(f"line {n}: {value!r} is no mode of {type_} (plover_modes.tsv)")
+            mode = value
         elif slot not in SLOTS and not (slot.startswith("p:") and len(slot) > 2):
             raise LexiconError(f"line {n}: unknown condition {slot!r}")
         else:
@@ -181,6 +189,7 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
         of_role=of_role,
         line=n,
         target_preps=target_preps,
+        mode=mode,
     )
 
 
@@ -203,7 +212,7 @@ def lexicon() -> Lexicon:
     return parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
 
 
-def _forms(token: Token, pos: str) -> list[str]:
+def forms(token: Token, pos: str) -> list[str]:
     """Lexicon keys to try for a token: its lemma, its form, and simple de-inflections
     (the small model's lemmatizer errs: "staged" → "stag", "bases" → "basis")."""
     low = token.lower_
@@ -234,7 +243,7 @@ def _forms(token: Token, pos: str) -> list[str]:
 
 
 def lookup(lex: Lexicon, token: Token, pos: str) -> list[Entry]:
-    for form in _forms(token, pos):
+    for form in forms(token, pos):
         rows = lex.rows(form, pos)
         if rows:
             return rows

@@ -22,6 +22,7 @@ from spacy.tokens import Token
 from transforms.events.candidates import target_ok
 from transforms.events.conditions import conds_hold
 from transforms.events.context import SKIP_NOUN_FAMILIES, EventContext, Trigger
+from transforms.events.fieldmatch import field_entry, field_reading
 from transforms.events.kinds import entity_modifier, is_participant, is_place
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.syntax import (
@@ -37,6 +38,7 @@ from transforms.events.words import (
     AFFILIATION_NOUNS,
     AGENT_VERBS,
     EVENT_SUBJECT_VERBS,
+    FIELD_VERBS_OFF,
     HAPPEN_VERBS,
     LOCATIVE_PREPS,
     PHYSICAL_TARGETS,
@@ -67,7 +69,6 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
 
 def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
     """The verbs that may be triggers, and the noun triggers (by token index)."""
-    lex = ctx.lex
     nouns: dict[int, Trigger] = {}
     verb_tokens: list[Token] = []
     for token in ctx.tokens:
@@ -75,7 +76,7 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         if pos not in {"NOUN", "PROPN", "VERB", "AUX"}:
             continue
         low = token.lower_
-        if low[:4] not in lex.prefixes and token.lemma_.lower()[:4] not in lex.prefixes:
+        if low[:4] not in ctx.prefixes and token.lemma_.lower()[:4] not in ctx.prefixes:
             continue
         if pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
@@ -107,26 +108,50 @@ def _noun_candidate(ctx: EventContext, token: Token) -> bool:
 def _verb_triggers(
     ctx: EventContext, verb_tokens: list[Token], nouns: dict[int, Trigger]
 ) -> list[Trigger]:
-    """The verbs whose lexicon row holds; a support verb instead gives its noun trigger its
-    verb (and may retype it)."""
+    """The verbs that make events (their reading: :func:`_verb_entry`)."""
     verbs: list[Trigger] = []
     for token in verb_tokens:
-        for entry in lookup(ctx.lex, token, "VERB"):
-            if entry.type == "LIGHT":
-                if not conds_hold(ctx, token, entry, "verb"):
-                    continue
-                noun = _light_object(token, nouns)
-                if noun is None:
-                    continue
-                if nouns[noun.i].light is None:
-                    nouns[noun.i].light = token
-                    _retype(ctx, nouns[noun.i])
-                break
-            if conds_hold(ctx, token, entry, "verb"):
-                if entry.type != "-":
-                    verbs.append(Trigger(token, entry, "verb", entry.type))
-                break
+        entry = _verb_entry(ctx, token, nouns)
+        if entry is not None and entry.type != "-":
+            verbs.append(Trigger(token, entry, "verb", entry.type))
     return verbs
+
+
+def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> Entry | None:
+    """The reading of a verb, by precedence: a support verb hands the event to its noun; then
+    the first row of our lexicon with conditions that hold; then the most specific pattern of
+    the field's dictionary that the clause satisfies; then our unconditioned row; then — for a
+    verb our lexicon does not list — the dictionary's own code for the verb. ``-`` readings
+    (not an event) stop the search like any other."""
+    rows = lookup(ctx.lex, token, "VERB")
+    for entry in rows:
+        if entry.type == "LIGHT":
+            if not conds_hold(ctx, token, entry, "verb"):
+                continue
+            noun = _light_object(token, nouns)
+            if noun is None:
+                continue
+            if nouns[noun.i].light is None:
+                nouns[noun.i].light = token
+                _retype(ctx, nouns[noun.i])
+            return None
+        if conds_hold(ctx, token, entry, "verb"):
+            return entry
+    if ctx.field is None or not _field_participant(ctx, token):
+        return None
+    match = field_reading(ctx.field, token, patterns_only=bool(rows))
+    if match is None or (match.pattern is None and match.lemma in FIELD_VERBS_OFF):
+        return None
+    return field_entry(match)
+
+
+def _field_participant(ctx: EventContext, token: Token) -> bool:
+    """The field's readings need someone taking part, as PETRARCH2 needs an actor: a subject,
+    an agent or a passive subject that is a participant (an entity, a pronoun, a name, a
+    people noun)."""
+    cands = [subject_of(ctx, token), agent_of(token)]
+    cands += [c for c in token.children if c.dep_ == "nsubjpass"]
+    return any(c is not None and is_participant(ctx, c) for c in cands)
 
 
 def _named_event(token: Token) -> bool:
