@@ -29,11 +29,26 @@ def is_agentive(tok: Token) -> bool:
 
 
 def is_participant(ctx: EventContext, p: Token) -> bool:
+    """Someone who can act or be acted upon: an entity, a pronoun, a name, a people noun, or
+    a common noun that a state or organisation modifies ("Afghan warplanes", "two Iranian
+    platforms", "Japanese exports": PLOVER codes them as that country)."""
     if p.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}:
         return False
     if ctx.mention_at(p) is not None or p.pos_ == "PRON" or is_name(p):
         return True
-    return is_agentive(p)
+    return is_agentive(p) or (p.pos_ == "NOUN" and state_of(ctx, p) is not None)
+
+
+def state_of(ctx: EventContext, noun: Token) -> Mention | None:
+    """A country, nationality or organisation modifying a noun, that PLOVER codes the noun
+    as ("Afghan warplanes" → Afghanistan, "Iranian platforms", "UNITA rebels"); not a
+    person's possession ("Honcharuk's offer")."""
+    for c in noun.children:
+        if c.dep_ in {"poss", "compound", "amod", "nmod"}:
+            m = entity_modifier(ctx, c)
+            if m is not None and (m.family == "ORG" or m.country_code):
+                return m
+    return None
 
 
 def is_place(ctx: EventContext, tok: Token) -> bool:
@@ -56,7 +71,8 @@ def entity_modifier(ctx: EventContext, c: Token) -> Mention | None:
 
 def state_modifier(ctx: EventContext, noun: Token) -> Token | None:
     """The modifier of a noun that names who acts through it — an entity that is not a
-    place without a country ("the US airstrike", "Israel's raid"), or None."""
+    place without a country ("the US airstrike", "Israel's raid", "Afghan warplanes"), or
+    None."""
     for c in noun.children:
         if c.dep_ in {"poss", "compound", "amod", "nmod"}:
             m = entity_modifier(ctx, c)

@@ -56,6 +56,10 @@ EVENT_TYPES = PLOVER_TYPES + OWN_TYPES
 MODALITIES = ("asserted", "future", "hypothetical", "reported")
 
 
+#: Condition values that match a mention's family ("subj=%place": "Britain protested").
+FAMILY_VALUES = frozenset({"%place", "%person", "%org", "%norp", "%fac"})
+
+
 FLAGS = frozenset({"sym", "swap", "recv", "harm", "light", "strict", "theme"})
 
 
@@ -197,6 +201,8 @@ def _values(n: int, value: str, classes: dict[str, frozenset[str]]) -> frozenset
     """The words of a condition: ``a|b|@class`` (classes expanded), lowercased."""
     values: set[str] = set()
     for v in value.lower().split("|"):
+        if v.startswith("%") and v not in FAMILY_VALUES:
+            raise LexiconError(f"line {n}: unknown family {v} (one of {sorted(FAMILY_VALUES)})")
         if v.startswith("@"):
             if v not in classes:
                 raise LexiconError(f"line {n}: unknown class {v}")
@@ -278,7 +284,7 @@ TARGET_PREPS: dict[str | None, tuple[str, ...]] = {
     "AID": ("to", "for"),
     "RETREAT": ("from", "out", "of", "against"),
     "REQUEST": ("to", "on", "upon", "from"),
-    "ACCUSE": ("against", "into", "on", "at"),
+    "ACCUSE": ("against", "into", "on", "at", "about"),
     "REJECT": (),
     "THREATEN": ("against", "with"),
     "PROTEST": ("against", "to", "outside"),

@@ -23,7 +23,13 @@ from transforms.events.candidates import target_ok
 from transforms.events.conditions import conds_hold
 from transforms.events.context import SKIP_NOUN_FAMILIES, EventContext, Trigger
 from transforms.events.fieldmatch import field_entry, field_reading
-from transforms.events.kinds import entity_modifier, is_participant, is_place
+from transforms.events.kinds import (
+    entity_modifier,
+    is_agentive,
+    is_participant,
+    is_place,
+    state_of,
+)
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.syntax import (
     agent_of,
@@ -39,6 +45,7 @@ from transforms.events.words import (
     AGENT_VERBS,
     EVENT_SUBJECT_VERBS,
     FIELD_VERBS_OFF,
+    FIRST_PERSON,
     HAPPEN_VERBS,
     LOCATIVE_PREPS,
     PHYSICAL_TARGETS,
@@ -137,7 +144,7 @@ def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> E
             return None
         if conds_hold(ctx, token, entry, "verb"):
             return entry
-    if ctx.field is None or not _field_participant(ctx, token):
+    if ctx.field is None or not _field_participant(ctx, token) or _not_event_object(ctx, token):
         return None
     match = field_reading(ctx.field, token, patterns_only=bool(rows))
     if match is None or (match.pattern is None and match.lemma in FIELD_VERBS_OFF):
@@ -146,12 +153,30 @@ def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> E
 
 
 def _field_participant(ctx: EventContext, token: Token) -> bool:
-    """The field's readings need someone taking part, as PETRARCH2 needs an actor: a subject,
-    an agent or a passive subject that is a participant (an entity, a pronoun, a name, a
-    people noun)."""
+    """The field's readings need a political actor taking part, as PETRARCH2 needs one from
+    its actor dictionary: a subject, an agent or a passive subject that is an entity, a
+    pronoun standing for one, a people noun ("police", "protesters") or a noun a state
+    modifies ("Afghan warplanes") — not "I", "we" or "you"."""
     cands = [subject_of(ctx, token), agent_of(token)]
     cands += [c for c in token.children if c.dep_ == "nsubjpass"]
-    return any(c is not None and is_participant(ctx, c) for c in cands)
+    return any(c is not None and _political(ctx, c) for c in cands)
+
+
+def _political(ctx: EventContext, c: Token) -> bool:
+    if c.pos_ == "PRON" or c.tag_ in {"PRP", "PRP$"}:
+        return c.lower_ not in FIRST_PERSON | {"you"} and ctx.antecedent(c) is not None
+    return ctx.mention_at(c) is not None or is_agentive(c) or state_of(ctx, c) is not None
+
+
+def _not_event_object(ctx: EventContext, token: Token) -> bool:
+    """Does our lexicon say that the verb's object is no event ("held a campaign rally",
+    "a press conference")? Then no pattern of the field reads it as one."""
+    for c in token.children:
+        if c.dep_ in {"dobj", "obj", "nsubjpass"} and c.pos_ == "NOUN":
+            entry = _first_entry(ctx, c, lookup(ctx.lex, c, "NOUN"), "noun")
+            if entry is not None and entry.type == "-":
+                return True
+    return False
 
 
 def _named_event(token: Token) -> bool:
@@ -230,7 +255,15 @@ def _light_object(verb: Token, nouns: dict[int, Trigger]) -> Token | None:
             for p in c.children:
                 if p.dep_ == "prep":
                     cands.extend(x for x in p.children if x.dep_ == "pobj")
-        elif c.dep_ in {"prep", "prt"} and c.lower_ in {"into", "in", "for", "under", "to"}:
+        elif c.dep_ in {"prep", "prt"} and c.lower_ in {
+            "into",
+            "in",
+            "for",
+            "under",
+            "to",
+            "on",
+            "with",
+        }:
             cands.extend(x for x in c.children if x.dep_ == "pobj")
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         cands.append(verb.head)
@@ -328,6 +361,7 @@ def _noun_participant(ctx: EventContext, t: Token) -> bool:
             return True  # "the attack, reportedly conducted by the Taliban"
         if dep == "prep" and c.lower_ in {
             "by",
+            "about",
             "against",
             "on",
             "with",
