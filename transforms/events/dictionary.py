@@ -21,6 +21,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from spacy.strings import hash_string
+
 from transforms.wordlists import DATA_DIR
 
 ANY = ("$", "+", "^")
@@ -76,7 +78,7 @@ class Pattern:
 class Block:
     patterns: list[Pattern] = field(default_factory=list)
     #: head word -> the patterns one of whose elements needs it (a pattern is tried only when
-    #: its anchor word is in the clause)
+    #: its anchor word is in the clause); filled for the patterns of one verb
     by_anchor: dict[str, list[Pattern]] = field(default_factory=dict)
     unanchored: list[Pattern] = field(default_factory=list)
 
@@ -93,9 +95,47 @@ class Dictionary:
     verbs: dict[str, list[VerbEntry]]
     blocks: dict[str, Block]
     prefixes: frozenset[str] = frozenset()
+    _for_verb: dict[tuple[str, str], Block] = field(default_factory=dict)
+    _anchors: dict[tuple[str, str], tuple[frozenset[int], bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.prefixes = frozenset(v[:4] for v in self.verbs)
+
+    def anchors_for(self, verb: str, blocks: tuple[str, ...]) -> tuple[frozenset[int], bool]:
+        """(the string hashes of the anchor words of the verb's patterns in these blocks,
+        whether some pattern has none): a clause without any of those words (compared as
+        spaCy's ``lemma``/``lower`` hashes: no string is built) and no unanchored pattern
+        matches none."""
+        key = (verb, "\t".join(blocks))
+        got = self._anchors.get(key)
+        if got is None:
+            words: set[int] = set()
+            loose = False
+            for b in blocks:
+                found = self.patterns_for(verb, b)
+                words.update(hash_string(w) for w in found.by_anchor)
+                loose = loose or bool(found.unanchored)
+            got = self._anchors[key] = (frozenset(words), loose)
+        return got
+
+    def patterns_for(self, verb: str, block: str) -> Block:
+        """The patterns of a block that apply to a verb — those written for it, or for the
+        whole block — indexed by anchor word (built once per verb and block)."""
+        key = (verb, block)
+        got = self._for_verb.get(key)
+        if got is None:
+            got = Block()
+            for p in self.blocks[block].patterns if block in self.blocks else ():
+                if p.verbs and verb not in p.verbs:
+                    continue
+                got.patterns.append(p)
+                anchor = _anchor(p)
+                if not anchor:
+                    got.unanchored.append(p)
+                for word in anchor:
+                    got.by_anchor.setdefault(word, []).append(p)
+            self._for_verb[key] = got
+        return got
 
 
 def _tsv(name: str) -> list[dict[str, str]]:
@@ -234,13 +274,7 @@ def dictionary() -> Dictionary:
             p = _override(p, overrides)
         if p is None or (not p.after and not p.before and not p.preps):
             continue
-        block = blocks.setdefault(row["block"], Block())
-        block.patterns.append(p)
-        anchor = _anchor(p)
-        if not anchor:
-            block.unanchored.append(p)
-        for word in anchor:
-            block.by_anchor.setdefault(word, []).append(p)
+        blocks.setdefault(row["block"], Block()).patterns.append(p)
     verbs: dict[str, list[VerbEntry]] = {}
     for row in _tsv("plover_verbs.tsv"):
         entry = VerbEntry(row["block"], tuple(row["particle"].split()), _reading(row, blocks=False))

@@ -149,30 +149,52 @@ def pattern_holds(p: Pattern, clause: Clause) -> bool:
     )
 
 
-def _entries(d: Dictionary, t: Token) -> tuple[str, list[VerbEntry]]:
-    """The verb's dictionary entries whose particle is in the clause (particle verbs first)."""
+def field_entries(d: Dictionary, t: Token) -> tuple[str, list[VerbEntry]]:
+    """The verb's dictionary lemma and its entries whose particle is in the clause (particle
+    verbs first); ("", []) for a verb the dictionary lacks."""
     for form in forms(t, "VERB"):
         entries = d.verbs.get(form)
         if not entries:
             continue
+        if not any(e.particle for e in entries):
+            return form, entries
         right = {c.lower_ for c in t.children if c.i > t.i}
         return form, [e for e in entries if all(w in right for w in e.particle)]
     return "", []
+
+
+def _may_match(d: Dictionary, verb: str, blocks: list[str], t: Token) -> bool:
+    """A cheap test before :func:`clause_of`: does some word near the verb (its children and
+    theirs) anchor one of its patterns?"""
+    anchors, loose = d.anchors_for(verb, tuple(blocks))
+    if loose:
+        return True
+    if not anchors:
+        return False
+    for c in t.children:
+        if c.lemma in anchors or c.lower in anchors:
+            return True
+        if c.n_lefts + c.n_rights and any(
+            g.lemma in anchors or g.lower in anchors for g in c.children
+        ):
+            return True
+    return False
+
+
+def has_patterns(d: Dictionary, verb: str, entries: list[VerbEntry]) -> bool:
+    anchors, loose = d.anchors_for(verb, tuple(dict.fromkeys(e.block for e in entries)))
+    return loose or bool(anchors)
 
 
 def best_pattern(d: Dictionary, blocks: list[str], clause: Clause, verb: str) -> Pattern | None:
     heads = clause.heads()
     found: list[Pattern] = []
     for name in blocks:
-        block = d.blocks.get(name)
-        if block is None:
-            continue
+        block = d.patterns_for(verb, name)
         cands = list(block.unanchored)
         for w in heads:
             cands.extend(block.by_anchor.get(w, ()))
-        found.extend(
-            p for p in cands if (not p.verbs or verb in p.verbs) and pattern_holds(p, clause)
-        )
+        found.extend(p for p in cands if pattern_holds(p, clause))
     if not found:
         return None
     top = max(p.weight for p in found)
@@ -183,15 +205,22 @@ def best_pattern(d: Dictionary, blocks: list[str], clause: Clause, verb: str) ->
     return min(tied, key=lambda p: (-votes[p.reading.type], p.order))
 
 
-def field_reading(d: Dictionary, t: Token, patterns_only: bool = False) -> FieldMatch | None:
-    """The dictionary's reading of verb token ``t`` (see the module docstring); with
-    ``patterns_only``, a pattern's or nothing."""
-    lemma, entries = _entries(d, t)
+def field_reading(
+    d: Dictionary,
+    t: Token,
+    found: tuple[str, list[VerbEntry]] | None = None,
+    patterns_only: bool = False,
+) -> FieldMatch | None:
+    """The dictionary's reading of verb token ``t`` (see the module docstring; ``found`` is
+    :func:`field_entries` when already known); with ``patterns_only``, a pattern's or
+    nothing."""
+    lemma, entries = found or field_entries(d, t)
     if not entries:
         return None
-    clause = clause_of(t)
     blocks = list(dict.fromkeys(e.block for e in entries))
-    p = best_pattern(d, blocks, clause, lemma)
+    p = None
+    if _may_match(d, lemma, blocks, t):
+        p = best_pattern(d, blocks, clause_of(t), lemma)
     if p is not None:
         return FieldMatch(lemma, p.reading, p)
     if patterns_only:

@@ -218,11 +218,15 @@ def lexicon() -> Lexicon:
     return parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
 
 
-def forms(token: Token, pos: str) -> list[str]:
+def forms(token: Token, pos: str) -> tuple[str, ...]:
     """Lexicon keys to try for a token: its lemma, its form, and simple de-inflections
     (the small model's lemmatizer errs: "staged" → "stag", "bases" → "basis")."""
-    low = token.lower_
-    out = [token.lemma_.lower(), low] if pos == "VERB" else [low, token.lemma_.lower()]
+    return _forms(token.lower_, token.lemma_.lower(), pos)
+
+
+@functools.lru_cache(maxsize=65536)
+def _forms(low: str, lemma: str, pos: str) -> tuple[str, ...]:
+    out = [lemma, low] if pos == "VERB" else [low, lemma]
     if pos == "VERB":
         if low.endswith("ied"):
             out.append(low[:-3] + "y")
@@ -245,7 +249,7 @@ def forms(token: Token, pos: str) -> list[str]:
             out.append(low[:-2])
         if low.endswith("s"):
             out.append(low[:-1])
-    return out
+    return tuple(out)
 
 
 def lookup(lex: Lexicon, token: Token, pos: str) -> list[Entry]:

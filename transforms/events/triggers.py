@@ -22,7 +22,7 @@ from spacy.tokens import Token
 from transforms.events.candidates import target_ok
 from transforms.events.conditions import conds_hold
 from transforms.events.context import SKIP_NOUN_FAMILIES, EventContext, Trigger
-from transforms.events.fieldmatch import field_entry, field_reading
+from transforms.events.fieldmatch import field_entries, field_entry, field_reading, has_patterns
 from transforms.events.kinds import (
     entity_modifier,
     is_agentive,
@@ -83,11 +83,13 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         if pos not in {"NOUN", "PROPN", "VERB", "AUX"}:
             continue
         low = token.lower_
-        if low[:4] not in ctx.prefixes and token.lemma_.lower()[:4] not in ctx.prefixes:
-            continue
-        if pos == "VERB" or (
+        verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
-        ):
+        )
+        prefixes = ctx.prefixes if verbal else ctx.lex.prefixes  # the field has verbs only
+        if low[:4] not in prefixes and token.lemma_.lower()[:4] not in prefixes:
+            continue
+        if verbal:
             if token.dep_ != "amod":  # "the detained activists", "captured militants"
                 verb_tokens.append(token)
             continue
@@ -144,10 +146,22 @@ def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> E
             return None
         if conds_hold(ctx, token, entry, "verb"):
             return entry
-    if ctx.field is None or not _field_participant(ctx, token) or _not_event_object(ctx, token):
+    return _field_entry(ctx, token, listed=bool(rows))
+
+
+def _field_entry(ctx: EventContext, token: Token, listed: bool) -> Entry | None:
+    """The field's reading of a verb: a pattern's, or — for a verb our lexicon does not list
+    and that is not in ``field_verbs_off`` — the verb's own code; cheap tests first."""
+    if ctx.field is None:
         return None
-    match = field_reading(ctx.field, token, patterns_only=bool(rows))
-    if match is None or (match.pattern is None and match.lemma in FIELD_VERBS_OFF):
+    lemma, entries = found = field_entries(ctx.field, token)
+    if not entries:
+        return None
+    own_code = not listed and lemma not in FIELD_VERBS_OFF and any(e.reading for e in entries)
+    if not own_code and not has_patterns(ctx.field, lemma, entries):
+        return None  # a verb our lexicon reads and the field has no pattern for
+    match = field_reading(ctx.field, token, found, patterns_only=not own_code)
+    if match is None or not _field_participant(ctx, token) or _not_event_object(ctx, token):
         return None
     return field_entry(match)
 
