@@ -25,7 +25,17 @@ def is_agentive(tok: Token) -> bool:
     low, lemma = tok.lower_, tok.lemma_.lower()
     if low in PARTICIPANT_NOUNS or lemma in PARTICIPANT_NOUNS or lemma in PERSON_TITLES:
         return True
+    if tok.tag_ == "NN" and _plural(low) in PARTICIPANT_NOUNS:
+        return True  # the list's plurals name their singulars ("boys": "a boy")
     return tok.tag_ == "NNS" and low.endswith(("ers", "ists", "ians", "ants", "ors"))
+
+
+def _plural(low: str) -> str:
+    if low.endswith("man"):
+        return low[:-3] + "men"  # "fisherman"
+    if low.endswith("y") and low[-2:-1] not in set("aeiou"):
+        return low[:-1] + "ies"  # "deputy"
+    return low + "s"
 
 
 def is_participant(ctx: EventContext, p: Token) -> bool:

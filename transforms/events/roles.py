@@ -148,6 +148,13 @@ def _other_target(
     its object, on a coordinated verb sharing it, or the object of a merged participle."""
     t = trig.token
     found = prep_target(ctx, t, trig, exclude=actor_tok)
+    if found is None:  # an indirect object: "granted Milken a pardon", "extended Pakistan $1m"
+        found = next(
+            (c for c in t.children if c.dep_ == "dative" and c.pos_ in {"PROPN", "NOUN", "PRON"}),
+            None,
+        )
+        if found is not None and (found == actor_tok or not target_ok(ctx, found, trig)):
+            found = None
     if found is None and obj is not None and not is_event_noun(ctx, obj):
         found = prep_target(ctx, obj, trig, exclude=actor_tok)
     if found is None and child_with(ctx, t, {"dobj", "obj"}) is None:
@@ -248,11 +255,20 @@ def _requested_of(ctx: EventContext, t: Token) -> Token | None:
         (
             c
             for c in wanted.children
-            if c.dep_ == "poss"
-            and (entity_modifier(ctx, c) is not None or is_agentive(c) or c.tag_ == "PRP$")
+            if (
+                c.dep_ == "poss"
+                and (entity_modifier(ctx, c) is not None or is_agentive(c) or c.tag_ == "PRP$")
+            )
+            or (c.dep_ in {"compound", "amod", "nmod"} and _named_body(ctx, c))
         ),
         None,
     )
+
+
+def _named_body(ctx: EventContext, c: Token) -> bool:
+    """ "called for G7 action": an organisation or state modifying the requested act."""
+    m = entity_modifier(ctx, c)
+    return m is not None and (m.family == "ORG" or bool(m.country_code))
 
 
 def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
