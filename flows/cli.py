@@ -2,7 +2,7 @@
 
     newsetl run [SOURCE ...] [--warehouse DIR] [--batch-size N] [--full-refresh]
     newsetl query "SQL" [--warehouse DIR] [--format table|csv|json]
-    newsetl server [stop|status] [--host 127.0.0.1] [--port 4200]
+    newsetl server [start|stop|status] [--host 127.0.0.1] [--port 4200]
     newsetl serve [SOURCE ...] (--cron EXPR | --interval SECONDS) [--warehouse DIR]
     newsetl models [--warehouse DIR] [--select SELECTOR ...]
     newsetl report [--warehouse DIR] [--output FILE]
