@@ -10,7 +10,8 @@ stories: 153 coded with the type, mode, actor and recipient of their top event u
 manual, 21 with no event at all. Each sentence is run alone through the ETL's own NLP step (one
 spaCy pass, then mentions and events), with its story's publication date.
 
-**Top event of a sentence** (the same rule for the gold coding and for the system): among the
+**Top event of a sentence** (the same rule for the gold coding and for the system; the
+extractor's ``is_top_event`` column when the rows have it): among the
 sentence's events of a PLOVER type, the one whose trigger is nearest the root of the dependency
 parse — the main clause's verb (depth 0), else an event noun or verb hanging from it (the
 object of a light verb, "launched an attack"; the complement of a verb of saying, "X said it
@@ -100,8 +101,12 @@ def trigger_depth(row: dict, doc, depth: dict[int, int]) -> int:
 
 
 def top_event(rows: list[dict], doc) -> dict | None:
-    """The PLOVER event nearest the root of the parse; the first in the text on a tie."""
+    """The PLOVER event nearest the root of the parse; the first in the text on a tie. Rows
+    with the ``is_top_event`` column are the extractor's own choice, one per sentence: then
+    only those rows compete (a coded sentence the parser splits in two has two)."""
     plover = [r for r in rows if r.get("event_type") in PLOVER_TYPES]
+    if plover and "is_top_event" in plover[0]:
+        plover = [r for r in plover if r["is_top_event"]]
     if not plover:
         return None
     depth = depths(doc)

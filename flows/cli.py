@@ -2,15 +2,18 @@
 
     newsetl run [SOURCE ...] [--warehouse DIR] [--batch-size N] [--full-refresh]
     newsetl query "SQL" [--warehouse DIR] [--format table|csv|json]
-    newsetl server [--host 127.0.0.1] [--port 4200]
+    newsetl server [start|stop|status] [--host 127.0.0.1] [--port 4200]
     newsetl serve [SOURCE ...] (--cron EXPR | --interval SECONDS) [--warehouse DIR]
     newsetl models [--warehouse DIR] [--select SELECTOR ...]
     newsetl report [--warehouse DIR] [--output FILE]
+    newsetl check | repair [--warehouse DIR]
+    newsetl completion bash|zsh
 
-Every command but ``server`` takes ``--warehouse DIR`` (default: ``$NEWSETL_WAREHOUSE``, else
-the checkout's ``warehouse/``). Output is quiet by default (a progress bar on a terminal, then
-the summary); ``-v`` adds Prefect's and dbt's logs, ``-q`` prints nothing but errors. Errors
-print one line on stderr, without a traceback; the exit codes are ``EXIT_CODES``.
+Every command but ``server`` and ``completion`` takes ``--warehouse DIR`` (default:
+``$NEWSETL_WAREHOUSE``, else the checkout's ``warehouse/``). Output is quiet by default (a
+progress bar on a terminal, then the summary); ``-v`` adds Prefect's and dbt's logs, ``-q``
+prints nothing but errors. Errors print one line on stderr, without a traceback; the exit
+codes are ``EXIT_CODES``.
 """
 
 from __future__ import annotations

@@ -129,6 +129,10 @@ TYPE_FIXES = {
     # "International (political or economic) sanctions are coded as `discontinue'" (SANCTION)
     "163": ("SANCTION", "discontinue"),
 }
+#: Scores of the manual's score table that contradict the manual itself: ACCUSE is printed +3
+#: while every ACCUSE mode scores -2 to -3.5 and the manual's earlier table gave ACCUSE -2.0 (a
+#: verbal-conflict category cannot score above SUPPORT's neighbours): the sign slipped.
+SCORE_FIXES = {"ACCUSE": "-3"}
 #: Modes of CAMEO2PLOVER that are not modes of their type in the manual -> the manual's mode
 #: for the same thing, or "" where the manual has none.
 MODE_FIXES = {
@@ -430,6 +434,9 @@ def parse_manual(text: str) -> tuple[dict[str, dict[str, str]], list[dict[str, s
                         (kind, mode), {"type": kind, "mode": mode, "description": ""}
                     )
                     entry["score"] = value
+    for kind, value in SCORE_FIXES.items():
+        if kind in types:
+            types[kind]["score"] = value
     for entry in modes.values():
         entry.setdefault("score", "")
     return types, sorted(modes.values(), key=lambda m: (PLOVER_TYPES.index(m["type"]), m["mode"]))
@@ -494,12 +501,14 @@ def build(lexicons: Path, model: str = MODEL) -> dict[str, str]:
     head = [ATTRIBUTION["petrarch"], ATTRIBUTION["plover"]]
     verb_rows = []
     for v in verbs:
+        first, second = _split_code(v.code)
         row = {
             "block": v.block,
             "verb": lem(v.word.lower(), "verb"),
             "particle": v.particle,
             "before": v.before,
-            **_plover_columns("", v.code, table),
+            **_plover_columns("", first or ("" if second else v.code), table),
+            **_plover_columns("reverse_", second, table),
             "source_line": v.line.strip(),
         }
         verb_rows.append(row)
@@ -535,7 +544,15 @@ def build(lexicons: Path, model: str = MODEL) -> dict[str, str]:
                 "its CAMEO code (its own or its block's) -> PLOVER type and mode. "
                 "Built by scripts/build_event_lexicon.py; see transforms/data/README.md.",
             ],
-            ["block", "verb", "particle", "before", *code_cols, "source_line"],
+            [
+                "block",
+                "verb",
+                "particle",
+                "before",
+                *code_cols,
+                *(f"reverse_{c}" for c in code_cols),
+                "source_line",
+            ],
             verb_rows,
         ),
         "plover_patterns.tsv": _tsv(

@@ -294,6 +294,10 @@ def test_top_event_is_the_one_nearest_the_root():
     assert top_event([said], doc) is None  # own types are no PLOVER events
     ships = {"event_type": "ASSAULT", "start_char": 26, "end_char": 31}
     assert top_event([seize, ships], doc) is ships  # same depth: the first in the text
+    # rows that carry the extractor's is_top_event column: only the marked ones compete
+    marked = [{**r, "is_top_event": r is seize} for r in (attack, seize, said)]
+    assert top_event(marked, doc)["start_char"] == 36
+    assert top_event([{**attack, "is_top_event": False}], doc) is None
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flows import lake, warehouse
 from flows.settings import load_settings
+from transforms.events.plover import quad_class, score
 from transforms.schemas import to_table
 
 RUN_ID = "r20240401T000000_tests0"
@@ -108,6 +109,10 @@ EVENTS = [
 ]  # fmt: skip
 
 
+#: PLOVER modes of some events (the others have none).
+EVENT_MODES = {"v4": "demo", "v5": "arrest"}
+
+
 def find(body: str, text: str, occurrence: int = 0) -> int:
     start = -1
     for _ in range(occurrence + 1):
@@ -198,6 +203,7 @@ def rows() -> dict[str, list[dict]]:
             }
         )
     events = []
+    tops: set[str] = set()  # one top event per sentence: each article's first PLOVER event
     for (
         eid,
         aid,
@@ -223,6 +229,10 @@ def rows() -> dict[str, list[dict]]:
                 "trigger": trigger,
                 "trigger_lemma": lemma,
                 "event_type": etype,
+                "mode": EVENT_MODES.get(eid),
+                "quad_class": quad_class(etype),
+                "plover_score": score(etype, EVENT_MODES.get(eid)),
+                "is_top_event": etype is not None and aid not in tops,
                 "actor_text": ENTITIES[actor][0] if actor else None,
                 "actor_entity_id": actor,
                 "actor_name": ENTITIES[actor][0] if actor else None,
@@ -239,6 +249,8 @@ def rows() -> dict[str, list[dict]]:
                 "confidence": 0.75,
             }
         )
+        if etype is not None:
+            tops.add(aid)
     return {"articles": articles, "mentions": mentions, "quotes": quotes, "events": events}
 
 

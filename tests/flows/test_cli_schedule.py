@@ -82,7 +82,23 @@ def test_served_deployment_fires_on_schedule(prefect_server, tmp_path):
             return None  # being written right now, or tables not created yet
         return rows if len(rows) >= 2 else None
 
+    banner: list[str] = []  # serve's first lines
     try:
+        # The banner's "run it now" command works as printed: from another directory, without
+        # PREFECT_API_URL in the environment and without .venv/bin on the PATH.
+        for _ in range(100):
+            banner.append(serve.stdout.readline().decode(errors="replace"))
+            if not banner[-1] or banner[-1].startswith("run it now:"):
+                break
+        bare = {k: v for k, v in env.items() if not k.startswith("PREFECT_API")}
+        asked = subprocess.run(
+            ["bash", "-c", banner[-1].removeprefix("run it now:").strip()],
+            env=dict(bare, PATH="/usr/bin:/bin"),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         runs = wait_for(completed_runs, timeout=300, every=2)
     finally:
         os.killpg(serve.pid, signal.SIGINT)
@@ -91,6 +107,11 @@ def test_served_deployment_fires_on_schedule(prefect_server, tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
             out = serve.communicate()[0].decode(errors="replace")
+        out = "".join(banner) + out
+    assert banner[0].startswith(f"serving deployment news_etl/test-schedule on {url} "), out
+    assert asked.returncode == 0, (banner, asked.stdout, asked.stderr)
+    asked_run = get_json(f"{url}/flow_runs/{re.search(r'UUID: ([0-9a-f-]{36})', asked.stdout)[1]}")
+    assert get_json(f"{url}/deployments/{asked_run['deployment_id']}")["name"] == "test-schedule"
     assert runs, f"no scheduled run completed; serve output:\n{out[-3000:]}"
     first, second = runs[0], runs[1]
     assert first[2] == "completed" and first[3] == 4

@@ -71,7 +71,8 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     import yaml
 
     from transforms.dates import PRECISIONS, PUBLISHED
-    from transforms.events.lexicon import EVENT_TYPES, MODALITIES
+    from transforms.events.lexicon import EVENT_TYPES, MODALITIES, PLOVER_TYPES
+    from transforms.events.plover import QUAD_CLASSES, all_modes
     from transforms.mentions.model import FAMILY, NON_ENTITY_LABELS, ORIGINS
     from transforms.parse import FLAGS, REASONS
     from transforms.quotes.referents import SPEAKER_KINDS
@@ -85,6 +86,9 @@ def test_dbt_vocabularies_agree_with_the_python_code():
     assert set(var["article_flags"]) == set(FLAGS)
     assert set(var["month_placeable_precisions"]) < set(var["date_precisions"])
     assert tuple(var["event_types"]) == EVENT_TYPES
+    assert tuple(var["plover_event_types"]) == PLOVER_TYPES
+    assert tuple(var["quad_classes"]) == QUAD_CLASSES
+    assert tuple(var["plover_modes"]) == all_modes()
     assert tuple(var["modalities"]) == MODALITIES
     assert tuple(var["speaker_kinds"]) == SPEAKER_KINDS
     assert tuple(var["date_precisions"]) == (*PRECISIONS, PUBLISHED)

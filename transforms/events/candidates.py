@@ -186,4 +186,26 @@ def prep_target(
                 cand = next((q for q in p.children if q.dep_ == "pobj"), None)
             if cand is not None and target_ok(ctx, cand, trig):
                 return cand
+            if cand is not None and trig.type in OWNER_TARGET_TYPES:
+                owner = _owner_of_act(ctx, cand)
+                if owner is not None:
+                    return owner
+    return None
+
+
+#: Types whose prepositional target, when it is an act or a thing, stands for whose it is
+#: ("an inquiry into the conduct of President Trump", "protested against the policies of X").
+OWNER_TARGET_TYPES = frozenset({"ACCUSE", "REJECT", "PROTEST", "REQUEST"})
+
+
+def _owner_of_act(ctx: EventContext, noun: Token) -> Token | None:
+    """The named possessor or "of" object of a noun ("Trump's conduct", "the conduct of
+    Trump")."""
+    for c in noun.children:
+        if c.dep_ == "poss" and ctx.mention_at(c) is not None:
+            return c
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for p in c.children:
+                if p.dep_ == "pobj" and ctx.mention_at(p) is not None:
+                    return p
     return None

@@ -5,7 +5,8 @@ prepositions (``prep=``, ``p:with=``), object (``obj=``), subject (``subj=``), t
 objects of its prepositions (``pobj=``), its modifiers (``mod=``), complements (``xcomp=``,
 ``ccomp=``, ``oprd=``), clause marker (``mark=``), governing verb (``gov=``) and the words of
 its sentence and the two before (``ctx=``). A value matches a slot's word or lemma, or the
-"of" object of a head such as "a wave of …"; ``*`` is any word, ``-`` none, ``!`` negates.
+"of" object of a head such as "a wave of …", or ``%family`` a mention of that family
+(``%place``, ``%person``, ``%org``, ``%norp``); ``*`` is any word, ``-`` none, ``!`` negates.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ def conds_hold(ctx: EventContext, token: Token, entry: Entry, kind: str) -> bool
     return all(_cond(ctx, token, cond, kind) != cond.negate for cond in entry.conds)
 
 
-def _match(values: frozenset[str], tokens: list[Token | None]) -> bool:
+def _family(ctx: EventContext, t: Token) -> str:
+    m = ctx.mention_at(t)
+    return f"%{m.family.lower()}" if m is not None and m.family else ""
+
+
+def _match(ctx: EventContext, values: frozenset[str], tokens: list[Token | None]) -> bool:
     present = [t for t in tokens if t is not None]
     if "*" in values and present:
         return True
@@ -44,7 +50,10 @@ def _match(values: frozenset[str], tokens: list[Token | None]) -> bool:
         for p in c.children
         if p.dep_ == "pobj"
     ]
-    return any(t.lower_ in values or t.lemma_.lower() in values for t in present)
+    return any(
+        t.lower_ in values or t.lemma_.lower() in values or _family(ctx, t) in values
+        for t in present
+    )
 
 
 def _cond(ctx: EventContext, t: Token, cond: Cond, kind: str) -> bool:
@@ -56,9 +65,9 @@ def _cond(ctx: EventContext, t: Token, cond: Cond, kind: str) -> bool:
     if slot == "ctx":
         return bool(ctx.window_words(t.i) & values)
     if slot.startswith("p:"):
-        return _match(values, _pobjs(t, {"prep"}, slot[2:]))
+        return _match(ctx, values, _pobjs(t, {"prep"}, slot[2:]))
     words = _SLOT_WORDS.get(slot)
-    return words is not None and _match(values, words(ctx, t, kind))
+    return words is not None and _match(ctx, values, words(ctx, t, kind))
 
 
 def _prepositions(ctx: EventContext, t: Token, kind: str) -> list[Token]:
@@ -97,6 +106,11 @@ def _obj(ctx: EventContext, t: Token, kind: str) -> list[Token | None]:
     obj = object_of(ctx, t, kind)
     if obj is None and kind == "verb" and (v := shared_object_conj(t)) is not None:
         obj = object_of(ctx, v, kind)  # "fired and landed a live round"
+    if obj is None and kind == "verb":
+        # "granted Paul Harvey Pogue a full pardon", parsed as the recipient's apposition
+        return [
+            a for c in t.children if c.dep_ == "dative" for a in c.children if a.dep_ == "appos"
+        ]
     return [obj]
 
 

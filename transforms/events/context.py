@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from transforms.analysis import Analysis
 from transforms.dates import resolve
+from transforms.events.dictionary import Dictionary
 from transforms.events.lexicon import Entry, Lexicon
 from transforms.mentions.model import Mention
 
@@ -63,13 +64,21 @@ class Arg:
 class EventContext:
     """The analysis of one article as the event rules read it (see the module docstring)."""
 
-    def __init__(self, an: Analysis, published: dt.date | None, lex: Lexicon):
+    def __init__(
+        self,
+        an: Analysis,
+        published: dt.date | None,
+        lex: Lexicon,
+        field: Dictionary | None = None,
+    ):
         self.an = an
         self.doc = an.doc
         self.article_id = an.article_id
         self.published = published
         self.mentions = an.mentions
         self.lex = lex
+        self.field = field
+        self.prefixes = lex.prefixes | field.prefixes if field is not None else lex.prefixes
         self.tokens = an.tokens
         self.text = an.text
         self.sent_starts = an.sent_starts

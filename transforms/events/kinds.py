@@ -25,15 +25,40 @@ def is_agentive(tok: Token) -> bool:
     low, lemma = tok.lower_, tok.lemma_.lower()
     if low in PARTICIPANT_NOUNS or lemma in PARTICIPANT_NOUNS or lemma in PERSON_TITLES:
         return True
+    if tok.tag_ == "NN" and _plural(low) in PARTICIPANT_NOUNS:
+        return True  # the list's plurals name their singulars ("boys": "a boy")
     return tok.tag_ == "NNS" and low.endswith(("ers", "ists", "ians", "ants", "ors"))
 
 
+def _plural(low: str) -> str:
+    if low.endswith("man"):
+        return low[:-3] + "men"  # "fisherman"
+    if low.endswith("y") and low[-2:-1] not in set("aeiou"):
+        return low[:-1] + "ies"  # "deputy"
+    return low + "s"
+
+
 def is_participant(ctx: EventContext, p: Token) -> bool:
+    """Someone who can act or be acted upon: an entity, a pronoun, a name, a people noun, or
+    a common noun that a state or organisation modifies ("Afghan warplanes", "two Iranian
+    platforms", "Japanese exports": PLOVER codes them as that country)."""
     if p.ent_type_ in {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}:
         return False
     if ctx.mention_at(p) is not None or p.pos_ == "PRON" or is_name(p):
         return True
-    return is_agentive(p)
+    return is_agentive(p) or (p.pos_ == "NOUN" and state_of(ctx, p) is not None)
+
+
+def state_of(ctx: EventContext, noun: Token) -> Mention | None:
+    """A country, nationality or organisation modifying a noun, that PLOVER codes the noun
+    as ("Afghan warplanes" → Afghanistan, "Iranian platforms", "UNITA rebels"); not a
+    person's possession ("Honcharuk's offer")."""
+    for c in noun.children:
+        if c.dep_ in {"poss", "compound", "amod", "nmod"}:
+            m = entity_modifier(ctx, c)
+            if m is not None and (m.family == "ORG" or m.country_code):
+                return m
+    return None
 
 
 def is_place(ctx: EventContext, tok: Token) -> bool:
@@ -56,7 +81,8 @@ def entity_modifier(ctx: EventContext, c: Token) -> Mention | None:
 
 def state_modifier(ctx: EventContext, noun: Token) -> Token | None:
     """The modifier of a noun that names who acts through it — an entity that is not a
-    place without a country ("the US airstrike", "Israel's raid"), or None."""
+    place without a country ("the US airstrike", "Israel's raid", "Afghan warplanes"), or
+    None."""
     for c in noun.children:
         if c.dep_ in {"poss", "compound", "amod", "nmod"}:
             m = entity_modifier(ctx, c)

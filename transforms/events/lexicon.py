@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from transforms.events.plover import is_mode
 from transforms.wordlists import DATA_DIR
 
 LEXICON_PATH = DATA_DIR / "event_lexicon.tsv"
@@ -53,6 +54,10 @@ EVENT_TYPES = PLOVER_TYPES + OWN_TYPES
 
 
 MODALITIES = ("asserted", "future", "hypothetical", "reported")
+
+
+#: Condition values that match a mention's family ("subj=%place": "Britain protested").
+FAMILY_VALUES = frozenset({"%place", "%person", "%org", "%norp", "%fac"})
 
 
 FLAGS = frozenset({"sym", "swap", "recv", "harm", "light", "strict", "theme"})
@@ -94,6 +99,8 @@ class Entry:
     of_role: str | None
     line: int
     target_preps: tuple[str, ...] = ()
+    mode: str = ""  # the PLOVER mode this reading gives (mode=…), "" when it gives none
+    origin: str = "own"  # "own" (this lexicon), "pattern" or "verb" (the field's dictionary)
 
 
 @dataclass
@@ -153,6 +160,7 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
     flags: set[str] = set()
     of_role = None
     target_preps: tuple[str, ...] = ()
+    mode = ""
     for item in when.split():
         if item in FLAGS:
             flags.add(item)
@@ -168,6 +176,10 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
             of_role = value
         elif slot == "tp":
             target_preps = tuple(v for v in value.lower().split("|") if v)
+        elif slot == "mode":
+            if not is_mode(type_, value):
+                raise LexiconError(f"line {n}: {value!r} is no mode of {type_} (plover_modes.tsv)")
+            mode = value
         elif slot not in SLOTS and not (slot.startswith("p:") and len(slot) > 2):
             raise LexiconError(f"line {n}: unknown condition {slot!r}")
         else:
@@ -181,6 +193,7 @@ def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry
         of_role=of_role,
         line=n,
         target_preps=target_preps,
+        mode=mode,
     )
 
 
@@ -188,6 +201,8 @@ def _values(n: int, value: str, classes: dict[str, frozenset[str]]) -> frozenset
     """The words of a condition: ``a|b|@class`` (classes expanded), lowercased."""
     values: set[str] = set()
     for v in value.lower().split("|"):
+        if v.startswith("%") and v not in FAMILY_VALUES:
+            raise LexiconError(f"line {n}: unknown family {v} (one of {sorted(FAMILY_VALUES)})")
         if v.startswith("@"):
             if v not in classes:
                 raise LexiconError(f"line {n}: unknown class {v}")
@@ -203,11 +218,15 @@ def lexicon() -> Lexicon:
     return parse_lexicon(LEXICON_PATH.read_text(encoding="utf-8"))
 
 
-def _forms(token: Token, pos: str) -> list[str]:
+def forms(token: Token, pos: str) -> tuple[str, ...]:
     """Lexicon keys to try for a token: its lemma, its form, and simple de-inflections
     (the small model's lemmatizer errs: "staged" → "stag", "bases" → "basis")."""
-    low = token.lower_
-    out = [token.lemma_.lower(), low] if pos == "VERB" else [low, token.lemma_.lower()]
+    return _forms(token.lower_, token.lemma_.lower(), pos)
+
+
+@functools.lru_cache(maxsize=65536)
+def _forms(low: str, lemma: str, pos: str) -> tuple[str, ...]:
+    out = [lemma, low] if pos == "VERB" else [low, lemma]
     if pos == "VERB":
         if low.endswith("ied"):
             out.append(low[:-3] + "y")
@@ -230,11 +249,11 @@ def _forms(token: Token, pos: str) -> list[str]:
             out.append(low[:-2])
         if low.endswith("s"):
             out.append(low[:-1])
-    return out
+    return tuple(out)
 
 
 def lookup(lex: Lexicon, token: Token, pos: str) -> list[Entry]:
-    for form in _forms(token, pos):
+    for form in forms(token, pos):
         rows = lex.rows(form, pos)
         if rows:
             return rows
@@ -269,7 +288,7 @@ TARGET_PREPS: dict[str | None, tuple[str, ...]] = {
     "AID": ("to", "for"),
     "RETREAT": ("from", "out", "of", "against"),
     "REQUEST": ("to", "on", "upon", "from"),
-    "ACCUSE": ("against", "into", "on", "at"),
+    "ACCUSE": ("against", "into", "on", "at", "about"),
     "REJECT": (),
     "THREATEN": ("against", "with"),
     "PROTEST": ("against", "to", "outside"),

@@ -179,16 +179,22 @@ def owners_of(ctx: EventContext, t: Token, depth: int = 0) -> list[Mention]:
     named = _named_in_apposition(ctx, t)
     if named is not None:
         return [named]
+    org = next(
+        (m for c in t.children if (m := entity_modifier(ctx, c)) and m.family == "ORG"), None
+    )
+    if org is not None and c_dep_compound(t, org):
+        return [org]  # "Angola's U.S.-backed UNITA rebel group": the group is UNITA
     for c in t.children:
         if c.dep_ == "poss":
             owner = _possessor(ctx, c, low, affiliated, depth)
             if owner is not None:
                 return [owner]
+    found = _modifier_entities(ctx, t)
+    if found and (affiliated or t.pos_ == "NOUN"):
+        # "the US and French defense chiefs"; "Afghan warplanes", "two Iranian platforms"
+        return found[:MAX_ROWS_PER_TRIGGER]
     if not affiliated:
         return []
-    found = _modifier_entities(ctx, t)
-    if found:
-        return found[:MAX_ROWS_PER_TRIGGER]
     for c in t.children:
         if c.dep_ == "prep" and c.lower_ in {"of", "from", "for"}:
             for p in c.children:
@@ -196,6 +202,11 @@ def owners_of(ctx: EventContext, t: Token, depth: int = 0) -> list[Mention]:
                 if pm is not None and pm.family in {"PLACE", "ORG", "NORP"}:
                     return [pm]
     return []
+
+
+def c_dep_compound(t: Token, m: Mention) -> bool:
+    """Is the mention a compound or name modifier of the noun ("UNITA rebel group")?"""
+    return any(c.dep_ in {"compound", "nmod"} and m.start <= c.i < m.end for c in t.children)
 
 
 def _modifier_entities(ctx: EventContext, t: Token) -> list[Mention]:

@@ -38,6 +38,7 @@ from transforms.events.kinds import (
     entity_modifier,
     is_agentive,
     is_participant,
+    state_of,
 )
 from transforms.events.lexicon import (
     OF_ROLE,
@@ -70,6 +71,8 @@ def roles_of(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], To
     t = trig.token
     passive = is_passive(t)
     obj = object_of(ctx, t, "verb")
+    if obj is None and not passive and (v := shared_object_conj(t)) is not None:
+        obj = object_of(ctx, v, "verb")  # "shelled and destroyed two Iranian platforms"
     actor_tok = agent_of(t) if passive else subject_of(ctx, t)
     target_tok = obj
     if trig.type == "MOBILIZE" and actor_tok is None and obj is not None:
@@ -103,13 +106,17 @@ def roles_of(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], To
     return actors, targets, t
 
 
+#: Types whose object, when it is no participant, stands for its owner ("rejected the EU's
+#: demand", "agreed to a South Korean proposal").
+OWNED_OBJECT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCEDE", "AGREE"})
+
+
 def _target_owner(ctx: EventContext, trig: Trigger, obj: Token) -> Token | None:
     """For an object that is no participant, whose it is: "alleged Iranian involvement",
-    "rejected the EU's demand", "condemned the act of the NTC" (accusations, rejections,
-    support, requests, concessions); None otherwise."""
-    if trig.type not in {"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCEDE"} or is_theme(
-        ctx, trig, obj
-    ):
+    "rejected the EU's demand", "condemned the act of the NTC", "rejected a demand by the
+    IMF" (accusations, rejections, support, requests, concessions, agreements); None
+    otherwise."""
+    if trig.type not in OWNED_OBJECT_TYPES or is_theme(ctx, trig, obj):
         return None
     owner = next(
         (
@@ -126,7 +133,7 @@ def _target_owner(ctx: EventContext, trig: Trigger, obj: Token) -> Token | None:
         (
             p
             for c in obj.children
-            if c.dep_ == "prep" and c.lower_ == "of"
+            if c.dep_ in {"prep", "agent"} and c.lower_ in {"of", "by", "from"}
             for p in c.children
             if p.dep_ == "pobj" and ctx.mention_at(p) is not None
         ),
@@ -141,10 +148,19 @@ def _other_target(
     its object, on a coordinated verb sharing it, or the object of a merged participle."""
     t = trig.token
     found = prep_target(ctx, t, trig, exclude=actor_tok)
+    if found is None:  # an indirect object: "granted Milken a pardon", "extended Pakistan $1m"
+        found = next(
+            (c for c in t.children if c.dep_ == "dative" and c.pos_ in {"PROPN", "NOUN", "PRON"}),
+            None,
+        )
+        if found is not None and (found == actor_tok or not target_ok(ctx, found, trig)):
+            found = None
     if found is None and obj is not None and not is_event_noun(ctx, obj):
         found = prep_target(ctx, obj, trig, exclude=actor_tok)
-    if found is None and obj is None and (v := shared_object_conj(t)) is not None:
-        found = prep_target(ctx, v, trig, exclude=actor_tok)
+    if found is None and child_with(ctx, t, {"dobj", "obj"}) is None:
+        v = shared_object_conj(t)  # "police fired and landed a live round on a protester"
+        if v is not None:
+            found = prep_target(ctx, v, trig, exclude=actor_tok)
     if found is None and trig.merged is not None:
         m_obj = object_of(ctx, trig.merged, "verb")
         if m_obj is not None and m_obj.i != t.i and target_ok(ctx, m_obj, trig):
@@ -174,17 +190,50 @@ def _clausal_target(
         found = _requested_of(ctx, t)
         if found is not None:
             return found
-    if type_ == "AGREE":
-        x = child_with(ctx, t, {"xcomp"})  # "agreed to buy Dutch rival Veldman Groep"
-        xo = child_with(ctx, x, {"dobj"}) if x is not None else None
-        if xo is not None and ctx.mention_at(xo) is not None:
-            return xo
+    found = _complement_target(ctx, trig, obj)
+    if found is not None or type_ == "COOPERATE":
+        return found
     if type_ == "RETREAT":
         for where in (theme, t, actor_tok if obj is None else None):
             if where is not None:
                 found = theme_place(ctx, where)
                 if found is not None:
                     return found
+    return None
+
+
+def _complement_target(ctx: EventContext, trig: Trigger, obj: Token | None) -> Token | None:
+    """The object of what is agreed or threatened ("agreed to buy Dutch rival Veldman Groep",
+    "threatened to block Japanese firms"), the owner of what is agreed to ("agreed to a South
+    Korean proposal"), the country of goods exchanged ("bought French wheat")."""
+    t, type_ = trig.token, trig.type
+    if type_ in {"AGREE", "THREATEN"}:
+        x = child_with(ctx, t, {"xcomp"})
+        xo = child_with(ctx, x, {"dobj"}) if x is not None else None
+        if xo is not None and (ctx.mention_at(xo) is not None or state_of(ctx, xo) is not None):
+            return xo
+    if type_ in OWNED_OBJECT_TYPES and obj is None:
+        for c in t.children:
+            if c.dep_ in {"prep", "dative"} and c.lower_ in {"to", "on"}:
+                p = child_with(ctx, c, {"pobj"})
+                owner = _target_owner(ctx, trig, p) if p is not None else None
+                if owner is not None:
+                    return owner
+    if type_ == "COOPERATE" and obj is not None:
+        goods = [obj] + [  # "5,000 tonnes of Canadian rapeseed"
+            p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+        ]
+        return next(
+            (
+                c
+                for g in goods
+                for c in g.children
+                if c.dep_ in {"amod", "compound", "nmod"}
+                and (m := entity_modifier(ctx, c)) is not None
+                and m.family != "PERSON"
+            ),
+            None,
+        )
     return None
 
 
@@ -206,11 +255,20 @@ def _requested_of(ctx: EventContext, t: Token) -> Token | None:
         (
             c
             for c in wanted.children
-            if c.dep_ == "poss"
-            and (entity_modifier(ctx, c) is not None or is_agentive(c) or c.tag_ == "PRP$")
+            if (
+                c.dep_ == "poss"
+                and (entity_modifier(ctx, c) is not None or is_agentive(c) or c.tag_ == "PRP$")
+            )
+            or (c.dep_ in {"compound", "amod", "nmod"} and _named_body(ctx, c))
         ),
         None,
     )
+
+
+def _named_body(ctx: EventContext, c: Token) -> bool:
+    """ "called for G7 action": an organisation or state modifying the requested act."""
+    m = entity_modifier(ctx, c)
+    return m is not None and (m.family == "ORG" or bool(m.country_code))
 
 
 def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], Token]:
@@ -233,9 +291,7 @@ def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[A
         elif actor_tok is None and lsubj is not None:
             actor_tok = lsubj
         if target_tok is None:
-            target_tok = prep_target(ctx, light, trig, exclude=actor_tok)
-            if target_tok is None:
-                target_tok = child_with(ctx, light, {"dative"})
+            target_tok = _light_target(ctx, trig, light, actor_tok)
     elif actor_tok is None and type_ in PARTICIPATORY and t.dep_ == "pobj":
         gov = governing_verb(t)
         if gov is not None and t.head.lower_ in {
@@ -247,6 +303,7 @@ def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[A
             "after",
             "following",
             "before",
+            "to",  # "drove straight to a meeting with Shevardnadze"
         }:
             actor_tok = subject_of(ctx, gov)
     if actor_tok is None:
@@ -264,6 +321,21 @@ def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[A
             return pair, [], clause
     actor_tok = actor_token(ctx, actor_tok)
     return args_of(ctx, actor_tok), args_of(ctx, target_tok), clause
+
+
+def _light_target(
+    ctx: EventContext, trig: Trigger, light: Token, actor_tok: Token | None
+) -> Token | None:
+    """The target a support verb gives its noun: the category's preposition, an indirect
+    object, or its own object when the noun is in a prepositional phrase ("provided its
+    former colony with a loan")."""
+    found = prep_target(ctx, light, trig, exclude=actor_tok)
+    if found is None:
+        found = child_with(ctx, light, {"dative"})
+    if found is None and trig.token.dep_ == "pobj":
+        lobj = child_with(ctx, light, {"dobj"})
+        found = lobj if lobj is not None and is_participant(ctx, lobj) else None
+    return found
 
 
 def _their_participants(ctx: EventContext, t: Token, clause: Token) -> list[Arg]:

@@ -6,7 +6,11 @@ negation and modality (:mod:`~transforms.events.modality`), date
 (:mod:`~transforms.events.location`): one :class:`Event` per pair.
 
 ``event_id`` = hash of (article_id, trigger span, actor span, target span): stable across
-runs. ``actor_text`` is the words in the sentence, ``actor_name``/``actor_entity_id`` the
+runs. ``mode`` (:mod:`~transforms.events.modes`), ``quad_class`` and ``plover_score`` (the
+manual's conflict–cooperation score of the mode, else of the type:
+:mod:`~transforms.events.plover`) are NULL for the project's own types; ``is_top_event`` marks
+the one PLOVER event of each sentence nearest the root of its parse
+(:func:`~transforms.events.extract.mark_top_events`). ``actor_text`` is the words in the sentence, ``actor_name``/``actor_entity_id`` the
 resolved entity (NULL when no entity is named: *gunmen*, *police*). Without a usable time
 expression, ``event_date`` is the publication date and ``date_precision = 'published'``
 (``date_text`` NULL); an article without publication date then has NULL ``event_date`` and
@@ -23,7 +27,10 @@ from dataclasses import dataclass
 from transforms.dates import PUBLISHED
 from transforms.events.context import PLACE_FAMILIES, Arg, EventContext, Trigger
 from transforms.events.location import location_of
+from transforms.events.manual import plover_type, threat_mode
 from transforms.events.modality import is_negated, modality_of, verb_group
+from transforms.events.modes import mode_of
+from transforms.events.plover import quad_class, score
 from transforms.events.roles import pairs, roles_of
 from transforms.events.time import after_publication, date_for
 from transforms.ids import stable_id
@@ -41,6 +48,10 @@ class Event:
     trigger: str
     trigger_lemma: str
     event_type: str | None
+    mode: str | None
+    quad_class: str | None
+    plover_score: float | None
+    is_top_event: bool
     actor_text: str | None
     actor_entity_id: str | None
     actor_name: str | None
@@ -98,6 +109,7 @@ def rows_for(ctx: EventContext, trig: Trigger) -> list[Event]:
         event_date, precision, date_text = None, None, None
     negated = is_negated(trig, group)
     start, end = t.idx, trig.end_char
+    type_, mode = _type_and_mode(ctx, trig, modality, negated)
     rows = []
     for actor, target in pairs(actors, targets, trig):
         used = {id(a.mention.entity) for a in (actor, target) if a is not None and a.mention}
@@ -129,7 +141,11 @@ def rows_for(ctx: EventContext, trig: Trigger) -> list[Event]:
                 end_char=end,
                 trigger=ctx.text[start:end],
                 trigger_lemma=trig.entry.lemma,
-                event_type=trig.type,
+                event_type=type_,
+                mode=mode,
+                quad_class=quad_class(type_),
+                plover_score=score(type_, mode),
+                is_top_event=False,  # set for the whole article (extract.mark_top_events)
                 actor_text=a_text,
                 actor_entity_id=a_id,
                 actor_name=a_name,
@@ -147,6 +163,19 @@ def rows_for(ctx: EventContext, trig: Trigger) -> list[Event]:
             )
         )
     return rows
+
+
+def _type_and_mode(
+    ctx: EventContext, trig: Trigger, modality: str, negated: bool
+) -> tuple[str | None, str | None]:
+    """The event's PLOVER type (the manual's rules on the trigger's type) and mode."""
+    type_ = plover_type(ctx, trig, modality, negated)
+    mode = mode_of(ctx, trig, trig.type)
+    if type_ == "THREATEN" and trig.type != "THREATEN":  # an announced attack or sanction
+        return type_, threat_mode(trig.type, mode)
+    if type_ != trig.type:
+        return type_, mode_of(ctx, trig, type_)
+    return type_, mode
 
 
 def _participant(ctx: EventContext, arg: Arg | None) -> tuple[str | None, str | None, str | None]:

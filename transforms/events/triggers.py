@@ -22,7 +22,14 @@ from spacy.tokens import Token
 from transforms.events.candidates import target_ok
 from transforms.events.conditions import conds_hold
 from transforms.events.context import SKIP_NOUN_FAMILIES, EventContext, Trigger
-from transforms.events.kinds import entity_modifier, is_participant, is_place
+from transforms.events.fieldmatch import field_entries, field_entry, field_reading, has_patterns
+from transforms.events.kinds import (
+    entity_modifier,
+    is_agentive,
+    is_participant,
+    is_place,
+    state_of,
+)
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.syntax import (
     agent_of,
@@ -37,6 +44,8 @@ from transforms.events.words import (
     AFFILIATION_NOUNS,
     AGENT_VERBS,
     EVENT_SUBJECT_VERBS,
+    FIELD_VERBS_OFF,
+    FIRST_PERSON,
     HAPPEN_VERBS,
     LOCATIVE_PREPS,
     PHYSICAL_TARGETS,
@@ -67,7 +76,6 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
 
 def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
     """The verbs that may be triggers, and the noun triggers (by token index)."""
-    lex = ctx.lex
     nouns: dict[int, Trigger] = {}
     verb_tokens: list[Token] = []
     for token in ctx.tokens:
@@ -75,11 +83,13 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         if pos not in {"NOUN", "PROPN", "VERB", "AUX"}:
             continue
         low = token.lower_
-        if low[:4] not in lex.prefixes and token.lemma_.lower()[:4] not in lex.prefixes:
-            continue
-        if pos == "VERB" or (
+        verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
-        ):
+        )
+        prefixes = ctx.prefixes if verbal else ctx.lex.prefixes  # the field has verbs only
+        if low[:4] not in prefixes and token.lemma_.lower()[:4] not in prefixes:
+            continue
+        if verbal:
             if token.dep_ != "amod":  # "the detained activists", "captured militants"
                 verb_tokens.append(token)
             continue
@@ -107,26 +117,80 @@ def _noun_candidate(ctx: EventContext, token: Token) -> bool:
 def _verb_triggers(
     ctx: EventContext, verb_tokens: list[Token], nouns: dict[int, Trigger]
 ) -> list[Trigger]:
-    """The verbs whose lexicon row holds; a support verb instead gives its noun trigger its
-    verb (and may retype it)."""
+    """The verbs that make events (their reading: :func:`_verb_entry`)."""
     verbs: list[Trigger] = []
     for token in verb_tokens:
-        for entry in lookup(ctx.lex, token, "VERB"):
-            if entry.type == "LIGHT":
-                if not conds_hold(ctx, token, entry, "verb"):
-                    continue
-                noun = _light_object(token, nouns)
-                if noun is None:
-                    continue
-                if nouns[noun.i].light is None:
-                    nouns[noun.i].light = token
-                    _retype(ctx, nouns[noun.i])
-                break
-            if conds_hold(ctx, token, entry, "verb"):
-                if entry.type != "-":
-                    verbs.append(Trigger(token, entry, "verb", entry.type))
-                break
+        entry = _verb_entry(ctx, token, nouns)
+        if entry is not None and entry.type != "-":
+            verbs.append(Trigger(token, entry, "verb", entry.type))
     return verbs
+
+
+def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> Entry | None:
+    """The reading of a verb, by precedence: a support verb hands the event to its noun; then
+    the first row of our lexicon with conditions that hold; then the most specific pattern of
+    the field's dictionary that the clause satisfies; then our unconditioned row; then — for a
+    verb our lexicon does not list — the dictionary's own code for the verb. ``-`` readings
+    (not an event) stop the search like any other."""
+    rows = lookup(ctx.lex, token, "VERB")
+    for entry in rows:
+        if entry.type == "LIGHT":
+            if not conds_hold(ctx, token, entry, "verb"):
+                continue
+            noun = _light_object(token, nouns)
+            if noun is None:
+                continue
+            if nouns[noun.i].light is None:
+                nouns[noun.i].light = token
+                _retype(ctx, nouns[noun.i])
+            return None
+        if conds_hold(ctx, token, entry, "verb"):
+            return entry
+    return _field_entry(ctx, token, listed=bool(rows))
+
+
+def _field_entry(ctx: EventContext, token: Token, listed: bool) -> Entry | None:
+    """The field's reading of a verb: a pattern's, or — for a verb our lexicon does not list
+    and that is not in ``field_verbs_off`` — the verb's own code; cheap tests first."""
+    if ctx.field is None:
+        return None
+    lemma, entries = found = field_entries(ctx.field, token)
+    if not entries:
+        return None
+    own_code = not listed and lemma not in FIELD_VERBS_OFF and any(e.reading for e in entries)
+    if not own_code and not has_patterns(ctx.field, lemma, entries):
+        return None  # a verb our lexicon reads and the field has no pattern for
+    match = field_reading(ctx.field, token, found, patterns_only=not own_code)
+    if match is None or not _field_participant(ctx, token) or _not_event_object(ctx, token):
+        return None
+    return field_entry(match)
+
+
+def _field_participant(ctx: EventContext, token: Token) -> bool:
+    """The field's readings need a political actor taking part, as PETRARCH2 needs one from
+    its actor dictionary: a subject, an agent or a passive subject that is an entity, a
+    pronoun standing for one, a people noun ("police", "protesters") or a noun a state
+    modifies ("Afghan warplanes") — not "I", "we" or "you"."""
+    cands = [subject_of(ctx, token), agent_of(token)]
+    cands += [c for c in token.children if c.dep_ == "nsubjpass"]
+    return any(c is not None and _political(ctx, c) for c in cands)
+
+
+def _political(ctx: EventContext, c: Token) -> bool:
+    if c.pos_ == "PRON" or c.tag_ in {"PRP", "PRP$"}:
+        return c.lower_ not in FIRST_PERSON | {"you"} and ctx.antecedent(c) is not None
+    return ctx.mention_at(c) is not None or is_agentive(c) or state_of(ctx, c) is not None
+
+
+def _not_event_object(ctx: EventContext, token: Token) -> bool:
+    """Does our lexicon say that the verb's object is no event ("held a campaign rally",
+    "a press conference")? Then no pattern of the field reads it as one."""
+    for c in token.children:
+        if c.dep_ in {"dobj", "obj", "nsubjpass"} and c.pos_ == "NOUN":
+            entry = _first_entry(ctx, c, lookup(ctx.lex, c, "NOUN"), "noun")
+            if entry is not None and entry.type == "-":
+                return True
+    return False
 
 
 def _named_event(token: Token) -> bool:
@@ -205,7 +269,15 @@ def _light_object(verb: Token, nouns: dict[int, Trigger]) -> Token | None:
             for p in c.children:
                 if p.dep_ == "prep":
                     cands.extend(x for x in p.children if x.dep_ == "pobj")
-        elif c.dep_ in {"prep", "prt"} and c.lower_ in {"into", "in", "for", "under", "to"}:
+        elif c.dep_ in {"prep", "prt"} and c.lower_ in {
+            "into",
+            "in",
+            "for",
+            "under",
+            "to",
+            "on",
+            "with",
+        }:
             cands.extend(x for x in c.children if x.dep_ == "pobj")
     if verb.dep_ == "acl" and verb.tag_ == "VBN":
         cands.append(verb.head)
@@ -303,6 +375,7 @@ def _noun_participant(ctx: EventContext, t: Token) -> bool:
             return True  # "the attack, reportedly conducted by the Taliban"
         if dep == "prep" and c.lower_ in {
             "by",
+            "about",
             "against",
             "on",
             "with",

@@ -83,8 +83,8 @@ def reported_partial(an: Analysis, item: Direct) -> bool:
         return _writer_words_before(an, item) and not _after_saying(an, item)
     if not inner[:1].islower():
         return False
-    if _after_saying(an, item, comma=True) and _clause(item.span):
-        return False  # a clause of its own after "said," is full: He noted, “the army …”
+    if (_after_saying(an, item) or _after_saying(an, item, comma=True)) and _clause(item.span):
+        return False  # a clause of its own after a verb of saying: He noted, “the army …”
     region = region_before(an, item)
     if (
         region.start > 0
@@ -158,9 +158,11 @@ def _clause(span) -> bool:
     words = [t for t in span if not t.is_punct and not t.is_space]
     if not words or words[0].pos_ == "CCONJ":
         return False
-    lo, hi = span.start, span.end
+    root = span.root  # the clause's own verb with its subject, not a phrase holding a
+    # relative clause ("would respond “in a way the Europeans will feel”")
     return any(
-        t.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and lo <= t.head.i < hi for t in span
+        c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} and span.start <= c.i < span.end
+        for c in root.children
     )
 
 

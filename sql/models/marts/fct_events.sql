@@ -23,6 +23,10 @@ final as (
 
         -- the event
         events.event_type,
+        events.mode,
+        events.quad_class,
+        events.plover_score,
+        events.is_top_event,
         events.trigger_text,
         events.trigger_lemma,
         events.negated,

@@ -53,7 +53,9 @@ def test_seed_parly_visits_the_pentagon_and_us_cyber_command(seed):
 def test_seed_end_of_us_presence_in_afghanistan_on_august_31(seed):
     _, rows = seed
     cease = only(rows, "cease")
-    assert cease["event_type"] == "RETREAT"
+    # a future retreat is coded CONCEDE by the PLOVER manual ("announced … would withdraw
+    # troops" is RETREAT + future: CONCEDE); modality still says it is to come
+    assert (cease["event_type"], cease["quad_class"]) == ("CONCEDE", "verbal_cooperation")
     assert cease["actor_name"] == "United States"
     assert cease["target_name"] == "Afghanistan"
     assert cease["event_date"] == dt.date(2021, 8, 31)
@@ -64,7 +66,7 @@ def test_seed_end_of_us_presence_in_afghanistan_on_august_31(seed):
 def test_seed_france_closes_sites_in_northern_mali_by_the_end_of_the_year(seed):
     _, rows = seed
     closing = only(rows, "closing")
-    assert closing["event_type"] == "RETREAT"
+    assert closing["event_type"] == "CONCEDE"  # a promised retreat (PLOVER manual)
     assert closing["actor_text"] == "his country"  # Macron's country
     assert closing["actor_name"] == "France"
     assert closing["target_name"] == "Mali"

@@ -17,11 +17,16 @@ from transforms.events.lexicon import (
 
 def test_the_lexicon_is_data_that_users_extend(nlp):
     sentence = "The rebels torched the village."
-    assert events_of(nlp, sentence) == []
-    text = LEXICON_PATH.read_text(encoding="utf-8") + "torch\tVERB\tASSAULT\t\tburn\n"
+    # our lexicon lacks "torch"; the field's dictionary codes it (PETRARCH2: CAMEO 19, ASSAULT)
+    row = only(events_of(nlp, sentence), "torched")
+    assert (row["event_type"], row["trigger_lemma"]) == ("ASSAULT", "torch")
+    base = LEXICON_PATH.read_text(encoding="utf-8")
+    # a row of our lexicon comes before the field's dictionary: "-" says "not an event"
+    assert events_of(nlp, sentence, lex=parse_lexicon(base + "torch\tVERB\t-\t\t\n")) == []
+    text = base + "torch\tVERB\tPROTEST\tobj=village\tburn\n"
     row = only(events_of(nlp, sentence, lex=parse_lexicon(text)), "torched")
     assert (row["event_type"], row["trigger_lemma"], row["actor_text"]) == (
-        "ASSAULT",
+        "PROTEST",
         "torch",
         "The rebels",
     )

@@ -153,3 +153,15 @@ def test_a_clause_after_said_and_a_comma_is_full_even_in_lower_case(nlp):
         ("the plan does not cover new roads.", True, False, "He", "Tom Baker", "noted"),
         ("would be helpful.", True, True, "the council", None, "said"),
     ]
+
+
+def test_a_clause_right_after_said_is_full_a_phrase_is_not(nlp):
+    text = (
+        'The statement said "masks are no longer required in shops." '
+        'The minister said Paris would respond "in a way the Europeans will feel."'
+    )
+    direct = [(q.text, q.is_partial) for q in quotes_of(nlp, text) if q.is_direct]
+    assert direct == [
+        ("masks are no longer required in shops.", False),
+        ("in a way the Europeans will feel.", True),
+    ]
