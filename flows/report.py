@@ -342,9 +342,22 @@ def section_pairs(data: ReportData) -> str:
     )
 
 
+#: dim_outlets' name for the articles whose source names no outlet.
+UNKNOWN_OUTLET = "(unknown)"
+
+
 def section_outlets(data: ReportData) -> str:
     if not data.outlets:
         return _section("outlets", "Articles and quotes per outlet", _empty("No articles yet."))
+    if all(o["outlet"] == UNKNOWN_OUTLET for o in data.outlets):
+        return _section(
+            "outlets",
+            "Articles and quotes per outlet",
+            _empty(
+                "No outlet is known for these articles: plain-text files name none (web pages, "
+                "feeds, and JSON records with a publisher or a URL do)."
+            ),
+        )
     chart = bar_chart(
         "chart-outlets",
         "Articles per outlet",

@@ -198,7 +198,12 @@ def wikinews_warehouse(tmp_path_factory, wikinews_articles, wikinews_tables):
 
     given = {
         "articles": [
-            a.row(run_id=RUN_ID, ingested_at=INGESTED, nlp_version="test")
+            a.row(
+                run_id=RUN_ID,
+                ingested_at=INGESTED,
+                nlp_version="test",
+                **wikinews_tables["result"].articles.get(a.article_id, {}),  # tone
+            )
             for a in wikinews_articles
         ],
         **wikinews_tables["result"].tables,

@@ -384,6 +384,10 @@ def test_the_wikinews_report_shows_news_first(wikinews_warehouse, browser, tmp_p
     assert legend[:3] == ["United States", "Donald Trump", "United Kingdom"]
     assert not {"WN", "UTC", "Wikinews", "Dorsa Derakhshani"} & set(legend)
     assert "chart-tone" in charts
+    # its text files name no outlet: a note, not one "(unknown)" bar
+    assert "chart-outlets" not in charts
+    outlets = seen["page"].evaluate("document.querySelector('#outlets').textContent")
+    assert "No outlet is known for these articles" in outlets
     # the events chart spans the publication months (2019-01 to 2021-03), not 1968 on
     labels = [lab["text"] for lab in charts["chart-events"]["labels"]]
     assert labels[0] == "Jan 2019" and labels[-1] == "Jan 2021"
