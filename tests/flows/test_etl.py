@@ -157,9 +157,10 @@ def test_first_run_loads_articles_and_rejects(built):
     first = built["first"]
     assert (first["records_seen"], first["articles_new"], first["rejected"]) == (8, 4, 4)
     assert (first["nlp_articles"], first["written"]["mentions"]) == (4, 13)
-    # 2 quotes in a.txt (direct, then "adding that …"), 1 each in c.txt and f1; 1 event
-    # ("walked out", PROTEST)
-    assert first["written"] == {"articles": 4, "mentions": 13, "quotes": 4, "events": 1}
+    # 2 quotes in a.txt (direct, then "adding that …"), 1 each in c.txt and f1; 2 events
+    # ("walked out", PROTEST; f3's "cancelled 40 flights", which the event lexicon reads as
+    # SANCTION since extraction version 8)
+    assert first["written"] == {"articles": 4, "mentions": 13, "quotes": 4, "events": 2}
     assert first["batches"] == 3
 
 
@@ -217,7 +218,7 @@ def test_runs_ledger_records_both_runs(built):
         "FROM runs ORDER BY started_at"
     ).fetchall()
     con.close()
-    written = {"articles": 4, "mentions": 13, "quotes": 4, "events": 1}
+    written = {"articles": 4, "mentions": 13, "quotes": 4, "events": 2}
     assert [r[1:] for r in runs] == [
         ("completed", 4, 0, 4, written),
         ("completed", 0, 4, 4, dict.fromkeys(written, 0)),

