@@ -488,9 +488,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     if verbosity(args) != "quiet":
         print(serve_banner(args.name, url, schedule), flush=True)
+    # One run at a time (limit=1): a run that comes due while another is loading waits for it,
+    # instead of starting a second process that waits --lock-timeout and then fails busy.
     with temporary_settings(updates={PREFECT_API_URL: url}):
         news_etl.serve(
-            name=args.name, parameters=parameters, print_starting_message=False, **schedule
+            name=args.name,
+            parameters=parameters,
+            print_starting_message=False,
+            limit=1,
+            **schedule,
         )
     return EXIT_OK
 
