@@ -202,18 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="where NLP runs: local worker processes or a Dask cluster (default: "
         f"{_env_default('NEWSETL_RUNNER', 'local')})",
     )
-    run.add_argument(
-        "--dask-address",
-        metavar="ADDR",
-        help="scheduler of an existing Dask cluster (tcp://host:8786); "
-        "default: a temporary local cluster of --n-process workers",
-    )
-    run.add_argument(
-        "--lake-url",
-        metavar="URL",
-        help="keep the lake's Parquet parts in object storage (s3://bucket/prefix; "
-        "credentials from AWS_* variables, NEWSETL_S3_ENDPOINT for MinIO-like stores)",
-    )
+    for flag, meta, text in (
+        ("--dask-address", "ADDR", "an existing Dask cluster's scheduler (tcp://host:8786); "
+         "default: a temporary local cluster of --n-process workers"),
+        ("--lake-url", "URL", "the lake's parts in object storage: s3://bucket/prefix "
+         "(credentials: AWS_* variables; NEWSETL_S3_ENDPOINT for MinIO-like stores)"),
+    ):  # fmt: skip
+        run.add_argument(flag, metavar=meta, help=text)
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")
 
     query = command("query", "run read-only SQL against the warehouse")
@@ -271,12 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_arg(check)
     repair = command("repair", "rebuild the lake from the tables, or the tables from the lake")
     _warehouse_arg(repair)
+    from flows.ducklake import add_arguments
+
+    add_arguments(command("publish", "publish the tables into a shared DuckLake"), _warehouse_arg)
     completion = command("completion", "print a shell completion script (bash or zsh)")
     completion.add_argument("shell", choices=("bash", "zsh"))
     return parser
 
 
-COMMANDS = ("run", "query", "server", "serve", "models", "report", "check", "repair", "completion")
+COMMANDS = tuple("run query server serve models report check repair publish completion".split())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -490,9 +488,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     if verbosity(args) != "quiet":
         print(serve_banner(args.name, url, schedule), flush=True)
+    # One run at a time (limit=1): a run that comes due while another is loading waits for it,
+    # instead of starting a second process that waits --lock-timeout and then fails busy.
     with temporary_settings(updates={PREFECT_API_URL: url}):
         news_etl.serve(
-            name=args.name, parameters=parameters, print_starting_message=False, **schedule
+            name=args.name,
+            parameters=parameters,
+            print_starting_message=False,
+            limit=1,
+            **schedule,
         )
     return EXIT_OK
 
@@ -549,6 +553,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if verbosity(args) != "quiet":
         print(f"report written to {path}")
     return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from flows.ducklake import command
+
+    return command(args, settings_of(args), verbosity(args), DBT_LOG_LEVEL[verbosity(args)])
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -125,6 +125,12 @@ def wait_until_free(settings: Settings) -> None:
         pass
 
 
+def session(config: dict | None = None):
+    """An in-memory DuckDB session, no warehouse file: to attach other catalogs (a DuckLake,
+    flows/ducklake.py) and the warehouse read-only beside them."""
+    return duckdb.connect(config={"autoinstall_known_extensions": False, **(config or {})})
+
+
 def _open(db_path: Path, *, read_only: bool, timeout: float, config: dict | None = None):
     """Open the DuckDB file, retrying while another process holds it (bounded)."""
     if read_only and not db_path.exists():

@@ -65,7 +65,7 @@ def _cond(ctx: EventContext, t: Token, cond: Cond, kind: str) -> bool:
     if slot == "ctx":
         return bool(ctx.window_words(t.i) & values)
     if slot.startswith("p:"):
-        return _match(ctx, values, _pobjs(t, {"prep"}, slot[2:]))
+        return _match(ctx, values, _pobjs(t, {"prep", "agent"}, slot[2:]))
     words = _SLOT_WORDS.get(slot)
     return words is not None and _match(ctx, values, words(ctx, t, kind))
 

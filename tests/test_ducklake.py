@@ -1,0 +1,251 @@
+"""A shared DuckLake (catalog in SQLite, data files in a folder): two warehouses publish into it
+at the same time from two processes and both commit, nothing lost; the dbt models build on it;
+the DuckDB CLI attaches it read-only and queries a mart."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+from tests.tables import ARTICLES
+
+pytestmark = pytest.mark.slow
+
+NEWSETL = Path(sys.executable).parent / "newsetl"
+CLI = Path(sys.executable).parent / "duckdb"
+PUBLISHED = ("articles", "mentions", "quotes", "events", "rejects", "runs")
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in PUBLISHED}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory, prefect_harness):
+    from flows import ducklake
+    from flows.etl import news_etl
+
+    tmp = tmp_path_factory.mktemp("ducklake")
+    warehouses = {}
+    for name, files in (("east", ARTICLES[:3]), ("west", ARTICLES[3:])):
+        corpus = tmp / f"corpus-{name}"
+        corpus.mkdir()
+        for f in files:
+            shutil.copy(SAMPLE / f, corpus / f)
+        (corpus / f"empty-{name}.txt").write_text("")
+        news_etl(sources=[str(corpus)], warehouse_dir=str(tmp / name), run_models=False)
+        warehouses[name] = tmp / name
+    catalog = f"sqlite:{tmp / 'catalog.sqlite'}"
+    data = tmp / "lake-data"
+    # The catalog is created once (as an operator would), then both publish at the same time.
+    con = duckdb.connect()
+    ducklake.attach(con, catalog, str(data))
+    con.close()
+    procs = {
+        name: subprocess.Popen(
+            [
+                str(NEWSETL),
+                "publish",
+                "--warehouse",
+                str(wh),
+                "--catalog",
+                catalog,
+                "--data-path",
+                str(data),
+                "--as",
+                name,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, wh in warehouses.items()
+    }
+    results = {
+        name: (p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for name, p in procs.items()
+    }
+    built = ducklake.build_models(catalog, tmp / "dbt")
+    return {
+        "tmp": tmp,
+        "catalog": catalog,
+        "data": data,
+        "warehouses": warehouses,
+        "results": results,
+        "built": built,
+    }
+
+
+def lake_con(lake) -> duckdb.DuckDBPyConnection:
+    from flows import ducklake
+
+    con = duckdb.connect()
+    ducklake.attach(con, lake["catalog"], read_only=True)
+    return con
+
+
+def test_two_concurrent_publishers_both_commit_nothing_lost(lake):
+    for name, (code, out, err) in lake["results"].items():
+        assert code == 0, (name, err[-2000:])
+        assert out.startswith("published: articles 3, mentions "), out
+    con = lake_con(lake)
+    try:
+        for name, wh in lake["warehouses"].items():
+            want = counts(wh / "news.duckdb")
+            got = {
+                t: con.execute(
+                    f"SELECT count(*) FROM lake.main.{t} WHERE published_by = ?", [name]
+                ).fetchone()[0]
+                for t in PUBLISHED
+            }
+            assert got == want, name
+            assert want["articles"] == 3 and want["mentions"] > 20 and want["rejects"] == 1
+        # Every article of both warehouses, each once, with its rows.
+        ids = con.execute("SELECT article_id FROM lake.main.articles ORDER BY 1").fetchall()
+        assert len(ids) == len(set(ids)) == 6
+        # The data files are Parquet in the data path, not in the catalog.
+        assert list(lake["data"].rglob("*.parquet"))
+    finally:
+        con.close()
+
+
+def test_republishing_replaces_that_publisher_only(lake):
+    from flows import ducklake
+    from flows.settings import load_settings
+
+    east = lake["warehouses"]["east"]
+    ducklake.publish(load_settings(east), lake["catalog"], origin="east")
+    con = lake_con(lake)
+    try:
+        rows = dict(
+            con.execute(
+                "SELECT published_by, count(*) FROM lake.main.articles GROUP BY 1"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert rows == {"east": 3, "west": 3}
+
+
+def test_models_build_on_the_ducklake(lake):
+    built = lake["built"]
+    assert built["success"], built
+    assert built["models"] > 10 and built["tests"] > 50
+    con = lake_con(lake)
+    try:
+        marts = con.execute("SELECT count(*) FROM lake.marts.fct_quotes").fetchone()[0]
+        quotes = con.execute("SELECT count(*) FROM lake.main.quotes").fetchone()[0]
+    finally:
+        con.close()
+    assert marts == quotes > 0
+
+
+def test_duckdb_cli_attaches_the_ducklake_read_only_and_queries_a_mart(lake, tmp_path):
+    """The CLI (1.5.6) loads the 1.5.5 extension files of the PyPI packages (see
+    docs/scaling.md: unsigned, metadata mismatch allowed); SQLite's under its DuckDB name."""
+    from flows import ducklake
+
+    if not CLI.exists():  # pragma: no cover - a dev dependency
+        pytest.fail(f"{CLI} is missing: run `make setup`")
+    sqlite_ext = tmp_path / "sqlite_scanner.duckdb_extension"
+    shutil.copy(ducklake.extension_file("sqlite_scanner"), sqlite_ext)
+    sql = (
+        "SET allow_extensions_metadata_mismatch = true; "
+        f"LOAD '{ducklake.extension_file('ducklake')}'; LOAD '{sqlite_ext}'; "
+        f"ATTACH 'ducklake:{lake['catalog']}' AS news (READ_ONLY); "
+        "SELECT count(*) FROM news.marts.fct_quotes; "
+        "SELECT count(*) FROM news.main.articles;"
+    )
+    out = subprocess.run(
+        [str(CLI), "-unsigned", "-csv", "-noheader", "-c", sql],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    con = lake_con(lake)
+    try:
+        want = con.execute("SELECT count(*) FROM lake.marts.fct_quotes").fetchone()[0]
+    finally:
+        con.close()
+    assert out.stdout.split() == [str(want), "6"]
+    # Read-only: a write through the CLI is refused.
+    refused = subprocess.run(
+        [str(CLI), "-unsigned", "-c", sql.split("SELECT")[0] + "DELETE FROM news.main.runs;"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "read-only" in refused.stderr.lower()
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A PostgreSQL 15 cluster of its own (Debian's package) on 127.0.0.1, stopped after."""
+    import os
+    import socket
+
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"{PG_BIN}/initdb is absent (apt-get install postgresql-15)")
+    # PostgreSQL refuses to run as root: the cluster belongs to the postgres user when we are
+    # root, in a folder of its own that user can reach (pytest's temporary folders are 0700).
+    base = Path(tempfile.mkdtemp(prefix="newsetl-pg-"))
+    user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if user:
+        shutil.chown(base, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = base / "data"
+    run = lambda *cmd: subprocess.run([*user, *cmd], check=True, capture_output=True, timeout=300)  # noqa: E731
+    run(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", f"-p {port} -k {base} -h 127.0.0.1",
+        "-l", str(base / "log"), "-w", "start")  # fmt: skip
+    try:
+        run(str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "news")
+        yield f"postgres:dbname=news host=127.0.0.1 port={port} user=postgres"
+    finally:
+        run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_postgresql_catalog_two_concurrent_publishers(lake, postgres, tmp_path):
+    from flows import ducklake
+
+    con = duckdb.connect()
+    ducklake.attach(con, postgres, str(tmp_path / "pg-lake-data"))
+    con.close()
+    procs = [
+        subprocess.Popen(
+            [str(NEWSETL), "publish", "--warehouse", str(wh), "--catalog", postgres, "--as", name],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, wh in lake["warehouses"].items()
+    ]
+    for p in procs:
+        assert p.wait(timeout=600) == 0, p.stderr.read()[-2000:]
+    con = duckdb.connect()
+    ducklake.attach(con, postgres, read_only=True)
+    try:
+        got = dict(
+            con.execute(
+                "SELECT published_by, count(*) FROM lake.main.mentions GROUP BY 1"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    want = {name: counts(wh / "news.duckdb")["mentions"] for name, wh in lake["warehouses"].items()}
+    assert got == want and all(want.values())
