@@ -30,6 +30,7 @@ from flows.console import (
     nothing_loaded_message,
     progress_bar,
     quiet_prefect_console,
+    serve_banner,
     supported_formats,
 )
 from flows.errors import (
@@ -45,7 +46,15 @@ from flows.errors import (
     exit_code,
 )
 
-__all__ = ["EXIT_BUSY", "EXIT_CODES", "EXIT_USAGE", "format_summary", "main", "supported_formats"]
+__all__ = [
+    "EXIT_BUSY",
+    "EXIT_CODES",
+    "EXIT_USAGE",
+    "format_summary",
+    "main",
+    "serve_banner",
+    "supported_formats",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -499,20 +508,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
             **schedule,
         )
     return EXIT_OK
-
-
-def serve_banner(name: str, url: str, schedule: dict) -> str:
-    """What `serve` prints: the schedule, and commands that work from any shell (the
-    environment's own `prefect`, which need not be on the PATH)."""
-    prefect_bin = Path(sys.executable).with_name("prefect")
-    when = (
-        f'cron "{schedule["cron"]}"' if "cron" in schedule else f"every {schedule['interval']:g}s"
-    )
-    return (
-        f"serving deployment news_etl/{name} on {url} ({when}); Ctrl-C to stop\n"
-        f"run it now:  PREFECT_API_URL={url} {prefect_bin} deployment run 'news_etl/{name}'\n"
-        f"runs in the UI: {url.removesuffix('/api')}/runs"
-    )
 
 
 # --------------------------------------------------------------------------- query, models, report

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import contextlib
+import sys
+from pathlib import Path
 
 
 def supported_formats() -> str:
@@ -134,3 +136,17 @@ def format_summary(summary: dict) -> str:
 
         lines.append("  " + models_summary(summary["models"]))
     return "\n".join(lines)
+
+
+def serve_banner(name: str, url: str, schedule: dict) -> str:
+    """What `serve` prints: the schedule, and commands that work from any shell (the
+    environment's own `prefect`, which need not be on the PATH)."""
+    prefect_bin = Path(sys.executable).with_name("prefect")
+    when = (
+        f'cron "{schedule["cron"]}"' if "cron" in schedule else f"every {schedule['interval']:g}s"
+    )
+    return (
+        f"serving deployment news_etl/{name} on {url} ({when}); Ctrl-C to stop\n"
+        f"run it now:  PREFECT_API_URL={url} {prefect_bin} deployment run 'news_etl/{name}'\n"
+        f"runs in the UI: {url.removesuffix('/api')}/runs"
+    )
