@@ -20,9 +20,9 @@ from flows.languages import NO_NLP_VERSION, expected_version, foreign_rows, mode
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.planning import Loaded, Plan, plan_articles
 from flows.settings import Settings
+from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
-from transforms.pipeline import BatchResult, NlpInput
 from transforms.schemas import nlp_tables, to_table
 
 

@@ -147,3 +147,20 @@ def test_abbreviated_titles_end_no_sentence(nlp):
         "He left.",
     ]
     assert [t.text for t in doc[:3]] == ["Capt.", "Jo", "Wells"]
+
+
+def test_the_flow_imports_spacy_only_to_parse():
+    """A run with nothing to parse (and every CLI command) does not pay spaCy's import: the flow
+    modules import neither spaCy, the extractors, lingua nor dbt at import time."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, flows.etl, flows.cli, flows.tasks, flows.nlp_runner; "
+        "print(sorted(m for m in ('spacy', 'transforms.pipeline', 'lingua', 'dbt') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
