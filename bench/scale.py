@@ -59,13 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=4000)
     parser.add_argument("--n-process", type=int, default=2)
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--keep", help="build the warehouses in this folder and keep them")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "tests"))
     from tables import tables
 
     print(f"load average at start: {os.getloadavg()}")
     figures: dict = {}
-    with tempfile.TemporaryDirectory(prefix="newsetl-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="newsetl-scale-") as scratch:
+        tmp = args.keep or scratch
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         src = Path(tmp) / "records.jsonl"
         records = first_records(Path(args.source), args.limit, src)
         env = {
@@ -99,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
             }
             snapshots[name] = tables(wh / "news.duckdb")
             print(name, figures[name], flush=True)
+        base, dn, d1 = (figures[k] for k in configs)
+        figures["records"] = records
+        figures["same_rows"] = all(s == snapshots["default"] for s in snapshots.values())
+        for name, snap in snapshots.items():
+            differ = [t for t, rows in snap.items() if rows != snapshots["default"].get(t)]
+            if differ:
+                print(f"DIFFERS {name}: {', '.join(differ)} (bench/compare_warehouses.py "
+                      "on --keep'd warehouses shows the rows)")  # fmt: skip
         base, dn, d1 = (figures[k] for k in configs)
         figures["records"] = records
         figures["same_rows"] = all(s == snapshots["default"] for s in snapshots.values())
