@@ -77,13 +77,21 @@ def install(con, catalog: str) -> None:
         con.execute(f"LOAD {name}")
 
 
-def attach(con, catalog: str, data_path: str | None = None, *, read_only: bool = False) -> None:
-    """Attach the DuckLake as ``lake`` (its data files in ``data_path`` on first use)."""
+def attach(
+    con,
+    catalog: str,
+    data_path: str | None = None,
+    *,
+    read_only: bool = False,
+    endpoint_url: str | None = None,
+) -> None:
+    """Attach the DuckLake as ``lake`` (its data files in ``data_path`` on first use; an
+    ``s3://`` data path through ``endpoint_url``, ``Settings.s3_endpoint``)."""
     install(con, catalog)
     options = []
     if data_path:
         if lakefs.is_url(data_path):
-            lakefs.attach(con, lakefs.RemotePath(lakefs.check_url(data_path), lakefs.endpoint()))
+            lakefs.attach(con, lakefs.RemotePath(lakefs.check_url(data_path), endpoint_url))
         else:
             Path(data_path).mkdir(parents=True, exist_ok=True)
         options.append(f"DATA_PATH {_quote(data_path.rstrip('/') + '/')}")
@@ -128,7 +136,7 @@ def publish(
         raise DuckLakeError(f"no warehouse at {settings.db_path}: run `newsetl run` first")
     con = warehouse.session()
     try:
-        attach(con, catalog, data_path)
+        attach(con, catalog, data_path, endpoint_url=settings.s3_endpoint)
         con.execute(f"ATTACH {_quote(str(settings.db_path))} AS wh (READ_ONLY)")
         for table in TABLES:
             _with_retries(lambda t=table: _create(con, t), f"creating {table} in the DuckLake")

@@ -49,11 +49,6 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def endpoint() -> str | None:
-    """The S3-compatible endpoint: NEWSETL_S3_ENDPOINT, else AWS_ENDPOINT_URL, else AWS."""
-    return os.environ.get("NEWSETL_S3_ENDPOINT") or os.environ.get("AWS_ENDPOINT_URL") or None
-
-
 class RemotePath:
     """A file or folder of the remote lake, with the few ``pathlib`` operations the lake code
     uses (``/``, ``parent``, ``name``, ``exists``, ``open``, ``unlink``…)."""
@@ -148,10 +143,13 @@ class RemotePath:
         return [RemotePath(f"{scheme}://{key}", self.endpoint_url) for key in sorted(found)]
 
 
-def base(warehouse_dir: Path, lake_url: str | None) -> Path | RemotePath:
-    """What the parts' relative paths (``lake/…``) resolve under."""
+def base(
+    warehouse_dir: Path, lake_url: str | None, endpoint_url: str | None = None
+) -> Path | RemotePath:
+    """What the parts' relative paths (``lake/…``) resolve under (``endpoint_url``: the
+    S3-compatible store's, ``Settings.s3_endpoint``)."""
     if lake_url:
-        return RemotePath(check_url(lake_url), endpoint())
+        return RemotePath(check_url(lake_url), endpoint_url)
     return warehouse_dir
 
 

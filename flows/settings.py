@@ -141,6 +141,8 @@ class Settings:
     dask_address: str | None = None
     #: the lake in object storage (flows.lakefs): s3://bucket/prefix; None: the warehouse folder.
     lake_url: str | None = None
+    #: an S3-compatible store's endpoint (MinIO, …): NEWSETL_S3_ENDPOINT, else AWS_ENDPOINT_URL.
+    s3_endpoint: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -152,7 +154,7 @@ class Settings:
         the lake URL (a ``flows.lakefs.RemotePath``)."""
         from flows.lakefs import base
 
-        return base(self.warehouse_dir, self.lake_url)
+        return base(self.warehouse_dir, self.lake_url, self.s3_endpoint)
 
     @property
     def lake_dir(self):
@@ -220,6 +222,7 @@ def load_settings(
         runner=env.get("NEWSETL_RUNNER") or "local",
         dask_address=env.get("NEWSETL_DASK_ADDRESS") or None,
         lake_url=env.get("NEWSETL_LAKE_URL") or None,
+        s3_endpoint=env.get("NEWSETL_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))

@@ -157,7 +157,7 @@ def test_lake_in_bucket_equals_tables(runs):
     for key, value in runs["env"].items():
         mp.setenv(key, value)
     try:
-        base = lakefs.base(wh, "s3://lakehouse/news/wh1")
+        base = lakefs.base(wh, "s3://lakehouse/news/wh1", runs["env"]["NEWSETL_S3_ENDPOINT"])
         lakefs.attach(con, base)
         for table in ("articles", "mentions", "quotes", "events"):
             files = [

@@ -17,9 +17,6 @@ ENV_WRITERS = {"flows/prefect_env.py"}
 #: NEWSETL_DEBUG (show the traceback of an error) is read where the error is printed, which
 #: may be before any settings could be resolved.
 ENV_READS_ALLOWED = {("flows/cli.py", "NEWSETL_DEBUG")}
-#: The object store's endpoint is read where the S3 client is made, beside the AWS_* variables
-#: it stands in for (flows/lakefs.py); to be moved into Settings with the lake URL.
-ENV_READS_ALLOWED |= {("flows/lakefs.py", "NEWSETL_S3_ENDPOINT")}
 
 
 def rel(path: Path) -> str:
