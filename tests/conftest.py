@@ -20,7 +20,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # `newsetl run` subprocesses start a temporary server each, as before (nothing left running);
-# tests/test_prefect_server.py covers the long-lived background server.
+# tests/flows/test_prefect_server.py covers the long-lived background server.
 os.environ.setdefault("NEWSETL_PREFECT_SERVER", "temporary")
 # One in-process spaCy model for the whole session; the worker pool has its own test.
 os.environ.setdefault("NEWSETL_N_PROCESS", "1")
