@@ -51,7 +51,11 @@ from goldset import (
     surname_is_ambiguous,
 )
 
-SPLITS = {"dev": GOLD / "speakers_dev.jsonl", "heldout": GOLD / "speakers_heldout.jsonl"}
+SPLITS = {
+    "dev": GOLD / "speakers_dev.jsonl",
+    "dev2": GOLD / "speakers_dev2.jsonl",
+    "heldout": GOLD / "speakers_heldout.jsonl",
+}
 KINDS = ("full", "partial", "other")
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
 STRIP = " \t\n\r\u00a0\"'“”„«»‘’`.,;:!?…—–-()[]"
@@ -321,7 +325,9 @@ def report(split: str, t: Tally, info: dict) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=[*SPLITS, "both"], default="both")
+    ap.add_argument(
+        "--split", choices=[*SPLITS, "both", "all"], default="all", help="both: dev and held-out"
+    )
     ap.add_argument("--errors", choices=list(SPLITS), help="list the mismatches (dev only)")
     ap.add_argument("--model", default=DEFAULT_MODEL)
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -330,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         print("held-out errors are not listed: the held-out part is not for tuning")
         return 2
     results = {}
-    for split in SPLITS if args.split == "both" else [args.split]:
+    chosen = {"all": list(SPLITS), "both": ["dev", "heldout"]}.get(args.split, [args.split])
+    for split in chosen:
         t, info = evaluate(split, args.model)
         results[split] = report(split, t, info)
         if args.errors == split:
