@@ -14,7 +14,8 @@ Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
   nobody fits nearer); the pronouns that extend chains are the personal pronouns outside
   quotations and the subjects of a verb of saying outside quotations (speakers stay in
   focus); other "it"/"they" resolve against the chains without extending them;
-* a candidate that was the grammatical subject scores higher, nearer ones score higher, and
+* a candidate that was the grammatical subject scores higher (the subject of the main clause
+  more than that of an embedded clause), nearer ones score higher, and
   entities mentioned often score a little higher; the subject of a verb of saying is the
   likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
@@ -279,7 +280,13 @@ class _Resolver:
         # A possessive pronoun inside the same clause rarely points at its own subject's
         # object; a subject pronoun rarely points at a mention in its own clause.
         same_clause = distance == 0 and head.head == token.head
-        score = 10.0 - 3.0 * distance + (4.0 if subject else 0.0) + min(freq, 4)
+        score = 10.0 - 3.0 * distance + min(freq, 4)
+        if subject:
+            # the subject of the main clause is the likeliest antecedent, the subject of a
+            # clause embedded in it less so ("Hutchinson questioned the findings, saying
+            # Caudipteryx might have … “However,” he told Science News")
+            verb = head.head if head.dep_ != "appos" else head.head.head
+            score += 4.0 if _main_clause(verb) else 2.0
         if speaking and (_is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))):
             score += 3.0
         if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
@@ -288,6 +295,13 @@ class _Resolver:
         if same_clause and pronoun in {"he", "she", "they", "it"}:
             score -= 8.0
         return score
+
+
+def _main_clause(verb: Token) -> bool:
+    """Is this verb the root of its sentence, or a verb coordinated with it?"""
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    return verb.dep_ == "ROOT" or verb.head is verb
 
 
 def misread_surnames(mentions: list[Mention]) -> dict[int, Mention]:

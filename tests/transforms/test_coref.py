@@ -163,3 +163,19 @@ def test_only_a_subject_teaches_a_gender(nlp):
         "The talks open on Monday. “There is no plan,” she said."
     )
     assert resolve_all(nlp, text, "she") == ["Solita Monsod"]
+
+
+def test_the_main_clause_subject_beats_an_embedded_one(nlp):
+    text = (
+        "John Hutchinson questioned the findings, saying Walter Cobb might have erred. "
+        "“However,” he told reporters, “this study does lay groundwork.”"
+    )
+    assert resolve_all(nlp, text, "he") == ["John Hutchinson"]
+
+
+def test_actor_tells_no_gender(nlp):
+    text = (
+        "US voice actor Alexis Tipton met Tom Baker. Baker left early. "
+        "Then Tipton sang. “I was nervous,” she said."
+    )
+    assert resolve_all(nlp, text, "she") == ["Alexis Tipton"]

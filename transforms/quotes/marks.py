@@ -10,7 +10,7 @@ inside a quote continues it when the next one opens again (the news convention f
 multi-paragraph quote: one segment per paragraph). A quote that is never closed ends with its
 paragraph, before the next opening mark (at the last sentence boundary), and after at most
 ``MAX_ORPHAN_SENTENCES`` sentences; a closing mark with no opening one starts with its
-sentence. Single marks (‘ ’ ') pair only as headline-style quotes outside double ones; inside
+sentence. A straight mark between two letters is an apostrophe (``UAE"s``). Single marks (‘ ’ ') pair only as headline-style quotes outside double ones; inside
 a quote they are nested quotes or apostrophes.
 
 :func:`quote_segments` is read once per article by :class:`transforms.document.Document`
@@ -96,6 +96,8 @@ def _marks(text: str, lo: int, hi: int) -> list[tuple[int, int, int, bool]]:
             shape = "''"
         prev = text[s - 1] if s > lo else " "
         nxt = text[e] if e < hi else " "
+        if shape == '"' and prev.isalpha() and nxt.isalpha():
+            continue  # an apostrophe typed as a double mark: UAE"s, I"m (wire copy)
         left_open = prev.isspace() or prev in _LEFT_OPENERS
         right_closed = nxt.isspace() or nxt in _RIGHT_CLOSERS
         if shape in _OPENING_SHAPES:

@@ -42,6 +42,11 @@ def segs(text: str) -> list[str]:
         ("“One, two,” he said.", ["One, two"]),
         # headline-style single quotes outside double ones; apostrophes stay apostrophes
         ("Kasich: ‘We Are Going To Cleveland.’ Democrats’ plans", ["We Are Going To Cleveland."]),
+        # a straight mark between two letters is an apostrophe (1987 wire copy)
+        (
+            'The UAE"s rate held. "I"m afraid it"s going down," Kohli said.',
+            ['I"m afraid it"s going down'],
+        ),
         # marks inside markup are attribute values, not quotes
         ('<tweet author="x">“Great news”</tweet>', ["Great news"]),
         # nothing to pair
