@@ -71,6 +71,9 @@ def test_speaker_sets_are_big_enough_and_apart():
     dev = load_gold_docs(SPLITS["dev"])
     held = load_gold_docs(SPLITS["heldout"])
     assert not set(dev[0]) & set(held[0])
+    dev2 = load_gold_docs(SPLITS["dev2"])
+    assert not set(dev2[0]) & (set(dev[0]) | set(held[0]))
+    assert len(dev2[0]) >= 30
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
