@@ -22,6 +22,7 @@ from flows.tasks import (
     write_parquet,
 )
 from transforms.parse import Article, SourceItem
+from transforms.schemas import nlp_tables
 
 #: Bodies kept in memory for second chances (see Plan.duplicates), at most.
 MAX_DEFERRED_CHARS = 64_000_000
@@ -142,6 +143,16 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     settings = run.settings
     interrupt.checkpoint()
     run.batch += 1
+    if not plan.process:
+        # Nothing to parse, write or load (a run with nothing new): no task runs for it, only
+        # the rejects' upsert when there are any.
+        if plan.rejects:
+            with run.stage("load"):
+                load_warehouse(
+                    [], [], run.reject_table(plan.rejects), settings, run.run_id, run.batch
+                )
+        _count(run, plan, [], dict.fromkeys(("articles", *nlp_tables()), 0), [])
+        return []
     with run.stage("nlp"):
         tables, failed = transform_batch(
             plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
@@ -176,17 +187,25 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
                     if a.article_id in plan.fingerprints
                 },
             )
+    _count(run, plan, loaded, {t: data.num_rows for t, data in tables.items()}, parts)
+    return loaded
+
+
+def _count(
+    run: Run, plan: Plan, loaded: list[Article], written: dict[str, int], parts: list
+) -> None:
+    """Add a batch to the run's counts, and log it."""
     c = run.counts
     c.batches = run.batch
     c.near_duplicates += sum(a.duplicate_of is not None for a in loaded)
-    c.nlp_skipped_language += sum(model_for(a.language, settings) is None for a in loaded)
+    c.nlp_skipped_language += sum(model_for(a.language, run.settings) is None for a in loaded)
     c.articles_new += plan.new
     c.articles_changed += plan.changed
     c.articles_reprocessed += plan.reprocessed
     c.rejected += len(plan.rejects)
     c.parts_written += len(parts)
-    for table, data in tables.items():
-        c.written[table] = c.written.get(table, 0) + data.num_rows
+    for table, n in written.items():
+        c.written[table] = c.written.get(table, 0) + n
     for r in plan.rejects:
         c.reject_reasons[r.reason] = c.reject_reasons.get(r.reason, 0) + 1
     run.logger.info(
@@ -196,6 +215,5 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
         plan.changed,
         plan.reprocessed,
         len(plan.rejects),
-        ", ".join(f"{data.num_rows} {table}" for table, data in tables.items()),
+        ", ".join(f"{n} {table}" for table, n in written.items()),
     )
-    return loaded

@@ -49,6 +49,12 @@ _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _lake_stale (
   article_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    # The change counter of each loaded table: bumped by the transaction that changes the
+    # table's rows (load_batch), so it cannot drift from them. flows/models.py reads it to
+    # tell whether the models are current instead of hashing every row.
+    """CREATE TABLE IF NOT EXISTS _table_versions (
+  table_name VARCHAR PRIMARY KEY, version BIGINT NOT NULL, changed_at TIMESTAMPTZ NOT NULL,
+  run_id VARCHAR)""",
 )
 
 
@@ -224,6 +230,24 @@ def ensure_schema(con) -> None:
     for ddl in _INTERNAL_DDL:
         con.execute(ddl)
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    # This database file's identity: a new file (deleted, repaired, replaced) never passes
+    # for an older one whose change counters happen to be equal.
+    con.execute("INSERT OR IGNORE INTO _meta VALUES ('warehouse_id', CAST(uuid() AS VARCHAR))")
+
+
+def bump_versions(con, tables, run_id: str | None) -> None:
+    """Count one change of each of ``tables`` (inside the caller's transaction)."""
+    for table in sorted(set(tables)):
+        con.execute(
+            "INSERT INTO _table_versions VALUES (?, 1, ?, ?) ON CONFLICT (table_name) DO UPDATE "
+            "SET version = version + 1, changed_at = excluded.changed_at, run_id = excluded.run_id",
+            [table, utcnow(), run_id],
+        )
+
+
+def table_versions(con) -> dict[str, int]:
+    """table -> its change counter (tables never changed by a load are absent)."""
+    return dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
 
 
 #: The runs ledger's counts of rows written before they became one map per table.
@@ -355,6 +379,7 @@ def load_batch(
     con.execute("BEGIN TRANSACTION")
     try:
         replaced = 0
+        changed: set[str] = set()
         if incoming:
             inc = pa.table(
                 {"article_id": [a for a, _ in incoming], "source_uri": [s for _, s in incoming]}
@@ -368,12 +393,15 @@ def load_batch(
             replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
             con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
             for table in (*derived_tables(), "articles"):
-                con.execute(
-                    f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)'
-                )
-            con.execute(
-                "DELETE FROM rejects WHERE source_uri IN (SELECT source_uri FROM _incoming)"
-            )
+                if _count(
+                    con,
+                    f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)',
+                ):
+                    changed.add(table)
+            if _count(
+                con, "DELETE FROM rejects WHERE source_uri IN (SELECT source_uri FROM _incoming)"
+            ):
+                changed.add("rejects")
             con.unregister("_incoming")
         by_table: dict[str, list[str]] = {}
         for table, rel, *_ in parts:
@@ -387,10 +415,13 @@ def load_batch(
             if not paths:
                 continue
             cols = ", ".join(f'"{c}"' for c in columns(table))
-            con.execute(
-                f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM read_parquet(?, hive_partitioning = false)',
+            if _count(
+                con,
+                f'INSERT INTO "{table}" ({cols}) SELECT {cols} '
+                "FROM read_parquet(?, hive_partitioning = false)",
                 [paths],
-            )
+            ):
+                changed.add(table)
         now = utcnow()
         for table, rel, rows, *digest in parts:
             con.execute(
@@ -398,7 +429,9 @@ def load_batch(
                 "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [rel, table, run_id, batch, rows, now, digest[0] if digest else None],
             )
-        upsert_rejects(con, rejects)
+        if upsert_rejects(con, rejects):
+            changed.add("rejects")
+        bump_versions(con, changed, run_id)
         con.execute("COMMIT")
         return replaced
     except BaseException:
@@ -407,22 +440,32 @@ def load_batch(
         raise
 
 
-def upsert_rejects(con, rejects: pa.Table) -> None:
-    """Record rejects: one row per source; an identical verdict keeps its first row."""
+def _count(con, sql: str, params: list | None = None) -> int:
+    """Run a DELETE/INSERT; the number of rows it changed."""
+    row = con.execute(sql, params or []).fetchone()
+    return int(row[0]) if row else 0
+
+
+def upsert_rejects(con, rejects: pa.Table) -> int:
+    """Record rejects: one row per source; an identical verdict keeps its first row.
+    Returns the number of rows deleted and inserted (0: the table is unchanged)."""
     if rejects.num_rows == 0:
-        return
+        return 0
     con.register("_rej", rejects)
-    con.execute(
+    changed = _count(
+        con,
         "DELETE FROM rejects r USING _rej n WHERE r.source_uri = n.source_uri AND ("
         "r.reason <> n.reason OR r.detail <> n.detail "
-        "OR r.content_sha256 IS DISTINCT FROM n.content_sha256)"
+        "OR r.content_sha256 IS DISTINCT FROM n.content_sha256)",
     )
     cols = ", ".join(f'"{c}"' for c in columns("rejects"))
-    con.execute(
+    changed += _count(
+        con,
         f"INSERT INTO rejects ({cols}) SELECT {cols} FROM _rej "
-        "WHERE source_uri NOT IN (SELECT source_uri FROM rejects)"
+        "WHERE source_uri NOT IN (SELECT source_uri FROM rejects)",
     )
     con.unregister("_rej")
+    return changed
 
 
 # --------------------------------------------------------------------------- lake upkeep

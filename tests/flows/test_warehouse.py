@@ -258,6 +258,55 @@ def test_rejects_keep_their_first_verdict_and_change_with_a_new_one(loaded):
     assert second == [("empty", "r3")]
 
 
+def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=False) as con:
+        first = warehouse.table_versions(con)
+        wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()
+        # the same reject again and no article: nothing changes, no counter moves
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            parts=[],
+            incoming=[],
+            rejects=reject_rows(Reject("/corpus/x.md", "unsupported_type", "not an article")),
+            run_id="r2",
+            batch=1,
+        )
+        same = warehouse.table_versions(con)
+        # a1 replaced by b1 (no derived rows): articles and the derived tables a1 had change
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            **batch(changed_a1(), settings, "r3", 1),
+        )
+        replaced = warehouse.table_versions(con)
+        by = con.execute(
+            "SELECT run_id, table_name FROM _table_versions WHERE version = 2 ORDER BY 2"
+        ).fetchall()
+        # a new verdict on the rejected source: rejects alone
+        other = Reject("/corpus/x.md", "empty", "no text")
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            parts=[],
+            incoming=[],
+            rejects=reject_rows(other),
+            run_id="r4",
+            batch=1,
+        )
+        rejected = warehouse.table_versions(con)
+        warehouse.ensure_schema(con)  # the file keeps its identity
+        assert con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone() == wid
+    assert first == {"articles": 1, "mentions": 1, "quotes": 1, "events": 1, "rejects": 1}
+    assert same == first
+    # a1 had mentions, quotes and events (tests/warehouse_rows.py): all deleted with it
+    assert replaced == {"articles": 2, "mentions": 2, "quotes": 2, "events": 2, "rejects": 1}
+    assert by == [("r3", "articles"), ("r3", "events"), ("r3", "mentions"), ("r3", "quotes")]
+    assert rejected == {**replaced, "rejects": 2}
+
+
 def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):
     settings, _ = loaded
     with warehouse.connection(settings, read_only=False) as con:
