@@ -18,6 +18,8 @@ errors with general rules and the gazetteer (``transforms/gazetteer.py``):
   glued to a name are cut off, and company names cut at their "and" are joined;
 * a well-known organisation (``transforms/data/organisations.tsv``) is ORG whatever the
   model said ("Twitter" tagged PERSON);
+* a name-shaped speaker the text marks as a person is PERSON, cut to the name
+  (:mod:`transforms.mentions.speakers`);
 * known place and organisation names the model missed are added (origin ``gazetteer``, kept
   in the span extension ``newsetl_origin``).
 
@@ -48,6 +50,7 @@ from transforms.mentions.repair import (
     strip_unit_edges,
 )
 from transforms.mentions.shouting import Recaser, shouted_ranges
+from transforms.mentions.speakers import speaker_persons
 from transforms.mentions.tables import bracketed_nationals, table_names
 from transforms.wordlists import word_lists
 
@@ -168,6 +171,8 @@ class EntityFixer:
                 for fixed in self._fix(doc, span):
                     spans.append(fixed)
         spans = filter_spans(join_fragments(doc, spans))
+        spans, speakers = speaker_persons(doc, spans, self._may_be_speaker)
+        firm |= speakers
         taken = {i for s in spans for i in range(s.start, s.end)}
         for match_id, start, end in self.matcher(doc):
             if any(i in taken for i in range(start, end)):
@@ -222,6 +227,12 @@ class EntityFixer:
                 for w in words
             )
             and self.gaz.place(text) is None
+        )
+
+    def _may_be_speaker(self, text: str) -> bool:
+        """Words that may be a person's name, none of them a state or a province."""
+        return self._may_be_person(text) and not any(
+            self.gaz.is_subdivision(w) for w in text.split()
         )
 
     def _table_label(self, doc: Doc, start: int, end: int) -> str:

@@ -1,0 +1,51 @@
+"""Name-shaped speakers the text marks as persons (transforms/mentions/speakers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.mentions.speakers import FIRST_NAMES, HONORIFICS
+
+
+def ents(nlp, text: str) -> list[tuple[str, str]]:
+    return [(e.text, e.label_) for e in nlp(text).ents if e.label_ in {"PERSON", "ORG", "GPE"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name opens the name: a person the model missed
+        (
+            "Regina Ip from the pro-Beijing camp said in a press conference that it was wrong.",
+            [("Regina Ip", "PERSON")],
+        ),
+        # a person the model took for a work, cut to the name
+        (
+            "“It will heal us,” Crystal C'Bearing of the Northern Arapaho tribal historic "
+            "preservation office told those gathered.",
+            [("Crystal C'Bearing", "PERSON")],
+        ),
+    ],
+)
+def test_a_speaker_with_a_first_name_is_a_person(nlp, text, expected):
+    assert ents(nlp, text) == expected
+
+
+def test_organisations_that_look_like_names_are_left_alone(nlp):
+    # a title word opening a company name, an organisation noun, a longer company name
+    assert ents(nlp, "General Motors said on Monday it would cut jobs.") == [
+        ("General Motors", "ORG")
+    ]
+    assert ("Justice Department", "ORG") in ents(
+        nlp, "The Justice Department said it would appeal."
+    )
+    found = ents(nlp, "Dean Witter Reynolds Inc raised its rating. Dean Witter said it was cheap.")
+    assert ("Dean Witter", "PERSON") not in found
+    # a description, whose first word is also a first name (and a state)
+    found = ents(nlp, "“We are on thin ice,” the Maryland Democrat said.")
+    assert ("Maryland Democrat", "PERSON") not in found
+
+
+def test_the_name_lists_are_loaded():
+    assert {"Regina", "Crystal", "John", "Alexis"} <= FIRST_NAMES
+    assert "general" not in HONORIFICS

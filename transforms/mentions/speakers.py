@@ -1,0 +1,137 @@
+"""People who speak: a name-shaped speaker the text marks as a person is a PERSON entity.
+
+The small model tags some people as organisations, places or works ("Gáspár Maróth" ORG,
+"Crystal C'Bearing of the Northern Arapaho" WORK_OF_ART), cuts their names or misses them
+("Regina Ip from the pro-Beijing camp said": no entity). :func:`speaker_persons` corrects the
+names that are the subject of a verb of saying, when the text gives evidence of a person:
+
+* a title right before the name ("Legislator Tanya Chan", "Sen. Paul Sarbanes");
+* a first name of the census lists (``transforms/data/first_names.txt``) opening a name of two
+  to four words ("Regina Ip");
+* an apposition with a noun for a person ("Gáspár Maróth, the minister, said").
+
+The name is a run of capitalized proper nouns ending at the subject's head; a name with a
+company suffix or an organisation's head noun, a word that is a known place (a state or
+province too: "Maryland" is also a first name), nationality or organisation, a name after a
+determiner ("the Maryland Democrat": a description), or a name the article also writes as the start of a longer organisation
+("Dean Witter" beside "Dean Witter Reynolds Inc") is left alone. The corrected span replaces
+the overlapping ones (the part of a longer span before the name keeps its label: "[Hong Kong]
+[Carrie Lam]").
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from spacy.tokens import Doc, Span, Token
+
+from transforms.mentions.names import TITLES
+from transforms.wordlists import DATA_DIR, word_lists
+
+_NAMES = word_lists("first_names.txt")
+FIRST_NAMES = _NAMES["female"] | _NAMES["male"] | _NAMES["either"]
+SAYING = word_lists("coref_words.txt")["saying"]
+_QUOTE_WORDS = word_lists("quote_words.txt")
+_MENTION_WORDS = word_lists("mention_words.txt")
+#: Words no person's name holds ("Justice Department", "Vanadium Corp").
+_NOT_IN_NAMES = (
+    _QUOTE_WORDS["organisation_nouns"]
+    | _QUOTE_WORDS["company_nouns"]
+    | _QUOTE_WORDS["corporate_suffixes"]
+    | _MENTION_WORDS["org_head_nouns"]
+    | _MENTION_WORDS["company_suffixes"]
+)
+#: Titles that only precede a person's name (not "General" of General Motors, "Major" of
+#: Major League Baseball); any title written with its full stop counts too ("Gen.").
+HONORIFICS = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame senator sen rep representative congressman
+    congresswoman governor gov mayor judge minister ambassador legislator chancellor
+    spokesman spokeswoman spokesperson president premier""".split()
+)
+MAX_NAME_WORDS = 4
+
+
+@functools.cache
+def _person_nouns() -> frozenset[str]:
+    """Nouns for people ("minister", "spokesman"): ``transforms/data/speaker_nouns.txt``."""
+    text = (DATA_DIR / "speaker_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#")[0].strip().lower()))
+
+
+def speaker_persons(
+    doc: Doc, spans: list[Span], may_be_person: Callable[[str], bool]
+) -> tuple[list[Span], set[tuple[int, int]]]:
+    """``spans`` with the speakers the text marks as persons corrected; also the (start, end)
+    of the PERSON spans made here (backed by a rule: they win the article's label vote)."""
+    made: set[tuple[int, int]] = set()
+    for verb in doc:
+        if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() not in SAYING:
+            continue
+        for head in verb.children:
+            if head.dep_ != "nsubj" or any(
+                sp.label_ == "PERSON" and sp.start <= head.i < sp.end for sp in spans
+            ):
+                continue
+            name = person_name(doc, head)
+            if name is None or not may_be_person(name.text):
+                continue
+            if _starts_an_organisation(name, spans):
+                continue
+            spans = _replace(doc, spans, name)
+            made.add((name.start, name.end))
+    return spans, made
+
+
+def person_name(doc: Doc, head: Token) -> Span | None:
+    """The person's name ending at ``head`` (a capitalized proper noun) when the text marks it
+    as a person's, else None. The name is the run of capitalized proper nouns ending at the
+    head, from its first first name on ("Hong Kong [Carrie Lam]"), or whole after a title or
+    with a person in apposition."""
+    if head.pos_ != "PROPN" or not head.text[:1].isupper():
+        return None
+    start = head.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+        start -= 1
+    if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
+        return None  # a description: "the Maryland Democrat"
+    titled = start > 0 and _honorific(doc[start - 1])
+    while start < head.i and doc[start].lower_.rstrip(".") in TITLES:
+        titled = titled or _honorific(doc[start])
+        start += 1
+    if any(t.lower_ in _NOT_IN_NAMES for t in doc[start : head.i + 1]):
+        return None
+    for i in range(start, head.i):
+        if doc[i].text in FIRST_NAMES:
+            return doc[i : head.i + 1] if head.i + 1 - i <= MAX_NAME_WORDS else None
+    if head.i + 1 - start > MAX_NAME_WORDS:
+        return None
+    apposed = any(
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in _person_nouns()
+        for c in head.children
+    )
+    return doc[start : head.i + 1] if titled or apposed else None
+
+
+def _honorific(tok: Token) -> bool:
+    low = tok.lower_
+    return low in HONORIFICS or (low.endswith(".") and low.rstrip(".") in TITLES)
+
+
+def _starts_an_organisation(name: Span, spans: list[Span]) -> bool:
+    words = [t.text for t in name]
+    for s in spans:
+        if s.label_ == "ORG" and len(s) > len(name) and [t.text for t in s[: len(name)]] == words:
+            return True
+    return False
+
+
+def _replace(doc: Doc, spans: list[Span], name: Span) -> list[Span]:
+    out = []
+    for s in spans:
+        if s.end <= name.start or s.start >= name.end:
+            out.append(s)
+        elif s.label_ != "PERSON" and s.start < name.start:
+            out.append(Span(doc, s.start, name.start, label=s.label_))
+    out.append(Span(doc, name.start, name.end, label="PERSON"))
+    return sorted(out, key=lambda s: s.start)
