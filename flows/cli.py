@@ -14,25 +14,35 @@ Every command but ``server`` and ``completion`` takes ``--warehouse DIR`` (defau
 progress bar on a terminal, then the summary); ``-v`` adds Prefect's and dbt's logs, ``-q``
 prints nothing but errors. Errors print one line on stderr, without a traceback; the exit
 codes are ``EXIT_CODES``.
+
+This module parses the flags and turns every failure into its line and exit code; the commands
+themselves are in ``flows.commands`` (``HANDLERS`` below maps each name to its function).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import glob
 import os
 import sys
-from pathlib import Path
 
-from flows.console import (
-    format_summary,
-    nothing_loaded_message,
-    progress_bar,
-    quiet_prefect_console,
-    serve_banner,
-    supported_formats,
+from flows.commands.options import (
+    DBT_LOG_LEVEL,
+    PREFECT_CONSOLE_LEVEL,
+    settings_of,
+    verbosity,
 )
+from flows.commands.run import cmd_run
+from flows.commands.scheduling import DEFAULT_API_URL, cmd_serve, cmd_server
+from flows.commands.tables import (
+    cmd_check,
+    cmd_models,
+    cmd_publish,
+    cmd_query,
+    cmd_repair,
+    cmd_report,
+)
+from flows.console import format_summary, serve_banner, supported_formats
 from flows.errors import (
     EXIT_BUSY,
     EXIT_CODES,
@@ -40,20 +50,23 @@ from flows.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
-    NothingLoaded,
     UserError,
     describe_error,
     exit_code,
 )
 
 __all__ = [
+    "DBT_LOG_LEVEL",
     "EXIT_BUSY",
     "EXIT_CODES",
     "EXIT_USAGE",
+    "PREFECT_CONSOLE_LEVEL",
     "format_summary",
     "main",
     "serve_banner",
+    "settings_of",
     "supported_formats",
+    "verbosity",
 ]
 
 
@@ -99,14 +112,6 @@ def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
         help="warehouse folder (default: "
         f"{_env_default('NEWSETL_WAREHOUSE', str(root / 'warehouse') if root else './warehouse')})",
     )
-
-
-def settings_of(args: argparse.Namespace):
-    """The command's settings, resolved once: the environment, then the flags given."""
-    from flows.settings import load_settings
-
-    flags = ("batch_size", "n_process", "lock_timeout", "runner", "dask_address", "lake_url")
-    return load_settings(args.warehouse, **{f: getattr(args, f, None) for f in flags})
 
 
 def _output_args(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -292,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     configure_output(args)
-    handler = globals()[f"cmd_{args.command}"]
+    handler = HANDLERS[args.command]
     # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
     cooperative = args.command in ("run", "models", "repair")
     try:
@@ -314,18 +319,6 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, UserError):
             return _fail(str(exc), exc.code if exc.code != EXIT_FAIL else exit_code(exc))
         return _fail(describe_error(exc), exit_code(exc))
-
-
-#: The console level of Prefect's log handler, by verbosity (its records still reach the
-#: Prefect API, so the UI keeps every INFO line); and dbt's console level.
-PREFECT_CONSOLE_LEVEL = {"quiet": "ERROR", "default": "WARNING", "verbose": "INFO"}
-DBT_LOG_LEVEL = {"quiet": "none", "default": "warn", "verbose": "info"}
-
-
-def verbosity(args: argparse.Namespace) -> str:
-    if getattr(args, "quiet", False):
-        return "quiet"
-    return "verbose" if getattr(args, "verbose", False) else "default"
 
 
 def configure_output(args: argparse.Namespace) -> None:
@@ -363,223 +356,6 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-# --------------------------------------------------------------------------- run
-
-
-def _check_sources(sources: list[str]) -> None:
-    for source in sources:
-        if "://" in source:
-            continue  # a URL: feeds, pages and object storage are checked by the run
-        if not os.path.lexists(source) and not glob.glob(source, recursive=True):
-            where = "" if os.path.isabs(source) else f" (looked in {os.getcwd()})"
-            raise UserError(f"source not found: {source}{where}")
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    from flows.settings import default_sources
-
-    sources = args.sources or default_sources()
-    _check_sources(sources)
-    # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
-    # the lock, a warehouse DuckDB cannot open.
-    settings = settings_of(args)
-    from flows import etl, interrupt
-    from flows.warehouse import wait_until_free, writer_lock
-    from transforms.nlp import nlp_version
-
-    nlp_version(settings.model)
-    with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
-        if settings.db_path.exists():
-            wait_until_free(settings)
-    quiet_prefect_console()
-    interrupt.checkpoint()
-    from flows.prefect_env import api_server
-
-    quiet = verbosity(args) == "quiet"
-    with (
-        api_server(settings.prefect_server),
-        progress_bar(enabled=args.progress and not quiet and sys.stderr.isatty()) as progress,
-    ):
-        interrupt.checkpoint()
-        summary = etl.news_etl(
-            sources=sources,
-            settings=settings,
-            full_refresh=args.full_refresh,
-            backfill=args.backfill,
-            run_models=not args.no_models,
-            progress=progress,
-        )
-    interrupt.checkpoint()
-    if not quiet:
-        print(format_summary(summary), flush=True)
-    if etl.nothing_loaded(summary):
-        raise NothingLoaded(nothing_loaded_message(sources, summary))
-    return EXIT_OK
-
-
-# --------------------------------------------------------------------------- scheduling
-
-DEFAULT_API_URL = "http://127.0.0.1:4200/api"
-
-
-def cmd_server(args: argparse.Namespace) -> int:
-    """Start `prefect server start` with the project's PREFECT_HOME (runs until stopped), or
-    stop / show the background server that `newsetl run` starts and reuses."""
-    from flows import prefect_env
-
-    if args.action == "stop":
-        state = prefect_env.stop_background_server()
-        print(f"stopped the Prefect server at {state['url']}" if state else "no server running")
-        return EXIT_OK
-    if args.action == "start":
-        url = prefect_env.ensure_background_server()
-        print(f"Prefect server running at {url} (UI: {url.removesuffix('/api')})")
-        return EXIT_OK
-    if args.action == "status":
-        state = prefect_env.background_server()
-        print(
-            f"Prefect server running at {state['url']} (pid {state['pid']}; UI: "
-            f"{state['url'].removesuffix('/api')})"
-            if state
-            else "no server running"
-        )
-        return EXIT_OK
-
-    prefect_bin = Path(sys.executable).with_name("prefect")
-    url = f"http://{args.host}:{args.port}/api"
-    print(
-        f"Prefect server for newsetl on {url} (UI: http://{args.host}:{args.port})\n"
-        f"In another shell: export PREFECT_API_URL={url}",
-        flush=True,
-    )
-    os.execv(
-        str(prefect_bin),
-        [str(prefect_bin), "server", "start", "--host", args.host, "--port", str(args.port)],
-    )
-    return EXIT_OK  # pragma: no cover - execv does not return
-
-
-def _api_reachable(url: str) -> bool:
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url.rstrip("/") + "/health", timeout=5) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the news_etl deployment on a schedule against a running Prefect server."""
-    url = args.api_url or os.environ.get("PREFECT_API_URL") or DEFAULT_API_URL
-    if not _api_reachable(url):
-        raise UserError(
-            f"no Prefect server answers at {url}: start one with `newsetl server` "
-            "(or set PREFECT_API_URL / --api-url)"
-        )
-    from flows.settings import default_sources
-
-    sources = [s if "://" in s else os.path.abspath(s) for s in (args.sources or default_sources())]
-    _check_sources(sources)
-    settings = settings_of(args)
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    from flows.etl import news_etl
-
-    # The deployment's parameters: what each scheduled run resolves its settings from (the
-    # serving process's environment applies to the rest).
-    parameters = {
-        "sources": sources,
-        "warehouse_dir": str(settings.warehouse_dir.resolve()),
-        "batch_size": args.batch_size,
-    }
-    parameters = {k: v for k, v in parameters.items() if v is not None}
-    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    if verbosity(args) != "quiet":
-        print(serve_banner(args.name, url, schedule), flush=True)
-    # One run at a time (limit=1): a run that comes due while another is loading waits for it,
-    # instead of starting a second process that waits --lock-timeout and then fails busy.
-    with temporary_settings(updates={PREFECT_API_URL: url}):
-        news_etl.serve(
-            name=args.name,
-            parameters=parameters,
-            print_starting_message=False,
-            limit=1,
-            **schedule,
-        )
-    return EXIT_OK
-
-
-# --------------------------------------------------------------------------- query, models, report
-
-
-def cmd_query(args: argparse.Namespace) -> int:
-    from flows.query import write_result
-
-    write_result(settings_of(args), args.sql, args.format, args.max_width, sys.stdout)
-    return EXIT_OK
-
-
-def cmd_models(args: argparse.Namespace) -> int:
-    from flows.models import format_summary, run_models
-    from flows.warehouse import WarehouseError
-
-    level = verbosity(args)
-    try:
-        summary = run_models(
-            settings_of(args),
-            select=args.select,
-            take_lock=True,
-            log_level=DBT_LOG_LEVEL[level],
-        )
-    except WarehouseError as exc:
-        raise UserError(str(exc)) from None
-    if level != "quiet":
-        print(format_summary(summary))
-    return EXIT_OK
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from flows.report import write_report
-
-    if args.output and os.path.isdir(args.output):
-        raise UserError(f"--output {args.output} is a directory: give a file name")
-    path = write_report(settings_of(args), args.output)
-    if verbosity(args) != "quiet":
-        print(f"report written to {path}")
-    return EXIT_OK
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    from flows.ducklake import command
-
-    return command(args, settings_of(args), verbosity(args), DBT_LOG_LEVEL[verbosity(args)])
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from flows.integrity import check, format_check
-
-    settings = settings_of(args)
-    report = check(settings)
-    if verbosity(args) != "quiet":
-        print(format_check(report, settings), flush=True)
-    if not report.ok:
-        raise UserError(
-            f"check found {len(report.problems)} problem(s) in {settings.warehouse_dir}: "
-            f"`newsetl repair --warehouse {settings.warehouse_dir}` rebuilds the damaged side"
-        )
-    return EXIT_OK
-
-
-def cmd_repair(args: argparse.Namespace) -> int:
-    from flows.integrity import repair
-
-    for line in repair(settings_of(args)):
-        if verbosity(args) != "quiet":
-            print(line)
-    return EXIT_OK
-
-
 # --------------------------------------------------------------------------- completion
 
 
@@ -593,6 +369,21 @@ def completion_script(shell: str) -> str:
 def cmd_completion(args: argparse.Namespace) -> int:
     sys.stdout.write(completion_script(args.shell))
     return EXIT_OK
+
+
+#: The function that runs each command (``flows.commands`` holds them but this one).
+HANDLERS = {
+    "run": cmd_run,
+    "query": cmd_query,
+    "server": cmd_server,
+    "serve": cmd_serve,
+    "models": cmd_models,
+    "report": cmd_report,
+    "check": cmd_check,
+    "repair": cmd_repair,
+    "publish": cmd_publish,
+    "completion": cmd_completion,
+}
 
 
 if __name__ == "__main__":

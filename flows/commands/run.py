@@ -1,0 +1,57 @@
+"""``newsetl run``: the ETL flow on files, directories, globs or URLs, with a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flows.commands.options import check_sources, settings_of, verbosity
+from flows.console import (
+    format_summary,
+    nothing_loaded_message,
+    progress_bar,
+    quiet_prefect_console,
+)
+from flows.errors import EXIT_OK, NothingLoaded
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from flows.settings import default_sources
+
+    sources = args.sources or default_sources()
+    check_sources(sources)
+    # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
+    # the lock, a warehouse DuckDB cannot open.
+    settings = settings_of(args)
+    from flows import etl, interrupt
+    from flows.warehouse import wait_until_free, writer_lock
+    from transforms.nlp import nlp_version
+
+    nlp_version(settings.model)
+    with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
+        if settings.db_path.exists():
+            wait_until_free(settings)
+    quiet_prefect_console()
+    interrupt.checkpoint()
+    from flows.prefect_env import api_server
+
+    quiet = verbosity(args) == "quiet"
+    with (
+        api_server(settings.prefect_server),
+        progress_bar(enabled=args.progress and not quiet and sys.stderr.isatty()) as progress,
+    ):
+        interrupt.checkpoint()
+        summary = etl.news_etl(
+            sources=sources,
+            settings=settings,
+            full_refresh=args.full_refresh,
+            backfill=args.backfill,
+            run_models=not args.no_models,
+            progress=progress,
+        )
+    interrupt.checkpoint()
+    if not quiet:
+        print(format_summary(summary), flush=True)
+    if etl.nothing_loaded(summary):
+        raise NothingLoaded(nothing_loaded_message(sources, summary))
+    return EXIT_OK
