@@ -12,8 +12,11 @@ article that overruns alone is reported in ``BatchResult.errors`` with the
 :data:`OVERTIME` prefix (the flow rejects it ``too_complex``). The deadline raises an
 exception in the working thread at its next Python instruction (spaCy's pipeline runs through
 thinc's Python layers between its compiled kernels, and the extractors are Python), so a
-runaway article costs about its budget, not hours. Pathological tokenizer input is refused
-before it starts (``transforms.nlp.work_bound``): the tokenizer is one compiled call.
+runaway article costs about its budget, not hours. The budget counts the working thread's CPU
+time, not the wall clock: on a loaded machine an article gets the same work as on an idle one,
+so the same input gives the same rows and the same rejects whatever else the machine runs.
+Pathological tokenizer input is refused before it starts (``transforms.nlp.work_bound``): the
+tokenizer is one compiled call.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import ctypes
 import multiprocessing
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -54,28 +58,47 @@ class _Overtime(BaseException):
     that catches ``Exception`` must not swallow it)."""
 
 
+#: How often (wall-clock seconds) the deadline's watcher reads the working thread's CPU clock.
+WATCH_EVERY = 0.05
+
+
+def _cpu_clock() -> Callable[[], float]:
+    """The calling thread's CPU time (seconds), readable from another thread; the monotonic
+    wall clock where the platform has no per-thread CPU clock."""
+    getclock = getattr(time, "pthread_getcpuclockid", None)
+    if getclock is None:  # pragma: no cover - not on Linux
+        return time.monotonic
+    clock = getclock(threading.get_ident())
+    return lambda: time.clock_gettime(clock)
+
+
 def _with_deadline(seconds: float, fn: Callable, *args):
-    """Call ``fn(*args)``; raise _Overtime in this thread if it runs longer than ``seconds``."""
+    """Call ``fn(*args)``; raise _Overtime in this thread once it has spent more than
+    ``seconds`` of its own CPU time in it."""
     target = threading.get_ident()
+    now = _cpu_clock()
+    start = now()
     lock = threading.Lock()
-    state = {"done": False}
+    done = threading.Event()
 
-    def fire() -> None:
-        with lock:
-            if not state["done"]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(target), ctypes.py_object(_Overtime)
-                )
+    def watch() -> None:
+        while not done.wait(WATCH_EVERY):
+            if now() - start >= seconds:
+                with lock:
+                    if not done.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                            ctypes.c_ulong(target), ctypes.py_object(_Overtime)
+                        )
+                return
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    watcher = threading.Thread(target=watch, name="nlp-deadline", daemon=True)
+    watcher.start()
     try:
         return fn(*args)
     finally:
         with lock:
-            state["done"] = True
-        timer.cancel()
+            done.set()
+        watcher.join()
 
 
 def run_bounded(

@@ -105,9 +105,9 @@ def test_an_article_over_its_time_budget_is_stopped_and_reported_alone(nlp):
         NlpInput("b", "Dock workers in Antwerp walked out on Monday.", None),
     ]
     base = 0.5
-    t0 = time.perf_counter()
+    t0 = time.thread_time()  # budgets are CPU time: the same verdicts on a loaded machine
     result = run_bounded(MODEL, articles, budget_base=base)
-    spent = time.perf_counter() - t0
+    spent = time.thread_time() - t0
     budget = time_budget(len(slow), base)
     assert budget == 0.5 + 210_000 * (0.5 / 30) / 2_000 == 2.25
     assert result.errors == {
@@ -116,6 +116,29 @@ def test_an_article_over_its_time_budget_is_stopped_and_reported_alone(nlp):
     assert {r["article_id"] for r in result.tables["mentions"]} == {"a", "b"}
     # Stopped near its budget: the group's deadline, then its own (not the minutes it takes).
     assert spent < 2 * (budget + 2 * time_budget(40, base)) + 10
+
+
+def test_the_time_budget_is_the_working_threads_cpu_time():
+    """Waiting is not work: a sleep longer than its budget returns; a busy loop is stopped
+    once it has spent its budget of CPU time, whatever the load of the machine."""
+    import time
+
+    import pytest
+
+    from flows.nlp_runner import _Overtime, _with_deadline
+
+    t0 = time.monotonic()
+    assert _with_deadline(0.2, lambda: time.sleep(0.6) or "slept") == "slept"
+    assert time.monotonic() - t0 >= 0.6
+
+    def busy():
+        while True:
+            pass
+
+    t0 = time.thread_time()
+    with pytest.raises(_Overtime):
+        _with_deadline(0.2, busy)
+    assert 0.2 <= time.thread_time() - t0 < 1.2
 
 
 def test_worker_pool_starts_only_for_work():
