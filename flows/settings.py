@@ -14,7 +14,7 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 | NEWSETL_MAX_CHARS        | ``1000000``               | longest accepted article body (characters) |
 | NEWSETL_LOCK_TIMEOUT     | ``30``                    | seconds to wait for another writer         |
 | NEWSETL_NLP_TIMEOUT      | ``30``                    | NLP time budget per article: this many     |
-|                          |                           | seconds + 1 per 2,000 characters (scaled)  |
+|                          |                           | CPU seconds + 1 per 2,000 chars (scaled)   |
 | NEWSETL_USER_AGENT       | ``newsetl/0.1 (+news ETL)`` | User-Agent of every web request          |
 | NEWSETL_FETCH_TIMEOUT    | ``20``                    | seconds for one web request (whole body)   |
 | NEWSETL_FETCH_RETRIES    | ``2``                     | retries of a page on 5xx/429/timeouts      |
