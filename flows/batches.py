@@ -12,6 +12,7 @@ from flows.languages import model_for
 from flows.ledger import Run
 from flows.nlp_runner import NlpRunner
 from flows.planning import Plan
+from flows.runners import ChunkJob
 from flows.tasks import (
     load_warehouse,
     parse_items,
@@ -153,10 +154,16 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
                 )
         _count(run, plan, [], dict.fromkeys(("articles", *nlp_tables()), 0), [])
         return []
+    parts = None
     with run.stage("nlp"):
-        tables, failed = transform_batch(
-            plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
-        )
+        if getattr(runner, "writes_parts", False):  # Dask: the workers write the parts
+            job = ChunkJob(settings, run.run_id, run.ingested_at, run.nlp_version, run.batch)
+            parts, failed, written = runner.transform(plan.process, job)
+        else:
+            tables, failed = transform_batch(
+                plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
+            )
+            written = {table: data.num_rows for table, data in tables.items()}
     plan.rejects.extend(failed)
     failed_uris = {f.source_uri for f in failed}
     loaded = [a for a in plan.process if a.source_uri not in failed_uris]
@@ -165,8 +172,9 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
         setattr(plan, kind, getattr(plan, kind) - 1)
     months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
     interrupt.checkpoint()
-    with run.stage("write"):
-        parts = write_parquet(tables, months, settings, run.run_id, run.batch)
+    if parts is None:
+        with run.stage("write"):
+            parts = write_parquet(tables, months, settings, run.run_id, run.batch)
     interrupt.checkpoint()
     with run.stage("load"):
         load_warehouse(
@@ -187,7 +195,7 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
                     if a.article_id in plan.fingerprints
                 },
             )
-    _count(run, plan, loaded, {t: data.num_rows for t, data in tables.items()}, parts)
+    _count(run, plan, loaded, written, parts)
     return loaded
 
 

@@ -1,8 +1,9 @@
 """``newsetl check`` and ``newsetl repair``: the warehouse's DuckDB file and its Parquet lake,
 verified against each other and rebuilt one from the other.
 
-The lake (``lake/<table>/published_month=…/part-<run>-<batch>[~<compacted by>].parquet``) and
-the loaded tables hold the same rows (see :mod:`flows.lake`). :func:`check` verifies that:
+The lake (``lake/<table>/published_month=…/part-<run>-<batch>[.<chunk>][~<compacted by>]
+.parquet``) and the loaded tables hold the same rows (see :mod:`flows.lake`). :func:`check`
+verifies that:
 
 * the DuckDB file opens and every table reads to its last row (a truncated file can still
   answer ``count(*)`` from its metadata; a full scan of every column cannot be fooled);
@@ -62,7 +63,7 @@ def duckdb_only_tables() -> tuple[str, ...]:
     return tuple(n for n, t in TABLES.items() if not t.partition)
 
 
-_PART_RE = re.compile(r"part-(.+)-(\d{5})(?:~[^/]*)?\.parquet$")
+_PART_RE = re.compile(r"part-(.+)-(\d{5})(?:\.\d+)?(?:~[^/]*)?\.parquet$")
 
 
 @dataclass

@@ -90,9 +90,13 @@ def write_parts(
     *,
     run_id: str,
     batch: int,
+    chunk: int | None = None,
 ) -> list[tuple[str, str, int, str]]:
     """Write a batch's tables, one part per (table, month). Returns (table, relpath, rows,
     sha256) per part.
+
+    ``chunk``: the part of the batch a Dask worker analysed (``--runner dask``), in the file
+    name (``part-<run>-<batch>.<chunk>.parquet``): each worker writes its own parts.
 
     ``months`` maps article_id to its partition month; every table has an ``article_id``.
     Paths are relative to the warehouse folder (the lake's parent). The article parts are
@@ -117,7 +121,7 @@ def write_parts(
                 Path("lake")
                 / name
                 / f"{PARTITION_KEY}={month}"
-                / f"part-{run_id}-{batch:05d}.parquet"
+                / f"part-{run_id}-{batch:05d}{'' if chunk is None else f'.{chunk}'}.parquet"
             )
             digest = write_table(part, lake_dir.parent / rel)
             written.append((name, rel.as_posix(), part.num_rows, digest))

@@ -22,7 +22,7 @@ RUN_COLUMNS = {"run_id", "flow_run_id", "ingested_at", "rejected_at", "started_a
 
 
 def tables(db: Path) -> dict[str, list[tuple]]:
-    """Every table's rows (run columns left out; lake parts by table, month and rows)."""
+    """Every table's rows (run columns left out; lake parts: rows by table and month)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         names = [
@@ -42,9 +42,10 @@ def tables(db: Path) -> dict[str, list[tuple]]:
             ]
             sel = ", ".join(f'"{c}"' for c in cols)
             out[name] = con.execute(f'SELECT {sel} FROM "{name}" ORDER BY ALL').fetchall()
+        # Rows per table and partition (Dask workers write a batch as several parts).
         out["_lake_parts"] = con.execute(
-            "SELECT table_name, regexp_replace(path, 'part-.*', ''), row_count FROM _lake_parts "
-            "ORDER BY ALL"
+            "SELECT table_name, regexp_replace(path, 'part-.*', ''), sum(row_count)::BIGINT "
+            "FROM _lake_parts GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         out["runs"] = con.execute(
             "SELECT status, articles_new, rejected, nlp_articles FROM runs"

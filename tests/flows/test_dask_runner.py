@@ -1,5 +1,6 @@
 """``--runner dask``: the NLP on a real Dask cluster of two worker processes (127.0.0.1) gives
-exactly the tables of the default runner; each worker loads the model once."""
+exactly the tables of the default runner; each worker loads the model once and writes its own
+Parquet parts, which the loader commits (checked by ``newsetl check``)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def runs(tmp_path_factory, prefect_harness, cluster):
             dask_address=address,
         )
         out[f"{runner}_tables"] = tables(wh / "news.duckdb")
+        out[f"{runner}_wh"] = wh
     return out
 
 
@@ -69,6 +71,53 @@ def test_dask_runner_gives_the_tables_of_the_default_runner(runs):
     assert [r[1] for r in local["rejects"]] == ["empty"]
     # Three batches of three files (the last holds only the empty file): two went to the cluster.
     assert runs["dask"]["nlp_articles"] == 6 and runs["dask"]["batches"] == 3
+
+
+def test_workers_wrote_the_parts_the_loader_committed(runs):
+    import duckdb
+
+    from flows.integrity import check
+    from flows.settings import load_settings
+
+    def parts(wh):
+        con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+        try:
+            return con.execute("SELECT path, row_count FROM _lake_parts ORDER BY 1").fetchall()
+        finally:
+            con.close()
+
+    local, dask = parts(runs["local_wh"]), parts(runs["dask_wh"])
+    # The default runner writes one part per table, month and batch; on the cluster each of
+    # the two workers wrote its chunk's parts (``part-<run>-<batch>.<chunk>.parquet``).
+    assert all(p.endswith(("-00001.parquet", "-00002.parquet")) for p, _ in local)
+    assert {p.rsplit("-", 1)[1] for p, _ in dask} >= {"00001.0.parquet", "00001.1.parquet"}
+    assert sum(n for _, n in dask) == sum(n for _, n in local)
+    # Every part in the lake is registered, with its worker's checksum: the check passes.
+    on_disk = sorted(
+        p.relative_to(runs["dask_wh"]).as_posix()
+        for p in (runs["dask_wh"] / "lake").rglob("*")
+        if p.is_file()
+    )
+    assert on_disk == [p for p, _ in dask]
+    report = check(load_settings(str(runs["dask_wh"])))
+    assert report.ok, report.problems
+
+
+def test_a_part_that_is_not_what_its_worker_wrote_is_refused(tmp_path):
+    """The flow checks the manifests before the loader commits anything."""
+    import pyarrow as pa
+
+    from flows import lake
+    from flows.runners import verify_parts
+    from flows.warehouse import WarehouseError
+
+    digest = lake.write_table(pa.table({"a": [1, 2]}), tmp_path / "lake/t/part-r-00001.0.parquet")
+    good = ("t", "lake/t/part-r-00001.0.parquet", 2, digest)
+    verify_parts(tmp_path, [good])
+    with pytest.raises(WarehouseError, match="does not match its checksum"):
+        verify_parts(tmp_path, [(*good[:3], "0" * 64)])
+    with pytest.raises(WarehouseError, match=r"is not in the lake at .*--lake-url"):
+        verify_parts(tmp_path, [("t", "lake/t/part-r-00001.1.parquet", 2, digest)])
 
 
 def test_each_worker_loaded_the_model_once_and_both_worked(runs, cluster):
