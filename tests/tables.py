@@ -18,7 +18,15 @@ ARTICLES = (
 
 
 #: Columns that name the run, not the data.
-RUN_COLUMNS = {"run_id", "flow_run_id", "ingested_at", "rejected_at", "started_at", "finished_at"}
+RUN_COLUMNS = {
+    "run_id",
+    "flow_run_id",
+    "ingested_at",
+    "rejected_at",
+    "started_at",
+    "finished_at",
+    "changed_at",
+}
 
 
 def tables(db: Path) -> dict[str, list[tuple]]:
@@ -41,7 +49,9 @@ def tables(db: Path) -> dict[str, list[tuple]]:
                 if c not in RUN_COLUMNS
             ]
             sel = ", ".join(f'"{c}"' for c in cols)
-            out[name] = con.execute(f'SELECT {sel} FROM "{name}" ORDER BY ALL').fetchall()
+            # The database file's identity (a _meta row) is not data either.
+            where = "WHERE key <> 'warehouse_id'" if name == "_meta" else ""
+            out[name] = con.execute(f'SELECT {sel} FROM "{name}" {where} ORDER BY ALL').fetchall()
         # Rows per table and partition (Dask workers write a batch as several parts).
         out["_lake_parts"] = con.execute(
             "SELECT table_name, regexp_replace(path, 'part-.*', ''), sum(row_count)::BIGINT "
