@@ -15,7 +15,8 @@ Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
   quotations and the subjects of a verb of saying outside quotations (speakers stay in
   focus); other "it"/"they" resolve against the chains without extending them;
 * a candidate that was the grammatical subject scores higher (the subject of the main clause
-  more than that of an embedded clause), nearer ones score higher, and
+  more than that of an embedded clause), nearer ones score higher, those of the pronoun's
+  own paragraph higher (a new paragraph brings a new subject into focus), and
   entities mentioned often score a little higher; the subject of a verb of saying is the
   likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
@@ -41,6 +42,7 @@ from spacy.tokens import Token
 
 from transforms.document import Document
 from transforms.mentions.model import Mention
+from transforms.quotes.marks import paragraph_spans
 from transforms.wordlists import word_lists
 
 WINDOW = 3
@@ -112,6 +114,7 @@ class _Resolver:
         self.quoted = document.quoted
         self.sent_starts = list(document.sent_starts) or [0]
         self.segment_starts = [g.start for g in document.segments]
+        self.para_starts = [document.token_at(a) for a, _ in paragraph_spans(document.text)]
         self._quote_speakers: dict[int, set[int]] = {}
         known = [m for m in mentions if m.entity is not None]
         if misread is None:
@@ -291,6 +294,10 @@ class _Resolver:
             score += 3.0
         if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
             score += 2.5  # known to match beats unknown: "she" after "Berg … she"
+        if bisect.bisect_right(self.para_starts, pos) != bisect.bisect_right(
+            self.para_starts, token.i
+        ):
+            score -= 2.0  # a new paragraph is a new topic: "Another actor, Lauren Landa, …"
         score += pos / 10_000  # nearer wins ties
         if same_clause and pronoun in {"he", "she", "they", "it"}:
             score -= 8.0

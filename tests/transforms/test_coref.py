@@ -179,3 +179,12 @@ def test_actor_tells_no_gender(nlp):
         "Then Tipton sang. “I was nervous,” she said."
     )
     assert resolve_all(nlp, text, "she") == ["Alexis Tipton"]
+
+
+def test_a_new_paragraph_brings_its_own_subject_into_focus(nlp):
+    text = (
+        "Alexis Tipton held a panel. She was thrilled when she was cast.\n\n"
+        "Another voice actor, Lauren Landa, would list two dream roles. She was given a "
+        "chance years later. “I was speechless,” she told an audience."
+    )
+    assert resolve_all(nlp, text, "she")[-2:] == ["Lauren Landa", "Lauren Landa"]

@@ -247,10 +247,15 @@ def link(an: Analysis, span: Span, head: Token) -> Mention | None:
     if head.pos_ == "PROPN" and not ms:
         return by_surname(an, span)
     if head.lemma_.lower() in REPRESENTATIVES:
-        # "a spokesman for CP", "Pentagon officials": whom they speak for
-        for m in an.mentions_in(head.left_edge.i, head.right_edge.i + 1):
-            if m.family in {"ORG", "PLACE", "NORP"} and m.start != head.i:
-                return m
+        # "a spokesman for CP", "Pentagon officials": whom they speak for — an organisation
+        # before a place or a people, the nearest to the noun ("a U.S. Sprint spokesman")
+        found = [
+            m
+            for m in an.mentions_in(head.left_edge.i, head.right_edge.i + 1)
+            if m.family in {"ORG", "PLACE", "NORP"} and m.start != head.i
+        ]
+        if found:
+            return min(found, key=lambda m: (m.family != "ORG", abs(m.start - head.i)))
     return None
 
 

@@ -165,3 +165,11 @@ def test_a_clause_right_after_said_is_full_a_phrase_is_not(nlp):
         ("masks are no longer required in shops.", False),
         ("in a way the Europeans will feel.", True),
     ]
+
+
+def test_a_spokesman_speaks_for_his_organisation_not_its_country(nlp):
+    text = "Toyota Motor Corp cut prices. “We oppose it,” a Japanese Toyota spokesman said."
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [
+        ("a Japanese Toyota spokesman", "Toyota")
+    ]
