@@ -74,6 +74,12 @@ def test_speaker_sets_are_big_enough_and_apart():
     dev2 = load_gold_docs(SPLITS["dev2"])
     assert not set(dev2[0]) & (set(dev[0]) | set(held[0]))
     assert len(dev2[0]) >= 30
+    dev3 = load_gold_docs(SPLITS["dev3"])
+    assert not set(dev3[0]) & (set(dev[0]) | set(held[0]) | set(dev2[0]))
+    assert len(dev3[0]) >= 20
+    # chosen for the attributions the other dev sets hardly hold
+    attributions = Counter(it["attribution"] for it in dev3[1] if it["kind"] == "full")
+    assert attributions["continuation"] >= 8 and attributions["noun"] >= 4
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
