@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "13"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "14"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -37,7 +37,8 @@ EXTRACTION_VERSION = "13"  # 2: quotes and events tables filled; 3: is_partial, 
 # clause's subject, "actor" tells no gender, a straight mark between letters is an apostrophe;
 # 12: a name-shaped speaker with a first name, a title or a person in apposition is a PERSON;
 # 13: a pronoun prefers antecedents of its own paragraph, a spokesman speaks for the nearest
-# organisation of his phrase
+# organisation of his phrase; 14: "the former/one-time chairman" is the person named before, a
+# wire ticker (<MER>) is no name in apposition, "a sugar mill … the mill" is the company named
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

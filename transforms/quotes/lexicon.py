@@ -42,6 +42,8 @@ COMPANY_NOUNS = _WORDS["company_nouns"]
 CORPORATE_SUFFIXES = _WORDS["corporate_suffixes"]
 #: Nouns that describe a person already named: "the veteran said".
 EPITHET_NOUNS = _WORDS["epithet_nouns"]
+#: Modifiers that make a title an epithet: "the former chairman", "the one-time minister".
+EPITHET_MODIFIERS = _WORDS["epithet_modifiers"]
 
 
 @functools.cache

@@ -43,6 +43,7 @@ from transforms.quotes.lexicon import (
     CORPORATE_SUFFIXES,
     DIRECT_CLASSES,
     DOCUMENT_NOUNS,
+    EPITHET_MODIFIERS,
     EPITHET_NOUNS,
     ISSUE_VERBS,
     ORGANISATION_NOUNS,
@@ -148,9 +149,12 @@ class Referents:
                 owner = self._owner_in_phrase(prior)
             if owner is not None:
                 return owner, False
-            if _determiner(prior) == "indefinite":
+            organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
+            if _determiner(prior) == "indefinite" and not organisation:
                 return None, True  # "an aide … the aide": nobody named
         if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
+            # "A sugar mill … closed … the Haitian American Sugar Company … the mill warned":
+            # an organisation brought in by a common noun is named later
             found = self._named_kind(head, lemma)
             if found is None and lemma in COMPANY_NOUNS:
                 found = self._company(head)
@@ -472,9 +476,12 @@ def _epithet_mention(m: Mention, head: Token) -> bool:
 
 def _is_epithet(head: Token, lemma: str) -> bool:
     """A description of an already named person ("the Maryland Democrat", "the 45-year-old",
-    "the veteran")."""
+    "the veteran", "the one-time chairman of Merrill Lynch")."""
     if _determiner(head) != "definite":
         return False
     if lemma in EPITHET_NOUNS or lemma.endswith("year-old"):
+        return True
+    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
+    if any("".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers):
         return True
     return head.text[:1].isupper() and not head.is_sent_start

@@ -266,6 +266,8 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
     person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
     for child in _apposed(head):
         for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
+            if m.start > 0 and head.doc[m.start - 1].text == "<":
+                continue  # a wire story's ticker symbol ("Merrill Lynch and Co Inc <MER>")
             # a name, even one mistaken for an organisation
             if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
                 return m

@@ -62,6 +62,23 @@ def direct(nlp, text: str) -> list[tuple]:
             "“We are skating on thin ice,” the Maryland Democrat said.",
             ("We are skating on thin ice", "the Maryland Democrat", "Paul Sarbanes", "person"),
         ),
+        # a former office describes a person already named, not the office's holder
+        (
+            "Ana Lopes, a banker, said rates should fall. "
+            "“Money is too tight,” the former chairman of Banco Atlantico said.",
+            (
+                "Money is too tight",
+                "the former chairman of Banco Atlantico",
+                "Ana Lopes",
+                "person",
+            ),
+        ),
+        # an organisation brought in by a common noun ("a brewery") is named later
+        (
+            "A brewery in Leeds shut on Friday. The owner, Northgate Brewing Company, "
+            "cited costs. “We cannot go on,” the brewery said.",
+            ("We cannot go on", "the brewery", "Northgate Brewing Company", "organisation"),
+        ),
     ],
 )
 def test_a_description_links_to_the_named_speaker(nlp, text, expected):
@@ -93,3 +110,15 @@ def test_speaker_kinds(nlp):
     got = {q.text: q.speaker_kind for q in quotes_of(nlp, text) if q.is_direct}
     assert got == {"We will win": "person", "It was chaos": "nominal", "Nobody knows": "pronoun"}
     assert set(got.values()) < set(SPEAKER_KINDS)
+
+
+def test_a_ticker_symbol_is_not_a_name_in_apposition(nlp):
+    # Reuters' <TICKER> after a company is its stock symbol, not a name in apposition to the
+    # speaker: "the one-time chairman" is the person named before, not the organisation "MER>"
+    text = (
+        "Peter Hale, President Carter's\nformer chief of staff, said the government should "
+        'loosen the\nmoney supply.\n    "I think what we have to face now is trying to '
+        'preserve our\neconomy," the one-time chairman of Merrill Lynch and Co Inc\n<MER> '
+        "said in an interview on the ABC television network."
+    )
+    assert direct(nlp, text)[-1][2:] == ("Peter Hale", "person")
