@@ -106,21 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         figures["records"] = records
         figures["same_rows"] = all(s == snapshots["default"] for s in snapshots.values())
         for name, snap in snapshots.items():
-            differ = [t for t, rows in snap.items() if rows != snapshots["default"].get(t)]
-            if differ:
-                print(f"DIFFERS {name}: {', '.join(differ)} (bench/compare_warehouses.py "
-                      "on --keep'd warehouses shows the rows)")  # fmt: skip
-        base, dn, d1 = (figures[k] for k in configs)
-        figures["records"] = records
-        figures["same_rows"] = all(s == snapshots["default"] for s in snapshots.values())
-        for name, snap in snapshots.items():
             for table, rows in snap.items():
                 base_rows = snapshots["default"].get(table)
                 if rows != base_rows:
                     extra = sorted(set(rows) - set(base_rows or []))[:3]
                     missing = sorted(set(base_rows or []) - set(rows))[:3]
                     print(f"DIFFERS {name} {table}: {len(rows)} vs {len(base_rows or [])} rows; "
-                          f"only here {extra}; only in default {missing}")  # fmt: skip
+                          f"only here {extra}; only in default {missing} "
+                          "(bench/compare_warehouses.py on --keep'd warehouses shows the rows)")  # fmt: skip
         figures["dask_over_default_flow"] = round(dn["flow_s"] / base["flow_s"], 3)
         figures["dask1_over_daskN_flow"] = round(d1["flow_s"] / dn["flow_s"], 3)
         if base["nlp_s"] and dn["nlp_s"] and d1["nlp_s"]:

@@ -221,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
          "default: a temporary local cluster of --n-process workers"),
         ("--lake-url", "URL", "the lake's parts in object storage: s3://bucket/prefix "
          "(credentials: AWS_* variables; NEWSETL_S3_ENDPOINT for MinIO-like stores)"),
+        ("--catalog", "CATALOG", "the warehouse as a DuckLake (many runs at once): "
+         "postgres:dbname=… host=…, sqlite:PATH or duckdb:PATH (docs/scaling.md)"),
     ):  # fmt: skip
         run.add_argument(flag, metavar=meta, help=text)
     run.add_argument("--no-models", action="store_true", help="skip the final dbt build")

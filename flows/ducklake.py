@@ -25,7 +25,9 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import re
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +47,8 @@ EXTENSIONS = {
     "postgres_scanner": "duckdb_extension_postgres",
 }
 ATTEMPTS = 8
+#: How long a process waits for another's lock on a SQLite catalog (milliseconds).
+SQLITE_BUSY_MS = 30_000
 
 
 class DuckLakeError(WarehouseError):
@@ -95,10 +99,193 @@ def attach(
         else:
             Path(data_path).mkdir(parents=True, exist_ok=True)
         options.append(f"DATA_PATH {_quote(data_path.rstrip('/') + '/')}")
+    if catalog.startswith("sqlite:"):
+        # Several processes at once: readers beside the writer (WAL), and a writer waits for
+        # another's commit instead of failing at once ("database is locked").
+        options += ["META_JOURNAL_MODE 'WAL'", f"META_BUSY_TIMEOUT {SQLITE_BUSY_MS}"]
     if read_only:
         options.append("READ_ONLY")
     opts = f" ({', '.join(options)})" if options else ""
     con.execute(f"ATTACH {_quote('ducklake:' + catalog)} AS {ALIAS}{opts}")
+
+
+# --------------------------------------------------------------------------- the live warehouse
+#
+# ``newsetl run --catalog CATALOG`` (``NEWSETL_CATALOG``): the warehouse itself is a DuckLake.
+# Every table the single-file warehouse holds (articles … runs, and the bookkeeping tables) is
+# in the DuckLake, its data files in ``<lake>/ducklake/`` (the warehouse folder's lake, or
+# ``--lake-url``) — the data path the DuckLake remembers from its first run. Several runs,
+# on one machine or many, commit into it at the same time: each batch is one DuckLake
+# transaction (delete the old versions by key, insert the new rows), retried whole on a commit
+# conflict; the batch's Parquet parts are only staged in the run's lake and removed once
+# committed (DuckLake writes its own data files). ``flows.warehouse.connection`` hands out a
+# :class:`LiveSession` instead of the DuckDB file's connection.
+
+#: Staged parts of a run still marked ``running`` this long after it started are removed
+#: (a run killed without closing its ledger row; no run takes this long per batch).
+STALE_STAGING_HOURS = 24
+_sessions: dict[tuple, duckdb.DuckDBPyConnection] = {}
+_sessions_lock = threading.Lock()
+_PK = re.compile(r"\s+PRIMARY KEY\b", re.IGNORECASE)
+_META_UPSERT = re.compile(r"^\s*INSERT OR (REPLACE|IGNORE) INTO _meta VALUES \((.+)\)\s*$", re.S)
+
+
+class LiveSession:
+    """A cursor on the DuckLake warehouse, speaking the single-file warehouse's SQL. What
+    DuckLake lacks is translated here, in one place: PRIMARY KEY constraints (DuckLake has none;
+    the loader deletes by key before it inserts) are left out of CREATE TABLE, and the
+    upserts by key of ``_meta`` (``INSERT OR REPLACE``/``OR IGNORE``) become ``MERGE INTO``.
+    Any other upsert (``INSERT OR …``, ``ON CONFLICT``) is refused rather than run without
+    its key."""
+
+    #: Other runs may commit into the same tables at the same time (flows.warehouse).
+    shared = True
+
+    def __init__(self, con):
+        self._con = con
+
+    def execute(self, sql: str, params=None):
+        sql = _translate(sql)
+        return self._con.execute(sql) if params is None else self._con.execute(sql, params)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def _translate(sql: str) -> str:
+    head = sql.lstrip()[:30].upper()
+    if head.startswith("CREATE TABLE"):
+        return _PK.sub("", sql)
+    if m := _META_UPSERT.match(sql):
+        matched = "UPDATE SET value = n.value" if m.group(1) == "REPLACE" else "DO NOTHING"
+        return (
+            f"MERGE INTO _meta USING (SELECT * FROM (VALUES ({m.group(2)})) AS n(key, value)) n "
+            f"ON _meta.key = n.key WHEN MATCHED THEN {matched} "
+            "WHEN NOT MATCHED THEN INSERT (key, value) VALUES (n.key, n.value)"
+        )
+    if head.startswith("INSERT OR") or "ON CONFLICT" in sql.upper():
+        raise DuckLakeError(f"no upsert by key in a DuckLake: {' '.join(sql.split())[:80]}")
+    return sql
+
+
+def data_path(settings: Settings) -> str:
+    """Where a new DuckLake warehouse puts its data files: ``<lake>/ducklake/``."""
+    base = settings.lake_base
+    if isinstance(base, Path):
+        base = base.resolve()
+    return str(base / "ducklake")
+
+
+def _base_session(settings: Settings, read_only: bool):
+    """This process's DuckDB session with the DuckLake attached (attached once: loading the
+    extensions and the catalog costs most of a second)."""
+    key = (settings.catalog, str(settings.lake_base), settings.s3_endpoint, read_only)
+    with _sessions_lock:
+        con = _sessions.get(key)
+        if con is not None:
+            return con
+        delay = 0.2
+        for attempt in range(ATTEMPTS):
+            con = warehouse.session()
+            try:
+                _attach_live(con, settings, read_only)
+                break
+            except duckdb.Error as exc:
+                con.close()
+                text = " ".join(str(exc).split())[:300]
+                # Two first runs at once both create the catalog's tables: one retries.
+                racing = any(w in text.lower() for w in ("already exist", "unique", "duplicate"))
+                if attempt == ATTEMPTS - 1 or not (racing or _retryable(exc)):
+                    raise DuckLakeError(
+                        f"cannot attach the DuckLake {settings.catalog}: {text}"
+                    ) from None
+                time.sleep(delay * (1 + random.random()))
+                delay *= 2
+        _sessions[key] = con
+        return con
+
+
+def _attach_live(con, settings: Settings, read_only: bool) -> None:
+    try:
+        attach(con, settings.catalog, data_path(settings), read_only=read_only,
+               endpoint_url=settings.s3_endpoint)  # fmt: skip
+    except duckdb.Error as exc:
+        if "does not match existing data path" not in str(exc):
+            raise
+        # A DuckLake made by another run: its data files stay where that run put them.
+        if settings.lake_url:
+            lakefs.attach(con, lakefs.RemotePath(settings.lake_url, settings.s3_endpoint))
+        attach(con, settings.catalog, read_only=read_only)
+
+
+@contextlib.contextmanager
+def live_connection(settings: Settings, *, read_only: bool = False):
+    """A cursor on the DuckLake warehouse (:class:`LiveSession`), closed on leaving."""
+    cur = _base_session(settings, read_only).cursor()
+    try:
+        cur.execute(f"USE {ALIAS}")
+        yield LiveSession(cur)
+    finally:
+        cur.close()
+
+
+def retried(con, fn, what: str = "committing to the DuckLake"):
+    """``fn()``; on a DuckLake warehouse retried whole (with a pause) on a commit conflict
+    with another run, a few times, then one clear error."""
+    if not getattr(con, "shared", False):
+        return fn()
+    return _with_retries(fn, what)
+
+
+def retried_start(fn):
+    """The run's start (tables created, ledger row written), retried whole on a conflict: two
+    first runs create the same tables at the same time, and one of them must retry."""
+    return _with_retries(fn, "starting the run in the DuckLake")
+
+
+def build_live_models(settings: Settings, log_level: str = "warn") -> dict:
+    """The dbt build of a run on its DuckLake warehouse, in a folder of its own (runs at the
+    same time must not share dbt's target/); built again, a few times, when it lost a commit
+    conflict with another run's build (both replace the same marts)."""
+    import tempfile
+
+    from flows.models import ModelsFailed
+
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        with tempfile.TemporaryDirectory(prefix="dbt-", dir=settings.warehouse_dir) as work:
+            try:
+                return build_models(settings.catalog, Path(work), log_level=log_level)
+            except ModelsFailed as exc:
+                if attempt == 2 or not _retryable(exc):
+                    raise
+        time.sleep(0.5 * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def remove_staged(settings: Settings, con, *, keep_run: str | None = None) -> list[str]:
+    """Remove the staged parts of runs that are over: finished (any status), or still marked
+    running :data:`STALE_STAGING_HOURS` after they started (killed). Parts of runs still
+    going (``keep_run`` and those of other processes) are left alone."""
+    from flows.integrity import _PART_RE
+    from flows.lake import lake_files
+
+    running = {
+        r[0]
+        for r in con.execute(
+            "SELECT run_id FROM runs WHERE status = 'running' AND started_at > "
+            f"now() - INTERVAL {STALE_STAGING_HOURS} HOUR"
+        ).fetchall()
+    }
+    removed = []
+    for path in sorted(lake_files(settings.lake_dir)):
+        m = _PART_RE.search(path.name.removesuffix(".tmp"))
+        run_id = m.group(1) if m else None
+        if run_id is not None and (run_id == keep_run or run_id in running):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(str(path))
+    return removed
 
 
 def default_origin(settings: Settings) -> str:

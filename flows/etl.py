@@ -10,6 +10,7 @@ cursor, so memory stays flat as the corpus grows. The run's ledger row, counts a
 # No ``from __future__ import annotations`` here: Prefect validates a deployment run's
 # parameters against this module's annotations, and string annotations (``Settings``) are not
 # resolved when a worker or ``serve`` loads the flow from its entrypoint.
+import contextlib
 import datetime as dt
 import sys
 import time
@@ -48,6 +49,7 @@ def news_etl(
     runner: str | None = None,
     dask_address: str | None = None,
     lake_url: str | None = None,
+    catalog: str | None = None,
     settings: Settings | None = None,
     progress: ProgressHook | None = None,
 ) -> dict:
@@ -70,6 +72,7 @@ def news_etl(
         "runner": runner,
         "dask_address": dask_address,
         "lake_url": lake_url,
+        "catalog": catalog,
     }
     if settings is None:
         settings = load_settings(warehouse_dir, **options)
@@ -97,7 +100,12 @@ def news_etl(
     except Exception:  # pragma: no cover - runtime lookup is best effort
         flow_run_id = None
 
-    with warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout):
+    # A DuckLake warehouse has many writers: no lock; each batch commits on its own.
+    with (
+        contextlib.nullcontext()
+        if settings.catalog
+        else warehouse.writer_lock(settings.lock_path, timeout=settings.lock_timeout)
+    ):
         _start(run, flow_run_id, source_list)
         error: BaseException | None = None
         try:
@@ -138,6 +146,12 @@ def news_etl(
 
 
 def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
+    if run.settings.catalog:
+        from flows import ducklake
+
+        # Concurrent first runs both create the tables: one of them retries.
+        ducklake.retried_start(lambda: _start_ducklake(run, flow_run_id, source_list))
+        return
     with warehouse.connection(run.settings, read_only=False) as con:
         warehouse.ensure_schema(con)
         run.web.state = fetch_state.load_state(con)
@@ -160,6 +174,24 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         run.counts.orphans_removed = len(removed)
         if removed:
             run.logger.warning("removed %d orphan lake file(s) of an interrupted run", len(removed))
+        open_ledger(con, run, flow_run_id, source_list)
+
+
+def _start_ducklake(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
+    """_start on a DuckLake warehouse: the parts of this warehouse folder's lake are only
+    staged there; those of runs that are over are removed, never another running run's."""
+    from flows import ducklake
+
+    with warehouse.connection(run.settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+        run.web.state = fetch_state.load_state(con)
+        indexed = near_dups.ensure(con)
+        if indexed:
+            run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
+        removed = ducklake.remove_staged(run.settings, con)
+        run.counts.orphans_removed = len(removed)
+        if removed:
+            run.logger.warning("removed %d staged part(s) of an interrupted run", len(removed))
         open_ledger(con, run, flow_run_id, source_list)
 
 

@@ -81,6 +81,11 @@ class Report:
 
 
 def _local_lake_only(settings: Settings, command: str) -> None:
+    if settings.catalog:
+        raise warehouse.WarehouseError(
+            f"newsetl {command} is for a single-file warehouse; a DuckLake warehouse "
+            f"({settings.catalog}) is checked by DuckLake itself (docs/scaling.md)"
+        )
     if settings.lake_url:
         raise warehouse.WarehouseError(
             f"newsetl {command} reads a local lake only; the lake at {settings.lake_url} is "

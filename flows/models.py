@@ -105,6 +105,10 @@ def run_models(
     every staging and mart relation still there (see :func:`fingerprint`). Anything else —
     a new or changed article, a planted row, an edited model, a dropped mart — builds again.
     """
+    if settings.catalog:  # a DuckLake warehouse: built on it (flows/ducklake.py)
+        from flows.ducklake import build_live_models
+
+        return build_live_models(settings, log_level=log_level)
     db = settings.db_path
     if not db.exists():
         raise warehouse.WarehouseError(

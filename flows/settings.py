@@ -36,6 +36,9 @@ resolves it once at the start of the flow. Nothing else reads ``NEWSETL_*`` vari
 | NEWSETL_LAKE_URL         | (none)                    | ``s3://bucket/prefix``: the lake's parts   |
 |                          |                           | in object storage (``flows/lakefs.py``)    |
 | NEWSETL_S3_ENDPOINT      | ``$AWS_ENDPOINT_URL``     | endpoint of an S3-compatible store (MinIO) |
+| NEWSETL_CATALOG          | (none)                    | the warehouse as a DuckLake:               |
+|                          |                           | ``postgres:dbname=…``, ``sqlite:PATH`` or  |
+|                          |                           | ``duckdb:PATH`` (``flows/ducklake.py``)    |
 
 Defaults do not depend on the current directory: run from a checkout (the usual install,
 ``make setup``), the warehouse is the checkout's ``warehouse/`` and the default source its
@@ -143,6 +146,9 @@ class Settings:
     lake_url: str | None = None
     #: an S3-compatible store's endpoint (MinIO, …): NEWSETL_S3_ENDPOINT, else AWS_ENDPOINT_URL.
     s3_endpoint: str | None = None
+    #: the warehouse as a DuckLake (flows/ducklake.py): its catalog, ``postgres:…``,
+    #: ``sqlite:PATH`` or ``duckdb:PATH``; its data files in ``<lake>/ducklake/``.
+    catalog: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -223,6 +229,7 @@ def load_settings(
         dask_address=env.get("NEWSETL_DASK_ADDRESS") or None,
         lake_url=env.get("NEWSETL_LAKE_URL") or None,
         s3_endpoint=env.get("NEWSETL_S3_ENDPOINT") or env.get("AWS_ENDPOINT_URL") or None,
+        catalog=env.get("NEWSETL_CATALOG") or None,
     )
     if warehouse is not None:
         settings = replace(settings, warehouse_dir=Path(warehouse))
@@ -246,6 +253,15 @@ def load_settings(
             check_url(settings.lake_url)
         except LakeError as exc:
             raise SettingsError(f"NEWSETL_LAKE_URL (--lake-url): {exc}") from None
+    if settings.catalog and settings.catalog.split(":", 1)[0] not in (
+        "postgres",
+        "sqlite",
+        "duckdb",
+    ):
+        raise SettingsError(
+            "the catalog (NEWSETL_CATALOG, --catalog) must be postgres:…, sqlite:PATH or "
+            f"duckdb:PATH, got {settings.catalog!r}"
+        )
     if not 0 < settings.nlp_timeout < float("inf"):
         raise SettingsError(f"NEWSETL_NLP_TIMEOUT must be > 0 seconds, got {settings.nlp_timeout}")
     if not 0 <= settings.lock_timeout < float("inf"):

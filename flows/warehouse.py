@@ -110,8 +110,21 @@ def connection(
     holds it (up to ``timeout``, default the settings' lock timeout), closed on leaving.
 
     ``db_path`` opens another file of the warehouse (``newsetl repair`` builds the tables under
-    a temporary name); ``config`` is DuckDB's (the query sandbox).
+    a temporary name); ``config`` is DuckDB's (the query sandbox). A DuckLake warehouse
+    (``settings.catalog``) gives a cursor on it instead (``flows.ducklake.live_connection``).
     """
+    if settings.catalog and db_path is None:
+        from flows.ducklake import live_connection
+
+        if config:  # the query sandbox: not over a DuckLake, which must read its data files
+            raise WarehouseError(
+                "a DuckLake warehouse is queried with any DuckDB client: ATTACH "
+                f"'ducklake:{settings.catalog}' AS news (READ_ONLY) (docs/scaling.md)"
+            )
+
+        with live_connection(settings, read_only=read_only) as con:
+            yield con
+        return
     con = _open(
         db_path or settings.db_path,
         read_only=read_only,
@@ -375,7 +388,33 @@ def load_batch(
     """Load one batch in one transaction. Returns the number of old article versions replaced.
 
     ``incoming`` lists (article_id, source_uri) of the articles in ``parts``.
+
+    A DuckLake warehouse (``con.shared``, flows/ducklake.py): the same transaction, retried
+    whole on a commit conflict with another run; the parts are only staged (DuckLake writes
+    its own data files): not registered, and removed once committed.
     """
+    from flows.ducklake import retried
+
+    replaced = retried(
+        con,
+        lambda: _load_batch(
+            con,
+            warehouse_dir,
+            parts=parts,
+            incoming=incoming,
+            rejects=rejects,
+            run_id=run_id,
+            batch=batch,
+        ),
+    )
+    if getattr(con, "shared", False):
+        for _, rel, *_ in parts:
+            (warehouse_dir / rel).unlink(missing_ok=True)
+    return replaced
+
+
+def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) -> int:
+    shared = getattr(con, "shared", False)
     con.execute("BEGIN TRANSACTION")
     try:
         replaced = 0
@@ -391,7 +430,8 @@ def load_batch(
                 "OR article_id IN (SELECT article_id FROM _incoming)"
             )
             replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
-            con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
+            if not shared:  # a DuckLake has no parts of ours to compact
+                con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
             for table in (*derived_tables(), "articles"):
                 if _count(
                     con,
@@ -423,7 +463,7 @@ def load_batch(
             ):
                 changed.add(table)
         now = utcnow()
-        for table, rel, rows, *digest in parts:
+        for table, rel, rows, *digest in [] if shared else parts:
             con.execute(
                 "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
                 "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -431,7 +471,8 @@ def load_batch(
             )
         if upsert_rejects(con, rejects):
             changed.add("rejects")
-        bump_versions(con, changed, run_id)
+        if not shared:  # the models' change counters (a DuckLake rebuilds its models)
+            bump_versions(con, changed, run_id)
         con.execute("COMMIT")
         return replaced
     except BaseException:
@@ -533,10 +574,11 @@ def compact_lake(con, warehouse_dir: Path, *, run_id: str, log=None) -> int:
 
 
 def start_run(con, row: dict) -> None:
-    con.execute(
-        "UPDATE runs SET status = 'aborted', error = 'process ended without finishing' "
-        "WHERE status = 'running'"
-    )
+    if not getattr(con, "shared", False):  # in a DuckLake, other runs are running
+        con.execute(
+            "UPDATE runs SET status = 'aborted', error = 'process ended without finishing' "
+            "WHERE status = 'running'"
+        )
     table = pa.Table.from_pylist([row], schema=schema_of("runs"))
     con.register("_run", table)
     cols = ", ".join(f'"{c}"' for c in columns("runs"))  # by name: migrated column order
@@ -545,5 +587,10 @@ def start_run(con, row: dict) -> None:
 
 
 def finish_run(con, run_id: str, fields: dict) -> None:
+    from flows.ducklake import retried
+
     sets = ", ".join(f'"{k}" = ?' for k in fields)
-    con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [*fields.values(), run_id])
+    retried(
+        con,
+        lambda: con.execute(f"UPDATE runs SET {sets} WHERE run_id = ?", [*fields.values(), run_id]),
+    )

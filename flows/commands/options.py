@@ -19,6 +19,7 @@ def settings_of(args: argparse.Namespace):
     from flows.settings import load_settings
 
     flags = ("batch_size", "n_process", "lock_timeout", "runner", "dask_address", "lake_url")
+    flags += ("catalog",) if args.command == "run" else ()  # publish's --catalog is its target
     return load_settings(args.warehouse, **{f: getattr(args, f, None) for f in flags})
 
 

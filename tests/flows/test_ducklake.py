@@ -249,3 +249,180 @@ def test_postgresql_catalog_two_concurrent_publishers(lake, postgres, tmp_path):
         con.close()
     want = {name: counts(wh / "news.duckdb")["mentions"] for name, wh in lake["warehouses"].items()}
     assert got == want and all(want.values())
+
+
+# --------------------------------------------------------------------------- the live warehouse
+# `newsetl run --catalog …`: the warehouse itself is a DuckLake; two runs on different inputs
+# commit into it at the same time (SQLite and PostgreSQL catalogs, each created by the runs
+# themselves), and it then holds exactly the rows of two single-file runs of the same inputs.
+
+LIVE_TABLES = ("articles", "mentions", "quotes", "events", "rejects")
+
+
+@pytest.fixture(scope="module")
+def live(lake, postgres, prefect_server):
+    _, env = prefect_server
+    tmp = lake["tmp"]
+    port = postgres.split("port=")[1].split()[0]
+    createdb = [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres"]
+    subprocess.run([*createdb, "live"], check=True, capture_output=True, timeout=120)
+    catalogs = {
+        "sqlite": f"sqlite:{tmp / 'live.sqlite'}",
+        "postgres": postgres.replace("dbname=news", "dbname=live"),
+    }
+    procs = {
+        (kind, name): subprocess.Popen(
+            [
+                str(NEWSETL),
+                "run",
+                str(tmp / f"corpus-{name}"),
+                "--warehouse",
+                str(tmp / f"live-{kind}-{name}"),
+                "--catalog",
+                catalog,
+                "--no-models",
+                "-q",
+            ],
+            cwd=ROOT,
+            env=dict(env, PREFECT_LOGGING_LEVEL="WARNING"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for kind, catalog in catalogs.items()
+        for name in ("east", "west")
+    }
+    results = {k: (p.wait(timeout=900), p.stderr.read()) for k, p in procs.items()}
+    return {"catalogs": catalogs, "results": results, "tmp": tmp}
+
+
+def live_con(catalog: str):
+    from flows import ducklake
+
+    con = duckdb.connect()
+    ducklake.attach(con, catalog, read_only=True)
+    return con
+
+
+def expected_rows(lake) -> dict[str, list[tuple]]:
+    """The rows of the two single-file warehouses of the same inputs (run columns left out)."""
+    from tests.tables import RUN_COLUMNS
+
+    con = duckdb.connect()
+    try:
+        for name, wh in lake["warehouses"].items():
+            con.execute(f"ATTACH '{wh / 'news.duckdb'}' AS {name} (READ_ONLY)")
+        out = {}
+        for table in LIVE_TABLES:
+            cols = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_catalog = "
+                    "'east' AND table_name = ? ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+                if c not in RUN_COLUMNS
+            ]
+            sel = ", ".join(f'"{c}"' for c in cols)
+            out[table] = (cols, con.execute(
+                f"SELECT {sel} FROM east.main.{table} UNION ALL "
+                f"SELECT {sel} FROM west.main.{table} ORDER BY ALL"
+            ).fetchall())  # fmt: skip
+        return out
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_two_concurrent_runs_commit_into_a_ducklake_warehouse(live, lake, kind):
+    for name in ("east", "west"):
+        code, err = live["results"][(kind, name)]
+        assert code == 0, (kind, name, err[-3000:])
+    con = live_con(live["catalogs"][kind])
+    try:
+        for table, (cols, want) in expected_rows(lake).items():
+            sel = ", ".join(f'"{c}"' for c in cols)
+            got = con.execute(f"SELECT {sel} FROM lake.main.{table} ORDER BY ALL").fetchall()
+            assert got == want, table  # nothing lost, nothing twice
+        assert len(want) == 2  # rejects: the empty file of each input (not vacuous)
+        runs = con.execute("SELECT status, articles_new, rejected FROM lake.main.runs").fetchall()
+        assert sorted(runs) == [("completed", 3, 1), ("completed", 3, 1)]
+    finally:
+        con.close()
+    # The batches' parts were only staged: committed, then removed (DuckLake has the data).
+    for name in ("east", "west"):
+        assert not list((live["tmp"] / f"live-{kind}-{name}" / "lake").rglob("*.parquet"))
+
+
+def test_rerun_on_a_ducklake_replaces_a_changed_article_and_builds_the_models(live, lake):
+    """Re-running is safe: an unchanged input adds nothing; a changed article replaces its
+    old version (deleted by key, its rows with it) and the models build on the DuckLake."""
+    from flows.etl import news_etl
+
+    catalog = live["catalogs"]["sqlite"]
+    corpus = live["tmp"] / "corpus-east"  # the same source paths: the module's last test
+    changed = corpus / ARTICLES[0]
+    text = changed.read_text()
+    changed.write_text(text + "\nThe union said the strike would go on.\n")
+    try:
+        summary = news_etl(
+            sources=[str(corpus)], warehouse_dir=str(live["tmp"] / "live-sqlite-east"),
+            catalog=catalog, n_process=1,
+        )  # fmt: skip
+    finally:
+        changed.write_text(text)
+    assert (summary["articles_changed"], summary["articles_new"]) == (1, 0)
+    assert summary["articles_unchanged"] == 2 and summary["models"]["success"]
+    con = live_con(catalog)
+    try:
+        assert con.execute("SELECT count(*) FROM lake.main.articles").fetchone()[0] == 6
+        bodies = con.execute(
+            "SELECT count(*) FROM lake.main.articles WHERE body LIKE '%strike would go on%'"
+        ).fetchone()[0]
+        assert bodies == 1
+        for table, key in (("mentions", "mention_id"), ("quotes", "quote_id")):
+            # No row of the old version is left (each belongs to a loaded article), none twice.
+            orphans, rows, keys = con.execute(
+                f"SELECT count(*) FILTER (WHERE article_id NOT IN "
+                f"(SELECT article_id FROM lake.main.articles)), count(*), count(DISTINCT {key}) "
+                f"FROM lake.main.{table}"
+            ).fetchone()
+            assert orphans == 0 and rows == keys > 0, table
+        marts = con.execute("SELECT count(*) FROM lake.marts.fct_quotes").fetchone()[0]
+        quotes = con.execute("SELECT count(*) FROM lake.main.quotes").fetchone()[0]
+        assert marts == quotes > 0
+    finally:
+        con.close()
+
+
+def test_the_catalog_setting_is_checked():
+    from flows.settings import SettingsError, load_settings
+
+    assert load_settings("wh", env={"NEWSETL_CATALOG": "sqlite:/x/c.sqlite"}).catalog == (
+        "sqlite:/x/c.sqlite"
+    )
+    assert load_settings("wh", env={}).catalog is None  # the single-file warehouse: default
+    with pytest.raises(SettingsError, match="must be postgres:…, sqlite:PATH or duckdb:PATH"):
+        load_settings("wh", env={}, catalog="mysql:news")
+
+
+def test_a_live_session_translates_what_ducklake_lacks_and_refuses_other_upserts(tmp_path):
+    """On a real DuckLake (SQLite catalog): the primary key is left out, _meta's upserts become
+    MERGE INTO (replace, and keep-the-first), any other upsert is refused."""
+    from flows import ducklake
+    from flows.settings import load_settings
+
+    settings = load_settings(tmp_path / "wh", env={}, catalog=f"sqlite:{tmp_path / 'c.sqlite'}")
+    with ducklake.live_connection(settings) as con:
+        con.execute("CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", ["a", "1"])
+        con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", ["a", "2"])
+        con.execute("INSERT OR IGNORE INTO _meta VALUES ('b', 'first')")
+        con.execute("INSERT OR IGNORE INTO _meta VALUES ('b', 'second')")
+        assert con.execute("SELECT * FROM _meta ORDER BY 1").fetchall() == [
+            ("a", "2"),
+            ("b", "first"),
+        ]
+        with pytest.raises(ducklake.DuckLakeError, match="no upsert by key in a DuckLake"):
+            con.execute("INSERT INTO _meta VALUES ('a', '3') ON CONFLICT (key) DO NOTHING")
+    assert (tmp_path / "wh" / "ducklake").is_dir()  # its data files: in the warehouse's lake
