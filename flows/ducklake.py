@@ -405,6 +405,7 @@ def build_models(catalog: str, work_dir: Path, log_level: str = "warn") -> dict:
         "--log-level", log_level,
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
+        "--full-refresh",  # the incremental marts follow one warehouse's _changes
     ]  # fmt: skip
     args += ["--vars", json.dumps({"ducklake_catalog": f"ducklake:{catalog}"})]
     started = time.monotonic()

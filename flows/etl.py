@@ -127,7 +127,7 @@ def news_etl(
             elif run_models:
                 interrupt.checkpoint()
                 with run.stage("models"):
-                    run.counts.models = build_models(settings)
+                    run.counts.models = build_models(settings, everything=full_refresh)
         except BaseException as exc:
             error = exc
             raise

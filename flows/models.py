@@ -97,6 +97,7 @@ def run_models(
     log_level: str = "info",
     take_lock: bool = False,
     if_changed: bool = False,
+    everything: bool = False,
 ) -> dict:
     """Run ``dbt build`` on the warehouse; return a summary, raise ModelsFailed on failure.
 
@@ -104,6 +105,13 @@ def run_models(
     passed on exactly this state: the same loaded tables, the same SQL project and dbt, and
     every staging and mart relation still there (see :func:`fingerprint`). Anything else —
     a new or changed article, a planted row, an edited model, a dropped mart — builds again.
+
+    Such a build is *incremental* when the last passing build was of this warehouse file and
+    of the same SQL project: the incremental marts recompute only the rows of the articles
+    and entities that the loads since then changed (``_changes``, sql/macros/changed.sql),
+    and the unit tests (which test the SQL, unchanged) are left out; every data test runs.
+    Otherwise, and with ``everything`` (the nightly full refresh) or without ``if_changed``
+    (``newsetl models``), everything is rebuilt (``--full-refresh``) and every test runs.
     """
     if settings.catalog:  # a DuckLake warehouse: built on it (flows/ducklake.py)
         from flows.ducklake import build_live_models
@@ -124,20 +132,55 @@ def run_models(
         # The loaded tables as the models expect them (a warehouse of an older version).
         with warehouse.connection(settings, read_only=False) as con:
             warehouse.ensure_schema(con)
+            wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()[0]
+            seq = warehouse.change_seq(con)
         state = state_path(settings)
         full = not select
-        if full and if_changed:
-            current = fingerprint(settings)
-            if _read_state(state) == current:
-                return {"command": "build", "success": True, "skipped": True}
+        previous = _read_state(state)
+        if full and if_changed and previous.get("fingerprint") == fingerprint(settings):
+            return {"command": "build", "success": True, "skipped": True}
+        project = project_digest()
+        since = previous.get("change_seq")
+        incremental = (
+            full
+            and if_changed
+            and not everything
+            and previous.get("warehouse_id") == wid
+            and previous.get("project") == project
+            and isinstance(since, int)
+            and since <= seq
+        )
         state.unlink(missing_ok=True)
-        summary = _build(settings, select or [], log_level)
+        _set_changes_since(settings, since if incremental else -1)
+        try:
+            summary = _build(settings, select or [], log_level, incremental=incremental)
+        finally:
+            _set_changes_since(settings, -1)
+        summary["incremental"] = incremental
         if full:
+            with warehouse.connection(settings, read_only=False) as con:
+                # what this build has taken in is no longer needed
+                con.execute("DELETE FROM _changes WHERE change_seq <= ?", [seq])
             state.parent.mkdir(parents=True, exist_ok=True)
             tmp = state.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"fingerprint": fingerprint(settings)}))
+            tmp.write_text(
+                json.dumps(
+                    {
+                        "fingerprint": fingerprint(settings),
+                        "project": project,
+                        "warehouse_id": wid,
+                        "change_seq": seq,
+                    }
+                )
+            )
             tmp.replace(state)
         return summary
+
+
+def _set_changes_since(settings: Settings, since: int) -> None:
+    """Tell the incremental marts which changes to take in (-1: all, a full rebuild)."""
+    with warehouse.connection(settings, read_only=False) as con:
+        con.execute("INSERT OR REPLACE INTO _meta VALUES ('models_changes_since', ?)", [str(since)])
 
 
 #: The run ledger: left out of the build's digest, since it gains a row with every run (the
@@ -193,14 +236,17 @@ def project_digest() -> str:
     return digest.hexdigest()
 
 
-def _read_state(path: Path) -> str | None:
+def _read_state(path: Path) -> dict:
     try:
-        return json.loads(path.read_text())["fingerprint"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
-def _build(settings: Settings, select: list[str], log_level: str) -> dict:
+def _build(
+    settings: Settings, select: list[str], log_level: str, *, incremental: bool = False
+) -> dict:
     from dbt.cli.main import dbtRunner
 
     target, logs = dbt_paths(settings)
@@ -225,6 +271,9 @@ def _build(settings: Settings, select: list[str], log_level: str) -> dict:
     ]
     for selector in select:
         args += ["--select", selector]
+    # An incremental build leaves out the unit tests (the SQL they test is unchanged) and
+    # keeps the incremental marts; any other rebuilds them whole.
+    args += ["--exclude", "resource_type:unit_test"] if incremental else ["--full-refresh"]
     deadline = time.monotonic() + settings.lock_timeout
     started = time.monotonic()
     while True:

@@ -249,8 +249,11 @@ def stale_articles(
 
 
 @task(cache_policy=NO_CACHE)
-def build_models(settings: Settings) -> dict:
-    """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test."""
-    summary = models.run_models(settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True)
+def build_models(settings: Settings, everything: bool = False) -> dict:
+    """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test.
+    Incremental unless ``everything`` (a full refresh) or the SQL changed (flows/models.py)."""
+    summary = models.run_models(
+        settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True, everything=everything
+    )
     get_run_logger().info(models.format_summary(summary))
     return summary

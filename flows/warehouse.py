@@ -55,6 +55,12 @@ _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _table_versions (
   table_name VARCHAR PRIMARY KEY, version BIGINT NOT NULL, changed_at TIMESTAMPTZ NOT NULL,
   run_id VARCHAR)""",
+    # What each load changed, for the incremental marts (sql/macros/changed.sql): the articles
+    # it replaced or inserted ('article') and the entities their mentions and quotes name
+    # ('entity'), numbered by _meta 'change_seq'; flows/models.py prunes what a passing build
+    # has taken in.
+    """CREATE TABLE IF NOT EXISTS _changes (
+  change_seq BIGINT NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL)""",
 )
 
 
@@ -258,6 +264,43 @@ def bump_versions(con, tables, run_id: str | None) -> None:
         )
 
 
+def _next_change(con) -> int:
+    """A new change number (the load's, in _changes)."""
+    seq = 1 + int(
+        con.execute(
+            "SELECT coalesce(max(try_cast(value AS BIGINT)), 0) FROM _meta WHERE key = 'change_seq'"
+        ).fetchone()[0]
+    )
+    con.execute("INSERT OR REPLACE INTO _meta VALUES ('change_seq', ?)", [str(seq)])
+    return seq
+
+
+def _record_changes(con, seq: int, ids: str, mentions: str, quotes: str) -> None:
+    """Record in _changes, under the load's number, the articles of the relation ``ids`` and
+    the entities that their rows in ``mentions`` and ``quotes`` name. Called for the old
+    versions before they are deleted and for the new ones once loaded: both are recorded."""
+    con.execute(
+        f"INSERT INTO _changes SELECT DISTINCT ?, 'article', article_id FROM {ids} "
+        f"UNION SELECT DISTINCT ?, 'entity', entity_id FROM {mentions} "
+        f"WHERE entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids}) "
+        f"UNION SELECT DISTINCT ?, 'entity', speaker_entity_id FROM {quotes} "
+        f"WHERE speaker_entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids})",
+        [seq, seq, seq],
+    )
+
+
+def _sql_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def change_seq(con) -> int:
+    """The number of the last load that changed articles (0: none yet)."""
+    row = con.execute(
+        "SELECT try_cast(value AS BIGINT) FROM _meta WHERE key = 'change_seq'"
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
 def table_versions(con) -> dict[str, int]:
     """table -> its change counter (tables never changed by a load are absent)."""
     return dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
@@ -430,19 +473,21 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
                 "OR article_id IN (SELECT article_id FROM _incoming)"
             )
             replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
-            if not shared:  # a DuckLake has no parts of ours to compact
-                con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
-            for table in (*derived_tables(), "articles"):
-                if _count(
-                    con,
-                    f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)',
-                ):
-                    changed.add(table)
+            seq = None if shared else _next_change(con)
+            if replaced:  # new articles alone: the tables are not scanned for old versions
+                if not shared:  # a DuckLake has no parts of ours to compact, nor _changes
+                    con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
+                    _record_changes(con, seq, "_old", "mentions", "quotes")
+                for table in (*derived_tables(), "articles"):
+                    if _count(
+                        con,
+                        f'DELETE FROM "{table}" WHERE article_id IN (SELECT article_id FROM _old)',
+                    ):
+                        changed.add(table)
             if _count(
                 con, "DELETE FROM rejects WHERE source_uri IN (SELECT source_uri FROM _incoming)"
             ):
                 changed.add("rejects")
-            con.unregister("_incoming")
         by_table: dict[str, list[str]] = {}
         for table, rel, *_ in parts:
             by_table.setdefault(table, []).append(str(warehouse_dir / rel))
@@ -469,6 +514,17 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
                 "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [rel, table, run_id, batch, rows, now, digest[0] if digest else None],
             )
+        if incoming and not shared:
+            # the new versions' entities, read from the batch's parts (not the whole tables)
+            scans = {
+                t: f"read_parquet({_sql_list(by_table[t])}, hive_partitioning = false)"
+                if by_table.get(t)
+                else f"(SELECT * FROM {t} LIMIT 0)"
+                for t in ("mentions", "quotes")
+            }
+            _record_changes(con, seq, "_incoming", scans["mentions"], scans["quotes"])
+        if incoming:
+            con.unregister("_incoming")
         if upsert_rejects(con, rejects):
             changed.add("rejects")
         if not shared:  # the models' change counters (a DuckLake rebuilds its models)

@@ -282,6 +282,7 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
             **batch(changed_a1(), settings, "r3", 1),
         )
         replaced = warehouse.table_versions(con)
+        changes = con.execute("SELECT change_seq, kind, key FROM _changes ORDER BY ALL").fetchall()
         by = con.execute(
             "SELECT run_id, table_name FROM _table_versions WHERE version = 2 ORDER BY 2"
         ).fetchall()
@@ -305,6 +306,19 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
     assert replaced == {"articles": 2, "mentions": 2, "quotes": 2, "events": 2, "rejects": 1}
     assert by == [("r3", "articles"), ("r3", "events"), ("r3", "mentions"), ("r3", "quotes")]
     assert rejected == {**replaced, "rejects": 2}
+    # what the incremental marts recompute: the first load's articles and entities (change 1),
+    # then a1 (old) and b1 (new) and the entities a1's mentions and quotes named (change 2)
+    a1 = {
+        r["entity_id"] for r in rows()["mentions"] if r["article_id"] == "a1" and r["entity_id"]
+    } | {
+        r["speaker_entity_id"]
+        for r in rows()["quotes"]
+        if r["article_id"] == "a1" and r["speaker_entity_id"]
+    }
+    assert [c[1:] for c in changes if c[0] == 2] == sorted(
+        [("article", "a1"), ("article", "b1")] + [("entity", e) for e in a1]
+    )
+    assert {c[0] for c in changes} == {1, 2}
 
 
 def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):

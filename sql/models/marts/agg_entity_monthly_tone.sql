@@ -1,7 +1,16 @@
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed('entity_id', 'entity')) }}",
+    )
+}}
+
 with
 
 entity_mentions as (
     select * from {{ ref('int_entity_mentions') }}
+    where {{ incremental_filter('entity_id', 'entity') }}
 ),
 
 entities as (

@@ -1,7 +1,22 @@
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed('entity_a_id', 'entity') ~ ' or ' ~ changed('entity_b_id', 'entity')) }}",
+    )
+}}
+
 with
 
+-- The articles that name a changed entity: every pair of a changed entity is in them.
 entity_mentions as (
     select * from {{ ref('int_entity_mentions') }}
+    {%- if is_incremental() %}
+    where article_id in (
+        select article_id from {{ ref('int_entity_mentions') }}
+        where {{ changed('entity_id', 'entity') }}
+    )
+    {%- endif %}
 ),
 
 entities as (
@@ -93,3 +108,8 @@ final as (
 )
 
 select * from final
+{%- if is_incremental() %}
+where
+    {{ changed('entity_a_id', 'entity') }}
+    or {{ changed('entity_b_id', 'entity') }}
+{%- endif %}

@@ -1,7 +1,16 @@
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed('speaker_entity_id', 'entity')) }}",
+    )
+}}
+
 with
 
 quotes as (
     select * from {{ ref('fct_quotes') }}
+    where {{ incremental_filter('speaker_entity_id', 'entity') }}
 ),
 
 -- Quotes attributed to an entity, placed in the month of their article's publication;

@@ -1,7 +1,19 @@
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed('article_id', 'article') ~ ' or ' ~ changed('speaker_entity_id', 'entity')) }}",
+    )
+}}
+
 with
 
+-- A quote of a changed article, or whose speaker is a changed entity (its name may change).
 quotes as (
     select * from {{ ref('stg_quotes') }}
+    where
+        {{ incremental_filter('article_id', 'article') }}
+        or {{ incremental_filter('speaker_entity_id', 'entity') }}
 ),
 
 articles as (

@@ -1,0 +1,36 @@
+{#-
+    Incremental marts (flows/models.py): a scheduled build rebuilds only the rows of what the
+    loads since the last passing build changed. The loader records, in the transaction of each
+    load, the articles it replaced or inserted and the entities their mentions and quotes name
+    (main._changes, kinds 'article' and 'entity', numbered by main._meta 'change_seq'); before
+    an incremental build, flows/models.py writes the last passing build's number into
+    main._meta 'models_changes_since' and resets it to -1 after.
+
+    changed(column, kind) is the condition "column names a changed article/entity": true for
+    every row when there is no such number (-1: a full build, or dbt run by hand), so a model
+    built without it recomputes everything. incremental_delete(condition) is the pre-hook that
+    removes the rows about to be recomputed (nothing on a first or --full-refresh build).
+    Both are read at run time from the warehouse: no var, so dbt's partial parse holds.
+-#}
+{% macro changes_since() -%}
+    coalesce((select try_cast(value as bigint) from main._meta where key = 'models_changes_since'), -1)
+{%- endmacro %}
+
+{% macro changed(column, kind) -%}
+    ({{ changes_since() }} < 0 or {{ column }} in (
+        select key from main._changes
+        where kind = '{{ kind }}' and change_seq > {{ changes_since() }}
+    ))
+{%- endmacro %}
+
+{% macro incremental_delete(condition) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ condition }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro incremental_filter(column, kind) -%}
+    {%- if is_incremental() -%}{{ changed(column, kind) }}{%- else -%}true{%- endif -%}
+{%- endmacro %}
