@@ -5,6 +5,10 @@ Ctrl-C is honoured between them (:func:`flows.interrupt.checkpoint`).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flows import fetch_state, interrupt, lake, near_dups, warehouse
 from flows import sources as src
 from flows import web as webmod
@@ -14,7 +18,9 @@ from flows.nlp_runner import NlpRunner
 from flows.planning import Plan
 from flows.runners import ChunkJob
 from flows.tasks import (
+    link_near_dups,
     load_warehouse,
+    nlp_inputs,
     parse_items,
     plan_batch,
     read_sources,
@@ -22,45 +28,82 @@ from flows.tasks import (
     transform_batch,
     write_parquet,
 )
-from transforms.parse import Article, SourceItem
+from transforms.nlp import work_bound
+from transforms.parse import Article, Reject, SourceItem, resolve_language
 from transforms.schemas import nlp_tables
 
 #: Bodies kept in memory for second chances (see Plan.duplicates), at most.
 MAX_DEFERRED_CHARS = 64_000_000
 
 
-def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
-    """Read, plan and load the sources' records, ``batch_size`` at a time."""
-    settings = run.settings
-    cursor = src.Cursor()
-    seen_sources: dict[str, int] = {}
-    deferred: list[Article] = []
-    deferred_chars = 0
-    while cursor.entry < len(entries):
+@dataclass
+class _Read:
+    """One batch of the sources, read and parsed (not planned yet)."""
+
+    items: list[SourceItem]
+    skipped: list[SourceItem]
+    articles: list[Article]
+    rejects: list[Reject]
+    entry: int  # entries read so far (progress)
+
+
+class _Reader:
+    """Reads and parses the sources' records, ``batch_size`` at a time."""
+
+    def __init__(self, run: Run, entries: list[src.Entry]):
+        self.run, self.entries, self.cursor = run, entries, src.Cursor()
+
+    def next(self) -> _Read | None:
+        run, settings, cursor = self.run, self.run.settings, self.cursor
+        if cursor.entry >= len(self.entries):
+            return None
         interrupt.checkpoint()
-        window = entries[cursor.entry : cursor.entry + settings.batch_size]
+        window = self.entries[cursor.entry : cursor.entry + settings.batch_size]
         local = src.Cursor(0, cursor.offset, cursor.line)
         with run.stage("read"):
             items, nxt = read_sources(window, local, settings.batch_size, settings.max_bytes)
-        cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
+        self.cursor = src.Cursor(cursor.entry + nxt.entry, nxt.offset, nxt.line)
         with run.stage("fetch"):
             items = _fetch(run, items)
         skipped = [i for i in items if i.kind == "skip"]
         items = [i for i in items if i.kind != "skip"]
-        run.counts.records_seen += len(skipped)
-        run.counts.articles_unchanged += len(skipped)
         with run.stage("parse"):
             articles, rejects = parse_items(items, run.today, settings.max_chars)
-        uris = {a.source_uri for a in articles}
+        return _Read(items, skipped, articles, rejects, self.cursor.entry)
+
+
+def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
+    """Read, plan and load the sources' records, ``batch_size`` at a time.
+
+    The NLP workers always have work queued: once a batch is planned, its articles to
+    process are handed to them (:meth:`flows.nlp_runner.NlpRunner.prefetch`), then the next
+    batch is read, parsed and planned early and handed to them too, and only then does the
+    flow wait for this batch's NLP, link, write and load it — while the workers go on with
+    the next. The early plan only chooses what the workers start on: the next batch is
+    planned again once this one is loaded (every decision is that of a run done batch after
+    batch), and only the NLP results of the very same inputs are taken from what was started.
+    """
+    settings = run.settings
+    reader = _Reader(run, entries)
+    seen_sources: dict[str, int] = {}
+    deferred: list[Article] = []
+    deferred_chars = 0
+    batch = reader.next()
+    while batch is not None:
+        interrupt.checkpoint()
+        items, skipped, articles, rejects = (
+            batch.items,
+            batch.skipped,
+            batch.articles,
+            [*batch.rejects],
+        )
+        run.counts.records_seen += len(skipped)
+        run.counts.articles_unchanged += len(skipped)
         with run.stage("plan"):
             plan = plan_batch(
-                articles,
-                rejects,
-                settings,
-                {u: seen_sources[u] for u in uris if u in seen_sources},
-                run.nlp_version,
+                articles, rejects, settings, _seen(seen_sources, articles), run.nlp_version,
                 run.full_refresh,
-            )
+            )  # fmt: skip
         for art in articles:
             seen_sources[art.source_uri] = seen_sources.get(art.source_uri, 0) + 1
         for art in plan.duplicates:
@@ -69,13 +112,51 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
                 deferred_chars += len(art.body)
         run.counts.records_seen += len(articles) + len(rejects)
         run.counts.articles_unchanged += plan.unchanged
-        process(run, plan, runner)
+        upcoming: list[_Read | None] = []
+        ahead = functools.partial(_read_ahead, run, reader, runner, seen_sources, upcoming)
+        _prefetch(run, runner, plan.process)
+        process(run, plan, runner, ahead)
         _save_fetch_state(run, {i.source_uri for i in items} | {i.source_uri for i in skipped})
         if run.progress is not None:
-            run.progress(cursor.entry, len(entries), run.counts)
+            run.progress(batch.entry, len(entries), run.counts)
+        batch = upcoming[0] if upcoming else reader.next()
     if deferred:
         second_chance(run, deferred, runner)
     _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
+
+
+def _read_ahead(
+    run: Run,
+    reader: _Reader,
+    runner: NlpRunner,
+    seen_sources: dict[str, int],
+    upcoming: list[_Read | None],
+) -> None:
+    """Read the next batch and start the NLP of what an early plan of it would process."""
+    nxt = reader.next()
+    upcoming.append(nxt)
+    if nxt is None or not nxt.articles or not hasattr(runner, "prefetch"):
+        return  # (a Dask runner starts nothing ahead)
+    with run.stage("plan"):
+        early = plan_batch.fn(
+            nxt.articles, nxt.rejects, run.settings, _seen(seen_sources, nxt.articles),
+            run.nlp_version, run.full_refresh,
+        )  # fmt: skip
+    _prefetch(run, runner, early.process)
+
+
+def _prefetch(run: Run, runner: NlpRunner, articles: list[Article]) -> None:
+    """Start the NLP of a source batch's articles (as transform_batch will ask for it)."""
+    if articles and hasattr(runner, "prefetch"):
+        todo = [a for a in articles if not work_bound(a.body)]
+        for model, inputs in nlp_inputs(todo, run.settings, bands=True).items():
+            runner.prefetch(inputs, model)
+
+
+def _seen(seen_sources: dict[str, int], articles: list[Article]) -> dict[str, int]:
+    """The batch's source identities already read earlier in this run (with their copies)."""
+    uris = {a.source_uri for a in articles}
+    return {u: seen_sources[u] for u in uris if u in seen_sources}
 
 
 def second_chance(run: Run, deferred: list[Article], runner: NlpRunner) -> None:
@@ -139,11 +220,16 @@ def backfill_batches(run: Run, runner: NlpRunner) -> None:
         run.logger.info("backfill: %d stale article(s) reprocessed", len(loaded))
 
 
-def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
-    """NLP, Parquet and load for one planned batch. Returns the articles loaded."""
+def process(
+    run: Run, plan: Plan, runner: NlpRunner, ahead: Callable[[], None] | None = None
+) -> list[Article]:
+    """NLP, Parquet and load for one planned batch. Returns the articles loaded. ``ahead`` is
+    called before waiting for the batch's NLP (source_batches: the next batch's is started)."""
     settings = run.settings
     interrupt.checkpoint()
     run.batch += 1
+    if ahead is not None:
+        ahead()
     if not plan.process:
         # Nothing to parse, write or load (a run with nothing new): no task runs for it, only
         # the rejects' upsert when there are any.
@@ -157,12 +243,26 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
     parts = None
     with run.stage("nlp"):
         if getattr(runner, "writes_parts", False):  # Dask: the workers write the parts
+            if plan.link:  # each worker sees its chunk only: languages and links decided here
+                for a in plan.process:
+                    resolve_language(a)
+                plan.fingerprints = link_near_dups(plan.process, settings)
             job = ChunkJob(settings, run.run_id, run.ingested_at, run.nlp_version, run.batch)
             parts, failed, written = runner.transform(plan.process, job)
         else:
-            tables, failed = transform_batch(
-                plan.process, runner, run.run_id, run.ingested_at, run.nlp_version, settings
+            out = transform_batch(
+                plan.process,
+                runner,
+                run.run_id,
+                run.ingested_at,
+                run.nlp_version,
+                settings,
+                link=plan.link,
             )
+            tables, failed = out[0], out[1]
+            if plan.link:
+                plan.fingerprints = out[2]
+            _take_back(plan.process, tables["articles"])
             written = {table: data.num_rows for table, data in tables.items()}
     plan.rejects.extend(failed)
     failed_uris = {f.source_uri for f in failed}
@@ -197,6 +297,18 @@ def process(run: Run, plan: Plan, runner: NlpRunner) -> list[Article]:
             )
     _count(run, plan, loaded, written, parts)
     return loaded
+
+
+def _take_back(articles: list[Article], rows) -> None:
+    """What the NLP step decided of the articles (language, near-duplicate link), from their
+    rows, onto the flow's own objects (the task may have been handed copies)."""
+    cols = ["article_id", "language", "duplicate_of", "duplicate_similarity"]
+    decided = {r["article_id"]: r for r in rows.select(cols).to_pylist()}
+    for a in articles:
+        r = decided.get(a.article_id)
+        if r is not None:
+            a.language, a.language_pending = r["language"], False
+            a.duplicate_of, a.duplicate_similarity = r["duplicate_of"], r["duplicate_similarity"]
 
 
 def _count(

@@ -81,32 +81,44 @@ def _days(a: dt.date | None, b: dt.date | None) -> int | None:
     return (a - b).days if a and b else None
 
 
-def assign(con, articles: list[Article]) -> dict[str, dedup.Fingerprint]:
+def assign(
+    con, articles: list[Article], bands: dict[str, tuple[int, ...]] | None = None
+) -> dict[str, dedup.Fingerprint]:
     """Set ``duplicate_of``/``duplicate_similarity`` on the articles (in order); returns their
-    fingerprints, to be recorded once the batch is loaded."""
-    fps = {a.article_id: dedup.fingerprint(a.body) for a in articles}
+    fingerprints, to be recorded once the batch is loaded. ``bands``: the band hashes already
+    computed for some of them (by the NLP workers); the others' are computed here.
+
+    A loaded candidate's bands are read from ``_near_dup_bands`` (only those it shares with
+    the batch: all the comparison needs), never recomputed from its body."""
+    bands = bands or {}
+    fps = {a.article_id: dedup.fingerprint(a.body, bands.get(a.article_id)) for a in articles}
     wanted = sorted({h for fp in fps.values() for h in fp.bands})
-    loaded: dict[str, tuple] = {}
+    known: dict[str, dedup.Fingerprint] = {}
+    meta: dict[str, tuple] = {}  # article_id -> (source_uri, published_date, duplicate_of)
     if wanted:
         rows = con.execute(
-            "SELECT DISTINCT a.article_id, a.source_uri, a.body, a.published_date, a.duplicate_of "
+            "SELECT b.article_id, list(DISTINCT b.band_hash ORDER BY b.band_hash), "
+            "any_value(a.source_uri), any_value(a.body), any_value(a.published_date), "
+            "any_value(a.duplicate_of) "
             "FROM _near_dup_bands b JOIN articles a USING (article_id) "
-            "WHERE b.band_hash IN (SELECT unnest(?::BIGINT[]))",
+            "WHERE b.band_hash IN (SELECT unnest(?::BIGINT[])) GROUP BY b.article_id",
             [wanted],
         ).fetchall()
-        loaded = {r[0]: r[1:] for r in rows}
-    known = {aid: dedup.fingerprint(row[1]) for aid, row in loaded.items()}
-    meta = {aid: (row[0], row[2], row[3]) for aid, row in loaded.items()}  # uri, date, dup_of
+        for aid, shared, uri, body, published, dup_of in rows:
+            known[aid] = dedup.fingerprint(body, tuple(shared))
+            meta[aid] = (uri, published, dup_of)
     for art in articles:
         fp = fps[art.article_id]
         art.duplicate_of, art.duplicate_similarity = None, None
         if not fp.bands:
             continue
-        bands = set(fp.bands)
+        bands_set = set(fp.bands)
         cands = {
             aid: other
             for aid, other in known.items()
-            if aid != art.article_id and meta[aid][0] != art.source_uri and bands & set(other.bands)
+            if aid != art.article_id
+            and meta[aid][0] != art.source_uri
+            and bands_set & set(other.bands)
         }
         days = {aid: _days(art.published_date, meta[aid][1]) for aid in cands}
         match = dedup.best_match(fp, cands, days)

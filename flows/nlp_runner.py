@@ -28,7 +28,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from flows import interrupt
 from transforms.batch import BatchResult, NlpInput
@@ -42,6 +42,8 @@ OVERTIME = "overtime: "
 #: starting the workers (each imports spaCy and loads the model, ~4 s) costs more than the
 #: second core saves on it (~60 Reuters stories; one new article is parsed at once).
 MIN_POOL_CHARS = 50_000
+#: A batch is cut into this many chunks per worker (taken by whichever worker is free).
+CHUNKS_PER_WORKER = 4
 #: Default time budget: this many seconds per article, plus one per this many characters
 #: (about 5× the pipeline's speed on one busy core of this project's 2-core machines).
 BUDGET_SECONDS = 30.0
@@ -108,6 +110,10 @@ def run_bounded(
     from transforms.pipeline import process_articles  # spaCy: imported where it is used
 
     get_pipeline(model)  # loading the model is not the articles' time
+    if any(a.detect for a in articles):  # nor loading the language detector's models
+        from transforms.language import warm
+
+        warm()
     merged = BatchResult.empty()
     for start in range(0, len(articles), INPROCESS_GROUP):
         interrupt.checkpoint()
@@ -164,6 +170,8 @@ class NlpRunner:
         self.budget_base = budget_base
         self.pool: ProcessPoolExecutor | None = None
         self.articles_processed = 0
+        #: Chunks started ahead (model, inputs, future, calls since): see prefetch.
+        self._ahead: list[tuple[str, list[NlpInput], Future, int]] = []
 
     def __enter__(self) -> NlpRunner:
         return self
@@ -208,32 +216,104 @@ class NlpRunner:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
 
-    def __call__(self, articles: list[NlpInput], model: str | None = None) -> BatchResult:
-        """Run the NLP pass (with ``model``, default the runner's) on the articles."""
-        model = model or self.model
-        self.articles_processed += len(articles)
-        if not articles:
-            return BatchResult.empty()
-        merged = BatchResult.empty()
-        if (
+    def _wants_pool(self, articles: list[NlpInput]) -> bool:
+        return (
             self.n_process > 1
             and self.pool is None
             and sum(len(a.body) for a in articles) >= MIN_POOL_CHARS
-        ):
+        )
+
+    def _submit(self, model: str, articles: list[NlpInput]) -> list[tuple[Future, list]]:
+        # Chunks smaller than a worker's share: a worker that finishes early takes the next
+        # one instead of waiting for the slowest chunk of the batch.
+        assert self.pool is not None
+        parts = self.n_process * CHUNKS_PER_WORKER
+        return [
+            (self.pool.submit(run_bounded, model, chunk, self.budget_base), chunk)
+            for chunk in split_balanced(articles, parts)
+        ]
+
+    def prefetch(self, articles: list[NlpInput], model: str | None = None) -> None:
+        """Start the NLP of articles that a coming call will probably ask for (this batch,
+        and the next one planned ahead), so that the workers always have work queued while
+        the flow reads, plans, writes and loads. A call takes the results of the very same
+        inputs; what no call asked for by the second call after it is dropped."""
+        model = model or self.model
+        started = {(m, a.article_id): a for m, chunk, _, _ in self._ahead for a in chunk}
+        articles = [a for a in articles if started.get((model, a.article_id)) != a]
+        if not articles:
+            return
+        if self._wants_pool(articles):
             self._start_pool()
         if self.pool is None:
-            return run_bounded(model, articles, self.budget_base)
-        futures = [
-            self.pool.submit(run_bounded, model, chunk, self.budget_base)
-            for chunk in split_balanced(articles, self.n_process)
-        ]
-        pending = set(futures)
+            return  # in this process: nothing to overlap
+        for fut, chunk in self._submit(model, articles):
+            self._ahead.append((model, chunk, fut, 0))
+
+    def __call__(self, articles: list[NlpInput], model: str | None = None) -> BatchResult:
+        """Run the NLP pass (with ``model``, default the runner's) on the articles."""
+        model = model or self.model
+        if not articles:
+            return BatchResult.empty()
+        merged = BatchResult.empty()
+        if self._wants_pool(articles):
+            self._start_pool()
+        if self.pool is None:
+            merged = run_bounded(model, articles, self.budget_base)
+            self.articles_processed += parsed(articles, merged)
+            return merged
+        wanted = {a.article_id: a for a in articles}
+        taken: list[tuple[Future, set[str] | None]] = []
+        covered: set[str] = set()
+        ahead, self._ahead = self._ahead, []
+        for chunk_model, chunk, fut, age in ahead:
+            ids = {
+                a.article_id
+                for a in chunk
+                if chunk_model == model and wanted.get(a.article_id) == a
+            }
+            if ids:
+                taken.append((fut, ids))
+                covered |= ids
+            elif age < 1:
+                self._ahead.append((chunk_model, chunk, fut, age + 1))  # the next batch's
+            else:
+                fut.cancel()  # not started yet: never run; started: its result is dropped
+        rest = [a for a in articles if a.article_id not in covered]
+        if rest:
+            taken += [(fut, None) for fut, _ in self._submit(model, rest)]
+        pending = {fut for fut, _ in taken}
         while pending:
             interrupt.checkpoint()
             _, pending = concurrent.futures.wait(pending, timeout=0.5)
-        for fut in futures:
-            _merge(merged, fut.result())
+        for fut, ids in taken:
+            _merge(merged, fut.result() if ids is None else _only(fut.result(), ids))
+        self.articles_processed += parsed(articles, merged)
         return merged
+
+
+def _only(result: BatchResult, ids: set[str]) -> BatchResult:
+    """The part of a chunk's result that is about these articles."""
+    return BatchResult(
+        tables={
+            t: [r for r in rows if r["article_id"] in ids] for t, rows in result.tables.items()
+        },
+        errors={k: v for k, v in result.errors.items() if k in ids},
+        articles={k: v for k, v in result.articles.items() if k in ids},
+        languages={k: v for k, v in result.languages.items() if k in ids},
+        bands={k: v for k, v in result.bands.items() if k in ids},
+    )
+
+
+def parsed(articles: list[NlpInput], result: BatchResult) -> int:
+    """How many of the articles were handed to the model (not those whose detected language
+    is another model's: :class:`transforms.batch.NlpInput`)."""
+    return sum(
+        not a.detect
+        or a.article_id not in result.languages
+        or result.languages[a.article_id] in a.languages
+        for a in articles
+    )
 
 
 def _merge(into: BatchResult, part: BatchResult) -> None:
@@ -241,3 +321,5 @@ def _merge(into: BatchResult, part: BatchResult) -> None:
         into.tables[table].extend(rows)
     into.errors.update(part.errors)
     into.articles.update(part.articles)
+    into.languages.update(part.languages)
+    into.bands.update(part.bands)

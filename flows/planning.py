@@ -31,6 +31,9 @@ class Plan:
     #: batch of the run replaces that article, they get a second chance (never lost).
     duplicates: list[Article] = field(default_factory=list)
     fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
+    #: Link the articles to process to their story's first occurrence (near-duplicates) once
+    #: their NLP is done (a batch of the run's sources; not second chances nor backfills).
+    link: bool = False
 
 
 @dataclass(frozen=True)

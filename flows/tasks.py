@@ -79,11 +79,10 @@ def plan_batch(
         full_refresh,
         version_of=lambda language: expected_version(language, settings, nlp_version),
     )
-    for art in (*plan.process, *plan.duplicates):
-        resolve_language(art)
-    if plan.process:  # only what will be loaded is compared (unchanged articles cost nothing)
-        with warehouse.connection(settings, read_only=False) as con:
-            plan.fingerprints = near_dups.assign(con, plan.process)
+    # The languages and the near-duplicate links of the articles to load are decided after
+    # their NLP (languages detected and band hashes computed by the NLP workers, on every core):
+    # see transform_batch. A duplicate's language is detected if it is ever loaded.
+    plan.link = bool(plan.process)
     return plan
 
 
@@ -95,25 +94,38 @@ def transform_batch(
     ingested_at: dt.datetime,
     nlp_version: str,
     settings: Settings,
-) -> tuple[dict[str, pa.Table], list[Reject]]:
+    link: bool = False,
+) -> tuple[dict[str, pa.Table], list[Reject]] | tuple[dict[str, pa.Table], list[Reject], dict]:
     """One spaCy pass per article → the batch's tables; articles that failed become rejects.
 
     The work per article is bounded before it starts (``transforms.nlp.work_bound``: texts
     that would take the tokenizer super-linear time are rejected ``too_complex``); an article
     whose extraction fails, or whose rows do not fit the table contract, is rejected alone —
     one bad article never sinks its batch. Each article goes to the pipeline of its language
-    (:mod:`flows.languages`); articles in other languages are loaded without NLP rows.
+    (:mod:`flows.languages`); articles in other languages are loaded without NLP rows. An
+    article whose language is not yet known (``language_pending``) is detected by the NLP
+    worker first (:class:`transforms.batch.NlpInput`).
+
+    With ``link`` (a batch of the run's sources), the workers also compute the articles'
+    near-duplicate band hashes and, once the NLP is done, each article is linked to the first
+    occurrence of its story among what was loaded before it and the articles before it in the
+    batch (:func:`flows.near_dups.assign`, in input order, reading the warehouse); the result
+    then has a third item, the fingerprints to record once the batch is loaded.
     """
     failed: list[Reject] = []
     todo: list[Article] = []
     for a in articles:
-        why = work_bound(a.body) if model_for(a.language, settings) is not None else None
-        if why:
+        why = work_bound(a.body)
+        if why and a.language_pending:
+            resolve_language(a)  # rare: whether it would be parsed decides
+        if why and model_for(a.language, settings) is not None:
             failed.append(Reject(a.source_uri, "too_complex", why, a.content_sha256))
         else:
             todo.append(a)
-    result = _analyse(todo, runner, settings)
+    result = _analyse(todo, runner, settings, bands=link)
     for a in todo:
+        if a.language_pending and a.article_id in result.languages:
+            a.language, a.language_pending = result.languages[a.article_id], False
         error = result.errors.get(a.article_id)
         if error is not None and error.startswith(OVERTIME):
             failed.append(
@@ -121,6 +133,25 @@ def transform_batch(
             )
         elif error is not None:
             failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
+    fingerprints: dict = {}
+    if link:  # every article of the batch in input order, as planned (failed ones included)
+        with warehouse.connection(settings, read_only=False) as con:
+            fingerprints = near_dups.assign(con, articles, result.bands)
+    tables, failed = _tables(todo, result, failed, run_id, ingested_at, nlp_version, settings)
+    return (tables, failed, fingerprints) if link else (tables, failed)
+
+
+def _tables(
+    todo: list[Article],
+    result: BatchResult,
+    failed: list[Reject],
+    run_id: str,
+    ingested_at: dt.datetime,
+    nlp_version: str,
+    settings: Settings,
+) -> tuple[dict[str, pa.Table], list[Reject]]:
+    """The batch's tables from the articles and their NLP rows; rows that do not fit the
+    contract make their article a reject."""
     ok = [a for a in todo if a.article_id not in result.errors]
     rows = {
         a.article_id: a.row(
@@ -149,26 +180,66 @@ def transform_batch(
     return tables, failed
 
 
-def _analyse(articles: list[Article], runner: NlpRunner, settings: Settings) -> BatchResult:
-    """The NLP rows of the articles, each by its language's pipeline (none for a language
-    without one)."""
-    result = BatchResult.empty()
-    by_model: dict[str, list[Article]] = {}
+def _languages_for(model: str, settings: Settings) -> tuple[str | None, ...]:
+    """The languages whose articles ``model`` analyses (:func:`flows.languages.model_for`)."""
+    named = [None, "en", *dict(settings.language_models)]
+    return tuple(lang for lang in named if model_for(lang, settings) == model)
+
+
+def nlp_inputs(
+    articles: list[Article], settings: Settings, bands: bool = False
+) -> dict[str, list[NlpInput]]:
+    """What the NLP step is asked per model: an article of a known language goes to its
+    language's pipeline (none: no NLP); one whose language is pending to the main model's
+    workers, which detect it and parse it only if it is theirs."""
+    by_model: dict[str, list[NlpInput]] = {}
+    main = _languages_for(settings.model, settings)
     for a in articles:
-        model = model_for(a.language, settings)
+        if a.language_pending:
+            model: str | None = settings.model
+            item = NlpInput(
+                a.article_id, a.body, a.published_date, True, a.declared_language, main, bands
+            )
+        else:
+            model = model_for(a.language, settings)
+            item = NlpInput(a.article_id, a.body, a.published_date, bands=bands)
         if model is not None:
-            by_model.setdefault(model, []).append(a)
-    for model, group in by_model.items():
-        part = runner(
-            [NlpInput(a.article_id, a.body, a.published_date) for a in group], model=model
-        )
+            by_model.setdefault(model, []).append(item)
+    return by_model
+
+
+def _analyse(
+    articles: list[Article], runner: NlpRunner, settings: Settings, bands: bool = False
+) -> BatchResult:
+    """The NLP rows of the articles, each by its language's pipeline (none for a language
+    without one). An article whose language is pending goes to the main model's workers,
+    which detect it and parse it only if it is theirs; the others then go to their own
+    pipeline. With ``bands`` the workers also compute the near-duplicate band hashes."""
+    result = BatchResult.empty()
+    inputs = nlp_inputs(articles, settings, bands)
+    # The main model first: it takes what the runner started ahead (NlpRunner.prefetch).
+    by_model = dict(sorted(inputs.items(), key=lambda kv: kv[0] != settings.model))
+    rerouted: dict[str, list[NlpInput]] = {}
+    while by_model:
+        model, group = next(iter(by_model.items()))
+        del by_model[model]
+        part = runner(group, model=model)
         result.errors.update(part.errors)
+        result.languages.update(part.languages)
+        result.bands.update(part.bands)
         if model == settings.model:  # article-level NLP columns (tone) are English-only
             result.articles.update(part.articles)
         for table, table_rows in part.tables.items():
             if model != settings.model:
                 table_rows = foreign_rows(table, table_rows)
             result.tables[table].extend(table_rows)
+        for item in group:  # detected in another language that has its own pipeline
+            other = model_for(part.languages.get(item.article_id, "en"), settings)
+            if item.detect and other not in (None, model):
+                plain = NlpInput(item.article_id, item.body, item.published_date)
+                rerouted.setdefault(other, []).append(plain)
+        if not by_model:
+            by_model, rerouted = rerouted, {}
     return result
 
 

@@ -24,6 +24,7 @@ The threshold and its precision/recall are measured by ``bench/eval_near_duplica
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -69,11 +70,22 @@ def shingles(body: str, k: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
 
 
-def signature(shingle_set: set[str]) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` uint64 values) of a shingle set."""
+@functools.cache
+def _template():
+    """datasketch's MinHash of ``seed=1``: its permutations are drawn once per process
+    (drawing them is about half the cost of a short body's signature)."""
     from datasketch import MinHash
 
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def signature(shingle_set: set[str]) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` values) of a shingle set: datasketch's
+    ``MinHash(num_perm=NUM_PERM, seed=1)``, with its permutations drawn once."""
+    from datasketch import MinHash
+
+    tmpl = _template()
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=tmpl.permutations, scheme=tmpl.scheme)
     mh.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
     return mh.hashvalues
 
@@ -146,10 +158,16 @@ class Fingerprint:
         return len(self.shingles) >= MIN_SHINGLES
 
 
-def fingerprint(body: str) -> Fingerprint:
+def bands_of(shingle_set: set[str]) -> tuple[int, ...]:
+    """The LSH band hashes of a body's shingles (none for a body too short to link)."""
+    return tuple(band_hashes(signature(shingle_set))) if len(shingle_set) >= MIN_SHINGLES else ()
+
+
+def fingerprint(body: str, bands: tuple[int, ...] | None = None) -> Fingerprint:
+    """The body's fingerprint; ``bands`` when its band hashes are already known (computed by
+    an NLP worker, or stored in the warehouse): the MinHash is the costly part."""
     sh = shingles(body)
-    bands = tuple(band_hashes(signature(sh))) if len(sh) >= MIN_SHINGLES else ()
-    return Fingerprint(frozenset(sh), bands, figures(body))
+    return Fingerprint(frozenset(sh), bands_of(sh) if bands is None else bands, figures(body))
 
 
 def best_match(

@@ -36,6 +36,16 @@ def _detector():
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
+def warm() -> None:
+    """Load the detector's models for Latin-script text now (lingua loads a language's model
+    when a text first calls for it: about a second): an NLP worker does it before the time
+    budgets of its articles start."""
+    detect_language(
+        "The minister said on Monday that the government would present the new budget to "
+        "parliament next week, after talks with the unions and the central bank ended."
+    )
+
+
 def prose_words(text: str) -> list[str] | None:
     """The words the detector should see, or None when the text is not prose enough."""
     sample = text[:SAMPLE_CHARS]
@@ -50,6 +60,12 @@ def prose_words(text: str) -> list[str] | None:
     if len({w.lower() for w in words if len(w) > 1}) < MIN_DISTINCT_WORDS:
         return None
     return words
+
+
+def language_of(text: str, declared: str | None = None) -> str | None:
+    """The language an article is loaded with: the text decides; a declared language only
+    speaks for a text too short (or not prose enough) to judge."""
+    return detect_language(text) or declared
 
 
 def detect_language(text: str) -> str | None:

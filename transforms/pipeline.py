@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
+from transforms import dedup
 from transforms.analysis import Analysis
 from transforms.batch import BatchResult, NlpInput
 from transforms.events.extract import extract_events
+from transforms.language import language_of
 from transforms.nlp import get_pipeline, parse_docs
 from transforms.quotes.extract import extract_quotes
 from transforms.schemas import TABLES, nlp_tables
@@ -29,6 +31,7 @@ __all__ = [
     "event_rows",
     "extract",
     "mention_rows",
+    "prepare",
     "process_articles",
     "quote_rows",
 ]
@@ -72,14 +75,33 @@ def extract(doc: Doc, art: NlpInput) -> Extraction:
     return Extraction(tables=tables, article={"tone": mean_tone(s.text for s in an.sents)})
 
 
+def prepare(articles: list[NlpInput], result: BatchResult) -> list[NlpInput]:
+    """The work before the parse that the flow asks of the worker (see :class:`NlpInput`):
+    near-duplicate band hashes and languages into ``result``; returns the articles to parse
+    (those whose language is one this model is for)."""
+    todo = []
+    for art in articles:
+        if art.bands:
+            result.bands[art.article_id] = dedup.bands_of(dedup.shingles(art.body))
+        if art.detect:
+            language = language_of(art.body, art.declared_language)
+            result.languages[art.article_id] = language
+            if language not in art.languages:
+                continue
+        todo.append(art)
+    return todo
+
+
 def process_articles(model: str, articles: list[NlpInput]) -> BatchResult:
     """Run the NLP pass on articles and return the rows of every NLP table.
 
     An exception while extracting one article does not stop the batch: the article is
     reported in ``errors`` (the flow rejects it with reason ``nlp_error``) and has no rows.
+    What the flow asks besides (languages, band hashes: :func:`prepare`) is done first.
     """
     nlp = get_pipeline(model)
     result = BatchResult.empty()
+    articles = prepare(articles, result)
     for art, doc in zip(articles, parse_docs(nlp, [a.body for a in articles]), strict=True):
         try:
             ex = extract(doc, art)

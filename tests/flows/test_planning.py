@@ -116,9 +116,12 @@ def test_the_parse_rejects_are_kept_first():
 def test_languages_are_detected_only_for_the_articles_to_load(settings):
     """The flow parses with detect_language=False: an unchanged article keeps the language
     stored when it was loaded (the detector is never asked: it costs ~2 ms an article and
-    seconds to load); a new one is detected before it is loaded."""
+    seconds to load); a new one is detected before it is loaded — by the NLP worker, before
+    the parse (a German article without a German pipeline is detected, not parsed)."""
     import datetime as dt
 
+    from flows.nlp_runner import NlpRunner
+    from flows.tasks import transform_batch
     from transforms.parse import SourceItem, parse_item
 
     german = (
@@ -146,7 +149,18 @@ def test_languages_are_detected_only_for_the_articles_to_load(settings):
     p = plan(settings, [unchanged, new])
     assert (p.unchanged, p.new, [a.article_id for a in p.process]) == (1, 1, [new.article_id])
     assert unchanged.language_pending  # never detected
-    assert (new.language_pending, new.language) == (False, "de")
+    assert (new.language_pending, p.link) == (True, True)  # detected with its NLP
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with NlpRunner(settings.model, 1) as runner:
+        tables, failed, fps = transform_batch.fn(
+            p.process, runner, "r1", now, NLP, settings, link=True
+        )
+    assert (new.language_pending, new.language, failed) == (False, "de", [])
+    assert tables["articles"].select(["language", "nlp_version", "duplicate_of"]).to_pylist() == [
+        {"language": "de", "nlp_version": "none:language", "duplicate_of": None}
+    ]
+    assert (runner.articles_processed, tables["mentions"].num_rows) == (0, 0)  # not parsed
+    assert list(fps) == [new.article_id] and len(fps[new.article_id].bands) == 32
     [eager] = parse_item(
         SourceItem("/c/de.txt", "text", german.encode()), today=dt.date(2026, 1, 1)
     )

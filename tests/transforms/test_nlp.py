@@ -162,6 +162,38 @@ def test_worker_pool_starts_only_for_work():
     assert run.pool is None
 
 
+def test_work_started_ahead_is_taken_when_asked_for_and_dropped_after():
+    """The flow starts a batch's NLP ahead of asking for it (NlpRunner.prefetch: the workers
+    parse while the flow writes and loads): a call takes the results of the very same inputs,
+    computes the others, keeps what it did not ask for one more call, then drops it. A worker
+    detects an article's language and band hashes first, and parses only its own languages."""
+    from flows.nlp_runner import NlpRunner
+    from transforms import dedup
+    from transforms.pipeline import NlpInput
+
+    text = "Angela Merkel met Emmanuel Macron in Paris on Monday, officials said. " * 360
+    a = NlpInput("a", text, None)
+    b = NlpInput("b", text.replace("Paris", "Berlin"), None)
+    german = (
+        "Die Bundesregierung hat am Montag in Berlin ein neues Gesetz zum Schutz der Wälder "
+        "beschlossen. Die Ministerin sagte, dass die Länder nun mehr Geld für die Aufforstung "
+        "erhalten sollen, während die Opposition das Vorhaben als zu spät kritisierte."
+    )
+    de = NlpInput("de", german, None, True, None, (None, "en"), True)
+    with NlpRunner(MODEL, n_process=2) as run:
+        run.prefetch([a, b])  # 51,120 characters: the workers start
+        assert run.pool is not None
+        assert [[i.article_id for i in chunk] for _, chunk, _, _ in run._ahead] == [["a"], ["b"]]
+        got = run([a, de])  # a started ahead, de not
+        assert sorted({r["article_id"] for r in got.tables["mentions"]}) == ["a"]
+        assert (got.languages, got.errors, run.articles_processed) == ({"de": "de"}, {}, 1)
+        assert got.bands == {"de": dedup.fingerprint(german).bands} and len(got.bands["de"]) == 32
+        assert [(chunk[0].article_id, age) for _, chunk, _, age in run._ahead] == [("b", 1)]
+        again = run([NlpInput("a", text, None, bands=True)])  # another input: computed again
+        assert list(again.bands) == ["a"] and run._ahead == []  # b dropped
+        assert again.tables["mentions"] == got.tables["mentions"]
+
+
 def test_abbreviated_titles_end_no_sentence(nlp):
     doc = nlp("Capt. Jo Wells said the ship was safe. Lt.-Col. Ana Diaz agreed. He left.")
     assert [s.text for s in doc.sents] == [
