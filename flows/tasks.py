@@ -20,6 +20,7 @@ from flows.languages import NO_NLP_VERSION, expected_version, foreign_rows, mode
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.planning import Loaded, Plan, plan_articles
 from flows.settings import Settings
+from transforms import dedup
 from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
@@ -135,10 +136,21 @@ def transform_batch(
             failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
     fingerprints: dict = {}
     if link:  # every article of the batch in input order, as planned (failed ones included)
-        with warehouse.connection(settings, read_only=False) as con:
-            fingerprints = near_dups.assign(con, articles, result.bands)
+        fingerprints = link_near_dups(articles, settings, result.bands)
     tables, failed = _tables(todo, result, failed, run_id, ingested_at, nlp_version, settings)
     return (tables, failed, fingerprints) if link else (tables, failed)
+
+
+def link_near_dups(
+    articles: list[Article], settings: Settings, bands: dict | None = None
+) -> dict[str, dedup.Fingerprint]:
+    """Link the batch's articles (in input order) to the first occurrence of their story
+    among what is loaded and the articles before them (``duplicate_of``); returns their
+    fingerprints, recorded once the batch is loaded. ``bands``: the band hashes the NLP
+    workers computed (the others are computed here). A runner whose workers build the rows
+    themselves (Dask) calls this in the flow's process before sending the batch out."""
+    with warehouse.connection(settings, read_only=False) as con:
+        return near_dups.assign(con, articles, bands)
 
 
 def _tables(
