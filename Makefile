@@ -31,8 +31,12 @@ setup: $(VENV)/.installed ## create .venv and install the locked dependencies
 run: setup ## build the warehouse from data/sample (SOURCES=..., WAREHOUSE=...)
 	$(VENV)/bin/newsetl run $(SOURCES) --warehouse $(WAREHOUSE)
 
-test: setup ## run the whole test suite
-	$(VENV)/bin/pytest -q
+# Two pytest-xdist workers (a module runs whole on one; tests/conftest.py groups the modules
+# that share a costly session fixture); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
+
+test: setup ## run the whole test suite (TEST_WORKERS=2 processes)
+	$(VENV)/bin/pytest -q $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 lint: setup ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,12 @@ WIKINEWS = SHARED / "corpus" / "wikinews" / "articles"
 SAMPLE = ROOT / "data" / "sample"
 
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One Prefect home per pytest-xdist worker: the temporary servers of `newsetl run`
+    # subprocesses keep their database there, and two must not migrate or write one at once.
+    os.environ["PREFECT_HOME"] = os.path.join(
+        os.environ["PREFECT_HOME"], f"xdist-{os.environ['PYTEST_XDIST_WORKER']}"
+    )
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -238,3 +244,46 @@ def sample_run(tmp_path_factory):
     if done.returncode != 0:
         pytest.fail(f"newsetl run data/sample failed ({done.returncode}): {done.stderr[-3000:]}")
     return {"wh": wh, "db": wh / "news.duckdb", "done": done}
+
+
+# --------------------------------------------------------------------------- parallel runs
+
+#: Session fixtures too costly to build twice: under ``pytest -n 2 --dist loadgroup`` (``make
+#: test``) the modules that use one of them (directly or through another fixture) run on the
+#: same worker, which builds it once.
+SHARED_ONCE = ("wikinews_tables", "sample_run", "sample_warehouse", "models_warehouse")
+
+
+def xdist_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """Each test module's group: the module itself, or, for the modules that share a fixture of
+    ``SHARED_ONCE``, one group for all of them (joined transitively)."""
+    parent = {}
+
+    def find(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        for fixture in SHARED_ONCE:
+            if fixture in item.fixturenames:
+                parent[find(module)] = find(fixture)
+    return {item.nodeid.split("::")[0]: find(item.nodeid.split("::")[0]) for item in items}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--dist loadgroup``: every module runs whole on one worker (its module fixtures
+    and its order kept), the modules sharing a costly session fixture together, and the groups
+    with slow tests are handed out first (the longest work starts first)."""
+    if getattr(config.option, "dist", "no") != "loadgroup":
+        return
+    groups = xdist_groups(items)
+    slow: dict[str, int] = {}
+    for item in items:
+        group = groups[item.nodeid.split("::")[0]]
+        item.add_marker(pytest.mark.xdist_group(group))
+        slow[group] = slow.get(group, 0) + (item.get_closest_marker("slow") is not None)
+    order = {g: i for i, g in enumerate(sorted(slow, key=lambda g: -slow[g]))}
+    items.sort(key=lambda item: order[groups[item.nodeid.split("::")[0]]])
