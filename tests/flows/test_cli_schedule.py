@@ -230,7 +230,7 @@ def test_second_writer_fails_fast_while_reads_go_on(prefect_server, tmp_path):
     corpus = small_corpus(tmp_path / "corpus", names=("001",))
     wh = tmp_path / "wh"
     first = subprocess.run(
-        [str(VENV_BIN / "newsetl"), "run", str(corpus), "--warehouse", str(wh)],
+        [str(VENV_BIN / "newsetl"), "run", str(corpus), "--warehouse", str(wh), "--no-models"],
         env=env,
         cwd=ROOT,
         capture_output=True,
