@@ -142,6 +142,13 @@ def post_json(url: str, body: dict):
         return json.load(resp)
 
 
+def delete(url: str) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=10):
+        pass
+
+
 def get_json(url: str) -> dict:
     import json
     import urllib.request
@@ -196,10 +203,16 @@ def test_work_pool_path_of_the_readme_lands_rows(prefect_server, tmp_path):
         "working_dir": str(home),
         "command": f"{home}/.venv/bin/python -m prefect.engine",
     }
-    # Only the run asked for below is due when the worker polls.
+    # Only the run asked for below is due when the worker polls: the schedules paused, and any
+    # run the scheduler made before that (a */15 boundary passing on a slow machine) deleted.
     for d in (scheduled, by_name["newsetl-nightly-full-refresh"]):
         for s in d["schedules"]:
             cli("deployment", "schedule", "pause", f"news_etl/{d['name']}", s["id"])
+    ids = [scheduled["id"], by_name["newsetl-nightly-full-refresh"]["id"]]
+    for made in post_json(
+        f"{url}/flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": ids}}}
+    ):
+        delete(f"{url}/flow_runs/{made['id']}")
 
     out = cli("deployment", "run", "news_etl/newsetl-scheduled")
     flow_run_id = re.search(r"flow-run/([0-9a-f-]{36})", out).group(1)
