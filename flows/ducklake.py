@@ -23,7 +23,6 @@ Extensions come from their PyPI packages (``duckdb-extension-ducklake``, ``-sqli
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import re
 import socket
@@ -33,9 +32,9 @@ from pathlib import Path
 
 import duckdb
 
-from flows import lakefs, warehouse
+from flows import lakefs
+from flows.errors import WarehouseError
 from flows.settings import Settings
-from flows.warehouse import WarehouseError
 
 #: The tables a warehouse publishes (the loaded layer; the marts are built on the DuckLake).
 TABLES = ("articles", "mentions", "quotes", "events", "rejects", "runs")
@@ -49,6 +48,12 @@ EXTENSIONS = {
 ATTEMPTS = 8
 #: How long a process waits for another's lock on a SQLite catalog (milliseconds).
 SQLITE_BUSY_MS = 30_000
+
+
+def session(config: dict | None = None):
+    """An in-memory DuckDB session, no warehouse file: to attach other catalogs (a DuckLake)
+    and the warehouse read-only beside them."""
+    return duckdb.connect(config={"autoinstall_known_extensions": False, **(config or {})})
 
 
 class DuckLakeError(WarehouseError):
@@ -186,7 +191,7 @@ def _base_session(settings: Settings, read_only: bool):
             return con
         delay = 0.2
         for attempt in range(ATTEMPTS):
-            con = warehouse.session()
+            con = session()
             try:
                 _attach_live(con, settings, read_only)
                 break
@@ -243,32 +248,11 @@ def retried_start(fn):
     return _with_retries(fn, "starting the run in the DuckLake")
 
 
-def build_live_models(settings: Settings, log_level: str = "warn") -> dict:
-    """The dbt build of a run on its DuckLake warehouse, in a folder of its own (runs at the
-    same time must not share dbt's target/); built again, a few times, when it lost a commit
-    conflict with another run's build (both replace the same marts)."""
-    import tempfile
-
-    from flows.models import ModelsFailed
-
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    for attempt in range(3):
-        with tempfile.TemporaryDirectory(prefix="dbt-", dir=settings.warehouse_dir) as work:
-            try:
-                return build_models(settings.catalog, Path(work), log_level=log_level)
-            except ModelsFailed as exc:
-                if attempt == 2 or not _retryable(exc):
-                    raise
-        time.sleep(0.5 * (1 + random.random()))
-    raise AssertionError("unreachable")
-
-
 def remove_staged(settings: Settings, con, *, keep_run: str | None = None) -> list[str]:
     """Remove the staged parts of runs that are over: finished (any status), or still marked
     running :data:`STALE_STAGING_HOURS` after they started (killed). Parts of runs still
     going (``keep_run`` and those of other processes) are left alone."""
-    from flows.integrity import _PART_RE
-    from flows.lake import lake_files
+    from flows.lake import PART_RE, lake_files
 
     running = {
         r[0]
@@ -279,7 +263,7 @@ def remove_staged(settings: Settings, con, *, keep_run: str | None = None) -> li
     }
     removed = []
     for path in sorted(lake_files(settings.lake_dir)):
-        m = _PART_RE.search(path.name.removesuffix(".tmp"))
+        m = PART_RE.search(path.name.removesuffix(".tmp"))
         run_id = m.group(1) if m else None
         if run_id is not None and (run_id == keep_run or run_id in running):
             continue
@@ -321,7 +305,7 @@ def publish(
     origin = origin or default_origin(settings)
     if not settings.db_path.exists():
         raise DuckLakeError(f"no warehouse at {settings.db_path}: run `newsetl run` first")
-    con = warehouse.session()
+    con = session()
     try:
         attach(con, catalog, data_path, endpoint_url=settings.s3_endpoint)
         con.execute(f"ATTACH {_quote(str(settings.db_path))} AS wh (READ_ONLY)")
@@ -380,40 +364,11 @@ def _replace(con, origin: str) -> dict[str, int]:
 def prepare_for_dbt(catalog: str) -> None:
     """Install the extensions in DuckDB's extension folder, so that dbt's connection loads
     them from there when it attaches the DuckLake (dbt never downloads one)."""
-    con = warehouse.session()
+    con = session()
     try:
         install(con, catalog)
     finally:
         con.close()
-
-
-def build_models(catalog: str, work_dir: Path, log_level: str = "warn") -> dict:
-    """``dbt build`` of the project on the DuckLake (the ``ducklake`` target of
-    sql/profiles.yml); dbt's target and logs under ``work_dir``. Raises ModelsFailed."""
-    from dbt.cli.main import dbtRunner
-
-    from flows import models
-
-    prepare_for_dbt(catalog)
-    args = [
-        "build",
-        "--project-dir", str(models.SQL_DIR),
-        "--profiles-dir", str(models.SQL_DIR),
-        "--target", "ducklake",
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--log-level", log_level,
-        "--no-use-colors",
-        "--no-send-anonymous-usage-stats",
-        "--full-refresh",  # the incremental marts follow one warehouse's _changes
-    ]  # fmt: skip
-    args += ["--vars", json.dumps({"ducklake_catalog": f"ducklake:{catalog}"})]
-    started = time.monotonic()
-    try:
-        res = dbtRunner().invoke(args)
-    finally:
-        models._close_dbt_connection()
-    return models._summarize(res, time.monotonic() - started, work_dir / "target")
 
 
 def add_arguments(parser, warehouse_arg) -> None:
@@ -440,19 +395,3 @@ def add_arguments(parser, warehouse_arg) -> None:
     parser.add_argument(
         "--models", action="store_true", help="then build the dbt models on the DuckLake"
     )
-
-
-def command(args, settings: Settings, verbosity: str, dbt_log_level: str) -> int:
-    """``newsetl publish``: publish, then (``--models``) build the models on the DuckLake."""
-    from flows.models import format_summary
-
-    counts = publish(settings, args.catalog, args.data_path, args.origin)
-    if verbosity != "quiet":
-        print("published: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    if args.models:
-        summary = build_models(
-            args.catalog, settings.warehouse_dir / "dbt-ducklake", log_level=dbt_log_level
-        )
-        if verbosity != "quiet":
-            print(format_summary(summary))
-    return 0

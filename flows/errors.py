@@ -18,6 +18,14 @@ EXIT_CODES = {
 }
 
 
+class WarehouseError(Exception):
+    """A problem with the warehouse that the user can act on (message says how)."""
+
+
+class WarehouseBusy(WarehouseError):
+    pass
+
+
 class UserError(Exception):
     """An error the user can fix; printed as one line, exit code ``code``."""
 
@@ -32,7 +40,6 @@ class NothingLoaded(UserError):
 
 def exit_code(exc: BaseException) -> int:
     """EXIT_BUSY when the warehouse was busy (however wrapped), else EXIT_FAIL."""
-    from flows.warehouse import WarehouseBusy
 
     seen = set()
     while exc is not None and id(exc) not in seen:
@@ -48,7 +55,6 @@ def describe_error(exc: BaseException) -> str:
     from flows import interrupt
     from flows.prefect_env import ServerError
     from flows.settings import SettingsError
-    from flows.warehouse import WarehouseError
 
     if isinstance(exc, WarehouseError | SettingsError | ServerError | interrupt.Interrupted):
         return str(exc)

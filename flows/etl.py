@@ -18,7 +18,7 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from flows import batches, fetch_state, interrupt, lake, near_dups, runners, warehouse
+from flows import batches, compaction, fetch_state, interrupt, lake, near_dups, runners, warehouse
 from flows import web as webmod
 from flows.ledger import (
     Counts,
@@ -118,7 +118,7 @@ def news_etl(
                 run.counts.nlp_articles = nlp.articles_processed
             interrupt.checkpoint()
             with run.stage("compact"), warehouse.connection(settings, read_only=False) as con:
-                run.counts.parts_compacted = warehouse.compact_lake(
+                run.counts.parts_compacted = compaction.compact_lake(
                     con, settings.lake_base, run_id=run.run_id, log=run.logger
                 )
             if run_models and nothing_loaded(asdict(run.counts)):
@@ -158,7 +158,7 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         indexed = near_dups.ensure(con)
         if indexed:
             run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
-        registered = warehouse.registered_parts(con)
+        registered = compaction.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")
             if parts:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +40,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows import lake, models, warehouse
+from flows import compaction, lake, models, warehouse
 from flows.settings import Settings
 from transforms.schemas import (
     TABLES,
@@ -61,9 +60,6 @@ def required_tables() -> tuple[str, ...]:
 def duckdb_only_tables() -> tuple[str, ...]:
     """The declared tables that live only in DuckDB, not in the lake (rejects, runs)."""
     return tuple(n for n, t in TABLES.items() if not t.partition)
-
-
-_PART_RE = re.compile(r"part-(.+)-(\d{5})(?:\.\d+)?(?:~[^/]*)?\.parquet$")
 
 
 @dataclass
@@ -304,7 +300,7 @@ def repair(settings: Settings) -> list[str]:
 
 def _remove_orphans(settings: Settings) -> int:
     with warehouse.connection(settings, read_only=False) as con:
-        return len(lake.remove_orphans(settings.lake_dir, warehouse.registered_parts(con)))
+        return len(lake.remove_orphans(settings.lake_dir, compaction.registered_parts(con)))
 
 
 def _repair_id() -> str:
@@ -365,7 +361,7 @@ def _lake_parquet(settings: Settings, table: str) -> list[str]:
     if not folder.exists():
         return []
     return sorted(
-        str(p) for p in folder.rglob("*.parquet") if p.is_file() and _PART_RE.search(p.name)
+        str(p) for p in folder.rglob("*.parquet") if p.is_file() and lake.PART_RE.search(p.name)
     )
 
 
@@ -426,7 +422,7 @@ def _tables_from_lake(settings: Settings) -> list[str]:
                 f"    FROM {lake.scan_sql(table, files, filename=True)}) d "
                 f"  JOIN articles a ON a.article_id = d.article_id AND a.run_id = d._part_run"
                 f") WHERE _n = 1",
-                [_PART_RE.pattern, files],
+                [lake.PART_RE.pattern, files],
             )
         for table in duckdb_only_tables():
             if table in salvaged and salvaged[table].num_rows:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +26,9 @@ from flows.lakefs import read_schema as _remote_schema
 from flows.lakefs import read_table as _remote_table
 from flows.lakefs import write_table as _remote_write
 from transforms.schemas import TABLES, duckdb_type
+
+# A lake part's file name: the run, the batch, a worker's chunk, a temporary suffix.
+PART_RE = re.compile(r"part-(.+)-(\d{5})(?:\.\d+)?(?:~[^/]*)?\.parquet$")
 
 UNKNOWN_MONTH = "unknown"
 PARTITION_KEY = "published_month"

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from flows import warehouse
+from flows import changes, warehouse
 from flows.settings import Settings
 from transforms.schemas import TABLES
 
@@ -113,10 +113,10 @@ def run_models(
     Otherwise, and with ``everything`` (the nightly full refresh) or without ``if_changed``
     (``newsetl models``), everything is rebuilt (``--full-refresh``) and every test runs.
     """
-    if settings.catalog:  # a DuckLake warehouse: built on it (flows/ducklake.py)
-        from flows.ducklake import build_live_models
-
-        return build_live_models(settings, log_level=log_level)
+    if settings.catalog:  # callers build a DuckLake with flows.ducklake_models.build_live_models
+        raise warehouse.WarehouseError(
+            "a DuckLake warehouse's models: ducklake_models.build_live_models"
+        )
     db = settings.db_path
     if not db.exists():
         raise warehouse.WarehouseError(
@@ -133,7 +133,7 @@ def run_models(
         with warehouse.connection(settings, read_only=False) as con:
             warehouse.ensure_schema(con)
             wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()[0]
-            seq = warehouse.change_seq(con)
+            seq = changes.change_seq(con)
         state = state_path(settings)
         full = not select
         previous = _read_state(state)
@@ -197,7 +197,7 @@ def fingerprint(settings: Settings) -> str:
     the state of every loaded table, and the staging and mart relations that exist.
 
     A table's state is its change counter, kept by the loader in the transaction that
-    changes its rows (:func:`flows.warehouse.bump_versions`), with the database file's
+    changes its rows (:func:`flows.changes.bump_versions`), with the database file's
     identity, the table's columns and its row count as DuckDB keeps it: constant time,
     whatever the size of the warehouse (hashing every row took seconds at a few thousand
     articles, and grew with them). Rows written outside newsetl (an UPDATE by hand) are not

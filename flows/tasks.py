@@ -335,8 +335,13 @@ def stale_articles(
 def build_models(settings: Settings, everything: bool = False) -> dict:
     """Run `dbt build` on the warehouse (staging views, marts, tests); fail on a failing test.
     Incremental unless ``everything`` (a full refresh) or the SQL changed (flows/models.py)."""
-    summary = models.run_models(
-        settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True, everything=everything
-    )
+    if settings.catalog:  # a DuckLake warehouse: built on it, always in full
+        from flows.ducklake_models import build_live_models
+
+        summary = build_live_models(settings, log_level=models.FLOW_LOG_LEVEL)
+    else:
+        summary = models.run_models(
+            settings, log_level=models.FLOW_LOG_LEVEL, if_changed=True, everything=everything
+        )
     get_run_logger().info(models.format_summary(summary))
     return summary

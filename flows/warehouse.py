@@ -27,6 +27,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from flows import changes
+from flows.errors import WarehouseBusy, WarehouseError
 from flows.settings import Settings
 from transforms.schemas import (
     TABLES,
@@ -62,14 +64,6 @@ _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _changes (
   change_seq BIGINT NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL)""",
 )
-
-
-class WarehouseError(Exception):
-    """A problem with the warehouse that the user can act on (message says how)."""
-
-
-class WarehouseBusy(WarehouseError):
-    pass
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -148,12 +142,6 @@ def wait_until_free(settings: Settings) -> None:
     timeout; raise :class:`WarehouseBusy` otherwise."""
     with connection(settings, read_only=False):
         pass
-
-
-def session(config: dict | None = None):
-    """An in-memory DuckDB session, no warehouse file: to attach other catalogs (a DuckLake,
-    flows/ducklake.py) and the warehouse read-only beside them."""
-    return duckdb.connect(config={"autoinstall_known_extensions": False, **(config or {})})
 
 
 def _open(db_path: Path, *, read_only: bool, timeout: float, config: dict | None = None):
@@ -254,56 +242,8 @@ def ensure_schema(con) -> None:
     con.execute("INSERT OR IGNORE INTO _meta VALUES ('warehouse_id', CAST(uuid() AS VARCHAR))")
 
 
-def bump_versions(con, tables, run_id: str | None) -> None:
-    """Count one change of each of ``tables`` (inside the caller's transaction)."""
-    for table in sorted(set(tables)):
-        con.execute(
-            "INSERT INTO _table_versions VALUES (?, 1, ?, ?) ON CONFLICT (table_name) DO UPDATE "
-            "SET version = version + 1, changed_at = excluded.changed_at, run_id = excluded.run_id",
-            [table, utcnow(), run_id],
-        )
-
-
-def _next_change(con) -> int:
-    """A new change number (the load's, in _changes)."""
-    seq = 1 + int(
-        con.execute(
-            "SELECT coalesce(max(try_cast(value AS BIGINT)), 0) FROM _meta WHERE key = 'change_seq'"
-        ).fetchone()[0]
-    )
-    con.execute("INSERT OR REPLACE INTO _meta VALUES ('change_seq', ?)", [str(seq)])
-    return seq
-
-
-def _record_changes(con, seq: int, ids: str, mentions: str, quotes: str) -> None:
-    """Record in _changes, under the load's number, the articles of the relation ``ids`` and
-    the entities that their rows in ``mentions`` and ``quotes`` name. Called for the old
-    versions before they are deleted and for the new ones once loaded: both are recorded."""
-    con.execute(
-        f"INSERT INTO _changes SELECT DISTINCT ?, 'article', article_id FROM {ids} "
-        f"UNION SELECT DISTINCT ?, 'entity', entity_id FROM {mentions} "
-        f"WHERE entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids}) "
-        f"UNION SELECT DISTINCT ?, 'entity', speaker_entity_id FROM {quotes} "
-        f"WHERE speaker_entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids})",
-        [seq, seq, seq],
-    )
-
-
 def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-
-
-def change_seq(con) -> int:
-    """The number of the last load that changed articles (0: none yet)."""
-    row = con.execute(
-        "SELECT try_cast(value AS BIGINT) FROM _meta WHERE key = 'change_seq'"
-    ).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
-
-
-def table_versions(con) -> dict[str, int]:
-    """table -> its change counter (tables never changed by a load are absent)."""
-    return dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
 
 
 #: The runs ledger's counts of rows written before they became one map per table.
@@ -473,11 +413,11 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
                 "OR article_id IN (SELECT article_id FROM _incoming)"
             )
             replaced = con.execute("SELECT count(*) FROM _old").fetchone()[0]
-            seq = None if shared else _next_change(con)
+            seq = None if shared else changes.next_change(con)
             if replaced:  # new articles alone: the tables are not scanned for old versions
                 if not shared:  # a DuckLake has no parts of ours to compact, nor _changes
                     con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
-                    _record_changes(con, seq, "_old", "mentions", "quotes")
+                    changes.record(con, seq, "_old", "mentions", "quotes")
                 for table in (*derived_tables(), "articles"):
                     if _count(
                         con,
@@ -522,13 +462,13 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
                 else f"(SELECT * FROM {t} LIMIT 0)"
                 for t in ("mentions", "quotes")
             }
-            _record_changes(con, seq, "_incoming", scans["mentions"], scans["quotes"])
+            changes.record(con, seq, "_incoming", scans["mentions"], scans["quotes"])
         if incoming:
             con.unregister("_incoming")
         if upsert_rejects(con, rejects):
             changed.add("rejects")
         if not shared:  # the models' change counters (a DuckLake rebuilds its models)
-            bump_versions(con, changed, run_id)
+            changes.bump_versions(con, changed, run_id)
         con.execute("COMMIT")
         return replaced
     except BaseException:
@@ -563,67 +503,6 @@ def upsert_rejects(con, rejects: pa.Table) -> int:
     )
     con.unregister("_rej")
     return changed
-
-
-# --------------------------------------------------------------------------- lake upkeep
-
-
-def registered_parts(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
-
-
-def compact_lake(con, warehouse_dir: Path, *, run_id: str, log=None) -> int:
-    """Rewrite lake parts that still hold replaced article versions. Returns parts rewritten.
-
-    A part that is missing, damaged (its checksum differs from the one recorded) or unreadable
-    is left alone with its stale rows still listed: the run goes on, and ``newsetl check``
-    reports the part (``newsetl repair`` rewrites it from the tables). Compaction never
-    wedges a run.
-    """
-    from flows.lake import file_sha256, rewrite_without
-
-    stale = con.execute(
-        "SELECT p.path, p.table_name, p.run_id, p.batch, p.sha256, list(DISTINCT s.article_id) "
-        "FROM _lake_parts p JOIN _lake_stale s ON s.run_id = p.run_id "
-        "GROUP BY ALL ORDER BY p.path"
-    ).fetchall()
-    rewritten = 0
-    blocked: set[str] = set()
-    for rel, table, part_run, batch, digest, ids in stale:
-        new_rel = rel.removesuffix(".parquet").split("~")[0] + f"~{run_id}.parquet"
-        path = warehouse_dir / rel
-        try:
-            if not path.exists():
-                raise OSError(f"registered part {rel} is missing")
-            if digest is not None and file_sha256(path) != digest:
-                raise OSError(f"part {rel} does not match its recorded checksum")
-            result = rewrite_without(warehouse_dir, rel, set(ids), new_rel)
-        except Exception as exc:
-            blocked.add(part_run)
-            if log is not None:
-                log.warning(
-                    "compaction skipped %s (%s): run `newsetl check` / `newsetl repair`", rel, exc
-                )
-            continue
-        if result is None:
-            continue
-        kept, new_digest = result
-        con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
-        if kept:
-            con.execute(
-                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
-                "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [new_rel, table, part_run, batch, kept, utcnow(), new_digest],
-            )
-        con.execute("COMMIT")
-        path.unlink(missing_ok=True)
-        rewritten += 1
-    con.execute(
-        "DELETE FROM _lake_stale WHERE run_id NOT IN (SELECT unnest(?::VARCHAR[]))",
-        [sorted(blocked)],
-    )
-    return rewritten
 
 
 # --------------------------------------------------------------------------- runs ledger

@@ -23,13 +23,16 @@ def cmd_models(args: argparse.Namespace) -> int:
     from flows.warehouse import WarehouseError
 
     level = verbosity(args)
+    settings = settings_of(args)
     try:
-        summary = run_models(
-            settings_of(args),
-            select=args.select,
-            take_lock=True,
-            log_level=DBT_LOG_LEVEL[level],
-        )
+        if settings.catalog:  # a DuckLake warehouse: built on it, in full
+            from flows.ducklake_models import build_live_models
+
+            summary = build_live_models(settings, log_level=DBT_LOG_LEVEL[level])
+        else:
+            summary = run_models(
+                settings, select=args.select, take_lock=True, log_level=DBT_LOG_LEVEL[level]
+            )
     except WarehouseError as exc:
         raise UserError(str(exc)) from None
     if level != "quiet":
@@ -49,7 +52,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from flows.ducklake import command
+    from flows.ducklake_models import command
 
     return command(args, settings_of(args), verbosity(args), DBT_LOG_LEVEL[verbosity(args)])
 

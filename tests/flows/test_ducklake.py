@@ -33,7 +33,7 @@ def counts(db: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory, prefect_harness):
-    from flows import ducklake
+    from flows import ducklake, ducklake_models
     from flows.etl import news_etl
 
     tmp = tmp_path_factory.mktemp("ducklake")
@@ -76,7 +76,7 @@ def lake(tmp_path_factory, prefect_harness):
     results = {
         name: (p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for name, p in procs.items()
     }
-    built = ducklake.build_models(catalog, tmp / "dbt")
+    built = ducklake_models.build_models(catalog, tmp / "dbt")
     return {
         "tmp": tmp,
         "catalog": catalog,

@@ -88,7 +88,8 @@ def test_settings_are_read_from_the_environment_in_one_place(path):
 @pytest.mark.parametrize("path", FLOWS, ids=rel)
 def test_duckdb_is_opened_by_one_helper(path):
     """Only flows/warehouse.py calls duckdb.connect (inside ``connection``); everything else
-    opens the warehouse with ``warehouse.connection`` (a context manager)."""
+    opens the warehouse with ``warehouse.connection`` (a context manager). flows/ducklake.py
+    opens in-memory sessions (no file) to attach a DuckLake: ``ducklake.session``, once."""
     calls = [
         node.lineno
         for node in ast.walk(tree(path))
@@ -98,7 +99,12 @@ def test_duckdb_is_opened_by_one_helper(path):
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id in ("duckdb", "warehouse")
     ]
-    if rel(path) != "flows/warehouse.py":
+    if rel(path) == "flows/ducklake.py":
+        source = path.read_text(encoding="utf-8").splitlines()
+        assert [source[n - 1].strip() for n in calls] == [
+            'return duckdb.connect(config={"autoinstall_known_extensions": False, **(config or {})})'
+        ]
+    elif rel(path) != "flows/warehouse.py":
         assert calls == []
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
-from flows import lake, warehouse
+from flows import changes, compaction, lake, warehouse
 from flows.settings import load_settings
 from tests.warehouse_rows import RUN_ID, rows
 from transforms.parse import Reject
@@ -159,7 +159,7 @@ def test_a_changed_source_replaces_its_article_and_every_derived_row(loaded):
         }
         assert con.execute("SELECT * FROM _lake_stale").fetchall() == [("a1", RUN_ID)]
         # compaction rewrites batch 1's 2024-02 parts (a1's rows) — empty now, so removed
-        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
+        assert compaction.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
         assert counts(con)["_lake_parts"] == 9 and counts(con)["_lake_stale"] == 0
         parts = {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
     on_disk = {
@@ -187,7 +187,7 @@ def test_compaction_keeps_the_other_articles_rows_of_a_part(loaded):
                 {"articles": [art], "mentions": [], "quotes": [], "events": []}, settings, "r2", 1
             ),
         )
-        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
+        assert compaction.compact_lake(con, settings.warehouse_dir, run_id="r3") == 4
         kept = con.execute(
             "SELECT path, row_count FROM _lake_parts WHERE path LIKE '%2024-03/part-r2024%' "
             "ORDER BY path"
@@ -224,7 +224,7 @@ def test_a_damaged_part_is_left_for_repair_and_stays_listed(loaded):
                 warnings.append(args[0] % args[1:])
 
         # the three intact parts are compacted; the damaged one is skipped, its run stays stale
-        assert warehouse.compact_lake(con, settings.warehouse_dir, run_id="r3", log=Log()) == 3
+        assert compaction.compact_lake(con, settings.warehouse_dir, run_id="r3", log=Log()) == 3
         assert con.execute("SELECT * FROM _lake_stale").fetchall() == [("a1", RUN_ID)]
     assert warnings == [
         "compaction skipped lake/mentions/published_month=2024-02/part-r20240401T000000_tests0-00001.parquet "
@@ -261,7 +261,7 @@ def test_rejects_keep_their_first_verdict_and_change_with_a_new_one(loaded):
 def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
     settings, _ = loaded
     with warehouse.connection(settings, read_only=False) as con:
-        first = warehouse.table_versions(con)
+        first = changes.table_versions(con)
         wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()
         # the same reject again and no article: nothing changes, no counter moves
         warehouse.load_batch(
@@ -273,7 +273,7 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
             run_id="r2",
             batch=1,
         )
-        same = warehouse.table_versions(con)
+        same = changes.table_versions(con)
         # a1 replaced by b1 (no derived rows): articles and the derived tables a1 had change
         warehouse.load_batch(
             con,
@@ -281,8 +281,8 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
             rejects=reject_rows(),
             **batch(changed_a1(), settings, "r3", 1),
         )
-        replaced = warehouse.table_versions(con)
-        changes = con.execute("SELECT change_seq, kind, key FROM _changes ORDER BY ALL").fetchall()
+        replaced = changes.table_versions(con)
+        recorded = con.execute("SELECT change_seq, kind, key FROM _changes ORDER BY ALL").fetchall()
         by = con.execute(
             "SELECT run_id, table_name FROM _table_versions WHERE version = 2 ORDER BY 2"
         ).fetchall()
@@ -297,7 +297,7 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
             run_id="r4",
             batch=1,
         )
-        rejected = warehouse.table_versions(con)
+        rejected = changes.table_versions(con)
         warehouse.ensure_schema(con)  # the file keeps its identity
         assert con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone() == wid
     assert first == {"articles": 1, "mentions": 1, "quotes": 1, "events": 1, "rejects": 1}
@@ -315,10 +315,10 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
         for r in rows()["quotes"]
         if r["article_id"] == "a1" and r["speaker_entity_id"]
     }
-    assert [c[1:] for c in changes if c[0] == 2] == sorted(
+    assert [c[1:] for c in recorded if c[0] == 2] == sorted(
         [("article", "a1"), ("article", "b1")] + [("entity", e) for e in a1]
     )
-    assert {c[0] for c in changes} == {1, 2}
+    assert {c[0] for c in recorded} == {1, 2}
 
 
 def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):

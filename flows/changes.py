@@ -1,0 +1,58 @@
+"""The warehouse's change bookkeeping, written by the loader inside each load's transaction.
+
+``_table_versions`` counts the changes of each table (the models' digest reads it instead of
+hashing rows); ``_changes`` lists, under a load's number (``_meta`` ``change_seq``), the articles
+it replaced or inserted and the entities they name (the incremental marts rebuild those).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def bump_versions(con, tables, run_id: str | None) -> None:
+    """Count one change of each of ``tables`` (inside the caller's transaction)."""
+    for table in sorted(set(tables)):
+        con.execute(
+            "INSERT INTO _table_versions VALUES (?, 1, ?, ?) ON CONFLICT (table_name) DO UPDATE "
+            "SET version = version + 1, changed_at = excluded.changed_at, run_id = excluded.run_id",
+            [table, dt.datetime.now(dt.UTC), run_id],
+        )
+
+
+def next_change(con) -> int:
+    """A new change number (the load's, in _changes)."""
+    seq = 1 + int(
+        con.execute(
+            "SELECT coalesce(max(try_cast(value AS BIGINT)), 0) FROM _meta WHERE key = 'change_seq'"
+        ).fetchone()[0]
+    )
+    con.execute("INSERT OR REPLACE INTO _meta VALUES ('change_seq', ?)", [str(seq)])
+    return seq
+
+
+def record(con, seq: int, ids: str, mentions: str, quotes: str) -> None:
+    """Record in _changes, under the load's number, the articles of the relation ``ids`` and
+    the entities that their rows in ``mentions`` and ``quotes`` name. Called for the old
+    versions before they are deleted and for the new ones once loaded: both are recorded."""
+    con.execute(
+        f"INSERT INTO _changes SELECT DISTINCT ?, 'article', article_id FROM {ids} "
+        f"UNION SELECT DISTINCT ?, 'entity', entity_id FROM {mentions} "
+        f"WHERE entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids}) "
+        f"UNION SELECT DISTINCT ?, 'entity', speaker_entity_id FROM {quotes} "
+        f"WHERE speaker_entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids})",
+        [seq, seq, seq],
+    )
+
+
+def change_seq(con) -> int:
+    """The number of the last load that changed articles (0: none yet)."""
+    row = con.execute(
+        "SELECT try_cast(value AS BIGINT) FROM _meta WHERE key = 'change_seq'"
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def table_versions(con) -> dict[str, int]:
+    """table -> its change counter (tables never changed by a load are absent)."""
+    return dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
