@@ -84,14 +84,13 @@ def _with_deadline(seconds: float, fn: Callable, *args):
     done = threading.Event()
 
     def watch() -> None:
+        # Raised again at every look until the call is over: code that swallows a
+        # BaseException (a library's cleanup) cannot keep an overrunning article going.
         while not done.wait(WATCH_EVERY):
             if now() - start >= seconds:
                 with lock:
                     if not done.is_set():
-                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                            ctypes.c_ulong(target), ctypes.py_object(_Overtime)
-                        )
-                return
+                        _set_async(target, _Overtime)
 
     watcher = threading.Thread(target=watch, name="nlp-deadline", daemon=True)
     watcher.start()
@@ -100,7 +99,15 @@ def _with_deadline(seconds: float, fn: Callable, *args):
     finally:
         with lock:
             done.set()
+            _set_async(target, None)  # one still pending must not fire after the call
         watcher.join()
+
+
+def _set_async(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in the thread at its next Python instruction (None: cancel a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), None if exc is None else ctypes.py_object(exc)
+    )
 
 
 def run_bounded(

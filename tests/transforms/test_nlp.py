@@ -141,6 +141,35 @@ def test_the_time_budget_is_the_working_threads_cpu_time():
     assert 0.2 <= time.thread_time() - t0 < 1.2
 
 
+def test_an_overrun_swallowed_once_is_raised_again():
+    """Code that swallows the deadline's exception (a library's cleanup catching
+    BaseException) does not keep the article going: the watcher raises it again; and nothing
+    is left pending to fire after the call."""
+    import time
+
+    import pytest
+
+    from flows.nlp_runner import _Overtime, _with_deadline
+
+    def swallowing():
+        try:
+            while True:
+                pass
+        except BaseException:
+            pass
+        t0 = time.thread_time()
+        while time.thread_time() - t0 < 3:
+            pass
+        return "escaped"
+
+    with pytest.raises(_Overtime):
+        _with_deadline(0.2, swallowing)
+    assert _with_deadline(5, lambda: sum(range(1000))) == 499500
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 0.3:  # a stray pending _Overtime would fire here
+        pass
+
+
 def test_worker_pool_starts_only_for_work():
     """A run with nothing to parse never starts the NLP worker processes (each loads the
     model); the first batch with articles starts them."""
