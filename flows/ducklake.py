@@ -200,7 +200,7 @@ def _base_session(settings: Settings, read_only: bool):
                 text = " ".join(str(exc).split())[:300]
                 # Two first runs at once both create the catalog's tables: one retries.
                 racing = any(w in text.lower() for w in ("already exist", "unique", "duplicate"))
-                if attempt == ATTEMPTS - 1 or not (racing or _retryable(exc)):
+                if attempt == ATTEMPTS - 1 or not (racing or retryable(exc)):
                     raise DuckLakeError(
                         f"cannot attach the DuckLake {settings.catalog}: {text}"
                     ) from None
@@ -280,7 +280,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _retryable(exc: BaseException) -> bool:
+def retryable(exc: BaseException) -> bool:
     text = str(exc).lower()
     return any(w in text for w in ("conflict", "locked", "busy", "retry", "primary key"))
 
@@ -291,7 +291,7 @@ def _with_retries(fn, what: str):
         try:
             return fn()
         except duckdb.Error as exc:
-            if attempt == ATTEMPTS - 1 or not _retryable(exc):
+            if attempt == ATTEMPTS - 1 or not retryable(exc):
                 raise DuckLakeError(f"{what}: {type(exc).__name__}: {exc}") from None
             time.sleep(delay * (1 + random.random()))
             delay *= 2

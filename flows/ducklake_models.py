@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from flows import models
-from flows.ducklake import _retryable, prepare_for_dbt, publish
+from flows.ducklake import prepare_for_dbt, publish, retryable
 from flows.models import ModelsFailed, format_summary
 from flows.settings import Settings
 
@@ -26,7 +26,7 @@ def build_live_models(settings: Settings, log_level: str = "warn") -> dict:
             try:
                 return build_models(settings.catalog, Path(work), log_level=log_level)
             except ModelsFailed as exc:
-                if attempt == 2 or not _retryable(exc):
+                if attempt == 2 or not retryable(exc):
                     raise
         time.sleep(0.5 * (1 + random.random()))
     raise AssertionError("unreachable")

@@ -153,11 +153,7 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         ducklake.retried_start(lambda: _start_ducklake(run, flow_run_id, source_list))
         return
     with warehouse.connection(run.settings, read_only=False) as con:
-        warehouse.ensure_schema(con)
-        run.web.state = fetch_state.load_state(con)
-        indexed = near_dups.ensure(con)
-        if indexed:
-            run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
+        _open_state(con, run)
         registered = compaction.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")
@@ -177,17 +173,23 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         open_ledger(con, run, flow_run_id, source_list)
 
 
+def _open_state(con, run: Run) -> None:
+    """What every run's start does first, in either kind of warehouse: the schema, the web
+    sources' fetch state, the near-duplicate index."""
+    warehouse.ensure_schema(con)
+    run.web.state = fetch_state.load_state(con)
+    indexed = near_dups.ensure(con)
+    if indexed:
+        run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
+
+
 def _start_ducklake(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
     """_start on a DuckLake warehouse: the parts of this warehouse folder's lake are only
     staged there; those of runs that are over are removed, never another running run's."""
     from flows import ducklake
 
     with warehouse.connection(run.settings, read_only=False) as con:
-        warehouse.ensure_schema(con)
-        run.web.state = fetch_state.load_state(con)
-        indexed = near_dups.ensure(con)
-        if indexed:
-            run.logger.info("near-duplicate index: %d loaded article(s) indexed", indexed)
+        _open_state(con, run)
         removed = ducklake.remove_staged(run.settings, con)
         run.counts.orphans_removed = len(removed)
         if removed:
