@@ -259,8 +259,6 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
     one batch; returns the DuckDB path."""
     given = given if given is not None else rows()
     settings = load_settings(warehouse_dir)
-    tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
-    months = {a["article_id"]: lake.month_of(a["published_date"]) for a in given["articles"]}
     with warehouse.connection(settings, read_only=False) as con:
         warehouse.ensure_schema(con)
         warehouse.start_run(
@@ -286,16 +284,7 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
                 "error": None,
             },
         )
-        parts = lake.write_parts(settings.lake_dir, tables, months, run_id=RUN_ID, batch=1)
-        warehouse.load_batch(
-            con,
-            settings.warehouse_dir,
-            parts=parts,
-            incoming=[(a["article_id"], a["source_uri"]) for a in given["articles"]],
-            rejects=to_table("rejects", []),
-            run_id=RUN_ID,
-            batch=1,
-        )
+        load_rows(con, settings, given, RUN_ID)
         warehouse.finish_run(
             con,
             RUN_ID,
@@ -307,3 +296,19 @@ def build_warehouse(warehouse_dir: Path, given: dict[str, list[dict]] | None = N
             },
         )
     return settings.db_path
+
+
+def load_rows(con, settings, given: dict[str, list[dict]], run_id: str) -> None:
+    """Write ``given``'s rows as the lake parts of batch 1 of ``run_id`` and load them."""
+    tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
+    months = {a["article_id"]: lake.month_of(a["published_date"]) for a in given["articles"]}
+    parts = lake.write_parts(settings.lake_dir, tables, months, run_id=run_id, batch=1)
+    warehouse.load_batch(
+        con,
+        settings.warehouse_dir,
+        parts=parts,
+        incoming=[(a["article_id"], a["source_uri"]) for a in given["articles"]],
+        rejects=to_table("rejects", []),
+        run_id=run_id,
+        batch=1,
+    )

@@ -17,10 +17,9 @@ import shutil
 import duckdb
 import pytest
 
-from flows import lake, models, warehouse
+from flows import models, warehouse
 from flows.settings import load_settings
-from tests.warehouse_rows import ENTITIES, rows
-from transforms.schemas import to_table
+from tests.warehouse_rows import ENTITIES, load_rows, rows
 
 INCREMENTAL = {
     "dim_entities",
@@ -37,22 +36,11 @@ def _only(given: dict[str, list[dict]], article_id: str) -> dict[str, list[dict]
 
 
 def _load(settings, given: dict[str, list[dict]], run_id: str) -> None:
-    tables = {name: to_table(name, table_rows) for name, table_rows in given.items()}
-    months = {a["article_id"]: lake.month_of(a["published_date"]) for a in given["articles"]}
-    parts = lake.write_parts(settings.lake_dir, tables, months, run_id=run_id, batch=1)
     with warehouse.connection(settings, read_only=False) as con:
         con.execute(  # the run's ledger row: the first run's, renamed
             "insert into runs select * replace (? as run_id) from runs limit 1", [run_id]
         )
-        warehouse.load_batch(
-            con,
-            settings.warehouse_dir,
-            parts=parts,
-            incoming=[(a["article_id"], a["source_uri"]) for a in given["articles"]],
-            rejects=to_table("rejects", []),
-            run_id=run_id,
-            batch=1,
-        )
+        load_rows(con, settings, given, run_id)
 
 
 def _new_version(given, article_id: str, new_id: str) -> dict[str, list[dict]]:
