@@ -97,6 +97,9 @@ def temporary_api_server() -> Iterator[None]:
                 start_new_session=True,
             )
 
+    # Prefect's server opens its SQLite database in PREFECT_HOME without creating missing
+    # parents ("unable to open database file" when the home is a new nested directory).
+    _home().mkdir(parents=True, exist_ok=True)
     server = _SessionServer()
     try:
         server.start()

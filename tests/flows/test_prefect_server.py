@@ -132,3 +132,28 @@ def test_server_stop_stops_it_and_leaves_nothing(background):
     assert not _healthy(state["url"])
     assert not (background["home"] / "newsetl-server.json").exists()
     assert background["stop_again"].stdout.strip() == "no server running"
+
+
+def test_a_temporary_server_creates_a_new_nested_prefect_home(tmp_path):
+    """NEWSETL_PREFECT_SERVER=temporary with a PREFECT_HOME whose parents do not exist yet (a
+    fresh clone's `.prefect/xdist-gw0`): the server starts and its database is in that home."""
+    home = tmp_path / "new" / "prefect-home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_UI_ENABLED="false")
+    script = (
+        "from flows.prefect_env import temporary_api_server\n"
+        "from prefect.settings import PREFECT_API_URL\n"
+        "with temporary_api_server():\n"
+        "    print(PREFECT_API_URL.value())\n"
+    )
+    done = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().startswith("http://127.0.0.1:")
+    assert (home / "prefect.db").is_file()
