@@ -80,6 +80,12 @@ def test_speaker_sets_are_big_enough_and_apart():
     # chosen for the attributions the other dev sets hardly hold
     attributions = Counter(it["attribution"] for it in dev3[1] if it["kind"] == "full")
     assert attributions["continuation"] >= 8 and attributions["noun"] >= 4
+    dev4 = load_gold_docs(SPLITS["dev4"])
+    assert not set(dev4[0]) & (set(dev[0]) | set(held[0]) | set(dev2[0]) | set(dev3[0]))
+    assert len(dev4[0]) >= 30
+    # chosen for speakers introduced by a name, held-out's largest error kind
+    attributions = Counter(it["attribution"] for it in dev4[1] if it["kind"] == "full")
+    assert attributions["name"] >= 40
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
