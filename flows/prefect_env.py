@@ -27,6 +27,10 @@ DEFAULTS = {
 def configure() -> None:
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    # Prefect creates its home without parents (a warning on stderr at import) and its server
+    # then cannot open its SQLite database there: create a new nested home first.
+    with contextlib.suppress(OSError):
+        Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
 
 
 configure()
@@ -97,9 +101,6 @@ def temporary_api_server() -> Iterator[None]:
                 start_new_session=True,
             )
 
-    # Prefect's server opens its SQLite database in PREFECT_HOME without creating missing
-    # parents ("unable to open database file" when the home is a new nested directory).
-    _home().mkdir(parents=True, exist_ok=True)
     server = _SessionServer()
     try:
         server.start()

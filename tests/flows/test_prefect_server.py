@@ -136,7 +136,8 @@ def test_server_stop_stops_it_and_leaves_nothing(background):
 
 def test_a_temporary_server_creates_a_new_nested_prefect_home(tmp_path):
     """NEWSETL_PREFECT_SERVER=temporary with a PREFECT_HOME whose parents do not exist yet (a
-    fresh clone's `.prefect/xdist-gw0`): the server starts and its database is in that home."""
+    fresh clone's `.prefect/xdist-gw0`): no warning from Prefect's import, the server starts
+    and its database is in that home."""
     home = tmp_path / "new" / "prefect-home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_UI_ENABLED="false")
@@ -155,5 +156,6 @@ def test_a_temporary_server_creates_a_new_nested_prefect_home(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "Failed to create the Prefect home" not in done.stderr
     assert done.stdout.strip().startswith("http://127.0.0.1:")
     assert (home / "prefect.db").is_file()
