@@ -36,6 +36,10 @@ PART_NOUNS = _WORDS["part_nouns"]
 ISSUE_VERBS = _WORDS["issue_verbs"]
 #: Nouns that name an organisation by its kind: "the ministry", "the commission".
 ORGANISATION_NOUNS = _WORDS["organisation_nouns"]
+#: Abbreviated titles and the word they stand for: "Sen." → "senator".
+TITLE_ABBREVIATIONS = dict(w.split("=", 1) for w in _WORDS["title_abbreviations"])
+#: Offices whose holder the article names: "the senator said" → the person in focus.
+TITLE_EPITHETS = _WORDS["title_epithets"]
 #: Organisation nouns for a business: "the company", "the firm".
 COMPANY_NOUNS = _WORDS["company_nouns"]
 #: Last words of company names: "Inc", "Corp", "A/S".

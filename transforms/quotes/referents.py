@@ -7,7 +7,8 @@ for it, from the evidence of the text, in this order:
 
 1. a **document** ("the statement", "the report") speaks for whoever issued it: the owner
    written in its own phrase ("Novo's statement", "the Ministry statement", "a statement from
-   the ministry"), else the issuer an earlier mention of a document gives ("X said in a
+   the ministry"), the subject of the verb that issues it ("Trump released a video that
+   said"), else the issuer an earlier mention of a document gives ("X said in a
    statement", "X issued a statement", "a World Bank report"); with no issuer it stays a
    document, a nominal speaker — never a person nearby;
 2. a **description the article gives a named person or organisation**: a title before the
@@ -49,6 +50,8 @@ from transforms.quotes.lexicon import (
     ORGANISATION_NOUNS,
     PART_NOUNS,
     REPRESENTATIVES,
+    TITLE_ABBREVIATIONS,
+    TITLE_EPITHETS,
     is_cue_verb,
 )
 from transforms.quotes.marks import paragraph_spans
@@ -65,6 +68,7 @@ _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 _BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
+_SUBJECTS = {"nsubj", "nsubjpass"}
 
 
 @dataclass
@@ -152,6 +156,11 @@ class Referents:
             organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
             if _determiner(prior) == "indefinite" and not organisation:
                 return None, True  # "an aide … the aide": nobody named
+        if _title_epithet(head, lemma):
+            # "Sen. Bernie Sanders defended his call … “…,” the senator said"
+            found = self._in_focus(head) if prior is None else self._said_as(prior)
+            if found is not None:
+                return found, False
         if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
             # "A sugar mill … closed … the Haitian American Sugar Company … the mill warned":
             # an organisation brought in by a common noun is named later
@@ -166,7 +175,7 @@ class Referents:
     def _issuer(self, head: Token, depth: int) -> Mention | None:
         """Who issued a document: the owner in its own phrase, else the issuer an earlier
         mention of a document names."""
-        owner = self._owner_in_phrase(head)
+        owner = self._owner_in_phrase(head) or self._issued_by(head)
         if owner is not None or depth > 1 or _determiner(head) == "indefinite":
             return owner
         doc, quoted = self.an.doc, self.an.quoted
@@ -231,15 +240,18 @@ class Referents:
         return self._entity_of(subj)
 
     def _entity_of(self, tok: Token) -> Mention | None:
-        """The entity a subject names: its mention, a pronoun's antecedent, or a common
-        noun resolved in turn."""
+        """The entity a subject names: its mention, a pronoun's antecedent, a name in
+        apposition, or a common noun resolved in turn."""
         an = self.an
         if tok.pos_ == "PRON":
             return an.antecedent(tok)
         for m in an.mentions_in(tok.i, tok.i + 1):
             if m.start <= tok.i < m.end:
                 return an.misread.get(id(m), m)
-        found, _ = self.refer(tok, depth=2)
+        # "the company's chief executive, Laura Chen, said in a statement": the name beside
+        found = link(an, an.doc[tok.i : tok.i + 1], tok)
+        if found is None:
+            found, _ = self.refer(tok, depth=2)
         return found
 
     def _described(self, head: Token, lemma: str) -> Mention | None:
@@ -318,6 +330,40 @@ class Referents:
             return None
         key = max(score, key=lambda k: (score[k], latest[k].start))
         return latest[key]
+
+    def _in_focus(self, head: Token) -> Mention | None:
+        """The person in focus before a title: the subject of the main clause of the nearest
+        sentence before (this paragraph or the one before, three sentences at most) that
+        has a person for subject, else the person who spoke last."""
+        an = self.an
+        k = an.sentence_of(head.i)
+        para = self._paragraph(head.i)
+        for j in range(k, max(-1, k - 4), -1):
+            if para - self._paragraph(an.sent_starts[j]) > 1:
+                break
+            root = an.sents[j].root
+            if an.quoted[root.i]:
+                continue
+            for subj in root.children:
+                if subj.dep_ not in _SUBJECTS or subj.i >= head.i or an.quoted[subj.i]:
+                    continue
+                if subj.pos_ == "PRON":
+                    m = an.antecedent(subj) if subj.lower_ in {"he", "she"} else None
+                else:
+                    m = an.mention_at(subj.i)
+                    m = an.misread.get(id(m), m) if m is not None else None
+                if m is not None and m.family == "PERSON":
+                    return m
+        return self._last_person(head)
+
+    def _said_as(self, prior: Token) -> Mention | None:
+        """The person an earlier speaker with the same title was ("the senator said … the
+        senator added")."""
+        for said in reversed(self._said):
+            if said.attr.speaker.root.i == prior.i:
+                m = said.attr.mention
+                return m if m is not None and m.family == "PERSON" else None
+        return None
 
     def _last_person(self, head: Token) -> Mention | None:
         """The person who spoke last, within a few sentences."""
@@ -421,7 +467,8 @@ def _roles(an: Analysis, m: Mention) -> frozenset[str]:
         if an.mention_at(i) is not None and an.mention_at(i).family == "PERSON":
             break
         if tok.pos_ in _CONTENT_POS:
-            words.add(tok.lemma_.lower())
+            lemma = tok.lemma_.lower()
+            words.add(TITLE_ABBREVIATIONS.get(lemma.rstrip("."), lemma))
         i -= 1
     if i >= 0 and doc[i].text == "," and m.start - i == 1:
         words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
@@ -472,6 +519,19 @@ def _epithet_mention(m: Mention, head: Token) -> bool:
     """A group's name used for one person: "the Maryland Democrat" (a NORP mention as the
     head of a singular definite description)."""
     return m.family == "NORP" and head.tag_ in {"NN", "NNP"} and _determiner(head) == "definite"
+
+
+def _title_epithet(head: Token, lemma: str) -> bool:
+    """ "the senator", "the Republican nominee": a singular definite office with no former
+    holder's modifier ("the former president" is an epithet: the person who spoke last)."""
+    if lemma not in TITLE_EPITHETS or head.tag_ not in {"NN", "NNP"}:
+        return False
+    if _determiner(head) != "definite":
+        return False
+    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
+    return not any(
+        "".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers
+    )
 
 
 def _is_epithet(head: Token, lemma: str) -> bool:

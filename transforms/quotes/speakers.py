@@ -80,6 +80,9 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
     ):
         return None  # a passive participle: in "Smith said when asked", Smith was asked
     for _ in range(6):
+        quoted_as = _quoted_as(v, verb)
+        if quoted_as is not None:
+            return quoted_as
         subj = own_subject(v, skip, cue=v is verb)
         if subj is not None:
             # a participle hangs on the reporting verb of its sentence if there is one:
@@ -114,6 +117,17 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
             continue
         break
     return fallback
+
+
+def _quoted_as(v: Token, participle: Token) -> Token | None:
+    """ "Xinhua quoted the official as saying": the one quoted speaks, not the medium that
+    quotes — the object of "quote", reached from the participle through its "as"."""
+    if v is participle or v.lemma_.lower() != "quote":
+        return None
+    as_ = participle.head
+    if as_.lower_ != "as" or as_.head.i != v.i or participle.dep_ != "pcomp":
+        return None
+    return next((c for c in v.children if c.dep_ == "dobj"), None)
 
 
 def _reported_clause(v: Token, participle: Token) -> bool:

@@ -122,3 +122,62 @@ def test_a_ticker_symbol_is_not_a_name_in_apposition(nlp):
         "said in an interview on the ABC television network."
     )
     assert direct(nlp, text)[-1][2:] == ("Peter Hale", "person")
+
+
+def test_a_document_speaks_for_whoever_released_it(nlp):
+    # the subject of the verb that issues the document ("released a video that said")
+    text = "Acme Corp released a video that said, “We are going to hire 500 people.”"
+    assert direct(nlp, text) == [
+        ("We are going to hire 500 people.", "a video", "Acme Corp", "organisation")
+    ]
+    # "X said in a statement" where X is a description with the name in apposition
+    text = (
+        "In a statement released on Monday, the company's chief executive, Laura Chen, said "
+        "the merger would close in June.\n\n“This is a great day for our shareholders,” "
+        "the statement said."
+    )
+    assert direct(nlp, text)[-1][2:] == ("Laura Chen", "person")
+    # "X provided a statement": providing, giving or making one issues it
+    text = (
+        "The newspaper said Peter Cook provided a written statement on Friday.\n\n"
+        "“The secretary made a mistake,” the statement said."
+    )
+    assert direct(nlp, text)[-1][2:] == ("Peter Cook", "person")
+
+
+TITLES = [
+    # the person in focus: the subject of the sentence before
+    (
+        "Bernie Sanders defended his call to raise the minimum wage on Saturday.\n\n"
+        "“I apologize to nobody for that,” the senator said.",
+        ("I apologize to nobody for that", "the senator", "Bernie Sanders", "person"),
+    ),
+    # an abbreviated title describes the person as the word does ("Gov." → governor),
+    # ahead of the subject of the sentence before
+    (
+        "Gov. Chris Christie spoke after the debate. Ted Cruz said the program was vital. "
+        "“He went for the easy vote,” the governor said.",
+        ("He went for the easy vote", "the governor", "Chris Christie", "person"),
+    ),
+    # the same title again: the person it was the first time
+    (
+        "Bernie Sanders spoke on Saturday. “We will win,” the senator said. Hillary Clinton "
+        "smiled. “We will fight on,” the senator added.",
+        ("We will fight on", "the senator", "Bernie Sanders", "person"),
+    ),
+    # the title named someone else before: nobody named
+    (
+        "Tom Smith met the president on Tuesday. “We had a good talk,” the president said.",
+        ("We had a good talk", "the president", None, "nominal"),
+    ),
+    # not an office: nobody named
+    (
+        "Anna Berg pleaded guilty on Monday. “You have shown no remorse,” the judge said.",
+        ("You have shown no remorse", "the judge", None, "nominal"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TITLES)
+def test_a_title_refers_to_the_person_in_focus(nlp, text, expected):
+    assert direct(nlp, text)[-1] == expected

@@ -173,3 +173,16 @@ def test_a_spokesman_speaks_for_his_organisation_not_its_country(nlp):
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [
         ("a Japanese Toyota spokesman", "Toyota")
     ]
+
+
+def test_quoted_as_saying_is_the_one_quoted(nlp):
+    # "X quoted Y as saying": Y speaks, not the newspaper or agency that quotes
+    got = [
+        (q.speaker_text, q.speaker_name)
+        for q in quotes_of(
+            nlp,
+            "Reuters quoted Finance Minister Taro Aso as saying: “We will act if needed.” "
+            "State media quoted an official as saying that the border was closed.",
+        )
+    ]
+    assert got == [("Finance Minister Taro Aso", "Taro Aso"), ("an official", None)]
