@@ -418,11 +418,11 @@ def speaker_kind(attr: Attribution) -> str:
 
 def _names(noun: Token) -> set[str]:
     """The capitalized words that tell one document from another ("the Republican
-    report")."""
+    report", "Stardom's statement")."""
     return {
         c.lower_
         for c in noun.children
-        if c.dep_ in {"compound", "amod", "nmod"} and c.text[:1].isupper() and c.is_alpha
+        if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.text[:1].isupper() and c.is_alpha
     }
 
 
