@@ -9,6 +9,8 @@ Modules, one job each (import from the module; this package imports nothing, sin
   who speak (data files in ``transforms/data/``);
 * :mod:`~transforms.quotes.speakers` — **the speaker rule**: from a cue to who speaks, its
   span as written and the entity it links to;
+* :mod:`~transforms.quotes.descriptions` — how a noun phrase describes (determiner, the words
+  describing a name, epithets), read by :mod:`~transforms.quotes.referents`;
 * :mod:`~transforms.quotes.regions` — where a direct quote sits in its sentence;
 * :mod:`~transforms.quotes.attribution` — where a direct quote's own cue is (after it,
   above it, before it, a colon);

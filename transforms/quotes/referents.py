@@ -39,19 +39,23 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
+from transforms.quotes.descriptions import (
+    CONTENT_POS,
+    determiner,
+    epithet_mention,
+    is_epithet,
+    roles_of,
+    title_epithet,
+)
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
     DIRECT_CLASSES,
     DOCUMENT_NOUNS,
-    EPITHET_MODIFIERS,
-    EPITHET_NOUNS,
     ISSUE_VERBS,
     ORGANISATION_NOUNS,
     PART_NOUNS,
     REPRESENTATIVES,
-    TITLE_ABBREVIATIONS,
-    TITLE_EPITHETS,
     is_cue_verb,
 )
 from transforms.quotes.marks import paragraph_spans
@@ -60,12 +64,6 @@ from transforms.quotes.speakers import Attribution, link
 #: The values of the ``speaker_kind`` column.
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
 _ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
-_INDEFINITE = {"a", "an", "one", "another", "some", "any", "each", "every", "no"}
-_DEFINITE = {"the", "this", "that"}
-#: Words that stop a description read leftwards from a name.
-_LEFT_STOP_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "NUM"}
-_CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
-_BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -116,7 +114,7 @@ class Referents:
                 if prev is not None:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
             return
-        if attr.mention is not None and not _epithet_mention(attr.mention, head):
+        if attr.mention is not None and not epithet_mention(attr.mention, head):
             return
         found, nominal = self.refer(head, depth=0)
         if found is not None or nominal:
@@ -141,7 +139,7 @@ class Referents:
                 return self.refer(whole, depth + 1)
         if lemma in DOCUMENT_NOUNS:
             return self._issuer(head, depth), True
-        if head.tag_ in {"NNS", "NNPS"} or _determiner(head) == "indefinite":
+        if head.tag_ in {"NNS", "NNPS"} or determiner(head) == "indefinite":
             return None, False
         found = self._described(head, lemma)
         if found is not None:
@@ -154,9 +152,9 @@ class Referents:
             if owner is not None:
                 return owner, False
             organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
-            if _determiner(prior) == "indefinite" and not organisation:
+            if determiner(prior) == "indefinite" and not organisation:
                 return None, True  # "an aide … the aide": nobody named
-        if _title_epithet(head, lemma):
+        if title_epithet(head, lemma):
             # "Sen. Bernie Sanders defended his call … “…,” the senator said"
             found = self._in_focus(head) if prior is None else self._said_as(prior)
             if found is not None:
@@ -168,7 +166,7 @@ class Referents:
             if found is None and lemma in COMPANY_NOUNS:
                 found = self._company(head)
             return found, False
-        if _is_epithet(head, lemma):
+        if is_epithet(head, lemma):
             return self._last_person(head), False
         return None, False
 
@@ -176,7 +174,7 @@ class Referents:
         """Who issued a document: the owner in its own phrase, else the issuer an earlier
         mention of a document names."""
         owner = self._owner_in_phrase(head) or self._issued_by(head)
-        if owner is not None or depth > 1 or _determiner(head) == "indefinite":
+        if owner is not None or depth > 1 or determiner(head) == "indefinite":
             return owner
         doc, quoted = self.an.doc, self.an.quoted
         lo = max(0, self.an.sent_starts[max(0, self.an.sentence_of(head.i) - 12)])
@@ -257,7 +255,7 @@ class Referents:
     def _described(self, head: Token, lemma: str) -> Mention | None:
         """The named person or organisation the article describes with this noun (a title
         before the name, an apposition, a copula), most words shared, then the latest."""
-        words = {t.lemma_.lower() for t in head.subtree if t.pos_ in _CONTENT_POS}
+        words = {t.lemma_.lower() for t in head.subtree if t.pos_ in CONTENT_POS}
         best: tuple[int, int, Mention] | None = None
         for pos, m, roles in self._role_index(head.i):
             if pos >= head.i:
@@ -277,9 +275,9 @@ class Referents:
             m = named[self._roles_done]
             self._roles_done += 1
             if m.family in {"PERSON", "ORG"}:
-                roles = _roles(self.an, m)
-                if roles:
-                    self._roles.append((m.start, m, roles))
+                words = roles_of(self.an, m)
+                if words:
+                    self._roles.append((m.start, m, words))
         return self._roles
 
     def _same_noun(self, head: Token, lemma: str) -> Token | None:
@@ -436,112 +434,9 @@ def _of_object(noun: Token) -> Token | None:
     return _pobj(prep) if prep is not None else None
 
 
-def _determiner(noun: Token) -> str:
-    """ "definite", "indefinite" or "" (a bare noun)."""
-    for child in noun.children:
-        if child.dep_ == "det":
-            low = child.lower_
-            if low in _INDEFINITE:
-                return "indefinite"
-            if low in _DEFINITE:
-                return "definite"
-        if child.dep_ == "poss":
-            return "definite"
-        if child.dep_ == "nummod":
-            return "indefinite"
-    return ""
-
-
-def _roles(an: Analysis, m: Mention) -> frozenset[str]:
-    """The words the text describes a named entity with: before the name ("AU trade
-    commissioner Albert Muchanga", "Niger's president Mahamadou Issoufou"), in apposition
-    after it ("Ron Vale, the league's commissioner,") or before it ("The mayor, Ivo
-    Kranjc,"), or after a copula ("Vale is the commissioner")."""
-    doc, quoted = an.tokens, an.quoted
-    words: set[str] = set()
-    i = m.start - 1
-    while i >= 0 and m.start - i <= 7 and not quoted[i]:
-        tok = doc[i]
-        if tok.text in _BOUNDARY or (tok.pos_ in _LEFT_STOP_POS and tok.tag_ != "POS"):
-            break
-        if an.mention_at(i) is not None and an.mention_at(i).family == "PERSON":
-            break
-        if tok.pos_ in _CONTENT_POS:
-            lemma = tok.lemma_.lower()
-            words.add(TITLE_ABBREVIATIONS.get(lemma.rstrip("."), lemma))
-        i -= 1
-    if i >= 0 and doc[i].text == "," and m.start - i == 1:
-        words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
-    if m.end < len(doc) and doc[m.end].text == ",":
-        words |= _phrase_words(an, range(m.end + 1, min(len(doc), m.end + 12)), leftwards=False)
-    root = an.doc[m.start : m.end].root
-    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
-        for c in root.head.children:
-            if c.dep_ == "attr" and c.pos_ == "NOUN":
-                words |= {t.lemma_.lower() for t in c.subtree if t.pos_ in _CONTENT_POS}
-    return frozenset(words)
-
-
-def _phrase_words(an: Analysis, span: range, leftwards: bool) -> set[str]:
-    """The content words of a noun phrase in apposition (read from the name outwards); none
-    when the phrase has a verb (it is a clause, not a description)."""
-    doc, quoted = an.tokens, an.quoted
-    words: set[str] = set()
-    toks = []
-    for i in span:
-        tok = doc[i]
-        if quoted[i] or tok.text in _BOUNDARY or "\n" in tok.text:
-            break
-        toks.append(tok)
-    if leftwards:
-        toks.reverse()
-        if toks and toks[0].pos_ != "DET" and (toks[0].i > 0 and not toks[0].is_sent_start):
-            return set()  # "After meeting the mayor, Ivo Kranjc said": not a description
-    elif toks[:2] and toks[0].lower_ == "who" and toks[1:2] and toks[1].lemma_ == "be":
-        toks = toks[2:]
-    for tok in toks:
-        if tok.pos_ in {"VERB", "AUX"}:
-            return set()
-        if tok.pos_ in _CONTENT_POS:
-            words.add(tok.lemma_.lower())
-    return words
-
-
 def _corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> bool:
     """A company's name ("Honeybee Inc") or an organisation described as a company."""
     last = m.entity.name.split()[-1].lower().rstrip(".") if m.entity.name else ""
     if last in CORPORATE_SUFFIXES:
         return True
     return any(r is m and bool(words & COMPANY_NOUNS) for _, r, words in roles)
-
-
-def _epithet_mention(m: Mention, head: Token) -> bool:
-    """A group's name used for one person: "the Maryland Democrat" (a NORP mention as the
-    head of a singular definite description)."""
-    return m.family == "NORP" and head.tag_ in {"NN", "NNP"} and _determiner(head) == "definite"
-
-
-def _title_epithet(head: Token, lemma: str) -> bool:
-    """ "the senator", "the Republican nominee": a singular definite office with no former
-    holder's modifier ("the former president" is an epithet: the person who spoke last)."""
-    if lemma not in TITLE_EPITHETS or head.tag_ not in {"NN", "NNP"}:
-        return False
-    if _determiner(head) != "definite":
-        return False
-    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
-    return not any(
-        "".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers
-    )
-
-
-def _is_epithet(head: Token, lemma: str) -> bool:
-    """A description of an already named person ("the Maryland Democrat", "the 45-year-old",
-    "the veteran", "the one-time chairman of Merrill Lynch")."""
-    if _determiner(head) != "definite":
-        return False
-    if lemma in EPITHET_NOUNS or lemma.endswith("year-old"):
-        return True
-    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
-    if any("".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers):
-        return True
-    return head.text[:1].isupper() and not head.is_sent_start

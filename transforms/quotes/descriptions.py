@@ -1,0 +1,129 @@
+"""How a noun phrase describes: its determiner, the words a text describes a name with, and
+epithets — descriptions that refer back to a person already named.
+
+Read by :mod:`transforms.quotes.referents` to link common-noun speakers ("the commissioner",
+"the senator", "the Maryland Democrat") to whom they stand for.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.analysis import Analysis
+from transforms.mentions.model import Mention
+from transforms.quotes.lexicon import (
+    EPITHET_MODIFIERS,
+    EPITHET_NOUNS,
+    TITLE_ABBREVIATIONS,
+    TITLE_EPITHETS,
+)
+
+_INDEFINITE = {"a", "an", "one", "another", "some", "any", "each", "every", "no"}
+_DEFINITE = {"the", "this", "that"}
+#: Words that stop a description read leftwards from a name.
+_LEFT_STOP_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "NUM"}
+CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
+_BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
+
+
+def determiner(noun: Token) -> str:
+    """ "definite", "indefinite" or "" (a bare noun)."""
+    for child in noun.children:
+        if child.dep_ == "det":
+            low = child.lower_
+            if low in _INDEFINITE:
+                return "indefinite"
+            if low in _DEFINITE:
+                return "definite"
+        if child.dep_ == "poss":
+            return "definite"
+        if child.dep_ == "nummod":
+            return "indefinite"
+    return ""
+
+
+def roles_of(an: Analysis, m: Mention) -> frozenset[str]:
+    """The words the text describes a named entity with: before the name ("AU trade
+    commissioner Albert Muchanga", "Niger's president Mahamadou Issoufou"), in apposition
+    after it ("Ron Vale, the league's commissioner,") or before it ("The mayor, Ivo
+    Kranjc,"), or after a copula ("Vale is the commissioner")."""
+    doc, quoted = an.tokens, an.quoted
+    words: set[str] = set()
+    i = m.start - 1
+    while i >= 0 and m.start - i <= 7 and not quoted[i]:
+        tok = doc[i]
+        if tok.text in _BOUNDARY or (tok.pos_ in _LEFT_STOP_POS and tok.tag_ != "POS"):
+            break
+        if an.mention_at(i) is not None and an.mention_at(i).family == "PERSON":
+            break
+        if tok.pos_ in CONTENT_POS:
+            lemma = tok.lemma_.lower()
+            words.add(TITLE_ABBREVIATIONS.get(lemma.rstrip("."), lemma))
+        i -= 1
+    if i >= 0 and doc[i].text == "," and m.start - i == 1:
+        words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
+    if m.end < len(doc) and doc[m.end].text == ",":
+        words |= _phrase_words(an, range(m.end + 1, min(len(doc), m.end + 12)), leftwards=False)
+    root = an.doc[m.start : m.end].root
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        for c in root.head.children:
+            if c.dep_ == "attr" and c.pos_ == "NOUN":
+                words |= {t.lemma_.lower() for t in c.subtree if t.pos_ in CONTENT_POS}
+    return frozenset(words)
+
+
+def _phrase_words(an: Analysis, span: range, leftwards: bool) -> set[str]:
+    """The content words of a noun phrase in apposition (read from the name outwards); none
+    when the phrase has a verb (it is a clause, not a description)."""
+    doc, quoted = an.tokens, an.quoted
+    words: set[str] = set()
+    toks = []
+    for i in span:
+        tok = doc[i]
+        if quoted[i] or tok.text in _BOUNDARY or "\n" in tok.text:
+            break
+        toks.append(tok)
+    if leftwards:
+        toks.reverse()
+        if toks and toks[0].pos_ != "DET" and (toks[0].i > 0 and not toks[0].is_sent_start):
+            return set()  # "After meeting the mayor, Ivo Kranjc said": not a description
+    elif toks[:2] and toks[0].lower_ == "who" and toks[1:2] and toks[1].lemma_ == "be":
+        toks = toks[2:]
+    for tok in toks:
+        if tok.pos_ in {"VERB", "AUX"}:
+            return set()
+        if tok.pos_ in CONTENT_POS:
+            words.add(tok.lemma_.lower())
+    return words
+
+
+def epithet_mention(m: Mention, head: Token) -> bool:
+    """A group's name used for one person: "the Maryland Democrat" (a NORP mention as the
+    head of a singular definite description)."""
+    return m.family == "NORP" and head.tag_ in {"NN", "NNP"} and determiner(head) == "definite"
+
+
+def title_epithet(head: Token, lemma: str) -> bool:
+    """ "the senator", "the Republican nominee": a singular definite office with no former
+    holder's modifier ("the former president" is an epithet: the person who spoke last)."""
+    if lemma not in TITLE_EPITHETS or head.tag_ not in {"NN", "NNP"}:
+        return False
+    if determiner(head) != "definite":
+        return False
+    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
+    return not any(
+        "".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers
+    )
+
+
+def is_epithet(head: Token, lemma: str) -> bool:
+    """A description of an already named person ("the Maryland Democrat", "the 45-year-old",
+    "the veteran", "the one-time chairman of Merrill Lynch")."""
+    if determiner(head) != "definite":
+        return False
+    if lemma in EPITHET_NOUNS or lemma.endswith("year-old"):
+        return True
+    modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
+    if any("".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers):
+        return True
+    return head.text[:1].isupper() and not head.is_sent_start
