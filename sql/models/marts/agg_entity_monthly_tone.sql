@@ -40,7 +40,7 @@ monthly as (
         month_start,
         count(*) as article_count,
         sum(mention_count) as mention_count,
-        round(avg(tone), 4) as avg_tone,
+        {{ exact_avg("tone") }} as avg_tone,
         count(*) filter (where tone < 0) as negative_article_count
     from placed
     group by all

@@ -40,7 +40,7 @@ final as (
         any_value(speaker_label) as speaker_label,
         count(*) as quote_count,
         count(distinct article_id) as article_count,
-        round(avg(tone), 4) as avg_tone,
+        {{ exact_avg("tone") }} as avg_tone,
         count(*) filter (where tone < 0) as negative_quote_count
     from placed
     group by speaker_entity_id, month_start

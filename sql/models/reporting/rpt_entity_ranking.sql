@@ -23,7 +23,7 @@ news_stats as (
         count(*) as article_count,
         count(distinct source_name) as source_count,
         sum(mention_count)::bigint as mention_count,
-        round(avg(article_tone), 4) as avg_tone,
+        {{ exact_avg("article_tone") }} as avg_tone,
         min(published_date) as first_seen_date,
         max(published_date) as last_seen_date
     from entity_articles

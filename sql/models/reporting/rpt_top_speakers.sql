@@ -18,7 +18,7 @@ quotes as (
 speaker_tone as (
     select
         speaker_entity_id,
-        round(avg(tone), 4) as avg_tone
+        {{ exact_avg("tone") }} as avg_tone
     from quotes
     where speaker_entity_id is not null
     group by all
