@@ -107,9 +107,12 @@ def run_models(
     a new or changed article, a planted row, an edited model, a dropped mart — builds again.
 
     Such a build is *incremental* when the last passing build was of this warehouse file and
-    of the same SQL project: the incremental marts recompute only the rows of the articles
-    and entities that the loads since then changed (``_changes``, sql/macros/changed.sql),
-    and the unit tests (which test the SQL, unchanged) are left out; every data test runs.
+    of the same SQL project, and every row added or removed since was a load's: the
+    incremental marts recompute only the rows of the articles and entities that the loads
+    since then changed (``_changes``, sql/macros/changed.sql), the unit tests (which test the
+    SQL, unchanged) are left out, the views and the seed are not rebuilt when they are all in
+    place, and every data test runs — the row-level ones on the per-article views on the
+    changed articles' rows only (sql/macros/changed.sql, ``get_where_subquery``).
     Otherwise, and with ``everything`` (the nightly full refresh) or without ``if_changed``
     (``newsetl models``), everything is rebuilt (``--full-refresh``) and every test runs.
     """
@@ -134,6 +137,7 @@ def run_models(
             warehouse.ensure_schema(con)
             wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()[0]
             seq = changes.change_seq(con)
+            now = {"relations": _relations(con), "tables": _loaded_tables(con)}
         state = state_path(settings)
         full = not select
         previous = _read_state(state)
@@ -149,11 +153,17 @@ def run_models(
             and previous.get("project") == project
             and isinstance(since, int)
             and since <= seq
+            and not _untracked_writes(previous.get("tables"), now["tables"])
         )
+        # The views and the seed need no rebuild either when they are all there as the last
+        # passing build left them (same SQL, same seed file: the project's digest).
+        keep_views = incremental and previous.get("relations") == now["relations"]
         state.unlink(missing_ok=True)
         _set_changes_since(settings, since if incremental else -1)
         try:
-            summary = _build(settings, select or [], log_level, incremental=incremental)
+            summary = _build(
+                settings, select or [], log_level, incremental=incremental, keep_views=keep_views
+            )
         finally:
             _set_changes_since(settings, -1)
         summary["incremental"] = incremental
@@ -161,6 +171,7 @@ def run_models(
             with warehouse.connection(settings, read_only=False) as con:
                 # what this build has taken in is no longer needed
                 con.execute("DELETE FROM _changes WHERE change_seq <= ?", [seq])
+                now = {"relations": _relations(con), "tables": _loaded_tables(con)}
             state.parent.mkdir(parents=True, exist_ok=True)
             tmp = state.with_suffix(".tmp")
             tmp.write_text(
@@ -170,11 +181,45 @@ def run_models(
                         "project": project,
                         "warehouse_id": wid,
                         "change_seq": seq,
+                        **now,
                     }
                 )
             )
             tmp.replace(state)
         return summary
+
+
+def _relations(con) -> list[list[str]]:
+    """The relations dbt builds, as they are: [schema, name, type], in order."""
+    rows = con.execute(
+        "SELECT table_schema, table_name, table_type FROM information_schema.tables "
+        "WHERE table_schema IN (SELECT unnest($schemas)) ORDER BY ALL",
+        {"schemas": list(MODEL_SCHEMAS)},
+    ).fetchall()
+    return [list(r) for r in rows]
+
+
+def _loaded_tables(con) -> dict[str, list[int]]:
+    """Each loaded table's change counter (the loader's) and row count (DuckDB's)."""
+    versions = dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
+    sizes = con.execute(
+        "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name IN (SELECT unnest($tables))",
+        {"tables": [t for t in TABLES if t != LEDGER]},
+    ).fetchall()
+    return {t: [versions.get(t, 0), size] for t, size in sorted(sizes)}
+
+
+def _untracked_writes(before: dict | None, now: dict[str, list[int]]) -> bool:
+    """Whether a loaded table gained or lost rows that no load recorded (rows written by hand:
+    their articles are not in ``_changes``), or the last build did not say: an incremental
+    build would leave them out of its marts and its tests."""
+    if not isinstance(before, dict):
+        return True
+    return any(
+        t not in before or (before[t][0] == version and before[t][1] != size)
+        for t, (version, size) in now.items()
+    )
 
 
 def _set_changes_since(settings: Settings, since: int) -> None:
@@ -189,6 +234,12 @@ LEDGER = "runs"
 #: The schemas dbt builds (sql/dbt_project.yml), in layer order.
 MODEL_SCHEMAS = ("staging", "intermediate", "marts", "reporting")
 STATE_FILE = "built.json"
+#: What an incremental build with its views in place builds: the tables, and every data test.
+INCREMENTAL_SELECT = (
+    "config.materialized:table",
+    "config.materialized:incremental",
+    "resource_type:test",
+)
 _SKIP_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
 
 
@@ -245,7 +296,12 @@ def _read_state(path: Path) -> dict:
 
 
 def _build(
-    settings: Settings, select: list[str], log_level: str, *, incremental: bool = False
+    settings: Settings,
+    select: list[str],
+    log_level: str,
+    *,
+    incremental: bool = False,
+    keep_views: bool = False,
 ) -> dict:
     from dbt.cli.main import dbtRunner
 
@@ -272,7 +328,10 @@ def _build(
     for selector in select:
         args += ["--select", selector]
     # An incremental build leaves out the unit tests (the SQL they test is unchanged) and
-    # keeps the incremental marts; any other rebuilds them whole.
+    # keeps the incremental marts; any other rebuilds them whole. With keep_views it builds
+    # the tables only, and runs every data test (selected as such, not through their models).
+    if keep_views:
+        args += ["--select", *INCREMENTAL_SELECT]
     args += ["--exclude", "resource_type:unit_test"] if incremental else ["--full-refresh"]
     deadline = time.monotonic() + settings.lock_timeout
     started = time.monotonic()

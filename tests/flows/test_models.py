@@ -111,10 +111,13 @@ def test_build_passes_with_every_model_tested(models_warehouse):
     kinds = {s: {t for s2, _, t in relations if s2 == s} for s in LAYERS}
     assert kinds == {
         "staging": {"VIEW"},
-        "intermediate": {"VIEW"},
+        "intermediate": {"BASE TABLE", "VIEW"},
         "marts": {"BASE TABLE"},
         "reporting": {"BASE TABLE", "VIEW"},
     }
+    # read by its tests and two reports: computed once per build, not once per reader
+    tables = {n for s, n, t in relations if s == "intermediate" and t == "BASE TABLE"}
+    assert tables == {"int_entity_articles"}
     views = {n for s, n, t in relations if s == "reporting" and t == "VIEW"}
     assert views == {"rpt_run_history", "rpt_summary"}  # current when the report is written
 
