@@ -277,8 +277,8 @@ def existing_by_source(
         return {}
     rows = con.execute(
         "SELECT source_uri, article_id, content_sha256, nlp_version, language FROM articles "
-        "WHERE source_uri IN (SELECT unnest(?))",
-        [source_uris],
+        f"WHERE source_uri IN {_IN_STRINGS}",
+        [_joined(source_uris)],
     ).fetchall()
     return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
@@ -288,10 +288,23 @@ def existing_by_article(con, article_ids: list[str]) -> dict[str, str]:
     if not article_ids:
         return {}
     rows = con.execute(
-        "SELECT article_id, source_uri FROM articles WHERE article_id IN (SELECT unnest(?))",
-        [article_ids],
+        f"SELECT article_id, source_uri FROM articles WHERE article_id IN {_IN_STRINGS}",
+        [_joined(article_ids)],
     ).fetchall()
     return dict(rows)
+
+
+#: A list of strings passed as one NUL-separated parameter (:func:`_joined`). DuckDB's Python
+#: client binds a list parameter element by element: 22 ms of CPU for a batch of 256 source
+#: URIs, twice per batch and planning (a run with nothing new over 4,000 records spent 3.6 s in
+#: these two lookups); one string split in SQL takes 1.4 ms.
+_IN_STRINGS = "(SELECT unnest(string_split(?, chr(0))))"
+
+
+def _joined(values: list[str]) -> str:
+    if any("\0" in v for v in values):  # not a path, URL or id: never seen
+        raise ValueError("a source URI or article id holds a NUL character")
+    return "\0".join(values)
 
 
 _ARTICLE_FIELDS = (
