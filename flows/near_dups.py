@@ -16,6 +16,7 @@ import datetime as dt
 
 import pyarrow as pa
 
+from flows.warehouse import values_table
 from transforms import dedup
 from transforms.parse import Article
 
@@ -96,14 +97,14 @@ def assign(
     known: dict[str, dedup.Fingerprint] = {}
     meta: dict[str, tuple] = {}  # article_id -> (source_uri, published_date, duplicate_of)
     if wanted:
-        rows = con.execute(
-            "SELECT b.article_id, list(DISTINCT b.band_hash ORDER BY b.band_hash), "
-            "any_value(a.source_uri), any_value(a.body), any_value(a.published_date), "
-            "any_value(a.duplicate_of) "
-            "FROM _near_dup_bands b JOIN articles a USING (article_id) "
-            "WHERE b.band_hash IN (SELECT unnest(?::BIGINT[])) GROUP BY b.article_id",
-            [wanted],
-        ).fetchall()
+        with values_table(con, "_nd_wanted", wanted, pa.int64()) as name:
+            rows = con.execute(
+                "SELECT b.article_id, list(DISTINCT b.band_hash ORDER BY b.band_hash), "
+                "any_value(a.source_uri), any_value(a.body), any_value(a.published_date), "
+                "any_value(a.duplicate_of) "
+                "FROM _near_dup_bands b JOIN articles a USING (article_id) "
+                f"WHERE b.band_hash IN (SELECT v FROM {name}) GROUP BY b.article_id"
+            ).fetchall()
         for aid, shared, uri, body, published, dup_of in rows:
             known[aid] = dedup.fingerprint(body, tuple(shared))
             meta[aid] = (uri, published, dup_of)

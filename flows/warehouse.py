@@ -268,6 +268,20 @@ def _migrate_runs_counts(con) -> None:
 # --------------------------------------------------------------------------- planning
 
 
+@contextlib.contextmanager
+def values_table(con, name: str, values: list, type_: pa.DataType) -> Iterator[str]:
+    """``values`` as a one-column relation ``name(v)``, for ``IN (SELECT v FROM name)``.
+
+    A Python list bound as a query parameter is converted by DuckDB's client value by value
+    (~85 µs each with DuckDB 1.5.5: 0.7 s of CPU for a batch's 8,192 band hashes);
+    an Arrow column is scanned as it is (~1,000× cheaper)."""
+    con.register(name, pa.table({"v": pa.array(values, type_)}))
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def existing_by_source(
     con, source_uris: list[str]
 ) -> dict[str, tuple[str, str, str | None, str | None]]:

@@ -165,3 +165,34 @@ def test_languages_are_detected_only_for_the_articles_to_load(settings):
         SourceItem("/c/de.txt", "text", german.encode()), today=dt.date(2026, 1, 1)
     )
     assert (eager.language_pending, eager.language) == (False, "de")
+
+
+def test_near_duplicates_are_found_among_loaded_articles_by_their_stored_bands(tmp_path):
+    """near_dups.assign reads the loaded candidates sharing a band with the batch (the bands
+    handed to DuckDB as an Arrow column, warehouse.values_table), and the plan's lookups of
+    the batch's sources and ids likewise."""
+    from flows import near_dups, warehouse
+
+    given = rows()
+    story = " ".join(f"The council voted {n} times on the harbour budget." for n in range(30))
+    given["articles"][0]["body"] = story
+    loaded_id, loaded_uri = given["articles"][0]["article_id"], given["articles"][0]["source_uri"]
+    settings = load_settings(tmp_path / "wh")
+    build_warehouse(settings.warehouse_dir, given)
+    reprint = Article(
+        "r1", "/other/r1.txt", None, None, "T", None, story + " More.", 1, "x", "u", []
+    )
+    other = Article(
+        "r2", "/other/r2.txt", None, None, "T", None, story.upper()[::-1], 1, "y", "u", []
+    )
+    with warehouse.connection(settings, read_only=False) as con:
+        near_dups.ensure(con)  # indexes the loaded bodies' bands
+        assert con.execute("SELECT count(*) FROM _near_dup_bands").fetchone()[0] > 32
+        fps = near_dups.assign(con, [reprint, other])
+        assert warehouse.existing_by_source(con, [loaded_uri, "/nowhere"]) == {
+            loaded_uri: (loaded_id, f"sha-{loaded_id}", "test", "en")
+        }
+        assert warehouse.existing_by_article(con, ["r1", loaded_id]) == {loaded_id: loaded_uri}
+    assert (reprint.duplicate_of, other.duplicate_of) == (loaded_id, None)
+    assert reprint.duplicate_similarity == 1.0  # the loaded body is contained in the reprint
+    assert len(fps["r1"].bands) == 32
