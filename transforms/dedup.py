@@ -13,7 +13,7 @@ send the same template every day — "The Federal Reserve entered the U.S. Gover
 securities market to arrange 2.5 billion dlrs of customer repurchase agreements" — and only
 the figures tell two days apart).
 
-Finding candidates without comparing every pair: a MinHash signature (datasketch,
+Finding candidates without comparing every pair: a MinHash signature (datasketch's,
 ``NUM_PERM`` permutations) is cut into ``BANDS`` bands of ``ROWS`` rows; two bodies that
 agree on a whole band are candidates, and candidates are then compared exactly. The band
 hashes are what the warehouse stores (``_near_dup_bands``); with 32 bands of 4 rows a pair
@@ -71,23 +71,38 @@ def shingles(body: str, k: int = SHINGLE_WORDS) -> set[str]:
 
 
 @functools.cache
-def _template():
-    """datasketch's MinHash of ``seed=1``: its permutations are drawn once per process
-    (drawing them is about half the cost of a short body's signature)."""
-    from datasketch import MinHash
-
-    return MinHash(num_perm=NUM_PERM, seed=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``NUM_PERM`` affine permutations (a odd, b) of datasketch 2.0's ``MinHash(seed=1)``
+    ("affine32" scheme), drawn as it draws them, once per process."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def signature(shingle_set: set[str]) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` values) of a shingle set: datasketch's
-    ``MinHash(num_perm=NUM_PERM, seed=1)``, with its permutations drawn once."""
-    from datasketch import MinHash
-
-    tmpl = _template()
-    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=tmpl.permutations, scheme=tmpl.scheme)
-    mh.update_batch([s.encode("utf-8") for s in sorted(shingle_set)])
-    return mh.hashvalues
+    """The MinHash signature (``NUM_PERM`` uint32 values) of a shingle set: exactly what
+    datasketch 2.0's ``MinHash(num_perm=NUM_PERM, seed=1).update_batch`` gives (the 32-bit
+    SHA-1 prefix of each shingle, MurmurHash3's finalizer, ``a·h + b`` mod 2³², the minimum per
+    permutation), computed here with numpy: importing datasketch (which imports scipy and
+    redis) cost each NLP worker ~1.4 s of CPU. ``tests/transforms/test_dedup.py`` holds it to
+    datasketch's values."""
+    a, b = _permutations()
+    hv = np.array(
+        [
+            int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little")
+            for s in sorted(shingle_set)
+        ],
+        dtype=np.uint32,
+    ).reshape(-1, 1)
+    if not hv.size:
+        return np.full(NUM_PERM, np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    hv = hv ^ (hv >> np.uint32(16))  # MurmurHash3's fmix32 (a bijection)
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    hv = hv ^ (hv >> np.uint32(16))
+    return (hv * a + b).min(axis=0)
 
 
 def band_hashes(sig: np.ndarray) -> list[int]:
