@@ -113,6 +113,8 @@ class Referents:
                 prev = self._previous_thing(head.i)
                 if prev is not None:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
+                elif (document := self._document_before(head, attr.mention)) is not None:
+                    attr.mention, attr.nominal = self.refer(document, depth=0)
             return
         if attr.mention is not None and not epithet_mention(attr.mention, head):
             return
@@ -372,6 +374,19 @@ class Referents:
             return None
         m = prev.attr.mention
         return m if m is not None and m.family == "PERSON" else None
+
+    def _document_before(self, it: Token, antecedent: Mention | None) -> Token | None:
+        """A document named nearer before a speaker "it" than its antecedent ("A letter
+        from the staff association … “…,” it said"): this sentence or the one before."""
+        an = self.an
+        lo = an.sent_starts[max(0, an.sentence_of(it.i) - 1)]
+        if antecedent is not None:
+            lo = max(lo, antecedent.end)
+        for i in range(it.i - 1, lo - 1, -1):
+            tok = an.tokens[i]
+            if not an.quoted[i] and tok.tag_ == "NN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+                return tok
+        return None
 
     def _previous_thing(self, pos: int) -> Attribution | None:
         """The speaker before a speaker "it", when it is a thing (an organisation or a

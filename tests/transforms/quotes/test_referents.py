@@ -191,3 +191,17 @@ def test_a_document_with_an_owner_of_its_own_is_not_an_earlier_one(nlp):
         "“We are very sorry to report that she has passed away.”"
     )
     assert direct(nlp, text)[-1][1:] == ("Stardom's official statement", None, "nominal")
+
+
+def test_it_after_a_document_is_the_document(nlp):
+    # a speaker "it" goes to a document named nearer than its antecedent: the letter (from an
+    # unnamed association: nominal), not the city named before
+    text = (
+        "The bank's headquarters are in Washington. A letter this month to the board from the "
+        "staff association urged a change. “We have accepted decades of back-room deals,” it "
+        "said."
+    )
+    assert direct(nlp, text)[-1][1:] == ("it", None, "nominal")
+    # an organisation named after the document is nearer: it is the organisation
+    text = "The memo was criticised by Acme Corp. “The memo is wrong,” it said."
+    assert direct(nlp, text)[-1][1:3] == ("it", "Acme Corp.")
