@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "15"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "16"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -40,7 +40,8 @@ EXTRACTION_VERSION = "15"  # 2: quotes and events tables filled; 3: is_partial, 
 # organisation of his phrase; 14: "the former/one-time chairman" is the person named before, a
 # wire ticker (<MER>) is no name in apposition, "a sugar mill … the mill" is the company named
 # 15: "the senator said" is the person in focus ("Sen." describes as "senator"), "X quoted Y as
-# saying" is Y, a document speaks for whoever released, provided or made it
+# saying" is Y, a document speaks for whoever released, provided or made it; 16: a speaker "it"
+# after a document named nearer than its antecedent is that document
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
