@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "16"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "17"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -42,6 +42,10 @@ EXTRACTION_VERSION = "16"  # 2: quotes and events tables filled; 3: is_partial, 
 # 15: "the senator said" is the person in focus ("Sen." describes as "senator"), "X quoted Y as
 # saying" is Y, a document speaks for whoever released, provided or made it; 16: a speaker "it"
 # after a document named nearer than its antecedent is that document
+# 17: "X cited Y as saying", "a student named Y", "the Institute's director, Y", "said study
+# co-author Y" give Y; an occupation before a name is a title ("Analyst Lee") and a role noun,
+# a role title or an initial before a speaker's name marks a person; a verb of saying hung on
+# the reported clause keeps the reporter; after a colon introduction a question ends the sentence
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

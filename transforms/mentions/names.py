@@ -22,12 +22,19 @@ def person_tokens(words: list[str]) -> tuple[list[str], str | None]:
     """Strip titles and suffixes from a person's name words; returns (name words, title)."""
     title = None
     words = [w for w in words if w not in {",", "."}]
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+    while len(words) > 1 and is_title(words[0]):
         title = words[0].lower().rstrip(".")
         words = words[1:]
     while len(words) > 1 and words[-1].lower().rstrip(".") in NAME_SUFFIXES:
         words = words[:-1]
     return words, title
+
+
+def is_title(word: str) -> bool:
+    """A title or office before a name, or a scientist's field ("Immunologist Kristian
+    Andersen", "Epidemiologist …": any word in *-ologist*)."""
+    low = word.lower().rstrip(".")
+    return low in TITLES or (low.endswith("ologist") and word[:1].isupper())
 
 
 def initials(words: tuple[str, ...]) -> str:

@@ -5,7 +5,10 @@ The small model tags some people as organisations, places or works ("Gáspár Ma
 ("Regina Ip from the pro-Beijing camp said": no entity). :func:`speaker_persons` corrects the
 names that are the subject of a verb of saying, when the text gives evidence of a person:
 
-* a title right before the name ("Legislator Tanya Chan", "Sen. Paul Sarbanes");
+* a title right before the name ("Legislator Tanya Chan", "Sen. Paul Sarbanes", "Prosecutor
+  Kama Melly QC"), or a noun for a person's role in lower case ("archbishop Wojciech Polak",
+  "committee member Ulf Danielsson");
+* an initial opening a name of two words or more ("B Shiva Parvathi");
 * a first name of the census lists (``transforms/data/first_names.txt``) opening a name of two
   to four words ("Regina Ip");
 * an apposition with a noun for a person ("Gáspár Maróth, the minister, said").
@@ -95,12 +98,17 @@ def person_name(doc: Doc, head: Token) -> Span | None:
         start -= 1
     if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
         return None  # a description: "the Maryland Democrat"
-    titled = start > 0 and _honorific(doc[start - 1])
+    titled = start > 0 and (_honorific(doc[start - 1]) or _role(doc[start - 1]))
     while start < head.i and doc[start].lower_.rstrip(".") in TITLES:
-        titled = titled or _honorific(doc[start])
+        low = doc[start].lower_
+        titled = (
+            titled or _honorific(doc[start]) or (low in _person_nouns() and low not in _NOT_ROLES)
+        )
         start += 1
     if any(t.lower_ in _NOT_IN_NAMES for t in doc[start : head.i + 1]):
         return None
+    # an initial opening the name ("B Shiva Parvathi", "J. Makumbi")
+    titled = titled or (head.i > start and _initial(doc[start]))
     for i in range(start, head.i):
         if doc[i].text in FIRST_NAMES:
             return doc[i : head.i + 1] if head.i + 1 - i <= MAX_NAME_WORDS else None
@@ -116,6 +124,30 @@ def person_name(doc: Doc, head: Token) -> Span | None:
 def _honorific(tok: Token) -> bool:
     low = tok.lower_
     return low in HONORIFICS or (low.endswith(".") and low.rstrip(".") in TITLES)
+
+
+#: Titles that are also adjectives or collectives before a capitalized word ("major
+#: Hollywood studios", "police Commissioner"): no evidence of a person's name.
+_NOT_ROLES = frozenset(
+    """major general private field crown chief deputy assistant vice prime chair leader
+    speaker crowd audience people police source person man woman""".split()
+)
+
+
+def _initial(tok: Token) -> bool:
+    return len(tok.text.rstrip(".")) == 1 and tok.text[0].isupper() and tok.text[0].isalpha()
+
+
+def _role(tok: Token) -> bool:
+    """A noun for a person's role written in lower case right before a name ("committee
+    member Ulf Danielsson", "archbishop Wojciech Polak", "study co-author Karen Alley")."""
+    low = tok.lower_
+    return (
+        tok.pos_ == "NOUN"
+        and tok.text.islower()
+        and low not in _NOT_ROLES
+        and (low in _person_nouns() or low in TITLES)
+    )
 
 
 def _starts_an_organisation(name: Span, spans: list[Span]) -> bool:

@@ -54,7 +54,11 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
     ends = last in _TERMINAL
     # a quoted question or exclamation is followed by its attribution, even in capitals
     # (“What does that mean?” Mr. Trump asked): only a full stop ends the writer's sentence
-    new_sentence = last in {".", "…"} and bool(after) and doc[after.start].text[:1].isupper()
+    # (after a colon introduction, a question ends the writer's sentence too: "Clinton
+    # responded: “What difference does it make?” Her critics cited it …")
+    colon = _after_colon(an, before)
+    stops = {".", "…", "?", "!"} if colon else {".", "…"}
+    new_sentence = last in stops and bool(after) and doc[after.start].text[:1].isupper()
     steps = [
         lambda: _trailing_cue(an, after, new_sentence) or _named_then_verb(an, after),
         lambda: governing(an, item, partial=False),  # X described it as “…”
@@ -62,7 +66,12 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
     ]
     if new_sentence:
         # “….” The campaign did not elaborate: the introduction wins
-        steps = [steps[1], steps[2], steps[0]]
+        steps = [
+            steps[1],
+            steps[2],
+            lambda: _introducing_verb(an, before) if colon else None,
+            steps[0],
+        ]
     for step in steps:
         attr = step()
         if attr is not None:
@@ -80,6 +89,12 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
     if attr is not None:
         return attr
     return Attribution()
+
+
+def _after_colon(an: Analysis, before: range) -> bool:
+    """Does a colon introduce the quote ("X responded: “…”")?"""
+    toks = [i for i in before if not an.doc[i].is_space]
+    return bool(toks) and an.doc[toks[-1]].text == ":"
 
 
 def _trailing_cue(an: Analysis, after: range, new_sentence: bool) -> Attribution | None:

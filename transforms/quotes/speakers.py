@@ -46,6 +46,10 @@ _SPEAKER_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "
 #: Relations a participle climbs to reach the verb whose subject speaks.
 _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
 _NOT_SPEAKERS = {"this", "that", "which", "what", "there", "something", "nothing"}
+#: Verbs whose object is the speaker of the "as saying" they govern.
+_QUOTING = {"quote", "cite"}
+#: Participles that give a description its name ("a student named Wong").
+_NAMING = {"name", "call", "nickname", "dub"}
 
 
 @dataclass
@@ -87,7 +91,7 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
         if subj is not None:
             # a participle hangs on the reporting verb of its sentence if there is one:
             # "Sanders said the process could be “messy,” adding …" → Sanders, not process
-            if v is not verb and _reported_clause(v, verb):
+            if v is not verb and _reported_clause(v, verb, subj):
                 # "X said the use of dollars “costs …,” further saying …": the participle
                 # the parser hung on the reported clause goes on with X's words
                 fallback, v = fallback or subj, v.head
@@ -122,7 +126,7 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
 def _quoted_as(v: Token, participle: Token) -> Token | None:
     """ "Xinhua quoted the official as saying": the one quoted speaks, not the medium that
     quotes — the object of "quote", reached from the participle through its "as"."""
-    if v is participle or v.lemma_.lower() != "quote":
+    if v is participle or v.lemma_.lower() not in _QUOTING:
         return None
     as_ = participle.head
     if as_.lower_ != "as" or as_.head.i != v.i or participle.dep_ != "pcomp":
@@ -130,17 +134,28 @@ def _quoted_as(v: Token, participle: Token) -> Token | None:
     return next((c for c in v.children if c.dep_ == "dobj"), None)
 
 
-def _reported_clause(v: Token, participle: Token) -> bool:
+def _mute(subj: Token) -> bool:
+    """A subject that cannot be the speaker of a verb of saying: "it", "there", "this"."""
+    return subj.lower_ in _NOT_SPEAKERS or subj.lower_ == "it"
+
+
+def _reported_clause(v: Token, participle: Token, subj: Token) -> bool:
     """Is ``v`` the clause a verb of saying reports, reached from a participle of saying
-    hung on it ("said the use … costs …, further saying")?"""
-    return (
-        participle.tag_ == "VBG"
-        and participle.dep_ == "advcl"
-        and participle.head.i == v.i
-        and v.dep_ == "ccomp"
-        and is_cue_verb(v.head, DIRECT_CLASSES)
-        and not is_cue_verb(v, DIRECT_CLASSES)
-    )
+    hung on it ("said the use … costs …, further saying"; "said Clinton will have to choose
+    …, saying": through the infinitives of the clause), or from a conjunct verb of saying
+    whose clause's subject cannot speak ("said it was too early but added, “…”")?"""
+    if (
+        v.dep_ != "ccomp"
+        or not is_cue_verb(v.head, DIRECT_CLASSES)
+        or is_cue_verb(v, DIRECT_CLASSES)
+    ):
+        return False
+    if participle.tag_ == "VBG" and participle.dep_ == "advcl":
+        t = participle.head
+        while t.dep_ == "xcomp" and t.i != v.i:
+            t = t.head
+        return t.i == v.i
+    return participle.dep_ == "conj" and participle.head.i == v.i and _mute(subj)
 
 
 def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> Token | None:
@@ -252,7 +267,7 @@ def link(an: Analysis, span: Span, head: Token) -> Mention | None:
                 if person is not None:
                     return person
             return an.misread.get(id(m), m)
-    found = _person_beside(an, head)
+    found = _person_beside(an, head) or _named(an, head)
     if found is not None:
         return found
     persons = [m for m in ms if m.family == "PERSON"]
@@ -260,6 +275,11 @@ def link(an: Analysis, span: Span, head: Token) -> Mention | None:
         return persons[0]
     if head.pos_ == "PROPN" and not ms:
         return by_surname(an, span)
+    if len(span) == 1 and head.pos_ == "NOUN" and head.is_title and not ms:
+        # a surname the tagger took for a plural noun ("Fallows remarked")
+        found = by_surname(an, span, any_case=True)
+        if found is not None and found.family == "PERSON":
+            return found
     if head.lemma_.lower() in REPRESENTATIVES:
         # "a spokesman for CP", "Pentagon officials": whom they speak for — an organisation
         # before a place or a people, the nearest to the noun ("a U.S. Sprint spokesman")
@@ -302,6 +322,22 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
     return None
 
 
+def _named(an: Analysis, head: Token) -> Mention | None:
+    """The person a description is given the name of: "a university student named Wong",
+    "a man called Ali"."""
+    if head.pos_ != "NOUN":
+        return None
+    for child in head.children:
+        if child.dep_ != "acl" or child.tag_ != "VBN" or child.lemma_.lower() not in _NAMING:
+            continue
+        for name in child.children:
+            if name.dep_ in {"oprd", "dobj", "attr", "npadvmod"} and name.pos_ == "PROPN":
+                for m in an.mentions_in(name.i, name.i + 1):
+                    if m.family == "PERSON":
+                        return m
+    return None
+
+
 def _apposed(head: Token) -> list[Token]:
     """The appositions of a noun, and those of a comma-joined conjunct the parser made of an
     apposition ("University of California, San Diego's chancellor, Pradeep Khosla")."""
@@ -309,9 +345,22 @@ def _apposed(head: Token) -> list[Token]:
     for child in head.children:
         if child.dep_ == "appos":
             out.append(child)
-        elif child.dep_ == "conj" and not any(c.dep_ == "cc" for c in head.children):
+        elif child.dep_ == "conj" and (
+            not any(c.dep_ == "cc" for c in head.children) or _possessed_role(child)
+        ):
             out += [g for g in child.children if g.dep_ == "appos"]
     return out
+
+
+def _possessed_role(tok: Token) -> bool:
+    """A noun for a person's role with a possessor ("the Institute of Allergy and Infectious
+    Disease's director"): the parser's conjunct of the name before it stands for the
+    possessor's officer, whatever "and" the name holds."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.lemma_.lower() in speaker_nouns()
+        and any(c.dep_ == "poss" for c in tok.children)
+    )
 
 
 def by_surname(an: Analysis, span: Span, any_case: bool = False) -> Mention | None:
@@ -400,8 +449,32 @@ def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution
         subj = _name_before(an, tok)
     if subj is None:
         return None
+    if subj.pos_ == "NOUN":
+        subj = _titled_name(an, subj, tok) or subj
     attr = from_cue(an, cue_span(tok), subj)
     return attr if attr.found else None
+
+
+def _titled_name(an: Analysis, subj: Token, verb: Token) -> Token | None:
+    """The name a run of title words leads to, when the parser took one of them for the
+    subject ("said study co-author Karen Alley", "selection committee member Ulf Danielsson
+    said"): only nouns, adjectives and hyphens between the noun and the name, and the name
+    next to the verb or the noun right after it."""
+    doc = an.doc
+    lo, hi = (verb.i + 1, verb.i + 8) if subj.i > verb.i else (subj.i, verb.i)
+    for m in an.mentions_in(lo, min(hi, len(doc))):
+        if m.family != "PERSON" or m.start <= subj.i or m.start - subj.i > 6:
+            continue
+        between = doc[subj.i + 1 : m.start]
+        if not all(t.pos_ in {"NOUN", "ADJ", "PROPN"} or t.text in {"-", "–"} for t in between):
+            return None
+        after = doc[m.end] if m.end < len(doc) else None
+        if after is not None and after.tag_ == "POS":
+            return None  # "said Smith's lawyer"
+        if subj.i < verb.i and m.end != verb.i:
+            return None
+        return doc[m.start : m.end].root
+    return None
 
 
 def _name_before(an: Analysis, verb: Token) -> Token | None:

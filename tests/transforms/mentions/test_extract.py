@@ -191,3 +191,30 @@ def test_wikinews_mentions_slice_their_bodies(wikinews_tables):
     assert bad == []
     assert len({r["mention_id"] for r in rows}) == len(rows)
     assert all(r["origin"] in {"model", "gazetteer", "alias"} for r in rows)
+
+
+def test_an_occupation_written_as_a_title_is_not_part_of_the_name(nlp):
+    # the recognizer takes a capitalized occupation for part of the name
+    ms = mentions_of(
+        nlp,
+        (
+            "Shares rose after analyst Kevin Lee raised his target. Analyst Lee said the stock "
+            "was cheap."
+        ),
+    )
+    people = [(m.text, m.canonical_name) for m in ms if m.label == "PERSON"]
+    assert people == [
+        ("Kevin Lee", "Kevin Lee"),
+        ("Analyst Lee", "Kevin Lee"),
+    ]
+
+
+def test_a_scientist_s_field_before_a_name_is_a_title():
+    from transforms.mentions.names import person_tokens
+
+    assert person_tokens(["Immunologist", "Kristian", "Andersen"]) == (
+        ["Kristian", "Andersen"],
+        "immunologist",
+    )
+    assert person_tokens(["Economist", "Maria", "Sandoval"]) == (["Maria", "Sandoval"], "economist")
+    assert person_tokens(["Kristian", "Andersen"]) == (["Kristian", "Andersen"], None)

@@ -31,6 +31,37 @@ def test_a_speaker_with_a_first_name_is_a_person(nlp, text, expected):
     assert ents(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a role noun in lower case right before the name
+        (
+            "Speaking about the film, the senior Polish archbishop Wojciech Polak said he was "
+            "disturbed.",
+            [("Wojciech Polak", "PERSON")],
+        ),
+        (
+            "“Both prizes tell us something,” said selection committee member Ulf Danielsson.",
+            [("Ulf Danielsson", "PERSON")],
+        ),
+        # an initial opening the name: the model finds no entity
+        (
+            "Speaking to the newspaper Star of Mysore, B Shiva Parvathi said, “It is a proud "
+            "moment.”",
+            [("B Shiva Parvathi", "PERSON")],
+        ),
+        # a role written as a title
+        (
+            "Prosecutor Kama Melly QC said the victims were vulnerable.",
+            [("Kama Melly QC", "PERSON")],
+        ),
+    ],
+)
+def test_a_speaker_after_a_role_noun_is_a_person(nlp, text, expected):
+    # the model tags each of these names ORG
+    assert [e for e in ents(nlp, text) if e[1] != "NORP"] == expected
+
+
 def test_organisations_that_look_like_names_are_left_alone(nlp):
     # a title word opening a company name, an organisation noun, a longer company name
     assert ents(nlp, "General Motors said on Monday it would cut jobs.") == [

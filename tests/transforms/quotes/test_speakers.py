@@ -186,3 +186,71 @@ def test_quoted_as_saying_is_the_one_quoted(nlp):
         )
     ]
     assert got == [("Finance Minister Taro Aso", "Taro Aso"), ("an official", None)]
+
+
+def test_cited_as_saying_gives_the_object_s_words(nlp):
+    text = (
+        "The Daily Courier cited Maria Lopez, a former port official, as saying "
+        "“the harbour needs new cranes.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name, q.cue) for q in direct] == [
+        ("Maria Lopez", "Maria Lopez", "saying")
+    ]
+
+
+def test_a_description_named_by_a_participle_is_that_person(nlp):
+    text = "A nurse named Okafor said, “We worked through the night without a break.”"
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [("A nurse", "Okafor")]
+
+
+def test_an_organisation_s_officer_in_apposition_speaks_not_the_organisation(nlp):
+    # the parser makes "director" a conjunct of the organisation's name (its "and")
+    text = (
+        "Britain's Institute of Allergy and Infectious Disease's director, Dr. Helen Marsh, "
+        "said of the outbreak, “The worst is yet to come.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Helen Marsh"]
+
+
+def test_a_verb_of_saying_hung_on_the_reported_clause_keeps_the_reporter(nlp):
+    text = (
+        "Speaking in Oslo, Anna Berg said it was too early to count the votes but added, "
+        "“We expect a clear result.” Even a top party strategist said Maria Lopez will have "
+        "to choose whose side she is on, saying, “At some point, she is going to have to come "
+        "out.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [
+        ("Anna Berg", "Anna Berg"),
+        ("Even a top party strategist", None),
+    ]
+
+
+def test_after_a_colon_introduction_a_question_ends_the_sentence(nlp):
+    text = (
+        "The committee asked about the attack. Clara Voss, exasperated, famously responded: "
+        "“What difference does it make?” Her critics cited it as evidence of indifference."
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [("Clara Voss", "Clara Voss")]
+
+
+def test_a_run_of_title_words_leads_to_the_name(nlp):
+    # the tokenizer splits "co-founder": the parser takes "co" for the subject
+    text = "“We did not expect it,” said co-founder Tak-Sing Wong of the lab."
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Tak - Sing Wong"]
+
+
+def test_a_surname_tagged_as_a_plural_noun_is_the_person_named_before(nlp):
+    text = (
+        "The study was a project between Neil Hammerschlag of the University of Miami and "
+        "Chris Fallows of Apex Shark Expeditions, a company that conducts cage dives.\n\n"
+        "Fallows remarked, “In 18 years of working at Seal Island, we had never seen these "
+        "sharks.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [("Fallows", "Chris Fallows")]
