@@ -62,7 +62,9 @@ ENTITY_COLUMNS = {
     "target_entity_id",
     "location_entity_id",
 }
-CLONED = ("articles", "mentions", "quotes", "events")
+#: The near-duplicate index too: a clone's body is its seed's, so are its band hashes; without
+#: them the first run on the big warehouse indexed every clone (a MinHash per article).
+CLONED = ("articles", "mentions", "quotes", "events", "_near_dup_bands")
 
 
 def synthesize(db: Path, articles: int, groups: int) -> dict[str, int]:

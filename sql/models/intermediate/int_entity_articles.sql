@@ -32,11 +32,21 @@ entity_articles as (
         bool_or(
             entity_mentions.label = 'ORG'
             and length(entity_mentions.canonical_name) >= 3
-            and regexp_matches(
-                lower(article_sources.source_name),
-                '(^|[^a-z0-9])' || regexp_escape(lower(entity_mentions.canonical_name))
-                || '([^a-z]|$)'
-            )
+            -- a pattern made of each row's name is compiled for each row: only for the rows
+            -- whose source holds the name at all (79 s -> 0.7 s over 2 M mentions)
+            and case
+                when
+                    contains(
+                        lower(article_sources.source_name),
+                        lower(entity_mentions.canonical_name)
+                    ) is not false
+                    then regexp_matches(
+                        lower(article_sources.source_name),
+                        '(^|[^a-z0-9])' || regexp_escape(lower(entity_mentions.canonical_name))
+                        || '([^a-z]|$)'
+                    )
+                else false
+            end
         ) as is_self_reference,
         count(*) as mention_count,
         count(*) filter (where not entity_mentions.is_tag) as news_mention_count
