@@ -16,11 +16,34 @@
     coalesce((select try_cast(value as bigint) from main._meta where key = 'models_changes_since'), -1)
 {%- endmacro %}
 
+{#-
+    changed() is rendered when the node runs (dbt compiles a node then), so it reads the number
+    then and writes the plain condition: `column in (select key …)` is a semi join DuckDB
+    pushes under the views' joins to the scans; the same condition written for either case
+    (`since < 0 or column in (…)`) is not, and read every row (20 s instead of 0.6 s for a
+    test of int_entity_mentions at 100,000 articles). While dbt parses, nothing is read.
+-#}
+{% macro changes_since_now() -%}
+    {%- if execute -%}
+        {%- do return(run_query('select ' ~ changes_since()).columns[0].values()[0]) -%}
+    {%- endif -%}
+    {%- do return(none) -%}
+{%- endmacro %}
+
 {% macro changed(column, kind) -%}
+    {%- set since = changes_since_now() -%}
+    {%- if since is none -%}
     ({{ changes_since() }} < 0 or {{ column }} in (
         select key from main._changes
         where kind = '{{ kind }}' and change_seq > {{ changes_since() }}
     ))
+    {%- elif since < 0 -%}
+    true
+    {%- else -%}
+    {{ column }} in (
+        select key from main._changes where kind = '{{ kind }}' and change_seq > {{ since }}
+    )
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro incremental_delete(condition) -%}
