@@ -84,9 +84,41 @@ def _spread_paragraphs(an: Analysis, by_para: dict[int, list[Direct]], later: bo
             nxt = None
             if later or k > 0 or opens_paragraph(an, item):
                 nxt = next((g for g in group[k + 1 :] if g.own), None)
+            if prev is not None and opens_sentence(an, item):
+                # "“…,” Smith said. Jones disagreed. “…”": another person in between speaks
+                other = _intervening_speaker(an, prev, item)
+                if other is not None:
+                    item.attr = other
+                    continue
             source = prev or nxt
             if source is not None:
                 item.attr = source.attr
+
+
+def _intervening_speaker(an: Analysis, prev: Direct, item: Direct) -> Attribution | None:
+    """A person other than the previous quote's speaker who is the subject of a main clause
+    between the two quotes, the nearest first ("“…,” Ebeling said, and her husband cut in.
+    “…”"; not "as Jones shook his head", a subordinate clause) — unless the previous speaker
+    speaks again in between ("People should …, he told reporters. “…”")."""
+    attr = prev.attr
+    ends = [prev.span.end, attr.speaker.end] + ([attr.cue.end] if attr.cue is not None else [])
+    same = attr.mention.entity if attr.mention is not None else None
+    found = None
+    for i in range(item.span.start - 1, max(ends) - 1, -1):
+        tok = an.tokens[i]
+        if an.quoted[i] or tok.pos_ != "VERB":
+            continue
+        cue = is_cue_verb(tok, DIRECT_CLASSES)
+        said = attribution(an, tok) if cue else None
+        if said is not None and said.mention is not None and said.mention.entity is same:
+            return None
+        subj = next((c for c in tok.children if c.dep_ == "nsubj" and not an.quoted[c.i]), None)
+        if found or tok.dep_ not in {"ROOT", "conj"} or subj is None or subj.i < max(ends):
+            continue
+        other = from_cue(an, an.doc[tok.i : tok.i + 1] if cue else None, subj)
+        if _is_person(other) and (other.mention is None or other.mention.entity is not same):
+            found = other
+    return found
 
 
 def _introduction(an: Analysis, item: Direct) -> Attribution | None:

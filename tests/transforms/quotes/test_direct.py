@@ -161,3 +161,21 @@ def test_quoted_words_in_a_reported_statement_belong_to_the_reporter(nlp):
             "said",
         )
     ]
+
+
+def test_a_quote_after_another_person_s_main_clause_is_theirs(nlp):
+    # a cue-less quote continues the speaker of its paragraph unless another person is the
+    # subject of a main clause in between; a subordinate clause, or the speaker speaking again
+    # in between, does not take it away
+    def speakers(text):
+        return [q.speaker_name for q in quotes_of(nlp, text) if q.is_direct]
+
+    text = "“We will win,” Anna Smith said, and Tom Jones replied. “You will lose.”"
+    assert speakers(text) == ["Anna Smith", "Tom Jones"]
+    text = "“We will win,” Anna Smith said as Tom Jones shook his head. “It is a good plan.”"
+    assert speakers(text) == ["Anna Smith", "Anna Smith"]
+    text = (
+        "“We will win,” Anna Smith said. Tom Jones should resign, she told reporters. "
+        "“It is a good plan.”"
+    )
+    assert speakers(text) == ["Anna Smith", "Anna Smith"]
