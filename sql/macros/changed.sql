@@ -24,6 +24,11 @@
     test of int_entity_mentions at 100,000 articles). While dbt parses, nothing is read.
 -#}
 {% macro changes_since_now() -%}
+    {#- a full refresh rebuilds and tests everything; a DuckLake (flows/ducklake_models.py,
+        always --full-refresh) has no _meta -#}
+    {%- if flags.FULL_REFRESH -%}
+        {%- do return(-1) -%}
+    {%- endif -%}
     {%- if execute -%}
         {%- do return(run_query('select ' ~ changes_since()).columns[0].values()[0]) -%}
     {%- endif -%}
