@@ -107,6 +107,20 @@ def locate_quote(body: str, quote: str, nth: int | None = None, where: str = "")
     return start, _match_end(body, quote, start)
 
 
+def used_elsewhere(own: str) -> set[str]:
+    """Paths and record ids of the texts of every gold set but the file ``own`` (a new set's
+    selection script draws only texts no other set holds)."""
+    out = set()
+    for f in sorted(GOLD.glob("*.jsonl")):
+        if f.name == own:
+            continue
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out.update(str(rec[k]) for k in ("path", "record") if k in rec)
+    return out
+
+
 def load_gold_docs(path: Path) -> tuple[dict[str, dict], list[dict], list[str]]:
     """Documents (doc -> its line plus ``body`` and ``published``), item lines, skipped docs."""
     docs: dict[str, dict] = {}

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from goldset import GOLD, load_text  # noqa: E402
+from goldset import load_text, used_elsewhere  # noqa: E402
 
 from transforms.parse import ParseError  # noqa: E402
 
@@ -61,21 +61,8 @@ def kinds(body: str) -> set[str]:
     return found
 
 
-def used() -> set[str]:
-    """Paths and record ids of every gold set but this one's."""
-    out = set()
-    for f in sorted(GOLD.glob("*.jsonl")):
-        if f.name == "speakers_dev3.jsonl":
-            continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                out.update(str(rec[k]) for k in ("path", "record") if k in rec)
-    return out
-
-
 def main() -> int:
-    taken = used()
+    taken = used_elsewhere("speakers_dev3.jsonl")
     wiki, reut, seen = [], [], set()
     for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
         rel = str(WIKINEWS / path.name)
