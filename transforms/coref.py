@@ -66,6 +66,8 @@ MALE_WORDS = _WORDS["male"]
 #: Verbs of saying: their subjects stay in focus for the next pronoun speaker.
 SAYING = _WORDS["saying"]
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+#: The arguments of a verb that a personal pronoun cannot share a referent with.
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "dative"}
 
 
 def is_resolvable_pronoun(token: Token) -> bool:
@@ -224,6 +226,23 @@ class _Resolver:
                 out.add(id(m.entity))
         return out
 
+    def _coarguments(self, token: Token) -> set[int]:
+        """The entities (ids) named as another argument of the pronoun's own verb: a
+        pronoun is never its co-argument (binding theory's principle B: in "he was pardoned
+        by Trump" or "Trump pardoned him", "he"/"him" is not Trump). Reflexives and
+        possessives are left alone ("Trump praised his staff")."""
+        if token.dep_ not in _ARGUMENT_DEPS or token.lower_.endswith("self"):
+            return set()
+        verb = token.head
+        args = [c for c in verb.children if c.dep_ in _ARGUMENT_DEPS and c.i != token.i]
+        args += [g for c in verb.children if c.dep_ == "agent" for g in c.children]
+        out: set[int] = set()
+        for arg in args:
+            m = self._mention_at(arg.i)
+            if m is not None and m.entity is not None:
+                out.add(id(m.entity))
+        return out
+
     def _mention_at(self, i: int) -> Mention | None:
         k = bisect.bisect_right(self.starts, i) - 1
         while k >= 0 and self.mentions[k].start > i - 12:
@@ -247,6 +266,7 @@ class _Resolver:
         best: tuple[float, Mention] | None = None
         speaking = _is_speaker(token)
         own = self._speakers_of_quote(token) if self.quoted[token.i] else set()
+        own |= self._coarguments(token)
         for pos, m in candidates:
             if not self._kind_ok(pronoun, m) or self._hidden(pos, token):
                 continue

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "18"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "19"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -48,6 +48,9 @@ EXTRACTION_VERSION = "18"  # 2: quotes and events tables filled; 3: is_partial, 
 # the reported clause keeps the reporter; after a colon introduction a question ends the sentence
 # 18: a cue-less quote after another person's main clause ("Smith said, and Jones replied.
 # “…”") is that person's
+# 19: a verb of saying opening its sentence ("Remarked X, “…”", "Added X:"); a pronoun is never
+# an argument of its own verb ("he was pardoned by X" is not X); a quote paragraph goes on with
+# the last speaker past a person named only as an object
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -188,3 +188,14 @@ def test_a_new_paragraph_brings_its_own_subject_into_focus(nlp):
         "chance years later. “I was speechless,” she told an audience."
     )
     assert resolve_all(nlp, text, "she")[-2:] == ["Lauren Landa", "Lauren Landa"]
+
+
+def test_a_pronoun_is_not_an_argument_of_its_own_verb(nlp):
+    # binding theory (principle B): "he was pardoned by Baker" cannot be Baker, however
+    # often Baker is named around it
+    text = (
+        "President Tom Baker said he would fly over the rally. Former adviser John Reed "
+        "was on stage while Baker flew over. It was the first time Reed spoke in public "
+        "since he was pardoned by Baker. He said the crowd was wonderful."
+    )
+    assert resolve_all(nlp, text, "he") == ["Tom Baker", "John Reed", "John Reed"]

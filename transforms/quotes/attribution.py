@@ -24,6 +24,7 @@ from transforms.quotes.lexicon import (
     DIRECT_CLASSES,
     UTTERANCE_VERBS,
     is_cue_verb,
+    reporting_verbs,
     speaker_nouns,
     verb_class,
 )
@@ -33,11 +34,16 @@ from transforms.quotes.speakers import (
     attribution,
     cue_span,
     from_cue,
+    link,
     own_subject,
     subject_of,
 )
 
 _TERMINAL = set(".!?…")
+#: Irregular past forms of verbs of saying, for a verb that opens its sentence ("Said X, “…”").
+_IRREGULAR_PAST = {"said": "say", "wrote": "write", "told": "tell", "spoke": "speak"}
+#: Finite verb tags: a fronted verb's speaker phrase has none.
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
 #: How a reported clause hangs on the verb that reports it.
 _REPORTED_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
@@ -69,6 +75,7 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
         steps = [
             steps[1],
             steps[2],
+            lambda: _fronted_verb(an, before),  # Added X: “….” Said Y, “…”
             lambda: _introducing_verb(an, before) if colon else None,
             steps[0],
         ]
@@ -81,7 +88,7 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
         attr = _adjacent_verb(an, after[:5])
         if attr is not None:
             return attr
-    attr = _introducing_verb(an, before)
+    attr = _fronted_verb(an, before) or _introducing_verb(an, before)
     if attr is not None:
         return attr
     # a bare "X: “…”"
@@ -188,6 +195,59 @@ def _introducing_verb(an: Analysis, region: range) -> Attribution | None:
             return attr
         return _opening_name(an, toks, tok) if colon else None
     return None
+
+
+def _fronted_verb(an: Analysis, before: range) -> Attribution | None:
+    """ "Remarked study co-author Tierra Curry, “…”" / "Added Maria Lopez: “…”": a verb of
+    saying opening the sentence (quotative inversion), then the speaker's phrase up to a comma
+    or colon right before the quote. The parser seldom sees the inversion (the verb becomes
+    an adjective or a compound of the name), so the words are read as written."""
+    doc = an.doc
+    toks = [i for i in before if not doc[i].is_space]
+    if not 3 <= len(toks) <= 10 or doc[toks[-1]].text not in {",", ":"}:
+        return None
+    verb, lo, hi = doc[toks[0]], toks[1], toks[-1]
+    if not (verb.is_title and _opens_sentence(an, verb.i) and _fronted_form(verb)):
+        return None
+    if any(
+        t.tag_ in _FINITE or t.lower_ == "that" or (t.is_punct and t.text not in "-‐")
+        for t in doc[lo:hi]
+    ):
+        return None  # "Added that the plan, …": a clause, not a speaker's phrase
+    named = [m for m in an.mentions_in(lo, hi) if m.end == hi]
+    head = doc[hi - 1]
+    if named and named[-1].family in {"PERSON", "ORG"}:
+        mention = named[-1]
+    elif head.pos_ == "PROPN" or head.lemma_.lower() in speaker_nouns():
+        mention = link(an, doc[lo:hi], head)
+    else:
+        return None
+    return Attribution(speaker=doc[lo:hi], cue=doc[verb.i : verb.i + 1], mention=mention)
+
+
+def _fronted_form(verb: Token) -> bool:
+    """Is the word a past form (or "says") of a verb of saying, whatever its tag?"""
+    word = verb.lower_
+    forms = {verb.lemma_.lower(), _IRREGULAR_PAST.get(word, "")}
+    if word.endswith("ed"):
+        forms |= {word[:-2], word[:-1]}  # added → add, noted → note
+    elif word == "says":
+        forms.add("say")
+    verbs = reporting_verbs()
+    return (word.endswith("ed") or word in _IRREGULAR_PAST or word == "says") and any(
+        verbs.get(f) in DIRECT_CLASSES for f in forms
+    )
+
+
+def _opens_sentence(an: Analysis, i: int) -> bool:
+    """Does token ``i`` start a sentence or a paragraph, or follow a quotation?"""
+    doc = an.doc
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        if "\n" in doc[j].text:
+            return True
+        j -= 1
+    return j < 0 or doc[j].text in _TERMINAL or bool(an.quoted[j]) or doc[j].is_quote
 
 
 def _opening_name(an: Analysis, toks: list[int], verb: Token) -> Attribution | None:

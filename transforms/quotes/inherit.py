@@ -175,8 +175,8 @@ def _depth(tok: Token) -> int:
 def _last_speaker(an: Analysis, item: Direct, last: Direct | None) -> Attribution | None:
     """A quote paragraph after the writer's words about nobody else goes on with the person
     who spoke last ("“We are ready,” said the mayor. ¶ The plan costs five million euros. ¶
-    “Nobody will pay more tax.”"): within two paragraphs, no other person named or
-    referred to in between."""
+    “Nobody will pay more tax.”"): within two paragraphs, no other person the subject of a
+    clause or referred to by "he"/"she" in between."""
     if last is None or not opens_paragraph(an, item) or not _is_person(last.attr):
         return None
     if item.seg.paragraph - last.seg.paragraph > 2:
@@ -191,6 +191,7 @@ def _last_speaker(an: Analysis, item: Direct, last: Direct | None) -> Attributio
             m is not None
             and m.family == "PERSON"
             and (speaker is None or m.entity is not speaker.entity)
+            and _subject(an, m)
         ):
             return None
         tok = an.tokens[i]
@@ -199,6 +200,16 @@ def _last_speaker(an: Analysis, item: Direct, last: Direct | None) -> Attributio
             if ante is None or ante.entity is not speaker.entity:
                 return None
     return last.attr
+
+
+def _subject(an: Analysis, m) -> bool:
+    """Is the mention a subject (or a name in apposition to one)? A person named only as an
+    object or a possessor does not take the floor ("The court ruled after a complaint by Tom
+    Baker. ¶ “…”" goes on with the person who spoke last)."""
+    head = an.doc[m.start : m.end].root
+    if head.dep_ == "appos":
+        head = head.head
+    return head.dep_ in _SUBJECT_DEPS or (head.dep_ in {"ROOT", "conj"} and head.pos_ == "PROPN")
 
 
 def _is_person(attr: Attribution) -> bool:

@@ -254,3 +254,32 @@ def test_a_surname_tagged_as_a_plural_noun_is_the_person_named_before(nlp):
     )
     direct = [q for q in quotes_of(nlp, text) if q.is_direct]
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("Fallows", "Chris Fallows")]
+
+
+def test_a_verb_of_saying_that_opens_its_sentence_is_followed_by_its_speaker(nlp):
+    # quotative inversion: the parser takes the fronted verb for an adjective or a compound
+    text = (
+        "Biologists found a new frog species in the cloud forest of Ecuador. Remarked study "
+        "co-author Lena Ortiz, “This is a remarkable find for the region.”\n\n"
+        "The town council met on Tuesday. Added Maria Lopez: “We will rebuild the bridge by "
+        "June.” Said councillor Tom Baker, “It is a sad day for the town.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name, q.cue) for q in direct] == [
+        ("study co-author Lena Ortiz", "Lena Ortiz", "Remarked"),
+        ("Maria Lopez", "Maria Lopez", "Added"),
+        ("councillor Tom Baker", "Tom Baker", "Said"),
+    ]
+
+
+def test_a_quote_paragraph_goes_on_with_the_last_speaker_past_a_person_named_as_an_object(nlp):
+    text = (
+        "“We will appeal the ruling,” Maria Lopez said on Monday.\n\n"
+        "The court ruled after a complaint by Tom Baker, a local farmer, in 2019.\n\n"
+        "“This is not over. We have the evidence and we will win.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.text[:11], q.speaker_name) for q in direct] == [
+        ("We will app", "Maria Lopez"),
+        ("This is not", "Maria Lopez"),
+    ]
