@@ -20,7 +20,11 @@ Steps, all in this run:
 4. **growth**: ``--new`` (50) Reuters stories (``--source``, records after the first
    ``--skip``) run into it, and the same into an empty warehouse: ratio of the flow times and
    of the wall clocks (goal ≤ 1.5), and the stages of both (the run's log);
-5. a second batch of new stories into it, after the first built its models incrementally.
+5. a second batch of new stories into it, after the first built its models incrementally;
+6. one new story into it.
+
+After each run into the big warehouse, the slowest nodes of its ``dbt build`` (dbt's own
+``run_results.json``) are printed and kept in the ``--json`` figures.
 
 The load average is printed at the start and the end; every run's CPU seconds beside its wall
 clock. The machine is shared: repeat a figure that looks noisy.
@@ -134,6 +138,17 @@ def flow_seconds(wh: Path) -> float:
         con.close()
 
 
+def slowest_nodes(wh: Path, n: int = 8) -> list[list]:
+    """The ``n`` slowest nodes of the warehouse's last ``dbt build``: [name, seconds]."""
+    path = wh / "dbt" / "target" / "run_results.json"
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    timed = sorted(results, key=lambda r: -r["execution_time"])[:n]
+    return [[r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 2)] for r in timed]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
@@ -190,21 +205,26 @@ def main(argv: list[str] | None = None) -> int:
 
         lines = args.source.read_bytes().splitlines(keepends=True)
         batches = []
-        for i in range(2):
+        for i in range(3):
             chunk = lines[args.skip + i * args.new : args.skip + (i + 1) * args.new]
             batches.append(write_records(chunk, tmp / f"new{i}.jsonl"))
+        one = write_records(lines[args.skip + 2 * args.new :][:1], tmp / "one.jsonl")
         runs = {}
         for name, wh, src in (
             ("into_big", big, batches[0]),
             ("into_empty", tmp / "empty", batches[0]),
             ("into_big_again", big, batches[1]),
+            ("one_into_big", big, one),
         ):
             wall, _, out, cpu = run_cli([*cli, "-v", "run", src, "--warehouse", str(wh)], env)
             flow = flow_seconds(wh)
             runs[name] = {"wall_s": round(wall, 1), "flow_s": flow, "cpu_s": round(cpu, 1)}
             runs[name]["stages"] = stage_seconds(out)
-            print(f"{args.new} new {name}: flow {flow:.1f}s, wall {wall:.1f}s, CPU {cpu:.1f}s")
+            print(f"{name}: flow {flow:.1f}s, wall {wall:.1f}s, CPU {cpu:.1f}s")
             print(f"  stages: {runs[name]['stages']}", flush=True)
+            if wh == big:
+                runs[name]["slowest_nodes"] = slowest_nodes(wh)
+                print(f"  slowest dbt nodes: {runs[name]['slowest_nodes']}", flush=True)
         figures["runs"] = runs
         for name in ("into_big", "into_big_again"):
             ratio = runs[name]["flow_s"] / runs["into_empty"]["flow_s"]
