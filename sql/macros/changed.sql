@@ -59,6 +59,11 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- a statement of an incremental build's hooks (nothing otherwise) -#}
+{% macro incremental_sql(sql) -%}
+    {%- if is_incremental() -%}{{ sql }}{%- else -%}select 1{%- endif -%}
+{%- endmacro %}
+
 {% macro incremental_filter(column, kind) -%}
     {%- if is_incremental() -%}{{ changed(column, kind) }}{%- else -%}true{%- endif -%}
 {%- endmacro %}
@@ -93,4 +98,20 @@
     {%- else -%}
         {%- do return(relation) -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    rerank: the post-hook of an incremental mart holding a rank over all its rows (a rank moves
+    when other rows change): every row ranked again from the table's own columns, in the order
+    the model ranks them; only the ranks that moved are written.
+-#}
+{% macro rerank(relation, rank_column, key_column, order_by) -%}
+    update {{ relation }} as t set {{ rank_column }} = r.{{ rank_column }}
+    from (
+        select {{ key_column }}, row_number() over (order by {{ order_by }}) as {{ rank_column }}
+        from {{ relation }}
+    ) as r
+    where
+        t.{{ key_column }} = r.{{ key_column }}
+        and t.{{ rank_column }} is distinct from r.{{ rank_column }}
 {%- endmacro %}

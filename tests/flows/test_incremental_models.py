@@ -22,7 +22,10 @@ from flows.settings import load_settings
 from tests.warehouse_rows import ENTITIES, load_rows, rows
 
 INCREMENTAL = {
+    "int_entity_articles",
     "dim_entities",
+    "fct_events",
+    "agg_speakers",
     "agg_entity_daily_mentions",
     "agg_entity_monthly_tone",
     "agg_entity_pairs",
@@ -79,17 +82,15 @@ def _reprocessed(given, article_id: str) -> dict[str, list[dict]]:
 
 
 def _marts(db) -> dict[str, list[tuple]]:
+    """Every table dbt built (intermediate, marts, reporting), its rows sorted."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"
-            ).fetchall()
-        ]
+        names = con.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema "
+            "in ('intermediate', 'marts', 'reporting') and table_type = 'BASE TABLE' order by 2"
+        ).fetchall()
         return {
-            n: sorted(con.execute(f"select * from marts.{n}").fetchall(), key=repr) for n in names
+            n: sorted(con.execute(f"select * from {s}.{n}").fetchall(), key=repr) for s, n in names
         }
     finally:
         con.close()
@@ -103,7 +104,11 @@ def _build_and_compare(settings, tmp_path, step: str) -> dict[str, list[tuple]]:
         assert con.execute("select count(*) from _changes").fetchone() == (0,)  # taken in
     full = tmp_path / f"full-{step}"
     shutil.copytree(settings.warehouse_dir, full, ignore=shutil.ignore_patterns("dbt"))
-    rebuilt = models.run_models(load_settings(full), select=["marts"], log_level="none")
+    rebuilt = models.run_models(
+        load_settings(full),
+        select=["path:models/intermediate", "path:models/marts", "path:models/reporting"],
+        log_level="none",
+    )
     assert rebuilt["incremental"] is False
     got, expected = _marts(settings.db_path), _marts(full / "news.duckdb")
     assert set(got) >= INCREMENTAL
@@ -144,6 +149,50 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     # nothing loaded since: no build at all
     again = models.run_models(settings, log_level="none", if_changed=True)
     assert again == {"command": "build", "success": True, "skipped": True}
+
+    # a new speaker outranks one no load touches: Poland quoted in a6 and a7 (a3 again, in
+    # sources of their own); a4 moved to another source (the same id: both sources' counts move)
+    ranks = {r[1]: r[0] for r in after["agg_speakers"]}
+    assert ranks == {"e_carney": 1, "e_duda": 2}
+    copies = [_quoted_by_poland(given, aid) for aid in ("a6", "a7")]
+    moved = copy.deepcopy(_only(given, "a4"))
+    moved["articles"][0].update(source_uri="/elsewhere/a4.txt", run_id="r4")
+    _load(settings, {t: copies[0][t] + copies[1][t] + moved[t] for t in moved}, "r4")
+    after = _build_and_compare(settings, tmp_path, "new speaker+moved source")
+    ranks = {r[1]: r[0] for r in after["agg_speakers"]}
+    assert ranks == {"e_carney": 1, "e_poland": 2, "e_duda": 3}
+    sources = {r[1]: (r[2], r[-2]) for r in after["int_entity_articles"]}  # source, its size
+    assert sources["a4"] == ("/elsewhere", 1) and sources["a1"] == ("/corpus", 4)
+
+    # entities whose last rows go: a2v2 reprocessed without its mention of Ottawa (the only
+    # one left) and without Duda's quote (his only one)
+    last = _new_version(given, "a2", "a2v2")
+    last["mentions"] = [m for m in last["mentions"] if m["entity_id"] != "e_ottawa"]
+    for e in last["events"]:
+        if e["location_entity_id"] == "e_ottawa":
+            e["location_entity_id"] = None
+    last["quotes"] = [q for q in last["quotes"] if q["speaker_entity_id"] != "e_duda"]
+    last["articles"][0]["run_id"] = "r5"
+    _load(settings, last, "r5")
+    after = _build_and_compare(settings, tmp_path, "last mention and quote gone")
+    assert "e_ottawa" not in {r[0] for r in after["dim_entities"]}
+    assert "e_ottawa" not in {r[0] for r in after["int_entity_articles"]}
+    assert {r[1]: r[0] for r in after["agg_speakers"]} == {"e_carney": 1, "e_poland": 2}
+
+
+def _quoted_by_poland(given, new_id: str) -> dict[str, list[dict]]:
+    """a3 again as ``new_id``, in a source of its own, its quote attributed to Poland."""
+    out = _new_version(given, "a3", new_id)
+    out["articles"][0].update(source_uri=f"/{new_id}/{new_id}.txt", source_id=new_id)
+    poland = next(m for m in out["mentions"] if m["entity_id"] == "e_poland")
+    for q in out["quotes"]:
+        q.update(
+            speaker_entity_id="e_poland",
+            speaker_mention_id=poland["mention_id"],
+            speaker_name="Poland",
+            speaker_kind="organisation",
+        )
+    return out
 
 
 def _mentions_text(db, mention_id: str, text: str) -> None:

@@ -1,3 +1,16 @@
+-- Incremental (sql/macros/changed.sql): a scheduled build recomputes the rows of the changed
+-- speaker entities (the loader records the speakers of every quote of a changed article), then
+-- ranks every row again from the table's own columns (the ranks of the others move).
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed('speaker_entity_id', 'entity')) }}",
+        post_hook="{{ incremental_sql(rerank(this, 'speaker_rank', 'speaker_entity_id', 'quote_count desc, article_count desc, speaker_name, speaker_entity_id')) }}",
+    )
+}}
+
+
 with
 
 quotes as (
@@ -11,7 +24,9 @@ entities as (
 attributed as (
     select *
     from quotes
-    where speaker_entity_id is not null and is_reprint is not true  -- a reprinted quote counts once
+    where
+        speaker_entity_id is not null and is_reprint is not true  -- a reprinted quote counts once
+        and {{ incremental_filter('speaker_entity_id', 'entity') }}
 ),
 
 speaker_stats as (
