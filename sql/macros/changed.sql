@@ -70,15 +70,50 @@
 
 {#-
     The data tests of an incremental build read only the rows that build can have changed, where
-    that is sound: a test of one row at a time (not_null, accepted_values, expression_is_true,
-    relationships, span_matches_body; never unique or a grain) on a view whose every row
-    belongs to one article and is a function of that article's loaded rows alone (the staging
-    views, int_article_sources, int_entity_mentions). The rows of the articles no load has
-    changed since the last passing build passed its tests then, with the same SQL (a build is
-    incremental only when the project is unchanged); the nightly full build and `newsetl
-    models` test every row. dbt wraps a generic test's model in get_where_subquery (this
-    overrides dbt's own, which applies the `where` config).
+    that is sound. The rows of the articles no load has changed since the last passing build
+    passed its tests then, with the same SQL (a build is incremental only when the project is
+    unchanged); the nightly full build and `newsetl models` test every row. dbt wraps a generic
+    test's model in get_where_subquery (this overrides dbt's own, which applies the `where`
+    config).
+
+    * A test of one row at a time (not_null, accepted_values, expression_is_true,
+      relationships, span_matches_body) on a view whose every row belongs to one article and
+      is a function of that article's loaded rows alone (the staging views,
+      int_article_sources, int_entity_mentions): the changed articles' rows.
+    * A set-level test (unique, a grain) on those views or on an incremental mart: the rows
+      that share the tested (first) column's value with a row the build changed — a duplicate
+      has a changed row on one side (the others passed together before), and both sides share
+      that value. A mart's changed rows are those its pre-hook deleted and its model
+      recomputed (changed_rows below); a rank that every build rewrites (agg_speakers'
+      speaker_rank) and int_entity_articles (whose rows are recomputed by source) are tested
+      whole.
 -#}
+{% macro changed_rows(name) -%}
+    {%- set by_article = [
+        'stg_articles', 'stg_mentions', 'stg_quotes', 'stg_events',
+        'int_article_sources', 'int_entity_mentions',
+    ] -%}
+    {%- if name in by_article -%}
+        {%- do return(changed('article_id', 'article')) -%}
+    {%- elif name == 'fct_quotes' -%}
+        {%- do return(changed('article_id', 'article') ~ ' or ' ~ changed('speaker_entity_id', 'entity')) -%}
+    {%- elif name == 'fct_events' -%}
+        {%- do return(
+            changed('article_id', 'article')
+            ~ ' or ' ~ changed('actor_entity_id', 'entity')
+            ~ ' or ' ~ changed('target_entity_id', 'entity')
+            ~ ' or ' ~ changed('location_entity_id', 'entity')
+        ) -%}
+    {%- elif name in ['dim_entities', 'agg_entity_daily_mentions', 'agg_entity_monthly_tone'] -%}
+        {%- do return(changed('entity_id', 'entity')) -%}
+    {%- elif name in ['agg_speakers', 'agg_speaker_monthly_tone'] -%}
+        {%- do return(changed('speaker_entity_id', 'entity')) -%}
+    {%- elif name == 'agg_entity_pairs' -%}
+        {%- do return(changed('entity_a_id', 'entity') ~ ' or ' ~ changed('entity_b_id', 'entity')) -%}
+    {%- endif -%}
+    {%- do return(none) -%}
+{%- endmacro %}
+
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set by_article = [
@@ -88,9 +123,26 @@
     {%- set row_tests = [
         'not_null', 'accepted_values', 'expression_is_true', 'relationships', 'span_matches_body',
     ] -%}
-    {%- set test_name = (model.test_metadata or {}).get('name') if model is mapping else none -%}
-    {%- if relation.identifier in by_article and test_name in row_tests -%}
+    {%- set metadata = (model.test_metadata or {}) if model is mapping else {} -%}
+    {%- set test_name = metadata.get('name') -%}
+    {%- set kwargs = metadata.get('kwargs') or {} -%}
+    {%- set since = changes_since_now() -%}
+    {%- set only_changed = none -%}
+    {%- if since is none or since < 0 -%}
+        {#- a full build (or dbt parsing): every row -#}
+    {%- elif relation.identifier in by_article and test_name in row_tests -%}
         {%- set only_changed = changed('article_id', 'article') -%}
+    {%- elif test_name in ['unique', 'unique_combination_of_columns'] -%}
+        {%- set rows = changed_rows(relation.identifier) -%}
+        {%- set column = kwargs.get('column_name') if test_name == 'unique'
+            else (kwargs.get('combination_of_columns') or [none])[0] -%}
+        {%- if rows is not none and column
+            and (relation.identifier, column) != ('agg_speakers', 'speaker_rank') -%}
+            {%- set only_changed = column ~ ' in (select ' ~ column ~ ' from ' ~ relation
+                ~ ' where ' ~ rows ~ ')' -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if only_changed is not none -%}
         {%- set where = '(' ~ where ~ ') and ' ~ only_changed if where else only_changed -%}
     {%- endif -%}
     {%- if where -%}

@@ -21,7 +21,24 @@ kept as (
     where entity_a.excluded_reason is null and entity_b.excluded_reason is null
 ),
 
-ranked as (
+-- The first pairs alone, by a top-N (ORDER BY ... LIMIT: a heap of N rows) rather than a
+-- rank over every pair (a sort of them all: 14.6 s at 100,000 articles); the order is total
+-- (the ids last), so these are the rows the rank kept.
+top_pairs as (
+    select *
+    from kept
+    order by
+        article_count desc,
+        jaccard desc,
+        sentence_count desc,
+        entity_a_name,
+        entity_b_name,
+        entity_a_id,
+        entity_b_id
+    limit {{ var('report_top_pairs') }}
+),
+
+final as (
     select
         row_number() over (
             order by
@@ -42,13 +59,7 @@ ranked as (
         article_count,
         sentence_count,
         jaccard
-    from kept
-),
-
-final as (
-    select *
-    from ranked
-    where pair_rank <= {{ var('report_top_pairs') }}
+    from top_pairs
 )
 
 select * from final
