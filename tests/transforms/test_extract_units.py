@@ -294,6 +294,37 @@ def test_json_record_metadata():
     assert art.published_date == dt.date(2025, 3, 4)
 
 
+def test_plain_english_is_settled_before_lingua_with_lingua_s_answer():
+    from transforms.language import lingua_language, plainly_english, prose_words
+
+    # A long English wire story (95 tokens, 3 of them numbers): 32 of its 92 words are
+    # function words, 6 are "the": settled by the first pass, and lingua says the same.
+    words = prose_words(WIRE)
+    assert (len(words), plainly_english(words), lingua_language(words)) == (92, True, "en")
+    # Too short for the first pass: lingua decides (English all the same).
+    short = prose_words(WIRE[:300])
+    assert (plainly_english(short), detect_language(WIRE[:300])) == (False, "en")
+    # A German story quoting an English sentence: the English words are not a quarter of
+    # it, so lingua decides — German.
+    german = (
+        "Die Bundesregierung hat am Mittwoch in Berlin ein neues Programm für den Ausbau der "
+        "Windenergie auf See beschlossen. Bis zum Jahr 2030 sollen vor den Küsten Anlagen mit "
+        "einer Leistung von dreißig Gigawatt entstehen, teilte das Ministerium mit. Die "
+        "Betreiber begrüßten den Plan, warnten aber vor langen Genehmigungsverfahren und "
+        'fehlenden Netzen. Der britische Minister sagte dazu: "The plan is good news for the '
+        'whole of the North Sea and for the industry that we have built there."'
+    )
+    words = prose_words(german)
+    assert (len(words) >= 60, plainly_english(words), detect_language(german)) == (
+        True,
+        False,
+        "de",
+    )
+    # The same function words with accented letters in the other words: not plain English.
+    accented = [w if len(w) < 5 else w.replace("o", "ö") for w in prose_words(WIRE)]
+    assert plainly_english(accented) is False
+
+
 GERMAN_TEXT = (
     "date 2025-03-05 Windkraft\n\nDie Bundesregierung hat am Mittwoch in Berlin ein neues "
     "Förderprogramm für den Ausbau der Windenergie auf See beschlossen, sagte Olaf Scholz. "

@@ -27,6 +27,7 @@ def test_errors_name_the_line():
     [
         ("coref_words.txt", 3),
         ("event_words.txt", 41),
+        ("language_words.txt", 1),
         ("mention_words.txt", 11),
         ("quote_words.txt", 14),
         ("tokenizer_words.txt", 2),
