@@ -56,3 +56,29 @@ def test_pipeline_scores_each_article_by_its_sentences_and_each_quote_by_its_tex
     ]
     assert sentence_tones[1] == 0.0 and sentence_tones[0] < 0 < sentence_tones[2]
     assert result.articles == {"a1": {"tone": round(sum(sentence_tones) / 3, 4)}}
+
+
+def test_the_shortcut_for_unrated_text_gives_vaders_score():
+    import re
+    from pathlib import Path
+
+    from transforms.tone import _analyzer, compound
+
+    root = Path(__file__).resolve().parents[2] / "data" / "sample"
+    texts = [
+        s
+        for f in sorted(root.glob("*.txt"))
+        for s in re.split(r"(?<=[.!?])\s+|\n+", f.read_text(encoding="utf-8"))
+    ]
+    texts += [
+        "Officials met 😁 on Tuesday",  # an emoji: VADER reads its description ("grinning")
+        "They met :) on Tuesday",  # an emoticon in the lexicon, kept whole by VADER
+        "Officials MET on Tuesday.",
+        "(good)",  # punctuation stripped before the lexicon look-up
+        "It is kind of bad",
+        "",
+    ]
+    vader = _analyzer()
+    assert [compound(t) for t in texts] == [vader.polarity_scores(t)["compound"] for t in texts]
+    unrated = [t for t in texts if compound(t) == 0.0]
+    assert 100 < len(unrated) < len(texts) - 100  # both ways taken, many times
