@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from transforms.document import Document
@@ -126,15 +125,12 @@ def _alias_mentions(res: EntityResolver, mentions: list[Mention]) -> list[Mentio
                 patterns[form].append(ent)
     if not patterns:
         return []
-    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
     keys = sorted(patterns)
-    for i, form in enumerate(keys):
-        matcher.add(str(i), [Doc(doc.vocab, words=list(form))])
     added: list[Mention] = []
-    for match_id, start, end in sorted(matcher(doc), key=lambda x: (x[1], -x[2])):
+    for k, start, end in _occurrences(doc, keys):
         if any(i in taken for i in range(start, end)):
             continue
-        form = keys[int(doc.vocab.strings[match_id])]
+        form = keys[k]
         ents = [e for e in patterns[form] if first_seen[id(e)] < start]
         if (
             not ents
@@ -155,6 +151,25 @@ def _alias_mentions(res: EntityResolver, mentions: list[Mention]) -> list[Mentio
         added.append(m)
         taken.update(range(start, end))
     return added
+
+
+def _occurrences(doc: Doc, forms: list[tuple[str, ...]]) -> list[tuple[int, int, int]]:
+    """(index of the form, start, end) of every occurrence of the forms (token texts) in the
+    doc, by start then longest first: what a ``PhraseMatcher`` on ``ORTH`` finds, without
+    building one (and a Doc per form) for each article."""
+    strings = doc.vocab.strings
+    hashed = [tuple(strings[w] for w in form) for form in forms]
+    by_first: dict[int, list[int]] = defaultdict(list)
+    for k, form in enumerate(hashed):
+        by_first[form[0]].append(k)
+    orth = doc.to_array("ORTH").tolist()
+    found = []
+    for i in (i for i, h in enumerate(orth) if h in by_first):
+        for k in by_first[orth[i]]:
+            end = i + len(hashed[k])
+            if tuple(orth[i:end]) == hashed[k]:
+                found.append((k, i, end))
+    return sorted(found, key=lambda x: (x[1], -x[2]))
 
 
 def _merge_short_org_names(res: EntityResolver) -> None:

@@ -218,3 +218,22 @@ def test_a_scientist_s_field_before_a_name_is_a_title():
     )
     assert person_tokens(["Economist", "Maria", "Sandoval"]) == (["Maria", "Sandoval"], "economist")
     assert person_tokens(["Kristian", "Andersen"]) == (["Kristian", "Andersen"], None)
+
+
+def test_alias_occurrences_are_the_phrase_matchers(nlp):
+    from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
+
+    from transforms.mentions.extract import _occurrences
+
+    doc = nlp("New York said New York City and York agreed; York, New York, said York.")
+    forms = [("New", "York"), ("New", "York", "City"), ("York",), ("Boston",)]
+    # By start, the longest first; overlapping occurrences all found.
+    expected = [(0, 0, 2), (2, 1, 2), (1, 3, 6), (0, 3, 5), (2, 4, 5), (2, 7, 8)]
+    expected += [(2, 10, 11), (0, 12, 14), (2, 13, 14), (2, 16, 17)]
+    assert _occurrences(doc, forms) == expected
+    matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+    for k, form in enumerate(forms):
+        matcher.add(str(k), [Doc(doc.vocab, words=list(form))])
+    found = [(int(doc.vocab.strings[m]), s, e) for m, s, e in matcher(doc)]
+    assert sorted(found, key=lambda x: (x[1], -x[2])) == expected
