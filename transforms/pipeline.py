@@ -72,7 +72,9 @@ def extract(doc: Doc, art: NlpInput) -> Extraction:
     """All extractions of one article from its Doc, on one shared analysis."""
     an = Analysis(doc, art.article_id)
     tables = {table: TABLES[table].extract_fn()(an, art) for table in nlp_tables()}
-    return Extraction(tables=tables, article={"tone": mean_tone(s.text for s in an.sents)})
+    # A sentence's text sliced from the article's (Span.text re-creates every token).
+    tone = mean_tone(an.text[s.start_char : s.end_char] for s in an.sents)
+    return Extraction(tables=tables, article={"tone": tone})
 
 
 def prepare(articles: list[NlpInput], result: BatchResult) -> list[NlpInput]:
