@@ -121,7 +121,7 @@ def is_epithet(head: Token, lemma: str) -> bool:
     "the veteran", "the one-time chairman of Merrill Lynch")."""
     if determiner(head) != "definite":
         return False
-    if lemma in EPITHET_NOUNS or lemma.endswith("year-old"):
+    if lemma in EPITHET_NOUNS or lemma.endswith(("year-old", "ologist")):
         return True
     modifiers = (c for c in head.children if c.dep_ in {"amod", "compound"} and c.i < head.i)
     if any("".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers):

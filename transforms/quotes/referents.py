@@ -115,6 +115,8 @@ class Referents:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
                 elif (document := self._document_before(head, attr.mention)) is not None:
                     attr.mention, attr.nominal = self.refer(document, depth=0)
+            elif attr.mention is None:
+                attr.nominal = self._unnamed_before(head)
             return
         if attr.mention is not None and not epithet_mention(attr.mention, head):
             return
@@ -374,6 +376,16 @@ class Referents:
             return None
         m = prev.attr.mention
         return m if m is not None and m.family == "PERSON" else None
+
+    def _unnamed_before(self, pronoun: Token) -> bool:
+        """Does "he"/"she" left without antecedent go on with an unnamed speaker who spoke
+        last ("a senior official said … “…,” he said": the official, nominal)?"""
+        if not self._said or pronoun.lower_ not in {"he", "she"}:
+            return False
+        prev = self._said[-1]
+        if self._paragraph(pronoun.i) - self._paragraph(prev.pos) > 1:
+            return False
+        return prev.attr.kind == "nominal" and not prev.attr.pronoun
 
     def _document_before(self, it: Token, antecedent: Mention | None) -> Token | None:
         """A document named nearer before a speaker "it" than its antecedent ("A letter

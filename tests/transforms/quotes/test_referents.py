@@ -205,3 +205,28 @@ def test_it_after_a_document_is_the_document(nlp):
     # an organisation named after the document is nearer: it is the organisation
     text = "The memo was criticised by Acme Corp. “The memo is wrong,” it said."
     assert direct(nlp, text)[-1][1:3] == ("it", "Acme Corp.")
+
+
+def test_an_expert_s_occupation_describes_the_person_who_spoke_last(nlp):
+    text = (
+        "“Warm water is attacking the ice shelves,” said study co-author Karen Alley. The "
+        "Wooster professor added, “These effects matter.” “The virus spreads fast,” said Lena "
+        "Ortiz, who led the survey. “We need more data,” the epidemiologist said."
+    )
+    assert [(s, n) for _, s, n, _ in direct(nlp, text)] == [
+        ("author Karen Alley", "Karen Alley"),
+        ("The Wooster professor", "Karen Alley"),
+        ("Lena Ortiz", "Lena Ortiz"),
+        ("the epidemiologist", "Lena Ortiz"),
+    ]
+
+
+def test_he_after_an_unnamed_speaker_is_nominal_not_an_unresolved_pronoun(nlp):
+    text = (
+        "A senior official, who declined to be named, said the talks had stalled. "
+        "“We are not close,” he said.\n\nMaria Lopez arrived on Monday. “We are close,” she said."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("he", None, "nominal"),
+        ("she", "Maria Lopez", "person"),
+    ]
