@@ -34,6 +34,11 @@ DOCUMENT_NOUNS = _WORDS["document_nouns"]
 PART_NOUNS = _WORDS["part_nouns"]
 #: Verbs whose subject issues the document that is their object: "X issued a statement".
 ISSUE_VERBS = _WORDS["issue_verbs"]
+#: Documents and the verbs whose act makes them: "declared … the proclamation" (noun -> verbs).
+DOCUMENT_ACTS = {
+    noun: frozenset(verbs.split(","))
+    for noun, verbs in (w.split("=", 1) for w in _WORDS["document_acts"])
+}
 #: Nouns that name an organisation by its kind: "the ministry", "the commission".
 ORGANISATION_NOUNS = _WORDS["organisation_nouns"]
 #: Abbreviated titles and the word they stand for: "Sen." → "senator".

@@ -51,6 +51,7 @@ from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
     DIRECT_CLASSES,
+    DOCUMENT_ACTS,
     DOCUMENT_NOUNS,
     ISSUE_VERBS,
     ORGANISATION_NOUNS,
@@ -67,6 +68,8 @@ _ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
+#: How many sentences back a document's act may be ("declared … the proclamation").
+_ACT_SENTENCES = 6
 
 
 @dataclass
@@ -191,7 +194,32 @@ class Referents:
             owner = self._owner_in_phrase(tok) or self._issued_by(tok)
             if owner is not None:
                 return owner
-        return None
+        return self._act_before(head)
+
+    def _act_before(self, noun: Token) -> Mention | None:
+        """The one whose act the document records, in the last few sentences: "Trump
+        declared a national emergency … The proclamation said" (``DOCUMENT_ACTS``)."""
+        verbs = DOCUMENT_ACTS.get(noun.lemma_.lower())
+        if not verbs:
+            return None
+        an = self.an
+        sent = an.sents[an.sentence_of(noun.i)]
+        said = {t.lemma_.lower() for t in sent if t.pos_ in {"NOUN", "PROPN"}}
+        lo = an.sent_starts[max(0, an.sentence_of(noun.i) - _ACT_SENTENCES)]
+        best: tuple[int, int, Mention] | None = None
+        for i in range(lo, noun.i):
+            tok = an.doc[i]
+            if an.quoted[i] or tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
+                continue
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            found = self._entity_of(subj) if subj is not None else None
+            if found is None or found.family not in _ORGANISATION_FAMILIES | {"PERSON"}:
+                continue
+            # the act whose object the document's sentence speaks of, else the nearest
+            obj = {t.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for t in c.subtree}
+            if best is None or len(obj & said) >= best[0]:
+                best = (len(obj & said), i, found)
+        return best[2] if best else None
 
     def _owner_in_phrase(self, noun: Token) -> Mention | None:
         """ "Novo's statement", "the Ministry statement", "a statement from/by the ministry",

@@ -230,3 +230,16 @@ def test_he_after_an_unnamed_speaker_is_nominal_not_an_unresolved_pronoun(nlp):
         ("he", None, "nominal"),
         ("she", "Maria Lopez", "person"),
     ]
+
+
+def test_a_document_speaks_for_whoever_did_the_act_it_records(nlp):
+    # "declared … the proclamation": the act whose object the document's sentence names
+    text = (
+        "On Friday, President Tom Baker declared a national emergency over the floods. The "
+        "move came a day after the Red Cross declared the region a disaster zone.\n\n"
+        "The proclamation said “the floods constitute a national emergency” and named a "
+        "start date."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("The proclamation", "Tom Baker", "person")
+    ]
