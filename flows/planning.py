@@ -34,6 +34,9 @@ class Plan:
     #: Link the articles to process to their story's first occurrence (near-duplicates) once
     #: their NLP is done (a batch of the run's sources; not second chances nor backfills).
     link: bool = False
+    #: Every reject of the batch is already in the warehouse with the same verdict (reason,
+    #: detail, content hash): upserting them would change nothing (plan_batch).
+    rejects_recorded: bool = False
 
 
 @dataclass(frozen=True)

@@ -67,19 +67,24 @@ def plan_batch(
     """Read what the warehouse holds for the batch, and plan it (:mod:`flows.planning`); link
     new and changed articles to the first occurrence of their story (near-duplicates)."""
     with warehouse.connection(settings, read_only=False) as con:
-        loaded = Loaded(
-            by_source=warehouse.existing_by_source(con, [a.source_uri for a in articles]),
-            by_article=warehouse.existing_by_article(con, [a.article_id for a in articles]),
+        by_source, by_article = warehouse.existing(
+            con, [a.source_uri for a in articles], [a.article_id for a in articles]
         )
-    plan = plan_articles(
-        articles,
-        rejects,
-        loaded,
-        seen_sources,
-        nlp_version,
-        full_refresh,
-        version_of=lambda language: expected_version(language, settings, nlp_version),
-    )
+        plan = plan_articles(
+            articles,
+            rejects,
+            Loaded(by_source=by_source, by_article=by_article),
+            seen_sources,
+            nlp_version,
+            full_refresh,
+            version_of=lambda language: expected_version(language, settings, nlp_version),
+        )
+        if plan.rejects and not plan.process:  # a batch with nothing new: anything to write?
+            rows = [r.row(run_id="", rejected_at=None) for r in plan.rejects]  # as stored
+            plan.rejects_recorded = warehouse.rejects_recorded(
+                con,
+                [(r["source_uri"], r["reason"], r["detail"], r["content_sha256"]) for r in rows],
+            )
     # The languages and the near-duplicate links of the articles to load are decided after
     # their NLP (languages detected and band hashes computed by the NLP workers, on every core):
     # see transform_batch. A duplicate's language is detected if it is ever loaded.

@@ -282,6 +282,52 @@ def values_table(con, name: str, values: list, type_: pa.DataType) -> Iterator[s
         con.unregister(name)
 
 
+def existing(
+    con, source_uris: list[str], article_ids: list[str]
+) -> tuple[dict[str, tuple[str, str, str | None, str | None]], dict[str, str]]:
+    """What the warehouse holds for a batch, in one query (the keys as Arrow columns):
+    (:func:`existing_by_source` of ``source_uris``, :func:`existing_by_article` of
+    ``article_ids``)."""
+    if not source_uris and not article_ids:
+        return {}, {}
+    with (
+        values_table(con, "_plan_uris", source_uris, pa.string()) as uris,
+        values_table(con, "_plan_ids", article_ids, pa.string()) as ids,
+    ):
+        rows = con.execute(
+            "SELECT source_uri, article_id, content_sha256, nlp_version, language, "
+            f"source_uri IN (SELECT v FROM {uris}), article_id IN (SELECT v FROM {ids}) "
+            f"FROM articles WHERE source_uri IN (SELECT v FROM {uris}) "
+            f"OR article_id IN (SELECT v FROM {ids})"
+        ).fetchall()
+    by_source = {r[0]: (r[1], r[2], r[3], r[4]) for r in rows if r[5]}
+    by_article = {r[1]: r[0] for r in rows if r[6]}
+    return by_source, by_article
+
+
+def rejects_recorded(con, verdicts: list[tuple[str, str, str, str | None]]) -> bool:
+    """Is every (source_uri, reason, detail, content_sha256) already a row of ``rejects``?
+    (:func:`upsert_rejects` would then change nothing.)"""
+    if not verdicts:
+        return True
+    table = pa.table(
+        {
+            name: pa.array([v[i] for v in verdicts], pa.string())
+            for i, name in enumerate(("source_uri", "reason", "detail", "content_sha256"))
+        }
+    )
+    con.register("_verdicts", table)
+    try:
+        missing = con.execute(
+            "SELECT count(*) FROM _verdicts n WHERE NOT EXISTS (SELECT 1 FROM rejects r "
+            "WHERE r.source_uri = n.source_uri AND r.reason = n.reason AND r.detail = n.detail "
+            "AND r.content_sha256 IS NOT DISTINCT FROM n.content_sha256)"
+        ).fetchone()[0]
+    finally:
+        con.unregister("_verdicts")
+    return missing == 0
+
+
 def existing_by_source(
     con, source_uris: list[str]
 ) -> dict[str, tuple[str, str, str | None, str | None]]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from flows import warehouse
 from flows.planning import Loaded, plan_articles
 from flows.settings import load_settings
 from flows.tasks import plan_batch
 from tests.warehouse_rows import build_warehouse, rows
 from transforms.parse import Article, Reject
+from transforms.schemas import to_table
 
 NLP = "test"
 
@@ -196,3 +198,30 @@ def test_near_duplicates_are_found_among_loaded_articles_by_their_stored_bands(t
     assert (reprint.duplicate_of, other.duplicate_of) == (loaded_id, None)
     assert reprint.duplicate_similarity == 1.0  # the loaded body is contained in the reprint
     assert len(fps["r1"].bands) == 32
+
+
+def test_a_batch_with_nothing_new_has_nothing_to_write_unless_a_verdict_changed(tmp_path):
+    """Unchanged articles and rejects already recorded with the same verdict: nothing to
+    write (flows/batches.process starts no load for it); a reject whose verdict changed, or
+    one not recorded yet, is written."""
+    given = rows()
+    wh = tmp_path / "wh"
+    build_warehouse(wh, given)
+    settings = load_settings(wh)
+    stored = Reject("/c/empty.txt", "empty", "no bytes")
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.upsert_rejects(
+            con, to_table("rejects", [stored.row(run_id="r0", rejected_at=warehouse.utcnow())])
+        )
+    a3 = next(r for r in given["articles"] if r["article_id"] == "a3")
+    unchanged = article("a3", a3["source_uri"], a3["content_sha256"])
+
+    def planned(rejects):
+        return plan_batch.fn([unchanged], rejects, settings, {}, NLP, False)
+
+    p = planned([Reject("/c/empty.txt", "empty", "no bytes")])
+    assert (p.unchanged, p.process, p.rejects_recorded) == (1, [], True)
+    assert not planned([Reject("/c/empty.txt", "empty", "whitespace only")]).rejects_recorded
+    assert not planned([Reject("/c/empty.txt", "empty", "no bytes", "sha")]).rejects_recorded
+    assert not planned([stored, Reject("/c/new.txt", "empty", "no bytes")]).rejects_recorded
+    assert planned([]).rejects_recorded is False  # no rejects: nothing asked
