@@ -5,6 +5,7 @@ Ctrl-C is honoured between them (:func:`flows.interrupt.checkpoint`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,6 +75,34 @@ class _Reader:
         return _Read(items, skipped, articles, rejects, self.cursor.entry)
 
 
+class _Planner:
+    """Plans the run's source batches (:func:`flows.tasks.plan_batch`). Consecutive batches
+    with nothing new share one read-only connection to the warehouse (opening the file costs
+    15–35 ms; 75 times over 19,000 records); :meth:`release` closes it before anything is
+    written. Read-only, it keeps no reader out (``newsetl query`` during a run). A DuckLake
+    warehouse is planned as before, a connection per batch."""
+
+    def __init__(self, run: Run):
+        self.run = run
+        self._held: contextlib.ExitStack | None = None
+        self._con = None
+
+    def plan(self, articles: list[Article], rejects: list[Reject], seen: dict[str, int]) -> Plan:
+        run = self.run
+        if self._con is None and not run.settings.catalog:
+            self._held = contextlib.ExitStack()
+            self._con = self._held.enter_context(warehouse.connection(run.settings, read_only=True))
+        return plan_batch.fn(
+            articles, rejects, run.settings, seen, run.nlp_version, run.full_refresh,
+            con=self._con,
+        )  # fmt: skip
+
+    def release(self) -> None:
+        held, self._held, self._con = self._held, None, None
+        if held is not None:
+            held.close()
+
+
 def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> None:
     """Read, plan and load the sources' records, ``batch_size`` at a time.
 
@@ -85,8 +114,17 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
     planned again once this one is loaded (every decision is that of a run done batch after
     batch), and only the NLP results of the very same inputs are taken from what was started.
     """
-    settings = run.settings
     reader = _Reader(run, entries)
+    planner = _Planner(run)
+    try:
+        _source_batches(run, entries, runner, reader, planner)
+    finally:
+        planner.release()
+
+
+def _source_batches(
+    run: Run, entries: list[src.Entry], runner: NlpRunner, reader: _Reader, planner: _Planner
+) -> None:
     seen_sources: dict[str, int] = {}
     deferred: list[Article] = []
     deferred_chars = 0
@@ -102,10 +140,9 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
         run.counts.records_seen += len(skipped)
         run.counts.articles_unchanged += len(skipped)
         with run.stage("plan"):
-            plan = plan_batch.fn(
-                articles, rejects, settings, _seen(seen_sources, articles), run.nlp_version,
-                run.full_refresh,
-            )  # fmt: skip
+            plan = planner.plan(articles, rejects, _seen(seen_sources, articles))
+        if plan.process or (plan.rejects and not plan.rejects_recorded):
+            planner.release()  # something to write: the file is opened for writing
         for art in articles:
             seen_sources[art.source_uri] = seen_sources.get(art.source_uri, 0) + 1
         for art in plan.duplicates:
@@ -118,10 +155,12 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
         ahead = functools.partial(_read_ahead, run, reader, runner, seen_sources, upcoming)
         _prefetch(run, runner, plan.process)
         process(run, plan, runner, ahead)
-        _save_fetch_state(run, {i.source_uri for i in items} | {i.source_uri for i in skipped})
+        urls = {i.source_uri for i in items} | {i.source_uri for i in skipped}
+        _save_fetch_state(run, urls, planner)
         if run.progress is not None:
             run.progress(batch.entry, len(entries), run.counts)
         batch = upcoming[0] if upcoming else reader.next()
+    planner.release()
     if deferred:
         second_chance(run, deferred, runner)
     _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
@@ -198,9 +237,11 @@ def _fetch(run: Run, items: list[SourceItem]) -> list[SourceItem]:
     return [next(fetched) if i.kind == "page" else i for i in items]
 
 
-def _save_fetch_state(run: Run, urls: set[str] | None) -> None:
+def _save_fetch_state(run: Run, urls: set[str] | None, planner: _Planner | None = None) -> None:
     rows = webmod.take_pending(run.web, urls)
     if rows:
+        if planner is not None:
+            planner.release()
         with warehouse.connection(run.settings, read_only=False) as con:
             fetch_state.save_state(con, rows)
 

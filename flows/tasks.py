@@ -7,6 +7,7 @@ Retries only where I/O can fail (reading sources). The logic lives in the module
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pyarrow as pa
@@ -63,10 +64,13 @@ def plan_batch(
     seen_sources: dict[str, int],
     nlp_version: str | None,
     full_refresh: bool,
+    con=None,
 ) -> Plan:
     """Read what the warehouse holds for the batch, and plan it (:mod:`flows.planning`); link
-    new and changed articles to the first occurrence of their story (near-duplicates)."""
-    with warehouse.connection(settings, read_only=False) as con:
+    new and changed articles to the first occurrence of their story (near-duplicates).
+    ``con``: an open connection to read it with (else one is opened for the batch)."""
+    opened = contextlib.nullcontext(con) if con is not None else None
+    with opened or warehouse.connection(settings, read_only=False) as con:
         by_source, by_article = warehouse.existing(
             con, [a.source_uri for a in articles], [a.article_id for a in articles]
         )
