@@ -42,7 +42,7 @@ class Document:
         self.tokens: list[Token] = list(doc)
         # Doc.text re-creates every token on each access: join the ones we hold instead.
         self.text = "".join([t.text_with_ws for t in self.tokens])
-        self.tok_starts = [t.idx for t in self.tokens]
+        self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
         self.sents = sentences(doc)
         self.sent_starts = [s.start for s in self.sents]
         self.sent_start_chars = [s.start_char for s in self.sents]

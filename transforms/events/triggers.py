@@ -17,6 +17,7 @@ DISASTER when the cause is one, else ASSAULT.
 
 from __future__ import annotations
 
+from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Token
 
 from transforms.events.candidates import target_ok
@@ -78,10 +79,12 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
     """The verbs that may be triggers, and the noun triggers (by token index)."""
     nouns: dict[int, Trigger] = {}
     verb_tokens: list[Token] = []
-    for token in ctx.tokens:
+    tokens = ctx.tokens
+    # Only nouns and verbs: the other tokens are passed over on the POS array.
+    wanted = {NOUN, PROPN, VERB, AUX}
+    for i in (i for i, p in enumerate(ctx.doc.to_array("POS").tolist()) if p in wanted):
+        token = tokens[i]
         pos = token.pos_
-        if pos not in {"NOUN", "PROPN", "VERB", "AUX"}:
-            continue
         low = token.lower_
         verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"

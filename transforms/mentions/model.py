@@ -10,6 +10,7 @@ entity (``entity_id`` NULL).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from transforms.gazetteer import name_key
@@ -106,6 +107,8 @@ class Entity:
         return self.tokens[-1] if self.family == "PERSON" and self.tokens else None
 
 
+@functools.lru_cache(maxsize=65_536)
 def entity_id_for(family: str, name: str) -> str:
-    """The cross-article entity id: label family + normalized canonical name."""
+    """The cross-article entity id: label family + normalized canonical name (computed once
+    per name in a process: the extractors ask for it again and again)."""
     return stable_id("entity", family, name_key(name))
