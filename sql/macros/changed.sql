@@ -80,6 +80,10 @@
       relationships, span_matches_body) on a view whose every row belongs to one article and
       is a function of that article's loaded rows alone (the staging views,
       int_article_sources, int_entity_mentions): the changed articles' rows.
+    * A test of one row at a time on an incremental mart: the rows its pre-hook deleted and its
+      model recomputed (changed_rows below). A relationships test's parent (dim_entities,
+      stg_articles) changes only for the changed entities and articles, and every row naming
+      one of those is among the recomputed ones.
     * A set-level test (unique, a grain) on those views or on an incremental mart: the rows
       that share the tested (first) column's value with a row the build changed — a duplicate
       has a changed row on one side (the others passed together before), and both sides share
@@ -132,6 +136,8 @@
         {#- a full build (or dbt parsing): every row -#}
     {%- elif relation.identifier in by_article and test_name in row_tests -%}
         {%- set only_changed = changed('article_id', 'article') -%}
+    {%- elif test_name in row_tests and relation.identifier != 'agg_speakers' -%}
+        {%- set only_changed = changed_rows(relation.identifier) -%}
     {%- elif test_name in ['unique', 'unique_combination_of_columns'] -%}
         {%- set rows = changed_rows(relation.identifier) -%}
         {%- set column = kwargs.get('column_name') if test_name == 'unique'
