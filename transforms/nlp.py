@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "21"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "22"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -55,6 +55,8 @@ EXTRACTION_VERSION = "21"  # 2: quotes and events tables filled; 3: is_partial, 
 # "he"/"she" left unresolved after an unnamed speaker is nominal
 # 21: a document with no issuer speaks for whoever did the act it records ("X declared …
 # The proclamation said")
+# 22: a speaker the recognizer labelled an organisation whose name opens with a census first
+# name (and holds no organisation word, place or known organisation) has speaker_kind person
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

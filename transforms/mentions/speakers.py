@@ -29,6 +29,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
+from transforms.gazetteer import gazetteer
 from transforms.mentions.names import TITLES
 from transforms.wordlists import DATA_DIR, word_lists
 
@@ -119,6 +120,23 @@ def person_name(doc: Doc, head: Token) -> Span | None:
         for c in head.children
     )
     return doc[start : head.i + 1] if titled or apposed else None
+
+
+def person_shaped(words: list[str]) -> bool:
+    """Is a name of two to four words opening with a census first name, holding no
+    organisation word and no known place, people or organisation (nor being one), a person's
+    ("Jacqueline De León"; not "Jacqueline Kennedy Foundation", "America Rising")?"""
+    if not (2 <= len(words) <= MAX_NAME_WORDS and words[0] in FIRST_NAMES):
+        return False
+    if any(w.lower().strip(".") in _NOT_IN_NAMES for w in words):
+        return False
+    gaz = gazetteer()
+    whole = " ".join(words)
+    return not (
+        gaz.organisation(whole)
+        or gaz.place(whole)
+        or any(gaz.place(w) or gaz.is_demonym(w) or gaz.organisation(w) for w in words)
+    )
 
 
 def _honorific(tok: Token) -> bool:

@@ -11,18 +11,26 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
+from transforms.mentions.speakers import person_shaped
 from transforms.quotes.lexicon import (
+    COMPANY_NOUNS,
+    DOCUMENT_NOUNS,
     EPITHET_MODIFIERS,
     EPITHET_NOUNS,
+    ORGANISATION_NOUNS,
     TITLE_ABBREVIATIONS,
     TITLE_EPITHETS,
 )
+from transforms.quotes.speakers import Attribution
 
 _INDEFINITE = {"a", "an", "one", "another", "some", "any", "each", "every", "no"}
 _DEFINITE = {"the", "this", "that"}
 #: Words that stop a description read leftwards from a name.
 _LEFT_STOP_POS = {"VERB", "AUX", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "NUM"}
 CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
+ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
+#: Heads of a speaker phrase that stand for an organisation, never a person's name.
+_THING_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | COMPANY_NOUNS
 _BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 
 
@@ -127,3 +135,25 @@ def is_epithet(head: Token, lemma: str) -> bool:
     if any("".join(t.text for t in c.subtree).lower() in EPITHET_MODIFIERS for c in modifiers):
         return True
     return head.text[:1].isupper() and not head.is_sent_start
+
+
+def speaker_kind(attr: Attribution) -> str:
+    """The ``speaker_kind`` of an attribution: ``person`` or ``organisation`` when its
+    speaker links to a named one, ``pronoun`` for a pronoun left unresolved, ``nominal`` for
+    an unnamed speaker (a description, a group, a document), ``none`` without speaker."""
+    if not attr.found:
+        return "none"
+    m = attr.mention
+    if m is not None and m.entity is not None:
+        if m.family == "PERSON":
+            return "person"
+        if m.family in ORGANISATION_FAMILIES:
+            # a person the recognizer labelled an organisation (not a document's issuer)
+            thing = attr.speaker.root.lemma_.lower() in _THING_NOUNS
+            return (
+                "person" if not thing and person_shaped(m.entity.name.split()) else "organisation"
+            )
+        return "nominal"  # a group: "Democrats said"
+    if attr.pronoun and not attr.nominal:
+        return "pronoun"
+    return "nominal"

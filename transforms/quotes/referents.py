@@ -45,6 +45,7 @@ from transforms.quotes.descriptions import (
     epithet_mention,
     is_epithet,
     roles_of,
+    speaker_kind,
     title_epithet,
 )
 from transforms.quotes.lexicon import (
@@ -449,24 +450,6 @@ class Referents:
             or lemma in COMPANY_NOUNS
         )
         return attr if thing else None
-
-
-def speaker_kind(attr: Attribution) -> str:
-    """The ``speaker_kind`` of an attribution: ``person`` or ``organisation`` when its
-    speaker links to a named one, ``pronoun`` for a pronoun left unresolved, ``nominal`` for
-    an unnamed speaker (a description, a group, a document), ``none`` without speaker."""
-    if not attr.found:
-        return "none"
-    m = attr.mention
-    if m is not None and m.entity is not None:
-        if m.family == "PERSON":
-            return "person"
-        if m.family in _ORGANISATION_FAMILIES:
-            return "organisation"
-        return "nominal"  # a group: "Democrats said"
-    if attr.pronoun and not attr.nominal:
-        return "pronoun"
-    return "nominal"
 
 
 def _names(noun: Token) -> set[str]:

@@ -243,3 +243,23 @@ def test_a_document_speaks_for_whoever_did_the_act_it_records(nlp):
     assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
         ("The proclamation", "Tom Baker", "person")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Brenda Alvarado", "person"),  # a census first name, no organisation word
+        ("Brenda Alvarado Foundation", "organisation"),  # an organisation's head noun
+        ("America Rising", "organisation"),  # "America" is a place too
+        ("Alvarado", "organisation"),  # one word: no evidence
+    ],
+)
+def test_a_person_the_recognizer_labels_an_organisation_speaks_as_a_person(nlp, name, kind):
+    from transforms.mentions.model import Entity, Mention
+    from transforms.quotes.referents import speaker_kind
+    from transforms.quotes.speakers import Attribution
+
+    doc = nlp(f"{name} said it was over.")
+    n = len(name.split())
+    m = Mention(0, n, 0, len(name), name, "ORG", "ner", entity=Entity("ORG", "ORG", name))
+    assert speaker_kind(Attribution(speaker=doc[0:n], mention=m)) == kind
