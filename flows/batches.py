@@ -167,7 +167,7 @@ def _source_batches(
     c = run.counts
     if not (c.articles_new or c.articles_changed or c.articles_reprocessed or c.parts_written):
         run.logger.info(
-            "nothing new: %d record(s) read, %d unchanged, %d rejected",
+            "nothing new in the sources: %d record(s) read, %d unchanged, %d rejected",
             c.records_seen, c.articles_unchanged, c.rejected,
         )  # fmt: skip
 
