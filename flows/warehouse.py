@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows import changes
+from flows import changes, migrations
 from flows.errors import WarehouseBusy, WarehouseError
 from flows.settings import Settings
 from transforms.schemas import (
@@ -36,11 +36,12 @@ from transforms.schemas import (
     derived_tables,
     duckdb_ddl,
     duckdb_type,
+    key_column,
     lake_tables,
     schema_of,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _lake_parts (
   path VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
@@ -212,28 +213,18 @@ def utcnow() -> dt.datetime:
 # --------------------------------------------------------------------------- schema
 
 
-def _columns_in(con, table: str) -> set[str]:
-    return {
-        r[0]
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ?",
-            [table],
-        ).fetchall()
-    }
-
-
 def ensure_schema(con) -> None:
     """Create missing tables, and add columns that newer schemas define (forward migration)."""
     for table, declared in TABLES.items():
         con.execute(duckdb_ddl(table))
-        have = _columns_in(con, table)
+        have = migrations.columns_in(con, table)
         for field in declared.schema:
             if field.name not in have:
                 con.execute(
                     f'ALTER TABLE "{table}" ADD COLUMN "{field.name}" {duckdb_type(field.type)}'
                 )
-    _migrate_runs_counts(con)
+    migrations.runs_counts(con)
+    migrations.derived_keys(con)
     for ddl in _INTERNAL_DDL:
         con.execute(ddl)
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -244,25 +235,6 @@ def ensure_schema(con) -> None:
 
 def _sql_list(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-
-
-#: The runs ledger's counts of rows written before they became one map per table.
-_OLD_COUNT_COLUMNS = ("mentions_written", "quotes_written", "events_written")
-
-
-def _migrate_runs_counts(con) -> None:
-    """A ledger written before ``rows_written``: move its per-table count columns into the
-    map (rows_written = {"mentions": mentions_written, …}) and drop them."""
-    old = [c for c in _OLD_COUNT_COLUMNS if c in _columns_in(con, "runs")]
-    if not old:
-        return
-    keys = ", ".join(f"'{c.removesuffix('_written')}'" for c in old)
-    values = ", ".join(f'"{c}"' for c in old)
-    con.execute(
-        f"UPDATE runs SET rows_written = map([{keys}], [{values}]) WHERE rows_written IS NULL"
-    )
-    for c in old:
-        con.execute(f'ALTER TABLE runs DROP COLUMN "{c}"')
 
 
 # --------------------------------------------------------------------------- planning
@@ -495,6 +467,8 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
                 [paths],
             ):
                 changed.add(table)
+        if not shared:
+            _check_unique_keys(con, by_table)
         now = utcnow()
         for table, rel, rows, *digest in [] if shared else parts:
             con.execute(
@@ -523,6 +497,32 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
         with contextlib.suppress(Exception):
             con.execute("ROLLBACK")
         raise
+
+
+def _check_unique_keys(con, by_table: dict[str, list[str]]) -> None:
+    """Raise :class:`WarehouseError` when a derived table's key the batch just inserted is
+    now held by two rows: twice in the batch, or by a row of another article already loaded
+    (the batch's articles' old rows are deleted first). These tables have no PRIMARY KEY
+    (:func:`transforms.schemas.duckdb_ddl`); this is their uniqueness. Only the incoming
+    keys are looked up, so its cost grows with the batch, not with the table."""
+    for table in derived_tables():
+        paths = by_table.get(table)
+        if not paths:
+            continue
+        key = key_column(table)
+        dup = con.execute(
+            f'SELECT t."{key}", count(*), list(DISTINCT t.article_id ORDER BY t.article_id) '
+            f'FROM "{table}" t SEMI JOIN (SELECT "{key}" FROM '
+            "read_parquet(?, hive_partitioning = false)) n "
+            f'ON t."{key}" = n."{key}" GROUP BY t."{key}" HAVING count(*) > 1 '
+            f'ORDER BY t."{key}" LIMIT 1',
+            [paths],
+        ).fetchone()
+        if dup:
+            raise WarehouseError(
+                f"{table}: {key} {dup[0]!r} would be held by {dup[1]} rows (articles "
+                f"{', '.join(dup[2])}); ids must be unique: the batch is not loaded"
+            )
 
 
 def _count(con, sql: str, params: list | None = None) -> int:

@@ -9,10 +9,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows import changes, compaction, lake, warehouse
+from flows.errors import WarehouseError
 from flows.settings import load_settings
 from tests.warehouse_rows import RUN_ID, rows
 from transforms.parse import Reject
-from transforms.schemas import to_table
+from transforms.schemas import duckdb_ddl, key_column, to_table
 
 #: The runs ledger as warehouses before 2026-12 have it: a count column per NLP table.
 OLD_RUNS = """CREATE TABLE runs (
@@ -68,6 +69,52 @@ def test_an_old_ledger_moves_its_counts_into_rows_written(tmp_path):
     assert [c for c in cols if c.endswith("_written")] == ["rows_written"]
     assert got == [("r1", 3, {"mentions": 17, "quotes": 2, "events": 5})]
     assert r2 == ({"articles": 0},)
+
+
+def test_a_version_1_warehouse_loses_its_derived_tables_primary_keys(tmp_path):
+    """Schema version 1 had a PRIMARY KEY on every table; version 2 keeps NOT NULL on the
+    derived tables' keys only. ensure_schema rebuilds them with the same rows; a view over
+    them (as dbt's are) reads the rebuilt tables."""
+    settings = load_settings(tmp_path / "wh")
+    given = rows()
+    with warehouse.connection(settings, read_only=False) as con:
+        for name, table_rows in given.items():
+            key = key_column(name)
+            ddl = duckdb_ddl(name).replace(
+                f'"{key}" VARCHAR NOT NULL', f'"{key}" VARCHAR PRIMARY KEY'
+            )
+            con.execute(ddl)
+            con.register("_given", to_table(name, table_rows))
+            con.execute(f"INSERT INTO {name} SELECT * FROM _given")
+            con.unregister("_given")
+        con.execute("CREATE VIEW stg_quotes AS SELECT quote_id, article_id FROM quotes")
+        keyed = "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+        old_keys = {r[0] for r in con.execute(keyed).fetchall()}
+        dump = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in given}
+        warehouse.ensure_schema(con)
+        warehouse.ensure_schema(con)  # a second time changes nothing
+        new_keys = {r[0] for r in con.execute(keyed).fetchall()}
+        after = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in given}
+        not_null = con.execute(
+            "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+            "WHERE constraint_type = 'NOT NULL' AND table_name IN ('mentions', 'quotes', 'events') "
+            "AND constraint_column_names[1] LIKE '%_id' ORDER BY ALL"
+        ).fetchall()
+        view = con.execute("SELECT count(*) FROM stg_quotes").fetchone()[0]
+        version = con.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone()
+        leftovers = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%_v2'"
+        ).fetchone()
+    assert {"mentions", "quotes", "events", "articles"} <= old_keys
+    assert {"mentions", "quotes", "events"}.isdisjoint(new_keys)
+    assert "articles" in new_keys and "_meta" in new_keys
+    assert after == dump
+    assert [len(v) for v in after.values()] == [4, 21, 5, 7]
+    assert ("events", ["event_id"]) in not_null and ("quotes", ["quote_id"]) in not_null
+    assert ("mentions", ["mention_id"]) in not_null
+    assert view == 5
+    assert version == ("2",)
+    assert leftovers == (0,)
 
 
 # --------------------------------------------------------------------------- loading
@@ -242,6 +289,43 @@ def test_a_failed_load_leaves_nothing_behind(loaded):
         with pytest.raises(Exception, match="No files found"):
             warehouse.load_batch(con, settings.warehouse_dir, rejects=reject_rows(), **args)
         assert counts(con) == before
+
+
+def _b1_with_mentions(*mention_ids: str) -> dict[str, list[dict]]:
+    """changed_a1() whose article b1 has one mention per id (a copy of a2's first mention)."""
+    given = changed_a1()
+    m = next(m for m in rows()["mentions"] if m["article_id"] == "a2")
+    given["mentions"] = [dict(m, article_id="b1", mention_id=i) for i in mention_ids]
+    return given
+
+
+@pytest.mark.parametrize("case", ["twice in the batch", "another article's id"])
+def test_a_duplicated_derived_id_fails_the_load_and_nothing_is_loaded(loaded, case):
+    """The derived tables have no PRIMARY KEY: the loader's check is their uniqueness."""
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=True) as con:
+        a2 = con.execute("SELECT min(mention_id) FROM mentions WHERE article_id = 'a2'").fetchone()[
+            0
+        ]
+        before = counts(con)
+    ids, held = (("m-new", "m-new"), "b1") if case == "twice in the batch" else ((a2,), "a2, b1")
+    args = batch(_b1_with_mentions(*ids), settings, "r2", 1)
+    with warehouse.connection(settings, read_only=False) as con:
+        with pytest.raises(WarehouseError) as err:
+            warehouse.load_batch(con, settings.warehouse_dir, rejects=reject_rows(), **args)
+        assert counts(con) == before
+    assert str(err.value) == (
+        f"mentions: mention_id {ids[0]!r} would be held by 2 rows (articles {held}); "
+        "ids must be unique: the batch is not loaded"
+    )
+    # the same batch with distinct new ids loads
+    args = batch(_b1_with_mentions("m-new", "m-new2"), settings, "r2", 2)
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.load_batch(con, settings.warehouse_dir, rejects=reject_rows(), **args)
+        got = con.execute(
+            "SELECT mention_id FROM mentions WHERE article_id IN ('a1', 'b1') ORDER BY 1"
+        ).fetchall()
+    assert got == [("m-new",), ("m-new2",)]
 
 
 def test_rejects_keep_their_first_verdict_and_change_with_a_new_one(loaded):

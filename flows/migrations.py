@@ -1,0 +1,72 @@
+"""The forward migrations of a warehouse's loaded tables, run by
+:func:`flows.warehouse.ensure_schema` (each a no-op on a warehouse that needs none)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from transforms.schemas import columns, derived_tables, duckdb_ddl
+
+
+def columns_in(con, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND table_name = ?",
+            [table],
+        ).fetchall()
+    }
+
+
+#: The runs ledger's counts of rows written before they became one map per table.
+_OLD_COUNT_COLUMNS = ("mentions_written", "quotes_written", "events_written")
+
+
+def runs_counts(con) -> None:
+    """A ledger written before ``rows_written``: move its per-table count columns into the
+    map (rows_written = {"mentions": mentions_written, …}) and drop them."""
+    old = [c for c in _OLD_COUNT_COLUMNS if c in columns_in(con, "runs")]
+    if not old:
+        return
+    keys = ", ".join(f"'{c.removesuffix('_written')}'" for c in old)
+    values = ", ".join(f'"{c}"' for c in old)
+    con.execute(
+        f"UPDATE runs SET rows_written = map([{keys}], [{values}]) WHERE rows_written IS NULL"
+    )
+    for c in old:
+        con.execute(f'ALTER TABLE runs DROP COLUMN "{c}"')
+
+
+def derived_keys(con) -> None:
+    """A warehouse of schema version 1: its derived tables still have their PRIMARY KEY
+    (which every checkpoint rewrites whole). Rebuild each without it (the new DDL, the rows
+    copied, the old table dropped, the new one renamed), all in one transaction; dbt's views
+    name the tables, so they read the rebuilt ones."""
+    derived = derived_tables()
+    keyed = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY' "
+            "AND list_contains(?, table_name)",
+            [list(derived)],
+        ).fetchall()
+    ]
+    if not keyed:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in (t for t in derived if t in keyed):
+            new = f"_{table}_v2"
+            cols = ", ".join(f'"{c}"' for c in columns(table))
+            con.execute(f'DROP TABLE IF EXISTS "{new}"')
+            con.execute(duckdb_ddl(table).replace(f'"{table}"', f'"{new}"', 1))
+            con.execute(f'INSERT INTO "{new}" ({cols}) SELECT {cols} FROM "{table}"')
+            con.execute(f'DROP TABLE "{table}"')
+            con.execute(f'ALTER TABLE "{new}" RENAME TO "{table}"')
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        raise
