@@ -84,6 +84,8 @@
       model recomputed (changed_rows below). A relationships test's parent (dim_entities,
       stg_articles) changes only for the changed entities and articles, and every row naming
       one of those is among the recomputed ones.
+      changed_rows is the one definition of those rows: each incremental mart's pre-hook
+      deletes `changed_rows(this.identifier)` (fct_events also reads its input by it).
     * A set-level test (unique, a grain) on those views or on an incremental mart: the rows
       that share the tested (first) column's value with a row the build changed — a duplicate
       has a changed row on one side (the others passed together before), and both sides share

@@ -5,7 +5,7 @@
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed('speaker_entity_id', 'entity')) }}",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
         post_hook="{{ incremental_sql(rerank(this, 'speaker_rank', 'speaker_entity_id', 'quote_count desc, article_count desc, speaker_name, speaker_entity_id')) }}",
     )
 }}

@@ -1,17 +1,12 @@
 {#- Incremental (sql/macros/changed.sql): a scheduled build recomputes the events of the changed
     articles and those naming a changed entity as actor, target or place (its name may change);
     rebuilding every event took 31 s of a 50-new build at 100,000 articles. -#}
-{%- set touched = (
-    changed('article_id', 'article')
-    ~ ' or ' ~ changed('actor_entity_id', 'entity')
-    ~ ' or ' ~ changed('target_entity_id', 'entity')
-    ~ ' or ' ~ changed('location_entity_id', 'entity')
-) -%}
+{%- set touched = changed_rows('fct_events') -%}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed('article_id', 'article') ~ ' or ' ~ changed('actor_entity_id', 'entity') ~ ' or ' ~ changed('target_entity_id', 'entity') ~ ' or ' ~ changed('location_entity_id', 'entity')) }}",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
     )
 }}
 

@@ -1,5 +1,8 @@
 -- The strongest co-occurrences: pairs of entities by the number of articles that mention both,
 -- among the entities the ranking keeps (no time zones, no boilerplate).
+-- One total order (the ids last) for the top-N and the rank, so they agree.
+{%- set pair_order = 'article_count desc, jaccard desc, sentence_count desc, entity_a_name, '
+    ~ 'entity_b_name, entity_a_id, entity_b_id' %}
 with
 
 pairs as (
@@ -27,28 +30,14 @@ kept as (
 top_pairs as (
     select *
     from kept
-    order by
-        article_count desc,
-        jaccard desc,
-        sentence_count desc,
-        entity_a_name,
-        entity_b_name,
-        entity_a_id,
-        entity_b_id
+    order by {{ pair_order }}
     limit {{ var('report_top_pairs') }}
 ),
 
 final as (
     select
         row_number() over (
-            order by
-                article_count desc,
-                jaccard desc,
-                sentence_count desc,
-                entity_a_name,
-                entity_b_name,
-                entity_a_id,
-                entity_b_id
+            order by {{ pair_order }}
         ) as pair_rank,
         entity_a_id,
         entity_b_id,
