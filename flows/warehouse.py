@@ -278,6 +278,14 @@ def existing(
     return by_source, by_article
 
 
+#: A stored reject ``r`` and an incoming one ``n`` of the same source give the same verdict: the
+#: upsert keeps the stored row (:func:`upsert_rejects`), and :func:`rejects_recorded` asks it.
+_SAME_VERDICT = (
+    "r.reason = n.reason AND r.detail = n.detail "
+    "AND r.content_sha256 IS NOT DISTINCT FROM n.content_sha256"
+)
+
+
 def rejects_recorded(con, verdicts: list[tuple[str, str, str, str | None]]) -> bool:
     """Is every (source_uri, reason, detail, content_sha256) already a row of ``rejects``?
     (:func:`upsert_rejects` would then change nothing.)"""
@@ -293,8 +301,7 @@ def rejects_recorded(con, verdicts: list[tuple[str, str, str, str | None]]) -> b
     try:
         missing = con.execute(
             "SELECT count(*) FROM _verdicts n WHERE NOT EXISTS (SELECT 1 FROM rejects r "
-            "WHERE r.source_uri = n.source_uri AND r.reason = n.reason AND r.detail = n.detail "
-            "AND r.content_sha256 IS NOT DISTINCT FROM n.content_sha256)"
+            f"WHERE r.source_uri = n.source_uri AND {_SAME_VERDICT})"
         ).fetchone()[0]
     finally:
         con.unregister("_verdicts")
@@ -539,9 +546,8 @@ def upsert_rejects(con, rejects: pa.Table) -> int:
     con.register("_rej", rejects)
     changed = _count(
         con,
-        "DELETE FROM rejects r USING _rej n WHERE r.source_uri = n.source_uri AND ("
-        "r.reason <> n.reason OR r.detail <> n.detail "
-        "OR r.content_sha256 IS DISTINCT FROM n.content_sha256)",
+        "DELETE FROM rejects r USING _rej n WHERE r.source_uri = n.source_uri "
+        f"AND NOT ({_SAME_VERDICT})",
     )
     cols = ", ".join(f'"{c}"' for c in columns("rejects"))
     changed += _count(
