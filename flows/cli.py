@@ -297,6 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     """The CLI entry point: every failure is one line on stderr and a non-zero exit code."""
     from flows import interrupt
 
+    code = _main(argv)
+    if argv is None:  # the console script, about to exit (not a caller in a longer process)
+        interrupt.exiting(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
+    from flows import interrupt
+
     args = build_parser().parse_args(argv)
     configure_output(args)
     handler = HANDLERS[args.command]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -77,6 +78,23 @@ def handling(*, cooperative: bool) -> Iterator[None]:
         for sig, old in saved.items():
             with contextlib.suppress(ValueError, TypeError):
                 signal.signal(sig, old)
+
+
+def exiting(code: int) -> None:
+    """The console script's command is over: a Ctrl-C or SIGTERM from here on (Prefect's and
+    dbt's exit hooks, the interpreter's teardown) can change nothing, so the process ends at once
+    with the command's own exit code instead of dying of the signal (exit status -2, no line)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def _end(signum, frame) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _end)
 
 
 def ignore_in_worker() -> None:

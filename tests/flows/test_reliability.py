@@ -606,3 +606,25 @@ def test_ctrl_c_at_random_moments_is_one_line_and_never_half_loads(env, state):
         assert set(statuses) <= {"completed", "interrupted"}, statuses
         if attempt == 0:
             assert proc.returncode == 130 and statuses[-1] == "interrupted"
+
+
+def test_a_signal_after_the_command_ended_exits_with_its_code():
+    """A Ctrl-C that lands once the console script's command is over (Prefect's exit hooks,
+    the interpreter's teardown) ends the process at once with the command's own code: it
+    killed the process before (exit status -2, no line), seen in CI's random Ctrl-C test."""
+    child = (
+        "import os, signal, time\n"
+        "from flows import interrupt\n"
+        "interrupt.exiting(3)\n"
+        "print('done')\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(30)\n"
+    )
+    proc = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", child],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (3, "done\n", "")
