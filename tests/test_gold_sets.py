@@ -86,6 +86,13 @@ def test_speaker_sets_are_big_enough_and_apart():
     # chosen for speakers introduced by a name, held-out's largest error kind
     attributions = Counter(it["attribution"] for it in dev4[1] if it["kind"] == "full")
     assert attributions["name"] >= 40
+    dev5 = load_gold_docs(SPLITS["dev5"])
+    earlier = set(dev[0]) | set(held[0]) | set(dev2[0]) | set(dev3[0]) | set(dev4[0])
+    assert not set(dev5[0]) & earlier
+    assert len(dev5[0]) >= 30
+    # quotation-rich wire copy and Wikinews: organisation, document and continuation speakers
+    attributions = Counter(it["attribution"] for it in dev5[1] if it["kind"] == "full")
+    assert attributions["document"] >= 4 and attributions["continuation"] >= 4
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
