@@ -19,6 +19,7 @@ raises ``KeyboardInterrupt`` as usual, and they write nothing that a crash would
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -27,7 +28,7 @@ import threading
 from collections.abc import Iterator
 
 _REQUESTED = threading.Event()
-_STATE = {"cooperative": False, "signals": 0}
+_STATE = {"cooperative": False, "signals": 0, "exiting": False}
 EXIT_INTERRUPTED = 130
 
 
@@ -95,6 +96,18 @@ def exiting(code: int) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _end)
+    _STATE["exiting"] = True
+
+
+@atexit.register  # registered on import, before Prefect's and dbt's hooks: it runs after them
+def _ignore_during_teardown() -> None:
+    """After the exit hooks the interpreter resets every Python-level handler to the default
+    (the signal would kill the process: exit status -2, no line) and then spends ~0.5 s or more
+    collecting garbage and tearing modules down; only an ignored signal stays ignored through
+    that, so a console script that is exiting ignores SIGINT/SIGTERM for its last moments."""
+    if _STATE["exiting"] and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def ignore_in_worker() -> None:
