@@ -1,7 +1,8 @@
 """Direct quotations and their speakers, measured on the hand-annotated speaker sets.
 
     .venv/bin/python bench/eval_speakers.py                  # dev and held-out figures
-    .venv/bin/python bench/eval_speakers.py --errors dev     # list the dev mismatches
+    .venv/bin/python bench/eval_speakers.py --errors dev     # list the dev mismatches (speakers,
+                                                              # speaker_kind, spans)
     .venv/bin/python bench/eval_speakers.py --json out.json
 
 The gold sets (``bench/gold/speakers_{dev,dev2,dev3,dev4,dev5,heldout}.jsonl``, guideline in
@@ -219,6 +220,12 @@ def score_doc(
         if "speaker_kind" in r:
             t.counts["kind_n"] += 1
             t.counts["kind_ok"] += r["speaker_kind"] == kind
+            if r["speaker_kind"] != kind:
+                t.errors.append(
+                    f"  KIND    {doc['doc']}: {_ctx(body, g[1], g[2])!r}\n"
+                    f"      gold: {kind} ({it['speaker']}, {it['attribution']}); "
+                    f"row: {r['speaker_kind']} {r.get('speaker_name')!r} [{r.get('speaker_text')}]"
+                )
         if it["speaker"] is None:
             t.counts["unnamed_n"] += 1
             if entity_label.get(r.get("speaker_entity_id")) in ("PERSON", "ORG"):

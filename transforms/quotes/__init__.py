@@ -9,6 +9,8 @@ Modules, one job each (import from the module; this package imports nothing, sin
   who speak (data files in ``transforms/data/``);
 * :mod:`~transforms.quotes.speakers` — **the speaker rule**: from a cue to who speaks, its
   span as written and the entity it links to;
+* :mod:`~transforms.quotes.linking` — from a speaker's phrase to the entity it names (its
+  mention, a person in apposition, a spokesman's organisation, a missed surname);
 * :mod:`~transforms.quotes.descriptions` — how a noun phrase describes (determiner, the words
   describing a name, epithets), read by :mod:`~transforms.quotes.referents`;
 * :mod:`~transforms.quotes.regions` — where a direct quote sits in its sentence;

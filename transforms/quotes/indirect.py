@@ -21,11 +21,11 @@ from spacy.tokens import Span, Token
 
 from transforms.analysis import Analysis
 from transforms.quotes.lexicon import INDIRECT_CLASSES, REPORTING_NOUNS, is_cue_verb
+from transforms.quotes.linking import by_surname
 from transforms.quotes.marks import QUOTE_TOKEN_RE, paragraph_spans
 from transforms.quotes.speakers import (
     Attribution,
     according_to,
-    by_surname,
     cue_span,
     from_cue,
     own_subject,

@@ -60,8 +60,9 @@ from transforms.quotes.lexicon import (
     REPRESENTATIVES,
     is_cue_verb,
 )
+from transforms.quotes.linking import link
 from transforms.quotes.marks import paragraph_spans
-from transforms.quotes.speakers import Attribution, link
+from transforms.quotes.speakers import Attribution
 
 #: The values of the ``speaker_kind`` column.
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
@@ -123,10 +124,24 @@ class Referents:
                 attr.nominal = self._unnamed_before(head)
             return
         if attr.mention is not None and not epithet_mention(attr.mention, head):
+            attr.mention = self._named_representative(head, attr.mention) or attr.mention
             return
         found, nominal = self.refer(head, depth=0)
         if found is not None or nominal:
             attr.mention, attr.nominal = found, nominal
+
+    def _named_representative(self, head: Token, org: Mention) -> Mention | None:
+        """ "Toyota spokesman Jerry Giaquinta told Reuters … The Toyota spokesman said": the
+        person named before with this noun and this organisation ("a Toyota spokesman": no)."""
+        lemma = head.lemma_.lower()
+        if lemma not in REPRESENTATIVES or head.tag_ != "NN" or determiner(head) != "definite":
+            return None
+        if org.family not in _ORGANISATION_FAMILIES or org.start <= head.i < org.end:
+            return None
+        person = self._described(head, lemma)
+        org_words = {t.lemma_.lower() for t in self.an.doc[org.start : org.end]}
+        roles = next((r for _, m, r in self._roles if m is person), frozenset())
+        return person if person and person.family == "PERSON" and org_words & roles else None
 
     def _paragraph(self, token_i: int) -> int:
         """Index of the paragraph of a token."""

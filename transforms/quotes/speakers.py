@@ -8,11 +8,11 @@ This is the one place that decides who said something, once a cue is found:
   ("she said, adding that …"); a quoted word is never the speaker of its own quote;
 * it is written as in the text, without appositions, relative clauses and commas
   (:func:`speaker_span`);
-* it links to an entity (:func:`link`): the mention it contains (a misread surname stands for
+* it links to an entity (:func:`~transforms.quotes.linking.link`): the mention it contains (a misread surname stands for
   the person), a person in apposition ("a Pentagon spokesperson, Anton Semelroth"), the
   organisation a spokesman speaks for, a name the recognizer missed that ends a known name
-  (:func:`by_surname`), or — for a pronoun — its antecedent, read from the analysis
-  (:meth:`transforms.analysis.Analysis.antecedent`).
+  (:func:`~transforms.quotes.linking.by_surname`), or — for a pronoun — its antecedent,
+  read from the analysis (:meth:`transforms.analysis.Analysis.antecedent`).
 
 :func:`attribution` applies the rule to one cue token; where cues are looked for around a
 quote is the business of :mod:`transforms.quotes.attribution` (direct quotes) and
@@ -21,24 +21,24 @@ quote is the business of :mod:`transforms.quotes.attribution` (direct quotes) an
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
-from transforms.mentions.names import SURNAME_PARTICLES
 from transforms.quotes.lexicon import (
     DIRECT_CLASSES,
     MESSAGE_NOUNS,
-    REPRESENTATIVES,
     is_cue_verb,
     speaker_nouns,
 )
+from transforms.quotes.linking import link
 from transforms.quotes.marks import QUOTE_TOKEN_RE
 
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
+#: Pronouns in the object case: never the subject of an inverted verb of saying.
+_OBJECT_PRONOUNS = {"him", "her", "them", "me", "us"}
 #: Relations the parser gives a name it did not recognize ("said Skelly": an adverb).
 _MISTAKEN_NAME_DEPS = {"advmod", "npadvmod", "nmod", "appos", "oprd"}
 _RELATIVE = {"who", "which", "that", "whom"}
@@ -48,8 +48,6 @@ _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
 _NOT_SPEAKERS = {"this", "that", "which", "what", "there", "something", "nothing"}
 #: Verbs whose object is the speaker of the "as saying" they govern.
 _QUOTING = {"quote", "cite"}
-#: Participles that give a description its name ("a student named Wong").
-_NAMING = {"name", "call", "nickname", "dub"}
 
 
 @dataclass
@@ -88,6 +86,9 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
         if quoted_as is not None:
             return quoted_as
         subj = own_subject(v, skip, cue=v is verb)
+        if v is verb and subj is not None and _object_as_subject(v, subj):
+            v = v.head  # "The governor tweeted her reasoning saying, “…”": the governor
+            continue
         if subj is not None:
             # a participle hangs on the reporting verb of its sentence if there is one:
             # "Sanders said the process could be “messy,” adding …" → Sanders, not process
@@ -121,6 +122,24 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
             continue
         break
     return fallback
+
+
+def _object_as_subject(v: Token, subj: Token) -> bool:
+    """Did the parser make the object of the verb before a participle of saying its subject
+    ("tweeted her reasoning saying", "posted his letter saying")? An adverbial participle
+    has no subject of its own; a possessed thing (not a person: "heard her aide saying")
+    between it and its verb, which has no other object, is that verb's object."""
+    head = v.head
+    return (
+        v.tag_ == "VBG"
+        and v.dep_ in {"advcl", "dobj"}
+        and head.i < subj.i < v.i
+        and subj.pos_ == "NOUN"
+        and subj.lemma_.lower() not in speaker_nouns()
+        and any(c.dep_ == "poss" for c in subj.children)
+        and not any(c.dep_ == "mark" for c in v.children)
+        and not any(c.dep_ == "dobj" and c.i != v.i for c in head.children)
+    )
 
 
 def _quoted_as(v: Token, participle: Token) -> Token | None:
@@ -256,136 +275,6 @@ def from_cue(an: Analysis, cue: Span | None, speaker_head: Token | None) -> Attr
     return Attribution(speaker=span, cue=cue, mention=link(an, span, speaker_head))
 
 
-def link(an: Analysis, span: Span, head: Token) -> Mention | None:
-    """The mention naming the speaker: one covering the head, else a person in apposition."""
-    ms = an.mentions_in(span.start, span.end)
-    for m in ms:
-        if m.start <= head.i < m.end:
-            if m.family in {"ORG", "PLACE"}:
-                # "said University of California, San Diego's chancellor, Pradeep Khosla"
-                person = _person_beside(an, head)
-                if person is not None:
-                    return person
-            return an.misread.get(id(m), m)
-    found = _person_beside(an, head) or _named(an, head)
-    if found is not None:
-        return found
-    persons = [m for m in ms if m.family == "PERSON"]
-    if len(persons) == 1 and head.pos_ == "PROPN":
-        return persons[0]
-    if head.pos_ == "PROPN" and not ms:
-        return by_surname(an, span)
-    if len(span) == 1 and head.pos_ == "NOUN" and head.is_title and not ms:
-        # a surname the tagger took for a plural noun ("Fallows remarked")
-        found = by_surname(an, span, any_case=True)
-        if found is not None and found.family == "PERSON":
-            return found
-    if head.lemma_.lower() in REPRESENTATIVES:
-        # "a spokesman for CP", "Pentagon officials": whom they speak for — an organisation
-        # before a place or a people, the nearest to the noun ("a U.S. Sprint spokesman")
-        found = [
-            m
-            for m in an.mentions_in(head.left_edge.i, head.right_edge.i + 1)
-            if m.family in {"ORG", "PLACE", "NORP"} and m.start != head.i
-        ]
-        if found:
-            return min(found, key=lambda m: (m.family != "ORG", abs(m.start - head.i)))
-    return None
-
-
-def _person_beside(an: Analysis, head: Token) -> Mention | None:
-    """A person named beside the speaker's head: in apposition ("The mayor, Ivo Kranjc,"),
-    after a comma in its phrase ("the MP for Bath, Wera Hobhouse"), or the name the head is
-    in apposition to."""
-    person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
-    for child in _apposed(head):
-        for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
-            if m.start > 0 and head.doc[m.start - 1].text == "<":
-                continue  # a wire story's ticker symbol ("Merrill Lynch and Co Inc <MER>")
-            # a name, even one mistaken for an organisation
-            if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
-                return m
-    if head.pos_ == "NOUN" and head.i + 1 < len(head.doc):
-        # a title right before the name the parser left apart ("Niger's president
-        # Mahamadou Issoufou said")
-        for m in an.mentions_in(head.i + 1, head.i + 2):
-            if m.family == "PERSON" and m.start == head.i + 1:
-                return m
-    for m in an.mentions_in(head.i + 1, head.right_edge.i + 1):
-        if m.family == "PERSON" and m.start > 0 and head.doc[m.start - 1].text == ",":
-            return m
-    if head.dep_ == "appos":
-        parent = head.head
-        for m in an.mentions_in(parent.i, parent.i + 1):
-            if m.family == "PERSON":
-                return m
-    return None
-
-
-def _named(an: Analysis, head: Token) -> Mention | None:
-    """The person a description is given the name of: "a university student named Wong",
-    "a man called Ali"."""
-    if head.pos_ != "NOUN":
-        return None
-    for child in head.children:
-        if child.dep_ != "acl" or child.tag_ != "VBN" or child.lemma_.lower() not in _NAMING:
-            continue
-        for name in child.children:
-            if name.dep_ in {"oprd", "dobj", "attr", "npadvmod"} and name.pos_ == "PROPN":
-                for m in an.mentions_in(name.i, name.i + 1):
-                    if m.family == "PERSON":
-                        return m
-    return None
-
-
-def _apposed(head: Token) -> list[Token]:
-    """The appositions of a noun, and those of a comma-joined conjunct the parser made of an
-    apposition ("University of California, San Diego's chancellor, Pradeep Khosla")."""
-    out = []
-    for child in head.children:
-        if child.dep_ == "appos":
-            out.append(child)
-        elif child.dep_ == "conj" and (
-            not any(c.dep_ == "cc" for c in head.children) or _possessed_role(child)
-        ):
-            out += [g for g in child.children if g.dep_ == "appos"]
-    return out
-
-
-def _possessed_role(tok: Token) -> bool:
-    """A noun for a person's role with a possessor ("the Institute of Allergy and Infectious
-    Disease's director"): the parser's conjunct of the name before it stands for the
-    possessor's officer, whatever "and" the name holds."""
-    return (
-        tok.pos_ == "NOUN"
-        and tok.lemma_.lower() in speaker_nouns()
-        and any(c.dep_ == "poss" for c in tok.children)
-    )
-
-
-def by_surname(an: Analysis, span: Span, any_case: bool = False) -> Mention | None:
-    """A name the entity recognizer missed ("de Ruiter", a transcript's "FALLIN"): the
-    latest earlier mention of a person (or name) whose full name ends with these words."""
-    words = [
-        t.text
-        for t in span
-        if t.pos_ == "PROPN" or t.lower_ in SURNAME_PARTICLES or (any_case and t.is_alpha)
-    ]
-    if not words:
-        return None
-    if any_case:
-        words = [w.lower() for w in words]
-    k = bisect.bisect_left(an.named_starts, span.start)
-    for m in reversed(an.named[:k]):
-        name = m.entity.name.split() if m.entity is not None else []
-        if any_case:
-            name = [w.lower() for w in name]
-        fits = m.family in {"PERSON", "ORG"} and len(name) > len(words)
-        if fits and name[-len(words) :] == words:
-            return m
-    return None
-
-
 def cue_span(verb: Token) -> Span:
     """The cue of a reporting verb: the verb and its particle ("pointed out")."""
     doc = verb.doc
@@ -431,13 +320,16 @@ def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution
     if not is_cue_verb(tok, DIRECT_CLASSES) or any(c.dep_ == "neg" for c in tok.children):
         return None  # "The campaign did not elaborate."
     subj = subject_of(tok, an.quoted)
-    if subj is None and inverted:
+    if subj is None and inverted and tok.tag_ != "VBG":
+        # quotative inversion takes a finite verb ("“…,” read the email"), never a
+        # participle ("“…”, calling it a …": "it" is its object), and a subject's case
         subj = next(
             (
                 c
                 for c in tok.rights
                 if c.i <= tok.i + 4
                 and not an.quoted[c.i]
+                and c.lower_ not in _OBJECT_PRONOUNS
                 and (
                     (c.dep_ in {"dobj", "attr"} and c.pos_ in _NOMINAL)
                     or (c.dep_ in _MISTAKEN_NAME_DEPS and c.is_title and not c.is_stop)

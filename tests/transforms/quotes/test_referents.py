@@ -263,3 +263,25 @@ def test_a_person_the_recognizer_labels_an_organisation_speaks_as_a_person(nlp, 
     n = len(name.split())
     m = Mention(0, n, 0, len(name), name, "ORG", "ner", entity=Entity("ORG", "ORG", name))
     assert speaker_kind(Attribution(speaker=doc[0:n], mention=m)) == kind
+
+
+def test_the_organisation_s_spokesman_named_before_is_that_person(nlp):
+    text = (
+        'Toyota spokesman Jerry Giaquinta told Reuters: "No decision has been made on the new '
+        'line."\n\nThe trade paper Motor Week reported that Toyota would announce the division '
+        'this year.\n\nThe Toyota spokesman said, "The article is based on speculative '
+        'assumptions."'
+    )
+    got = direct(nlp, text)
+    assert [(s, n, k) for _, s, n, k in got] == [
+        ("Toyota spokesman Jerry Giaquinta", "Jerry Giaquinta", "person"),
+        ("The Toyota spokesman", "Jerry Giaquinta", "person"),
+    ]
+    # none named: the spokesman of an organisation speaks for it
+    text = (
+        "A Toyota spokesman said the plant would close. "
+        '"The article is based on speculative assumptions," the Toyota spokesman said.'
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("the Toyota spokesman", "Toyota", "organisation")
+    ]

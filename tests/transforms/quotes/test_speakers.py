@@ -283,3 +283,45 @@ def test_a_quote_paragraph_goes_on_with_the_last_speaker_past_a_person_named_as_
         ("We will app", "Maria Lopez"),
         ("This is not", "Maria Lopez"),
     ]
+
+
+def test_a_participle_after_the_quote_is_not_an_inverted_verb(nlp):
+    # "calling it": quotative inversion takes a finite verb; "it" is the participle's object
+    text = (
+        "Maria Lopez ended her campaign on Friday. Lopez said in a video, "
+        '"I do not take this step lightly", calling it a "painful decision".'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct and not q.is_partial]
+    assert [(q.speaker_text, q.speaker_name, q.cue) for q in direct] == [
+        ("Lopez", "Maria Lopez", "said")
+    ]
+
+
+def test_a_name_inside_the_quotation_is_not_in_apposition_to_the_speaker(nlp):
+    # the parser hangs the second stretch on "release" as an apposition: the name in it
+    # ("Joan Vale") is not the release's author
+    text = (
+        "The boxer Dana Kell died on Sunday, the World Boxing Council said.\n\n"
+        '"Kell was respected and loved in every way", reads a WBC press release, "a fierce '
+        "talent, a thoughtful mentor and a kind soul that contradicted her persona as Ms. Joan "
+        'Vale."'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name, q.speaker_kind) for q in direct] == [
+        ("a WBC press release", "World Boxing Council", "organisation"),
+        ("a WBC press release", "World Boxing Council", "organisation"),
+    ]
+
+
+def test_a_possessed_thing_before_a_participle_of_saying_is_the_verb_s_object(nlp):
+    # the parser makes "her reasoning" the subject of "saying": it is what she posted
+    text = (
+        "Governor Kay Ivey signed the bill on Wednesday. The governor posted her reasoning "
+        'saying, "Today, I signed into law the Human Life Protection Act."'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [("The governor", "Kay Ivey")]
+    # a person is a subject of the participle: "heard her aide saying"
+    text = 'Reporters heard the mayor\'s aide saying, "We had no other choice."'
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_text for q in direct] == ["the mayor's aide"]
