@@ -109,12 +109,15 @@ def run_models(
     Such a build is *incremental* when the last passing build was of this warehouse file and
     of the same SQL project, and every row added or removed since was a load's: the
     incremental marts recompute only the rows of the articles and entities that the loads
-    since then changed (``_changes``, sql/macros/changed.sql), the unit tests (which test the
-    SQL, unchanged) are left out, the views and the seed are not rebuilt when they are all in
-    place, and every data test runs — the row-level ones on the per-article views on the
-    changed articles' rows only (sql/macros/changed.sql, ``get_where_subquery``).
-    Otherwise, and with ``everything`` (the nightly full refresh) or without ``if_changed``
-    (``newsetl models``), everything is rebuilt (``--full-refresh``) and every test runs.
+    since then changed (``_changes``, sql/macros/changed.sql). When the views and the seed
+    are all in place they are not rebuilt, and only the nodes downstream of the loaded tables
+    that changed run (:func:`scheduled_selection`): those tables and every data test on them
+    — the row-level ones on the per-article views on the changed articles' rows only
+    (sql/macros/changed.sql, ``get_where_subquery``).
+    Otherwise everything is rebuilt (``--full-refresh``). A run's build (``if_changed``
+    without ``everything``) leaves out the unit tests, which test the SQL, not the data; with
+    ``everything`` (the nightly full refresh) or without ``if_changed`` (``newsetl models``)
+    every test runs.
     """
     if settings.catalog:  # callers build a DuckLake with flows.ducklake_models.build_live_models
         raise warehouse.WarehouseError(
@@ -162,7 +165,12 @@ def run_models(
         _set_changes_since(settings, since if incremental else -1)
         try:
             summary = _build(
-                settings, select or [], log_level, incremental=incremental, keep_views=keep_views
+                settings,
+                select or [],
+                log_level,
+                incremental=incremental,
+                scheduled=if_changed and not everything,
+                changed=changed_tables(previous.get("tables"), now["tables"]) if keep_views else (),
             )
         finally:
             _set_changes_since(settings, -1)
@@ -220,6 +228,22 @@ def _untracked_writes(before: dict | None, now: dict[str, list[int]]) -> bool:
         t not in before or (before[t][0] == version and before[t][1] != size)
         for t, (version, size) in now.items()
     )
+
+
+def changed_tables(before: dict | None, now: dict[str, list[int]]) -> list[str]:
+    """The loaded tables a build must take in: those whose change counter or size moved since
+    the last passing build, and the run ledger (every run adds its row)."""
+    before = before if isinstance(before, dict) else {}
+    return sorted({t for t, state in now.items() if before.get(t) != state} | {LEDGER})
+
+
+def scheduled_selection(changed: list[str]) -> list[str]:
+    """What a scheduled build with its views in place selects: of the nodes downstream of a
+    changed loaded table, the tables and every data test. A table none of whose inputs changed
+    (same loaded rows, same seed and SQL) would be rebuilt the same, and a data test whose every
+    input is unchanged (the seed's; a view of an unchanged table) would pass again: both left
+    to the next full build."""
+    return [f"source:newsetl.{t}+,{kind}" for t in changed for kind in INCREMENTAL_SELECT]
 
 
 def _set_changes_since(settings: Settings, since: int) -> None:
@@ -301,7 +325,8 @@ def _build(
     log_level: str,
     *,
     incremental: bool = False,
-    keep_views: bool = False,
+    scheduled: bool = False,
+    changed: list[str] | tuple = (),
 ) -> dict:
     from dbt.cli.main import dbtRunner
 
@@ -327,12 +352,18 @@ def _build(
     ]
     for selector in select:
         args += ["--select", selector]
-    # An incremental build leaves out the unit tests (the SQL they test is unchanged) and
-    # keeps the incremental marts; any other rebuilds them whole. With keep_views it builds
-    # the tables only, and runs every data test (selected as such, not through their models).
-    if keep_views:
-        args += ["--select", *INCREMENTAL_SELECT]
-    args += ["--exclude", "resource_type:unit_test"] if incremental else ["--full-refresh"]
+    # An incremental build keeps the incremental marts; any other rebuilds them whole. With
+    # the views in place (``changed``: the loaded tables that changed) it builds the tables and
+    # runs the data tests downstream of those tables only (scheduled_selection).
+    if changed:
+        args += ["--select", *scheduled_selection(list(changed))]
+    if not incremental:
+        args += ["--full-refresh"]
+    if scheduled:
+        # A run's build leaves out the unit tests (they test the SQL, not the data: CI, `make
+        # test`, `newsetl models` and the nightly full build run them) and dbt's manifest.json
+        # (~1 s to write; nothing reads it after a run); run_results.json is written below.
+        args += ["--exclude", "resource_type:unit_test", "--no-write-json"]
     deadline = time.monotonic() + settings.lock_timeout
     started = time.monotonic()
     while True:
@@ -346,6 +377,9 @@ def _build(
             time.sleep(0.5)  # a reader got in between the check and dbt: wait for it
             continue
         break
+    if scheduled and hasattr(res.result, "write"):  # the node timings (bench/growth.py)
+        with contextlib.suppress(OSError):
+            res.result.write(str(target / "run_results.json"))
     return _summarize(res, time.monotonic() - started, target)
 
 

@@ -30,7 +30,16 @@
         {%- do return(-1) -%}
     {%- endif -%}
     {%- if execute -%}
-        {%- do return(run_query('select ' ~ changes_since()).columns[0].values()[0]) -%}
+        {#- read once per dbt invocation (a query through dbt costs ~10 ms, and every test and
+            pre-hook asks, some several times): kept in the dict dbt's nodes share as `graph`,
+            under this invocation's id, so no value outlives the build that read it -#}
+        {%- set memo = graph.get('newsetl_changes_since') -%}
+        {%- if memo and memo[0] == invocation_id -%}
+            {%- do return(memo[1]) -%}
+        {%- endif -%}
+        {%- set since = run_query('select ' ~ changes_since()).columns[0].values()[0] -%}
+        {%- do graph.update({'newsetl_changes_since': [invocation_id, since]}) -%}
+        {%- do return(since) -%}
     {%- endif -%}
     {%- do return(none) -%}
 {%- endmacro %}

@@ -450,3 +450,50 @@ def test_flow_runs_models_and_a_planted_row_fails_the_run(
     # the failed build is not taken for current: the next run fails again
     assert cli_main(["run", str(SAMPLE), "--warehouse", str(wh), "--n-process", "1"]) == 1
     assert "stg_mentions_span_is_ordered" in capsys.readouterr().err
+
+
+def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
+    models_warehouse, tmp_path
+):
+    """A run's incremental build selects the tables and the data tests downstream of the
+    loaded tables that changed. An article alone loaded (no mention, quote, event or reject):
+    every table is rebuilt (all read the articles) and the tests reading the articles or the
+    runs run; the seed's, and the rejects' and mentions' own, do not; no unit test. dbt's
+    manifest is not written, the node results are."""
+    from flows import warehouse
+    from tests.warehouse_rows import load_rows, rows
+
+    wh = Path(shutil.copytree(models_warehouse["wh"], tmp_path / "wh"))  # its dbt state too
+    settings = load_settings(wh)
+    target = wh / "dbt" / "target"
+    (target / "manifest.json").unlink()
+    given = rows()
+    article = dict(given["articles"][0], article_id="a9", source_uri="/corpus/a9.txt")
+    article.update(source_id="a9", content_sha256="sha-a9", run_id="r9")
+    new = {t: [] for t in given} | {"articles": [article]}
+    with warehouse.connection(settings, read_only=False) as con:
+        con.execute("insert into runs select * replace ('r9' as run_id) from runs limit 1")
+        load_rows(con, settings, new, "r9")
+    summary = run_models(settings, log_level="none", if_changed=True)
+    assert summary["incremental"] is True
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 177, 0)
+    assert models_warehouse["summary"]["tests"] == 227  # a full build's
+    ran = {
+        r["unique_id"].split(".")[2]
+        for r in json.loads((target / "run_results.json").read_text())["results"]
+    }
+    assert not (target / "manifest.json").exists()
+    assert {
+        "unique_stg_articles_article_id",
+        "stg_mentions_text_matches_body",  # reads the articles' bodies
+        "relationships_stg_rejects_run_id__run_id__ref_stg_runs_",  # reads the runs
+        "dim_outlets",
+        "rpt_summary_counts_not_negative",
+    } <= ran
+    assert not ran & {
+        "unique_entity_fixes_name",
+        "accepted_values_stg_rejects_reason___var_reject_reasons_",
+        "unique_stg_rejects_source_uri",
+        "unique_stg_mentions_mention_id",
+        "stg_mentions",
+    }
