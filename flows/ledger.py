@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import resource
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -88,15 +89,18 @@ class Run:
     web: webmod.WebContext | None = None
     progress: ProgressHook | None = None
     batch: int = 0
+    #: CPU seconds of the flow's process (all its threads) per stage: logged, not kept.
+    stage_cpu: dict[str, float] = field(default_factory=dict)
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
         """Time a stage; the totals are logged and kept in the run summary."""
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             spent = time.perf_counter() - t0
+            self.stage_cpu[name] = self.stage_cpu.get(name, 0.0) + time.process_time() - c0
             self.counts.stage_seconds[name] = round(
                 self.counts.stage_seconds.get(name, 0.0) + spent, 3
             )
@@ -177,6 +181,13 @@ def close_ledger(run: Run, error: BaseException | None, seconds: float) -> None:
     run.logger.info(
         "time per stage (s): %s",
         ", ".join(f"{k} {v:.2f}" for k, v in run.counts.stage_seconds.items()),
+    )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run.logger.info(
+        "CPU per stage (s): %s; CPU (s): flow process %.2f, its finished worker processes %.2f",
+        ", ".join(f"{k} {v:.2f}" for k, v in run.stage_cpu.items()),
+        time.process_time(),
+        children.ru_utime + children.ru_stime,
     )
     with contextlib.suppress(Exception):  # the artifact is a courtesy; never fail a run on it
         from prefect.artifacts import create_markdown_artifact

