@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flows import fetch_state, interrupt, lake, near_dups, warehouse
+from flows import fetch_state, interrupt, lake, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.languages import model_for
@@ -46,6 +46,8 @@ class _Read:
     articles: list[Article]
     rejects: list[Reject]
     entry: int  # entries read so far (progress)
+    #: Planned early (while the previous batch was in NLP), with the sources seen before it.
+    early: tuple[Plan, dict[str, int]] | None = None
 
 
 class _Reader:
@@ -129,6 +131,7 @@ def _source_batches(
     deferred: list[Article] = []
     deferred_chars = 0
     batch = reader.next()
+    touched: tuple[set[str], set[str]] = (set(), set())  # the last batch's loaded uris, ids
     while batch is not None:
         interrupt.checkpoint()
         items, skipped, articles, rejects = (
@@ -139,8 +142,9 @@ def _source_batches(
         )
         run.counts.records_seen += len(skipped)
         run.counts.articles_unchanged += len(skipped)
+        seen = _seen(seen_sources, articles)
         with run.stage("plan"):
-            plan = planner.plan(articles, rejects, _seen(seen_sources, articles))
+            plan = _early_plan(run, batch, seen, touched) or planner.plan(articles, rejects, seen)
         if plan.process or (plan.rejects and not plan.rejects_recorded):
             planner.release()  # something to write: the file is opened for writing
         for art in articles:
@@ -154,7 +158,11 @@ def _source_batches(
         upcoming: list[_Read | None] = []
         ahead = functools.partial(_read_ahead, run, reader, runner, seen_sources, upcoming)
         _prefetch(run, runner, plan.process)
-        process(run, plan, runner, ahead)
+        loaded = process(run, plan, runner, ahead)
+        touched = (
+            {a.source_uri for a in loaded} | {r.source_uri for r in plan.rejects},
+            {a.article_id for a in loaded},
+        )
         urls = {i.source_uri for i in items} | {i.source_uri for i in skipped}
         _save_fetch_state(run, urls, planner)
         if run.progress is not None:
@@ -184,12 +192,36 @@ def _read_ahead(
     upcoming.append(nxt)
     if nxt is None or not nxt.articles or not hasattr(runner, "prefetch"):
         return  # (a Dask runner starts nothing ahead)
+    seen = _seen(seen_sources, nxt.articles)
     with run.stage("plan"):
         early = plan_batch.fn(
-            nxt.articles, nxt.rejects, run.settings, _seen(seen_sources, nxt.articles),
-            run.nlp_version, run.full_refresh,
-        )  # fmt: skip
+            nxt.articles, nxt.rejects, run.settings, seen, run.nlp_version, run.full_refresh
+        )
+    nxt.early = (early, seen)
     _prefetch(run, runner, early.process)
+
+
+def _early_plan(
+    run: Run, batch: _Read, seen: dict[str, int], touched: tuple[set[str], set[str]]
+) -> Plan | None:
+    """The batch's early plan, when planning it again now would give the same plan: the
+    warehouse held nothing for its sources and bodies then, and the batch loaded since
+    touched none of them (its articles' and rejects' source identities, its articles' ids;
+    a run holds the writer lock: nothing else wrote). A first run plans each batch once.
+    A DuckLake warehouse (other runs write at once) is always planned again."""
+    if batch.early is None or run.settings.catalog:
+        return None
+    early, early_seen = batch.early
+    batch.early = None  # planned once: its lists are the plan's own from here
+    uris, ids = touched
+    if (
+        not early.nothing_loaded
+        or early_seen != seen
+        or any(a.source_uri in uris or a.article_id in ids for a in batch.articles)
+        or any(r.source_uri in uris for r in batch.rejects)
+    ):
+        return None
+    return early
 
 
 def _prefetch(run: Run, runner: NlpRunner, articles: list[Article]) -> None:
@@ -290,14 +322,28 @@ def process(
         return []
     if ahead is not None:
         ahead()
+    with _BatchConnection(settings) as connect:
+        loaded, written, parts = _transform_load(run, plan, runner, connect)
+    _count(run, plan, loaded, written, parts)
+    return loaded
+
+
+def _transform_load(
+    run: Run, plan: Plan, runner: NlpRunner, connect: _BatchConnection
+) -> tuple[list[Article], dict[str, int], list]:
+    """The batch's NLP, link, Parquet and load (:func:`process`); the link and the load share
+    one connection, opened once the NLP is done (the file is not held while the workers
+    work), and the near-duplicate band hashes are committed with the articles."""
+    settings = run.settings
     parts = None
     with run.stage("nlp"):
         if getattr(runner, "writes_parts", False):  # Dask: the workers write the parts
             if plan.link:  # each worker sees its chunk only: languages and links decided here
                 for a in plan.process:
                     resolve_language(a)
-                plan.fingerprints = link_near_dups(plan.process, settings)
+                plan.fingerprints = link_near_dups(plan.process, settings, con=connect())
             job = ChunkJob(settings, run.run_id, run.ingested_at, run.nlp_version, run.batch)
+            connect.close()  # not held while the Dask workers work
             parts, failed, written = runner.transform(plan.process, job)
         else:
             out = transform_batch(
@@ -308,6 +354,7 @@ def process(
                 run.nlp_version,
                 settings,
                 link=plan.link,
+                connect=connect,
             )
             tables, failed = out[0], out[1]
             if plan.link:
@@ -326,6 +373,11 @@ def process(
         with run.stage("write"):
             parts = write_parquet(tables, months, settings, run.run_id, run.batch)
     interrupt.checkpoint()
+    fingerprints = {
+        a.article_id: plan.fingerprints[a.article_id]
+        for a in loaded
+        if a.article_id in plan.fingerprints
+    }
     with run.stage("load"):
         load_warehouse(
             parts,
@@ -334,19 +386,39 @@ def process(
             settings,
             run.run_id,
             run.batch,
+            fingerprints=fingerprints,
+            con=connect(),
         )
-    if plan.fingerprints and loaded:
-        with warehouse.connection(settings, read_only=False) as con:
-            near_dups.record(
-                con,
-                {
-                    a.article_id: plan.fingerprints[a.article_id]
-                    for a in loaded
-                    if a.article_id in plan.fingerprints
-                },
+    return loaded, written, parts
+
+
+class _BatchConnection:
+    """One batch's connection to the warehouse, opened on first use (``connect()``) and
+    closed on leaving (or by :meth:`close`)."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self._held: contextlib.ExitStack | None = None
+        self._con = None
+
+    def __enter__(self) -> _BatchConnection:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __call__(self):
+        if self._con is None:
+            self._held = contextlib.ExitStack()
+            self._con = self._held.enter_context(
+                warehouse.connection(self.settings, read_only=False)
             )
-    _count(run, plan, loaded, written, parts)
-    return loaded
+        return self._con
+
+    def close(self) -> None:
+        held, self._held, self._con = self._held, None, None
+        if held is not None:
+            held.close()
 
 
 def _take_back(articles: list[Article], rows) -> None:

@@ -52,7 +52,21 @@ def ensure(con) -> int:
 
 
 def record(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
-    """Store the band hashes of loaded articles (replacing any they had)."""
+    """Store the band hashes of loaded articles (replacing any they had), in a transaction."""
+    if not fingerprints:
+        return
+    try:
+        con.execute("BEGIN TRANSACTION")
+        write(con, fingerprints)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
+    """:func:`record` inside the caller's transaction (a batch's load: the articles and their
+    band hashes committed together)."""
     if not fingerprints:
         return
     ids, hashes = [], []
@@ -65,15 +79,10 @@ def record(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
     )
     con.register("_nd_new", table)
     try:
-        con.execute("BEGIN TRANSACTION")
         con.execute(
             "DELETE FROM _near_dup_bands WHERE article_id IN (SELECT article_id FROM _nd_new)"
         )
         con.execute("INSERT INTO _near_dup_bands SELECT article_id, band_hash FROM _nd_new")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     finally:
         con.unregister("_nd_new")
 

@@ -37,6 +37,9 @@ class Plan:
     #: Every reject of the batch is already in the warehouse with the same verdict (reason,
     #: detail, content hash): upserting them would change nothing (plan_batch).
     rejects_recorded: bool = False
+    #: The warehouse held nothing for the batch's sources and bodies when it was planned (a
+    #: first run's batches): see flows.batches, which then need not plan it again.
+    nothing_loaded: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+from collections.abc import Callable
 
+import duckdb
 import pyarrow as pa
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -93,6 +96,7 @@ def plan_batch(
     # their NLP (languages detected and band hashes computed by the NLP workers, on every core):
     # see transform_batch. A duplicate's language is detected if it is ever loaded.
     plan.link = bool(plan.process)
+    plan.nothing_loaded = not by_source and not by_article and not plan.rejects_recorded
     return plan
 
 
@@ -105,6 +109,7 @@ def transform_batch(
     nlp_version: str,
     settings: Settings,
     link: bool = False,
+    connect: Callable[[], duckdb.DuckDBPyConnection] | None = None,
 ) -> tuple[dict[str, pa.Table], list[Reject]] | tuple[dict[str, pa.Table], list[Reject], dict]:
     """One spaCy pass per article → the batch's tables; articles that failed become rejects.
 
@@ -120,7 +125,9 @@ def transform_batch(
     near-duplicate band hashes and, once the NLP is done, each article is linked to the first
     occurrence of its story among what was loaded before it and the articles before it in the
     batch (:func:`flows.near_dups.assign`, in input order, reading the warehouse); the result
-    then has a third item, the fingerprints to record once the batch is loaded.
+    then has a third item, the fingerprints to record once the batch is loaded. ``connect``
+    gives the connection to link on (the batch's, opened once its NLP is done and kept for its
+    load; else one is opened for the link).
     """
     failed: list[Reject] = []
     todo: list[Article] = []
@@ -145,19 +152,23 @@ def transform_batch(
             failed.append(Reject(a.source_uri, "nlp_error", error, a.content_sha256))
     fingerprints: dict = {}
     if link:  # every article of the batch in input order, as planned (failed ones included)
-        fingerprints = link_near_dups(articles, settings, result.bands)
+        con = connect() if connect is not None else None
+        fingerprints = link_near_dups(articles, settings, result.bands, con=con)
     tables, failed = _tables(todo, result, failed, run_id, ingested_at, nlp_version, settings)
     return (tables, failed, fingerprints) if link else (tables, failed)
 
 
 def link_near_dups(
-    articles: list[Article], settings: Settings, bands: dict | None = None
+    articles: list[Article], settings: Settings, bands: dict | None = None, con=None
 ) -> dict[str, dedup.Fingerprint]:
     """Link the batch's articles (in input order) to the first occurrence of their story
     among what is loaded and the articles before them (``duplicate_of``); returns their
     fingerprints, recorded once the batch is loaded. ``bands``: the band hashes the NLP
     workers computed (the others are computed here). A runner whose workers build the rows
-    themselves (Dask) calls this in the flow's process before sending the batch out."""
+    themselves (Dask) calls this in the flow's process before sending the batch out. ``con``:
+    an open connection to read the warehouse on (else one is opened)."""
+    if con is not None:
+        return near_dups.assign(con, articles, bands)
     with warehouse.connection(settings, read_only=False) as con:
         return near_dups.assign(con, articles, bands)
 
@@ -299,9 +310,14 @@ def load_warehouse(
     settings: Settings,
     run_id: str,
     batch: int,
+    fingerprints: dict | None = None,
+    con=None,
 ) -> int:
-    """Load the batch into DuckDB in one transaction; returns old versions replaced."""
-    with warehouse.connection(settings, read_only=False) as con:
+    """Load the batch into DuckDB in one transaction, with the near-duplicate band hashes of
+    its articles (``fingerprints``); returns old versions replaced. ``con``: an open
+    connection to load on (else one is opened)."""
+    opened = contextlib.nullcontext(con) if con is not None else None
+    with opened or warehouse.connection(settings, read_only=False) as con:
         return warehouse.load_batch(
             con,
             settings.lake_base,
@@ -310,6 +326,9 @@ def load_warehouse(
             rejects=rejects,
             run_id=run_id,
             batch=batch,
+            also=functools.partial(near_dups.write, fingerprints=fingerprints)
+            if fingerprints
+            else None,
         )
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -394,10 +394,12 @@ def load_batch(
     rejects: pa.Table,
     run_id: str,
     batch: int,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> int:
     """Load one batch in one transaction. Returns the number of old article versions replaced.
 
-    ``incoming`` lists (article_id, source_uri) of the articles in ``parts``.
+    ``incoming`` lists (article_id, source_uri) of the articles in ``parts``; ``also`` writes
+    what belongs with them (their near-duplicate band hashes) in the same transaction.
 
     A DuckLake warehouse (``con.shared``, flows/ducklake.py): the same transaction, retried
     whole on a commit conflict with another run; the parts are only staged (DuckLake writes
@@ -415,6 +417,7 @@ def load_batch(
             rejects=rejects,
             run_id=run_id,
             batch=batch,
+            also=also,
         ),
     )
     if getattr(con, "shared", False):
@@ -423,7 +426,7 @@ def load_batch(
     return replaced
 
 
-def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) -> int:
+def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, also) -> int:
     shared = getattr(con, "shared", False)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -498,6 +501,8 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch) 
             changed.add("rejects")
         if not shared:  # the models' change counters (a DuckLake rebuilds its models)
             changes.bump_versions(con, changed, run_id)
+        if also is not None:
+            also(con)
         con.execute("COMMIT")
         return replaced
     except BaseException:

@@ -225,3 +225,46 @@ def test_a_batch_with_nothing_new_has_nothing_to_write_unless_a_verdict_changed(
     assert not planned([Reject("/c/empty.txt", "empty", "no bytes", "sha")]).rejects_recorded
     assert not planned([stored, Reject("/c/new.txt", "empty", "no bytes")]).rejects_recorded
     assert planned([]).rejects_recorded is False  # no rejects: nothing asked
+
+
+def test_a_batch_planned_early_is_planned_again_when_the_batch_before_loaded_its_keys(
+    tmp_path, prefect_harness
+):
+    """A first run plans each batch once, early (flows.batches._early_plan), unless the batch
+    loaded in between holds one of its bodies or identities: one article a batch, the second
+    file's body is the first's (a duplicate only once the first is loaded), the third's is
+    new (its early plan is kept), the fourth repeats the third's identity (a numbered copy)."""
+    import duckdb
+
+    from flows.etl import news_etl
+
+    body = "The council voted on Tuesday to close the old bridge to traffic, the mayor said."
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "1_a.txt").write_text(f"Bridge closed\n\n{body}\n")
+    (corpus / "2_b.txt").write_text(f"Bridge shut\n\n{body}\n")
+    (corpus / "3_c.jsonl").write_text(
+        '{"id": "c", "title": "Dock strike", "body": "Dock workers in Antwerp walked out."}\n'
+        '{"id": "c", "title": "Dock strike", "body": "Dock workers in Antwerp walked out."}\n'
+    )
+    wh = tmp_path / "wh"
+    result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=1, run_models=False)
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    arts = con.execute("SELECT source_uri, article_id FROM articles ORDER BY 1").fetchall()
+    rejects = con.execute("SELECT source_uri, reason, detail FROM rejects ORDER BY 1").fetchall()
+    con.close()
+    a_id = dict(arts)[f"{corpus}/1_a.txt"]
+    assert [uri for uri, _ in arts] == [f"{corpus}/1_a.txt", f"{corpus}/3_c.jsonl#c"]
+    assert rejects == [
+        (
+            f"{corpus}/2_b.txt",
+            "duplicate_body",
+            f"same body as article {a_id} from {corpus}/1_a.txt",
+        ),
+        (
+            f"{corpus}/3_c.jsonl#c~2",
+            "duplicate_source",
+            f"copy 2 of the source identity {corpus}/3_c.jsonl#c in this run",
+        ),
+    ]
+    assert (result["articles_new"], result["rejected"], result["batches"]) == (2, 2, 4)
