@@ -111,10 +111,14 @@ def main(argv: list[str] | None = None) -> int:
                     if args.logs:
                         Path(args.logs).mkdir(parents=True, exist_ok=True)
                         (Path(args.logs) / f"{rnd}-{i}-{tree.name}.log").write_text(out)
-                    ratio = f", flow/raw {flow / baseline:.3f}, wall/raw {wall / baseline:.3f}"
+                    ratio = (
+                        f", flow/raw {flow / baseline:.3f}, wall/raw {wall / baseline:.3f}"
+                        if baseline
+                        else ""
+                    )
                     print(
                         f"{tree.name}: wall {wall:.1f} s, flow {flow:.1f} s, CPU {cpu:.1f} s, "
-                        f"{ratio if baseline else ''}\n  stages: "
+                        f"{ratio}\n  stages: "
                         + ", ".join(f"{k} {v:.2f}" for k, v in stage_seconds(out).items()),
                         flush=True,
                     )
