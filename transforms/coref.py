@@ -18,7 +18,8 @@ Rule-based and salience-driven (after Lappin & Leass / Hobbs-style heuristics):
   more than that of an embedded clause), nearer ones score higher, those of the pronoun's
   own paragraph higher (a new paragraph brings a new subject into focus), and
   entities mentioned often score a little higher; the subject of a verb of saying is the
-  likeliest antecedent of the next "she said" (speakers stay in focus in news reports);
+  likeliest antecedent of the next "she said" (speakers stay in focus in news reports) until
+  another person becomes the topic — the subject of a main clause that reports no speech;
 * gender is used only where the text gives it (titles such as Mrs/Mr, nouns such as
   spokeswoman/spokesman next to the name, or an earlier unambiguous pronoun); a person known
   to match the pronoun's gender is preferred to one whose gender is unknown;
@@ -251,6 +252,20 @@ class _Resolver:
             k -= 1
         return None
 
+    def _focus_moved(self, i: int, pos: int, m: Mention) -> bool:
+        """Has another person become the topic between a candidate (at ``pos``) and the
+        pronoun (at ``i``): the subject of the main clause of a sentence of the writer's
+        that reports no speech ("Lyng made the remark …"; not "Baker said …", another
+        speaker, whom the pronoun's gender tells apart)?"""
+        for k in range(self.sentence_of(pos) + 1, self.sentence_of(i)):
+            for subj in _main_sentence_subjects(self.document.sents[k]):
+                if self.quoted[subj.i] or _is_speaker(subj):
+                    continue
+                other = self._mention_at(subj.i)
+                if other is not None and other.family == "PERSON" and other.entity is not m.entity:
+                    return True
+        return False
+
     def _best(self, token: Token, pronoun: str, window: int) -> Mention | None:
         sent = self.sentence_of(token.i)
         first = self.sent_starts[max(0, sent - window)]
@@ -311,7 +326,9 @@ class _Resolver:
             verb = head.head if head.dep_ != "appos" else head.head.head
             score += 4.0 if _main_clause(verb) else 2.0
         if speaking and (_is_speaker(head) or (head.dep_ == "appos" and _is_speaker(head.head))):
-            score += 3.0
+            # speakers stay in focus, until another person is the subject of a main clause
+            # ("“…,” said spokesman Dale. ¶ Lyng made the remark … ¶ “…,” he said": Lyng)
+            score += 0.0 if self._focus_moved(token.i, pos, m) else 3.0
         if pronoun in PRONOUN_GENDER and self.gender.get(id(m.entity)):
             score += 2.5  # known to match beats unknown: "she" after "Berg … she"
         if bisect.bisect_right(self.para_starts, pos) != bisect.bisect_right(
@@ -322,6 +339,13 @@ class _Resolver:
         if same_clause and pronoun in {"he", "she", "they", "it"}:
             score -= 8.0
         return score
+
+
+def _main_sentence_subjects(sent) -> list[Token]:
+    """The subjects of a sentence's root (and of the verbs coordinated with it)."""
+    root = sent.root
+    verbs = [root, *(c for c in root.children if c.dep_ == "conj")]
+    return [c for v in verbs for c in v.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def _main_clause(verb: Token) -> bool:

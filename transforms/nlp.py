@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "23"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "24"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -60,6 +60,10 @@ EXTRACTION_VERSION = "23"  # 2: quotes and events tables filled; 3: is_partial, 
 # 23: a name inside a quotation is never in apposition to its speaker; a participle after a
 # quote is no inverted verb ("“…”, calling it"); "tweeted her reasoning saying" is the tweeter's;
 # "the Toyota spokesman" after "Toyota spokesman X" is X
+# 24: names cut at a lowercase particle joined ("Erik ten Hag"), "De Blasio" and "Kim" linked to
+# "Bill de Blasio" and "Kim Jong Un"; a quote paragraph after another person's main clause is
+# theirs; a speaker leaves the focus of "he said" when another person becomes the topic; a
+# thing is no speaker of a verb beside a quote or of "said" conjoined in a reported clause
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

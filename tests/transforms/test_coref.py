@@ -199,3 +199,22 @@ def test_a_pronoun_is_not_an_argument_of_its_own_verb(nlp):
         "since he was pardoned by Baker. He said the crowd was wonderful."
     )
     assert resolve_all(nlp, text, "he") == ["Tom Baker", "John Reed", "John Reed"]
+
+
+def test_a_speaker_leaves_the_focus_when_another_person_is_a_main_clause_subject(nlp):
+    # Dale's gender is known ("spokesman") and he spoke; Lyng is the subject of the paragraph
+    # in between: "he said" is Lyng
+    text = (
+        "Agriculture Secretary Richard Lyng expressed doubts about the target.\n\n"
+        "“His remark does not include the OMB,” said spokesman Edwin Dale.\n\n"
+        "Lyng made the remark while describing the need for cuts.\n\n"
+        "“There needs to be some reduction,” he said."
+    )
+    assert resolve_all(nlp, text, "he") == ["Richard Lyng"]
+    # no one in between: the speaker stays in focus
+    text = (
+        "Agriculture Secretary Richard Lyng expressed doubts about the target.\n\n"
+        "“His remark does not include the OMB,” said spokesman Edwin Dale.\n\n"
+        "“There is no such doubt here,” he said."
+    )
+    assert resolve_all(nlp, text, "he") == ["Edwin Dale"]

@@ -16,7 +16,8 @@ Used by the ``newsetl_entities`` component (:mod:`transforms.mentions.component`
 * :func:`split_company_seat` — a company and its seat ("Acme Inc *of* Chicago");
 * :func:`law_name` — a law named by its head noun ("United States Constitution", "Patriot Act");
 * :func:`join_fragments` — a company name cut at its "and" ("Standard and Poor's Corp",
-  "Merrill Lynch and Co Inc", "S and P").
+  "Merrill Lynch and Co Inc", "S and P");
+* :func:`join_particles` — a person's name cut at a lowercase particle ("Erik *ten* Hag").
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from transforms.gazetteer import Gazetteer
+from transforms.mentions.names import SURNAME_PARTICLES
 from transforms.wordlists import word_lists
 
 _WORDS = word_lists("mention_words.txt")
@@ -109,6 +111,8 @@ def strip_numbers(span: Span) -> Span | None:
     start, end = span.start, span.end
 
     def glued(token) -> bool:
+        if span.label_ == "PERSON" and token.lower_ in SURNAME_PARTICLES:
+            return False  # "Ten Hag"
         if not (token.like_num or token.text.replace("-", "").replace(".", "").isdigit()):
             return False
         if span.label_ != "ORG":
@@ -263,3 +267,59 @@ def _join_right(doc: Doc, span: Span, by_start: dict[int, Span]) -> tuple[Span, 
 def _initial(token) -> bool:
     """A single capital letter: "S" of "S and P"."""
     return len(token.text) == 1 and token.text.isupper()
+
+
+def join_particles(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A person's name with a lowercase particle that the model cut: "Erik ten Hag" ("ten"
+    taken for a number), "Ursula von der Leyen" ("Leyen" a place); then the surname written
+    alone with its particle capitalized ("Ten Hag", "Von der Leyen", "De Vries" after "Peter
+    de Vries") is that person too."""
+    out = list(ents)
+    tails: set[tuple[str, ...]] = set()
+    for e in sorted(ents, key=lambda s: s.start):
+        if e.label_ != "PERSON":
+            continue
+        end = _joined_end(doc, e)
+        if end > e.end:
+            out = _replace(doc, out, e.start, end)
+        inner = [i for i in range(e.start + 1, end) if _particle(doc[i])]
+        if inner and end - inner[0] > 1:
+            tails.add(tuple(t.lower_ for t in doc[inner[0] : end]))
+    for tail in tails:
+        for i in range(len(doc) - len(tail) + 1):
+            words = doc[i : i + len(tail)]
+            if doc[i].is_title and tuple(t.lower_ for t in words) == tail:
+                out = _replace(doc, out, i, i + len(tail))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _joined_end(doc: Doc, e: Span) -> int:
+    """Where a person's name ends once the particle and the surname after it are joined
+    (``e.end`` when nothing is to join)."""
+    first = e.end
+    while first > e.start + 1 and _particle(doc[first - 1]):
+        first -= 1
+    p = e.end
+    while p < len(doc) and _particle(doc[p]):
+        p += 1
+    q = p
+    while q < len(doc) and q - p < 2 and doc[q].is_title and doc[q].is_alpha:
+        q += 1
+    if (first == e.end and p == e.end) or q == p:
+        return e.end
+    if not any(first <= t.head.i < q for t in doc[e.start : first]):
+        return e.end  # "paid Anna ten Dollars": the name does not hang on the words after it
+    return q
+
+
+def _particle(token) -> bool:
+    return token.is_lower and token.text in SURNAME_PARTICLES
+
+
+def _replace(doc: Doc, ents: list[Span], start: int, end: int) -> list[Span]:
+    """The entities with a PERSON over ``start:end`` in place of those it overlaps (unless
+    a PERSON already covers it)."""
+    if any(e.label_ == "PERSON" and e.start <= start and end <= e.end for e in ents):
+        return ents
+    kept = [e for e in ents if e.end <= start or e.start >= end]
+    return [*kept, Span(doc, start, end, label="PERSON")]

@@ -2,7 +2,9 @@
 
 :class:`EntityResolver` keeps the article's entities and attaches mentions to them:
 
-* people: full names, then surnames ("Parly" → "Florence Parly"), titles stripped; two
+* people: full names, then surnames ("Parly" → "Florence Parly", "De Blasio" → "Bill de
+  Blasio"), or the first word of a name for names that open with the family name ("Kim" →
+  "Kim Jong Un") or a first name used alone, titles stripped; two
   people with one surname stay apart (a bare surname goes to the candidate that fits its
   title, else the most recent one);
 * places: every spelling of a country is one entity ("US", "U.S.", "the United States");
@@ -95,6 +97,10 @@ class EntityResolver:
                 return
             self.attach(m, self.new_entity(m, name, tokens))
             return
+        longer = self.longer_name(tokens)
+        if longer is not None:
+            self.attach(m, longer)
+            return
         # A full name: it may complete an earlier bare-surname entity.
         for ent in self.entities:
             if (
@@ -116,6 +122,20 @@ class EntityResolver:
                 return
         self.attach(m, self.new_entity(m, name, tokens))
 
+    def longer_name(self, tokens: tuple[str, ...]) -> Entity | None:
+        """The one person whose longer name ends with these words, case aside: "De Blasio"
+        (a sentence start, "Mayor de Blasio") is "Bill de Blasio", "Van Gaal" is "Louis van
+        Gaal"; None when no person or two fit."""
+        low = [t.lower() for t in tokens]
+        found = [
+            e
+            for e in self.entities
+            if e.family == "PERSON"
+            and len(e.tokens) > len(tokens)
+            and [t.lower() for t in e.tokens[-len(tokens) :]] == low
+        ]
+        return found[0] if len(found) == 1 else None
+
     def person_candidates(self, word: str) -> list[Entity]:
         last = [
             e
@@ -130,7 +150,6 @@ class EntityResolver:
             if e.family == "PERSON"
             and len(e.tokens) > 1
             and e.tokens[0] == word
-            and len(e.tokens) == 2
             and word[:1].isupper()
         ]
 

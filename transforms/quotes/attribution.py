@@ -166,6 +166,8 @@ def _adjacent_verb(an: Analysis, region: range) -> Attribution | None:
         ):
             return None
         attr = from_cue(an, cue_span(tok), subj)
+        if not is_cue_verb(tok, DIRECT_CLASSES) and not (_agentive(attr) or subj.pos_ == "PROPN"):
+            return None  # "When Trump wrapped up — “…” — the balloons cascaded down"
         return attr if attr.found else None
     return None
 

@@ -3,7 +3,8 @@
 In order (:func:`inherit`): a multi-paragraph quote shares one attribution; a segment takes
 the nearest attributed quote of its paragraph (“…,” she said. “…”); a quote that opens its
 sentence takes an introduction ending with a colon just before it ("X released the following
-statement:"), else the speaker of the previous paragraph's last quote, else a person who
+statement:"), else the speaker of the previous paragraph's last quote (or another person who
+is the subject of a main clause after it), else a person who
 speaks (or is the subject) in the sentence before, else the person who spoke last when the
 writer's words since name nobody else. Partial quotes never inherit: a phrase
 with no speaker of its own is a scare quote. A quote that inherits its speaker inherits the
@@ -45,7 +46,8 @@ def inherit(an: Analysis, items: list[Direct]) -> None:
             if attr is None:
                 prev = last_by_para.get(item.seg.paragraph - 1)
                 if prev is not None and opens_paragraph(an, item):
-                    attr = prev.attr
+                    # "“…,” Lopez said. Tom Baker disagreed. ¶ “…”": Baker takes the floor
+                    attr = _intervening_speaker(an, prev, item) or prev.attr
             if attr is None:
                 attr = _previous_sentence_speaker(an, item)
             if attr is None:

@@ -28,8 +28,11 @@ from spacy.tokens import Span, Token
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
 from transforms.quotes.lexicon import (
+    COMPANY_NOUNS,
     DIRECT_CLASSES,
+    DOCUMENT_NOUNS,
     MESSAGE_NOUNS,
+    ORGANISATION_NOUNS,
     is_cue_verb,
     speaker_nouns,
 )
@@ -174,7 +177,18 @@ def _reported_clause(v: Token, participle: Token, subj: Token) -> bool:
         while t.dep_ == "xcomp" and t.i != v.i:
             t = t.head
         return t.i == v.i
-    return participle.dep_ == "conj" and participle.head.i == v.i and _mute(subj)
+    return participle.dep_ == "conj" and participle.head.i == v.i and (_mute(subj) or _thing(subj))
+
+
+def _thing(subj: Token) -> bool:
+    """A common noun for no one who could speak ("De Blasio said the move was made by X and
+    said, “…”"): not a noun for people, an organisation or a document."""
+    lemma = subj.lemma_.lower()
+    return (
+        subj.pos_ == "NOUN"
+        and lemma not in speaker_nouns()
+        and lemma not in ORGANISATION_NOUNS | COMPANY_NOUNS | DOCUMENT_NOUNS
+    )
 
 
 def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> Token | None:

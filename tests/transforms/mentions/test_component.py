@@ -224,3 +224,33 @@ def test_a_company_and_its_seat_are_two_names(nlp):
         ("St. Petersburg", "GPE"),
         ("Bank of Tokyo Ltd", "ORG"),
     ]
+
+
+def test_a_name_cut_at_a_lowercase_particle_is_joined(nlp):
+    # the model takes "ten" for a number and "Leyen" for a place
+    text = (
+        "Coach Erik ten Hag said the team would recover. Ten Hag added that he was proud. "
+        "Ursula von der Leyen met him. Von der Leyen spoke too. Ten men were arrested."
+    )
+    ents = [
+        ("Erik", "PERSON"),
+        ("ten", "CARDINAL"),
+        ("Ten", "CARDINAL"),
+        ("Ursula von der", "PERSON"),
+        ("Leyen", "GPE"),
+        ("Von der Leyen", "ORG"),
+    ]
+    assert fixed(nlp, text, ents) == [
+        ("Erik ten Hag", "PERSON"),
+        ("Ten Hag", "PERSON"),
+        ("Ursula von der Leyen", "PERSON"),
+        ("Von der Leyen", "PERSON"),
+    ]
+    # a name the model found whole teaches its surname: "De Vries" is no organisation
+    text = "He met Peter de Vries on Monday. De Vries said it was fine."
+    got = fixed(nlp, text, [("Peter de Vries", "PERSON"), ("De Vries", "ORG")])
+    assert got == [("Peter de Vries", "PERSON"), ("De Vries", "PERSON")]
+    # a number after a name is no particle
+    assert fixed(nlp, "John Smith gave ten Euros.", [("John Smith", "PERSON")]) == [
+        ("John Smith", "PERSON")
+    ]

@@ -237,3 +237,14 @@ def test_alias_occurrences_are_the_phrase_matchers(nlp):
         matcher.add(str(k), [Doc(doc.vocab, words=list(form))])
     found = [(int(doc.vocab.strings[m]), s, e) for m, s, e in matcher(doc)]
     assert sorted(found, key=lambda x: (x[1], -x[2])) == expected
+
+
+def test_a_surname_with_its_particle_and_a_family_name_first_link_to_the_full_name(nlp):
+    text = (
+        "Yesterday, Bill de Blasio, the mayor of New York, ended his campaign. De Blasio made "
+        "the announcement on television. North Korean leader Kim Jong Un met the envoy on "
+        "Monday. Kim said the talks were useful."
+    )
+    ms = mentions_of(nlp, text)
+    assert [m.canonical_name for m in by_text(ms, "De Blasio")] == ["Bill de Blasio"]
+    assert [m.canonical_name for m in by_text(ms, "Kim")] == ["Kim Jong Un"]

@@ -325,3 +325,35 @@ def test_a_possessed_thing_before_a_participle_of_saying_is_the_verb_s_object(nl
     text = 'Reporters heard the mayor\'s aide saying, "We had no other choice."'
     direct = [q for q in quotes_of(nlp, text) if q.is_direct]
     assert [q.speaker_text for q in direct] == ["the mayor's aide"]
+
+
+def test_a_quote_paragraph_after_another_person_s_main_clause_is_that_person_s(nlp):
+    text = (
+        '"We will appeal the ruling," Maria Lopez said on Monday. Tom Baker, a local farmer, '
+        'disagreed with her.\n\n"This case is closed."'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Maria Lopez", "Tom Baker"]
+    # the speaker herself again, or a person named only as an object: she goes on
+    for between in ("She told reporters that Tom Baker had lied.", "The court heard Tom Baker."):
+        text = f'"We will appeal," Maria Lopez said on Monday. {between}\n\n"It is not over."'
+        direct = [q for q in quotes_of(nlp, text) if q.is_direct and not q.is_partial]
+        assert [q.speaker_name for q in direct] == ["Maria Lopez", "Maria Lopez"], between
+
+
+def test_a_verb_of_saying_conjoined_in_the_reported_clause_keeps_the_reporter(nlp):
+    # "said" hangs on "was made" (the reported clause) and "the move" cannot speak
+    text = (
+        "Mayor Bill de Blasio spoke on the radio. De Blasio said the move was made by police "
+        'commissioner Bill Bratton and said, "Who are you going to trust on security?"'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [("De Blasio", "Bill de Blasio")]
+
+
+def test_a_verb_next_to_the_quote_is_no_cue_when_its_subject_cannot_speak(nlp):
+    text = (
+        "Donald Trump spoke for an hour. When Trump finally wrapped up — “I will fight for you, "
+        "and I will win for you!” — the balloons cascaded down on the crowd."
+    )
+    assert [q.speaker_text for q in quotes_of(nlp, text) if q.is_direct] == []
