@@ -137,9 +137,9 @@ def test_cost_is_linear_in_the_article():
         m = Mention(tok.i, tok.i + 1, tok.idx, tok.idx + 4, "Anna", "PERSON", "model", k)
         m.entity = entity
         mentions.append(m)
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU seconds: a loaded machine does not stretch them
     answers = resolve_pronouns(Document(doc), mentions)
-    assert time.perf_counter() - t0 < 5.0
+    assert time.process_time() - t0 < 5.0
     assert len(answers) == n
     assert all(m is not None and m.entity is entity for m in answers.values())
 
