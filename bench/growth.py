@@ -1,8 +1,17 @@
 """Growth with the warehouse: a synthetic warehouse of 1M articles, and what a run costs on it.
 
-    nice .venv/bin/python bench/growth.py                          # 1,000,000 articles
-    nice .venv/bin/python bench/growth.py --articles 100000 --keep /tmp/wh-100k
-    nice .venv/bin/python bench/growth.py --seed /tmp/wn --articles 1000000
+    nice .venv/bin/python bench/growth.py --articles 1000000 --keep /tmp/wh-1m --setup-only
+    nice .venv/bin/python bench/growth.py --articles 1000000 --keep /tmp/wh-1m   # reuses it
+    nice .venv/bin/python bench/growth.py --articles 100000                      # all in one go
+    nice .venv/bin/python bench/growth.py --seed /tmp/wn --seed-sources SRC --articles 100000
+
+A set-up (seed, synthesis, full build) is long at 1M: with ``--keep DIR`` it is done once and
+reused by the next runs of the bench, which take new stories further on in ``--source`` each
+time (``DIR/growth-setup.json`` records how many were used). A kept warehouse this code would
+reprocess (articles of an older NLP version, an older near-duplicate index) is refused with a
+message, never reprocessed; its models are rebuilt in full only when the SQL project changed
+since their last build (or with ``--full-models``). A stale ``--seed`` (it is small) is brought
+up to date by a run of its sources before it is cloned.
 
 Steps, all in this run:
 
@@ -69,6 +78,8 @@ ENTITY_COLUMNS = {
 #: The near-duplicate index too: a clone's body is its seed's, so are its band hashes; without
 #: them the first run on the big warehouse indexed every clone (a MinHash per article).
 CLONED = ("articles", "mentions", "quotes", "events", "_near_dup_bands")
+#: The bench's record of a warehouse it set up (kept with --keep): size, timings, records used.
+SETUP_FILE = "growth-setup.json"
 
 
 def synthesize(db: Path, articles: int, groups: int) -> dict[str, int]:
@@ -149,6 +160,156 @@ def slowest_nodes(wh: Path, n: int = 8) -> list[list]:
     return [[r["unique_id"].split(".", 2)[-1], round(r["execution_time"], 2)] for r in timed]
 
 
+def stale_reason(db: Path, *, every_article_indexed: bool = False) -> str | None:
+    """Why a ``newsetl run`` on this warehouse would redo its articles' work (None: it would
+    not): articles of another NLP version than this code makes are reprocessed, and a missing
+    or older near-duplicate index is rebuilt, a MinHash per article (flows/near_dups.py).
+    ``every_article_indexed`` also checks that each article has its band hashes (a seed:
+    the clones copy them)."""
+    import duckdb
+
+    from flows import near_dups
+    from flows.languages import expected_version
+    from flows.settings import load_settings
+    from transforms import dedup
+    from transforms.nlp import nlp_version
+
+    settings = load_settings(db.parent)
+    main_version = nlp_version(settings.model)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
+        }
+        if "articles" not in tables:
+            return "it has no articles table"
+        versions = con.execute(
+            "select language, nlp_version, count(*) from articles group by all order by all"
+        ).fetchall()
+        index = None
+        if "_meta" in tables:
+            index = con.execute(
+                "select value from _meta where key = ?", [near_dups.META_KEY]
+            ).fetchone()
+        unindexed = 0
+        if every_article_indexed and "_near_dup_bands" in tables:
+            unindexed = con.execute(
+                "select count(*) from articles where article_id not in "
+                "(select article_id from _near_dup_bands)"
+            ).fetchone()[0]
+    finally:
+        con.close()
+    for language, version, count in versions:
+        wanted = expected_version(language, settings, main_version)
+        if version != wanted:
+            return (
+                f"{count:,} of its articles (language {language}) carry NLP version {version}, "
+                f"this code makes {wanted}"
+            )
+    if "_near_dup_bands" not in tables or index is None or index[0] != dedup.INDEX_VERSION:
+        found = index[0] if index else "none"
+        return f"its near-duplicate index is {found}, this code's is {dedup.INDEX_VERSION}"
+    if unindexed:
+        return f"{unindexed:,} of its articles have no near-duplicate band hashes"
+    return None
+
+
+def prepare_seed(args, big: Path, cli: list[str], env: dict, seed_sources: list[str]) -> float:
+    """The seed warehouse in ``big``: ``--seed`` copied (and brought up to date by a run of its
+    sources when this code would reprocess it: it is small), else a run of the seed sources.
+    Returns the seconds it took."""
+    started = time.perf_counter()
+    if args.seed:
+        shutil.copytree(args.seed, big, ignore=shutil.ignore_patterns("dbt", "lake"))
+        reason = stale_reason(big / "news.duckdb", every_article_indexed=True)
+        if reason:
+            print(f"seed {args.seed} is stale ({reason}): running its sources on a copy")
+            run_cli([*cli, "run", *seed_sources, "--warehouse", str(big)], env)
+    else:
+        run_cli([*cli, "run", *seed_sources, "--warehouse", str(big)], env)
+    reason = stale_reason(big / "news.duckdb", every_article_indexed=True)
+    if reason:
+        raise SystemExit(f"the seed is still stale after a run of {seed_sources}: {reason}")
+    return time.perf_counter() - started
+
+
+def set_up(args, big: Path, cli: list[str], env: dict, seed_sources: list[str]) -> dict:
+    """The synthetic warehouse in ``big``: a reused one (refused if stale or of another size),
+    else seed + synthesis; then a full ``newsetl models`` unless its last passing build was of
+    this SQL project. Writes and returns its record (``SETUP_FILE``)."""
+    from flows.models import STATE_FILE, project_digest
+
+    record_path = big / SETUP_FILE
+    if (big / "news.duckdb").exists():
+        try:
+            record = json.loads(record_path.read_text())
+        except (OSError, ValueError):
+            raise SystemExit(
+                f"{big} holds a warehouse this bench did not set up (no {SETUP_FILE}): "
+                "remove it or pass another --keep"
+            ) from None
+        if record.get("articles") != args.articles or record.get("groups") != args.entity_groups:
+            raise SystemExit(
+                f"{big} was set up with {record.get('articles')} articles and "
+                f"{record.get('groups')} entity groups, not {args.articles} and "
+                f"{args.entity_groups}: remove it or pass another --keep"
+            )
+        reason = stale_reason(big / "news.duckdb")
+        if reason:
+            raise SystemExit(
+                f"the synthetic warehouse in {big} is stale: {reason}, so a run would reprocess "
+                f"all {args.articles:,} articles. Remove it (rm -r {big}) to set it up again "
+                f"(synthesis took {record.get('synthesize_s')} s last time)."
+            )
+        print(f"reusing the synthetic warehouse in {big} (set up {record.get('set_up_at')})")
+    else:
+        record = {"articles": args.articles, "groups": args.entity_groups, "records_used": 0}
+        record["seed_s"] = round(prepare_seed(args, big, cli, env, seed_sources), 1)
+        print(f"seed: {record['seed_s']} s", flush=True)
+        started = time.perf_counter()
+        record["rows"] = synthesize(big / "news.duckdb", args.articles, args.entity_groups)
+        (big / "dbt" / STATE_FILE).unlink(missing_ok=True)  # the seed's build: not the clones'
+        record["synthesize_s"] = round(time.perf_counter() - started, 1)
+        record["set_up_at"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        print(f"synthesized in {record['synthesize_s']} s: {record['rows']}", flush=True)
+        record_path.write_text(json.dumps(record, indent=2))
+    size = (big / "news.duckdb").stat().st_size
+    print(f"news.duckdb: {size / 1e9:.2f} GB", flush=True)
+    try:
+        built = json.loads((big / "dbt" / STATE_FILE).read_text()).get("project")
+    except (OSError, ValueError):
+        built = None
+    if args.full_models or built != project_digest():
+        wall, _, _, cpu = run_cli([*cli, "models", "--warehouse", str(big)], env)
+        record["full_models"] = {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1)}
+        print(f"full `newsetl models` at this size: {wall:.1f}s wall, {cpu:.1f}s CPU", flush=True)
+    else:
+        print("its models were last built by this SQL project: no full build (--full-models)")
+    record_path.write_text(json.dumps(record, indent=2))
+    return record
+
+
+def new_batches(args, big: Path, record: dict, tmp: Path) -> tuple[list[str], str]:
+    """Three batches of ``--new`` stories and one story, from records no earlier run of this
+    bench loaded into the kept warehouse (each run moves past the ones it used)."""
+    skip = args.skip + record.get("records_used", 0)
+    lines = args.source.read_bytes().splitlines(keepends=True)
+    if skip + 3 * args.new + 1 > len(lines):
+        raise SystemExit(f"{args.source} has too few records after the first {skip}")
+    batches = [
+        write_records(lines[skip + i * args.new : skip + (i + 1) * args.new], tmp / f"new{i}.jsonl")
+        for i in range(3)
+    ]
+    one = write_records(lines[skip + 2 * args.new :][:1], tmp / "one.jsonl")
+    record["records_used"] = record.get("records_used", 0) + 2 * args.new + 1
+    (big / SETUP_FILE).write_text(json.dumps(record, indent=2))
+    print(f"new stories: records {skip}..{skip + 2 * args.new} of {args.source}", flush=True)
+    return batches, one
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
@@ -159,8 +320,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", type=int, default=10_000, help="records before the new ones")
     parser.add_argument("--new", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="build the big warehouse here and keep it")
+    parser.add_argument(
+        "--setup-only", action="store_true", help="set up the big warehouse (--keep) and stop"
+    )
+    parser.add_argument(
+        "--full-models", action="store_true", help="time a full build of a reused warehouse"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    if args.seed and not args.seed_sources:
+        parser.error("--seed needs --seed-sources (its sources: the nothing-new run reads them)")
+    if args.setup_only and not args.keep:
+        parser.error("--setup-only needs --keep")
 
     tmp = Path(tempfile.mkdtemp(prefix="newsetl-growth-"))
     env = {
@@ -176,39 +347,19 @@ def main(argv: list[str] | None = None) -> int:
     seed_sources = args.seed_sources or [str(ROOT / "data" / "sample")]
     try:
         big = args.keep or tmp / "big"
-        if args.keep and (big / "news.duckdb").exists():
-            print(f"reusing the synthetic warehouse in {big}", flush=True)
-        else:
-            if args.seed:
-                shutil.copytree(args.seed, big, ignore=shutil.ignore_patterns("dbt", "lake"))
-            else:
-                wall, _, out, cpu = run_cli(
-                    [*cli, "run", *seed_sources, "--warehouse", str(big)], env
-                )
-                print(f"seed: {wall:.1f}s wall (the background server's start included)")
-            started = time.perf_counter()
-            counts = synthesize(big / "news.duckdb", args.articles, args.entity_groups)
-            figures["synthesize_s"] = round(time.perf_counter() - started, 1)
-            figures["rows"] = counts
-            print(f"synthesized in {figures['synthesize_s']}s: {counts}", flush=True)
-        size = (big / "news.duckdb").stat().st_size
-        print(f"news.duckdb: {size / 1e9:.2f} GB", flush=True)
-
-        wall, _, out, cpu = run_cli([*cli, "models", "--warehouse", str(big)], env)
-        figures["full_models_wall_s"] = round(wall, 1)
-        print(f"full `newsetl models` at this size: {wall:.1f}s wall, {cpu:.1f}s CPU", flush=True)
+        started = time.perf_counter()
+        figures["setup"] = set_up(args, big, cli, env, seed_sources)
+        figures["setup_wall_s"] = round(time.perf_counter() - started, 1)
+        print(f"set-up: {figures['setup_wall_s']} s", flush=True)
+        if args.setup_only:
+            return 0
+        batches, one = new_batches(args, big, figures["setup"], tmp)
 
         wall, _, out, cpu = run_cli([*cli, "run", *seed_sources, "--warehouse", str(big)], env)
         figures["nothing_new_wall_s"] = round(wall, 1)
         figures["nothing_new_cpu_s"] = round(cpu, 1)
         print(f"nothing new: {wall:.1f}s wall, {cpu:.1f}s CPU (goal <= 5 s wall)", flush=True)
 
-        lines = args.source.read_bytes().splitlines(keepends=True)
-        batches = []
-        for i in range(3):
-            chunk = lines[args.skip + i * args.new : args.skip + (i + 1) * args.new]
-            batches.append(write_records(chunk, tmp / f"new{i}.jsonl"))
-        one = write_records(lines[args.skip + 2 * args.new :][:1], tmp / "one.jsonl")
         runs = {}
         for name, wh, src in (
             ("into_big", big, batches[0]),
@@ -229,10 +380,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("into_big", "into_big_again"):
             ratio = runs[name]["flow_s"] / runs["into_empty"]["flow_s"]
             wall_ratio = runs[name]["wall_s"] / runs["into_empty"]["wall_s"]
+            cpu_ratio = runs[name]["cpu_s"] / runs["into_empty"]["cpu_s"]
             figures[f"{name}_over_empty_flow"] = round(ratio, 2)
             print(
-                f"{name} / into_empty: flow {ratio:.2f}, wall {wall_ratio:.2f} (goal <= 1.5: "
-                f"{'met' if ratio <= 1.5 else 'NOT met'})"
+                f"{name} / into_empty: flow {ratio:.2f}, wall {wall_ratio:.2f}, CPU "
+                f"{cpu_ratio:.2f} (goal <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'})"
             )
     finally:
         run_cli([*cli, "server", "stop"], env)
