@@ -209,7 +209,9 @@ def stale_reason(db: Path, *, every_article_indexed: bool = False) -> str | None
                 f"{count:,} of its articles (language {language}) carry NLP version {version}, "
                 f"this code makes {wanted}"
             )
-    if "_near_dup_bands" not in tables or index is None or index[0] != dedup.INDEX_VERSION:
+    if "_near_dup_bands" not in tables:
+        return "it has no near-duplicate index (_near_dup_bands)"
+    if index is None or index[0] != dedup.INDEX_VERSION:
         found = index[0] if index else "none"
         return f"its near-duplicate index is {found}, this code's is {dedup.INDEX_VERSION}"
     if unindexed:
