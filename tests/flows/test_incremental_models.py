@@ -134,11 +134,17 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     added["articles"][0].update(source_uri="/corpus/a5.txt", source_id="a5")
     added["articles"][0]["published_date"] += dt.timedelta(days=6)
     changed = _new_version(given, "a2", "a2v2")
-    _load(settings, {t: added[t] + changed[t] for t in added}, "r2")
+    # and five copies of a1 from a wire (/wire): Warsaw and Duda in all five, its boilerplate
+    wire = [_in_source(given, "a1", f"w{i}", "/wire") for i in range(5)]
+    _load(
+        settings, {t: added[t] + changed[t] + [r for w in wire for r in w[t]] for t in added}, "r2"
+    )
     # a second load: a3 reprocessed (the same id, one mention's entity swapped, a quote gone)
     _load(settings, _reprocessed(given, "a3"), "r3")
 
     after = _build_and_compare(settings, tmp_path, "add+change+reprocess")
+    ranking = {r[1]: r for r in after["rpt_entity_ranking"]}  # boilerplate articles: r[9]
+    assert (ranking["e_warsaw"][9], ranking["e_duda"][9]) == (5, 5)
     assert after["dim_entities"] != before["dim_entities"]
     assert after["agg_entity_daily_mentions"] != before["agg_entity_daily_mentions"]
     quoted = {r[1] for r in after["fct_quotes"]}
@@ -157,8 +163,14 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     copies = [_quoted_by_poland(given, aid) for aid in ("a6", "a7")]
     moved = copy.deepcopy(_only(given, "a4"))
     moved["articles"][0].update(source_uri="/elsewhere/a4.txt", run_id="r4")
-    _load(settings, {t: copies[0][t] + copies[1][t] + moved[t] for t in moved}, "r4")
+    # two copies of a4 on the wire (Carney alone): Warsaw and Duda are in 5 of its 7 articles,
+    # no longer its boilerplate — though no load names them (the ranking's source rule)
+    wire = [_in_source(given, "a4", f"w{i}", "/wire") for i in (5, 6)]
+    loaded = [*copies, moved, *wire]
+    _load(settings, {t: [r for one in loaded for r in one[t]] for t in moved}, "r4")
     after = _build_and_compare(settings, tmp_path, "new speaker+moved source")
+    ranking = {r[1]: r for r in after["rpt_entity_ranking"]}
+    assert (ranking["e_warsaw"][9], ranking["e_duda"][9]) == (0, 0)
     ranks = {r[1]: r[0] for r in after["agg_speakers"]}
     assert ranks == {"e_carney": 1, "e_poland": 2, "e_duda": 3}
     sources = {r[1]: (r[2], r[-2]) for r in after["int_entity_articles"]}  # source, its size
@@ -178,6 +190,13 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     assert "e_ottawa" not in {r[0] for r in after["dim_entities"]}
     assert "e_ottawa" not in {r[0] for r in after["int_entity_articles"]}
     assert {r[1]: r[0] for r in after["agg_speakers"]} == {"e_carney": 1, "e_poland": 2}
+
+
+def _in_source(given, article_id: str, new_id: str, folder: str) -> dict[str, list[dict]]:
+    """``article_id`` again as ``new_id`` (_new_version), read from ``folder``."""
+    out = _new_version(given, article_id, new_id)
+    out["articles"][0].update(source_uri=f"{folder}/{new_id}.txt", source_id=new_id)
+    return out
 
 
 def _quoted_by_poland(given, new_id: str) -> dict[str, list[dict]]:

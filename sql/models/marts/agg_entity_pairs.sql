@@ -8,14 +8,17 @@
 
 with
 
--- The articles that name a changed entity: every pair of a changed entity is in them.
+-- The articles that name a changed entity: every pair of a changed entity is in them (listed
+-- first and written out when they are few, sql/macros/changed.sql key_list: under a semi join
+-- on the view itself, DuckDB computed int_entity_mentions for every mention of the warehouse).
 entity_mentions as (
     select * from {{ ref('int_entity_mentions') }}
     {%- if is_incremental() %}
-    where article_id in (
-        select article_id from {{ ref('int_entity_mentions') }}
-        where {{ changed('entity_id', 'entity') }}
-    )
+    where {{ key_list(
+        'article_id',
+        'select distinct article_id from ' ~ ref('int_entity_mentions')
+        ~ ' where ' ~ changed('entity_id', 'entity')
+    ) }}
     {%- endif %}
 ),
 

@@ -1,12 +1,12 @@
 {#- Incremental (sql/macros/changed.sql): a scheduled build recomputes the events of the changed
     articles and those naming a changed entity as actor, target or place (its name may change);
     rebuilding every event took 31 s of a 50-new build at 100,000 articles. -#}
-{%- set touched = changed_rows('fct_events') -%}
+{%- set touched = changed_rows('fct_events', ref('stg_events')) -%}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier, this)) }}",
     )
 }}
 

@@ -2,7 +2,7 @@
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier, this)) }}",
     )
 }}
 
@@ -11,9 +11,9 @@ with
 -- A quote of a changed article, or whose speaker is a changed entity (its name may change).
 quotes as (
     select * from {{ ref('stg_quotes') }}
-    where
-        {{ incremental_filter('article_id', 'article') }}
-        or {{ incremental_filter('speaker_entity_id', 'entity') }}
+    {%- if is_incremental() %}
+    where {{ changed_rows('fct_quotes', ref('stg_quotes')) }}
+    {%- endif %}
 ),
 
 articles as (

@@ -3,14 +3,43 @@
 -- Left out of the ranking, with the reason: a source's boilerplate (int_entity_articles), names
 -- that are not news entities (seed entity_fixes). Labels: a name the gazetteer knows as a
 -- country is a place; entity_fixes corrects labels the recognizer often gets wrong.
+--
+-- Incremental (sql/macros/changed.sql): an entity's row is a function of its own rows in
+-- int_entity_articles and dim_entities, so a scheduled build recomputes the entities whose rows
+-- there may have changed — the changed entities (dim_entities') and every entity of the sources
+-- int_entity_articles recomputed (an article added to a source moves the share that makes an
+-- entity its boilerplate there) — listed first (main._scope_rpt_entity_ranking), then ranks
+-- every row again from the table's own columns (a post-hook: the ranks of the others move).
+-- Rebuilding it whole read every entity-article row: 4.5-9.9 s of a 50-new build at 100,000.
+{%- set rank_order = 'article_count desc, source_count desc, mention_count desc, '
+    ~ 'canonical_name, entity_id' %}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook=[
+            "{{ check_scope('int_entity_articles') }}",
+            "{{ scope_table('rpt_entity_ranking', 'select key as entity_id from main._changes where ' ~ changed('key', 'entity') ~ ' union select entity_id from ' ~ ref('int_entity_articles') ~ ' where source_name in (select source_name from main._scope_int_entity_articles)') }}",
+            "{{ incremental_delete(changed_rows(this.identifier)) }}",
+        ],
+        post_hook="{{ incremental_sql(rerank_entities(this, '" ~ rank_order ~ "')) }}",
+    )
+}}
+
 with
 
 entity_articles as (
     select * from {{ ref('int_entity_articles') }}
+    {%- if is_incremental() %}
+    where entity_id in (select entity_id from main._scope_rpt_entity_ranking)
+    {%- endif %}
 ),
 
 entities as (
     select * from {{ ref('dim_entities') }}
+    {%- if is_incremental() %}
+    where entity_id in (select entity_id from main._scope_rpt_entity_ranking)
+    {%- endif %}
 ),
 
 fixes as (
@@ -88,12 +117,7 @@ final as (
             when excluded_reason is null
                 then row_number() over (
                     partition by excluded_reason is null
-                    order by
-                        article_count desc,
-                        source_count desc,
-                        mention_count desc,
-                        canonical_name,
-                        entity_id
+                    order by {{ rank_order }}
                 )
         end as entity_rank,
         entity_id,

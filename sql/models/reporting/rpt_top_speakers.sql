@@ -15,15 +15,6 @@ quotes as (
     select * from {{ ref('fct_quotes') }}
 ),
 
-speaker_tone as (
-    select
-        speaker_entity_id,
-        {{ exact_avg("tone") }} as avg_tone
-    from quotes
-    where speaker_entity_id is not null
-    group by all
-),
-
 ranked as (
     select
         row_number() over (
@@ -40,18 +31,34 @@ ranked as (
         speakers.direct_quote_count,
         speakers.article_count,
         speakers.first_quoted_date,
-        speakers.last_quoted_date,
-        speaker_tone.avg_tone
+        speakers.last_quoted_date
     from speakers
     inner join ranking on speakers.speaker_entity_id = ranking.entity_id
-    left join speaker_tone on speakers.speaker_entity_id = speaker_tone.speaker_entity_id
     where ranking.excluded_reason is null
 ),
 
-final as (
+top_speakers as (
     select *
     from ranked
     where speaker_rank <= {{ var('report_top_speakers') }}
+),
+
+-- the tone of the top speakers' quotes alone, not of every speaker's (it grows with the quotes)
+speaker_tone as (
+    select
+        speaker_entity_id,
+        {{ exact_avg("tone") }} as avg_tone
+    from quotes
+    where speaker_entity_id in (select speaker_entity_id from top_speakers)
+    group by all
+),
+
+final as (
+    select
+        top_speakers.*,
+        speaker_tone.avg_tone
+    from top_speakers
+    left join speaker_tone on top_speakers.speaker_entity_id = speaker_tone.speaker_entity_id
 )
 
 select * from final
