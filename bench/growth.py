@@ -267,8 +267,12 @@ def set_up(args, big: Path, cli: list[str], env: dict, seed_sources: list[str]) 
                 f"(synthesis took {record.get('synthesize_s')} s last time)."
             )
         print(f"reusing the synthetic warehouse in {big} (set up {record.get('set_up_at')})")
+        if record.get("seed_sources") and not args.seed_sources:
+            # the seed's articles were loaded from these paths: others are other articles
+            seed_sources[:] = record["seed_sources"]
     else:
         record = {"articles": args.articles, "groups": args.entity_groups, "records_used": 0}
+        record["seed_sources"] = [str(Path(s).resolve()) for s in seed_sources]
         record["seed_s"] = round(prepare_seed(args, big, cli, env, seed_sources), 1)
         print(f"seed: {record['seed_s']} s", flush=True)
         started = time.perf_counter()
@@ -346,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     cli = [sys.executable, "-m", "flows.cli"]
     figures: dict[str, object] = {"load_start": load_average()}
     print(f"load average at the start: {figures['load_start']}", flush=True)
+    # the seed's sources (a reused warehouse's: those it recorded, see set_up)
     seed_sources = args.seed_sources or [str(ROOT / "data" / "sample")]
     try:
         big = args.keep or tmp / "big"

@@ -18,10 +18,10 @@
 
 {#-
     changed() is rendered when the node runs (dbt compiles a node then), so it reads the number
-    then and writes the plain condition: `column in (select key …)` is a semi join DuckDB
-    pushes under the views' joins to the scans; the same condition written for either case
-    (`since < 0 or column in (…)`) is not, and read every row (20 s instead of 0.6 s for a
-    test of int_entity_mentions at 100,000 articles). While dbt parses, nothing is read.
+    then and writes the plain condition for that case (the keys written out, below); the same
+    condition written for either case (`since < 0 or column in (…)`) is not pushed to the
+    scans, and read every row (20 s instead of 0.6 s for a test of int_entity_mentions at
+    100,000 articles). While dbt parses, nothing is read.
 -#}
 {% macro changes_since_now() -%}
     {#- a full refresh rebuilds and tests everything; a DuckLake (flows/ducklake_models.py,
@@ -62,16 +62,40 @@
     {%- elif since < 0 -%}
     true
     {%- else -%}
-    {{ key_list(column, "select distinct key from main._changes where kind = '" ~ kind
-        ~ "' and change_seq > " ~ since) }}
+    {%- set sql = "select distinct key from main._changes where kind = '" ~ kind
+        ~ "' and change_seq > " ~ since -%}
+    {#- _changes does not change during a build: its keys read once per invocation and kind,
+        as changes_since_now -#}
+    {%- set memo = graph.get('newsetl_changed_keys') -%}
+    {%- if not memo or memo[0] != invocation_id -%}
+        {%- set memo = [invocation_id, {}] -%}
+        {%- do graph.update({'newsetl_changed_keys': memo}) -%}
+    {%- endif -%}
+    {%- set memo_key = kind ~ ' ' ~ since -%}
+    {%- if memo_key not in memo[1] -%}
+        {%- do memo[1].update({memo_key: key_values(sql)}) -%}
+    {%- endif -%}
+    {{ key_list(column, sql, memo[1][memo_key]) }}
     {%- endif -%}
 {%- endmacro %}
 
-{#- `column in (…)`: the keys `sql` selects (its first column, never NULL) written out when
-    there are at most key_list_max of them, else `sql` itself as the subquery -#}
-{% macro key_list(column, sql, key_list_max=5000) -%}
-    {%- set keys = run_query('select * from (' ~ sql ~ ') limit ' ~ (key_list_max + 1)).columns[0].values() if execute else none -%}
-    {%- if keys is none or keys | length > key_list_max -%}
+{#- the keys `sql` selects (its first column), or none when more than key_list_max -#}
+{% macro key_values(sql, key_list_max=5000) -%}
+    {%- if not execute -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set keys = run_query('select * from (' ~ sql ~ ') limit ' ~ (key_list_max + 1)).columns[0].values() -%}
+    {%- do return(none if keys | length > key_list_max else keys) -%}
+{%- endmacro %}
+
+{#- `column in (…)`: the keys `sql` selects (its first column, never NULL; read now unless
+    given) written out when there are at most key_list_max of them, else `sql` itself as the
+    subquery -#}
+{% macro key_list(column, sql, keys='read') -%}
+    {%- if keys == 'read' -%}
+        {%- set keys = key_values(sql) -%}
+    {%- endif -%}
+    {%- if keys is none -%}
     {{ column }} in ({{ sql }})
     {%- elif keys | length == 0 -%}
     false
