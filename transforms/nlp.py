@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "24"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "25"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -64,6 +64,8 @@ EXTRACTION_VERSION = "24"  # 2: quotes and events tables filled; 3: is_partial, 
 # "Bill de Blasio" and "Kim Jong Un"; a quote paragraph after another person's main clause is
 # theirs; a speaker leaves the focus of "he said" when another person becomes the topic; a
 # thing is no speaker of a verb beside a quote or of "said" conjoined in a reported clause
+# 25: a title's "of"/"for" phrase of a field ending in a name is that person ("said vice
+# president of sales Tom Baker")
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

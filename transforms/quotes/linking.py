@@ -78,11 +78,38 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
     for m in an.mentions_in(head.i + 1, head.right_edge.i + 1):
         if m.family == "PERSON" and m.start > 0 and head.doc[m.start - 1].text == ",":
             return m
+    found = _holder_after_field(an, head)
+    if found is not None:
+        return found
     if head.dep_ == "appos":
         parent = head.head
         for m in an.mentions_in(parent.i, parent.i + 1):
             if m.family == "PERSON":
                 return m
+    return None
+
+
+def _holder_after_field(an: Analysis, head: Token) -> Mention | None:
+    """The name closing a title's "of"/"for" phrase of a field: "said vice president of
+    sales Tom Baker", "Sirius XM Vice President for news and talk Dave Gorab". The field is
+    lowercase common nouns, plural or coordinated, with no article or comma: a singular noun
+    before the name is that person's own title ("the lawyer for defendant Tom Baker")."""
+    end = head.right_edge.i + 1
+    doc = head.doc
+    if end < head.i + 4 or doc[head.i + 1].lower_ not in {"of", "for"}:
+        return None
+    if head.lemma_.lower() not in speaker_nouns():
+        return None
+    for m in an.mentions_in(head.i + 3, end):
+        field = doc[head.i + 2 : m.start]
+        if m.family != "PERSON" or m.end != end or len(field) == 0:
+            continue
+        if (
+            all(t.is_lower and t.pos_ in {"NOUN", "CCONJ"} for t in field)
+            and field[-1].pos_ == "NOUN"
+            and (field[-1].tag_ == "NNS" or any(t.pos_ == "CCONJ" for t in field))
+        ):
+            return m
     return None
 
 

@@ -357,3 +357,20 @@ def test_a_verb_next_to_the_quote_is_no_cue_when_its_subject_cannot_speak(nlp):
         "and I will win for you!” — the balloons cascaded down on the crowd."
     )
     assert [q.speaker_text for q in quotes_of(nlp, text) if q.is_direct] == []
+
+
+def test_a_title_of_a_field_is_the_person_named_after_the_field(nlp):
+    # the name closes the title's "of"/"for" phrase; a singular noun before it is the
+    # person's own title, someone other than the speaker ("the lawyer for defendant …")
+    cases = {
+        "“We are thrilled with the numbers,” said vice president of sales Tom Baker.": (
+            "Tom Baker"
+        ),
+        "“We are thrilled with the numbers,” said Acme Vice President of sales Tom Baker.": (
+            "Tom Baker"
+        ),
+        "“He is innocent,” said the lawyer for defendant Tom Baker.": None,
+    }
+    for sentence, name in cases.items():
+        direct = [q for q in quotes_of(nlp, "Sales rose in May. " + sentence) if q.is_direct]
+        assert [q.speaker_name for q in direct] == [name], sentence
