@@ -164,8 +164,8 @@
     test's model in get_where_subquery (this overrides dbt's own, which applies the `where`
     config).
 
-    * A test of one row at a time (not_null, accepted_values, expression_is_true,
-      relationships, span_matches_body) on a view whose every row belongs to one article and
+    * A test of one row at a time (not_null, not_null_columns, accepted_values,
+      expression_is_true, relationships, span_matches_body) on a view whose every row belongs to one article and
       is a function of that article's loaded rows alone (the staging views,
       int_article_sources, int_entity_mentions): the changed articles' rows.
     * A test of one row at a time on an incremental mart: the rows its pre-hook deleted and its
@@ -244,7 +244,8 @@
         'int_article_sources', 'int_entity_mentions',
     ] -%}
     {%- set row_tests = [
-        'not_null', 'accepted_values', 'expression_is_true', 'relationships', 'span_matches_body',
+        'not_null', 'not_null_columns', 'accepted_values', 'expression_is_true', 'relationships',
+        'span_matches_body',
     ] -%}
     {%- set metadata = (model.test_metadata or {}) if model is mapping else {} -%}
     {%- set test_name = metadata.get('name') -%}

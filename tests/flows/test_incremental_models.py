@@ -241,9 +241,9 @@ def test_an_incremental_build_rebuilds_the_tables_and_tests_the_changed_articles
     _load(settings, added, "r2")
     summary = models.run_models(settings, log_level="none", if_changed=True)
     assert summary["incremental"] is True
-    # 30 models, 10 views; every data test but the seed's 5 and the 4 of stg_rejects alone
+    # 30 models, 10 views; every data test but the seed's 3 and the 4 of stg_rejects alone
     # (no reject loaded: flows/models.py, scheduled_selection)
-    assert (summary["models"], summary["tests"]) == (20, full["tests"] - 9)
+    assert (summary["models"], summary["tests"]) == (20, full["tests"] - 7)
     assert full["models"] == 30
 
     # a6 loaded with a mention whose text is not its span: its own rows are tested

@@ -166,7 +166,14 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
     tested: dict[str, int] = dict.fromkeys(models, 0)
     for node in manifest["nodes"].values():
         if node["resource_type"] == "test" and node.get("attached_node") in tested:
-            tested[node["attached_node"]] += 1
+            # not_null_columns: one node, one check per column
+            metadata = node.get("test_metadata") or {}
+            checks = (
+                len(metadata["kwargs"]["columns"])
+                if metadata.get("name") == "not_null_columns"
+                else 1
+            )
+            tested[node["attached_node"]] += checks
     unit_tested = {u["model"] for u in manifest["unit_tests"].values()}
     actual = {}
     for _schema, table, column in query(
@@ -178,7 +185,7 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
     for uid, node in models.items():
         name = node["name"]
         assert node["description"].startswith("Grain: one row per"), name
-        assert tested[uid] >= 3, f"{name} has {tested[uid]} data tests"
+        assert tested[uid] >= 3, f"{name} has {tested[uid]} data test checks"
         assert set(node["columns"]) == actual[name], f"{name}: documented columns differ"
         assert all(c["description"] for c in node["columns"].values()), name
     logic_heavy = {
@@ -370,6 +377,32 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
     duckdb.connect(str(wh / "news.duckdb")).close()
 
 
+def test_a_models_not_null_test_fails_naming_each_column_with_nulls_once(
+    models_warehouse, tmp_path
+):
+    """not_null_columns (one node per model for all its not-NULL columns): a failing row per
+    column holding NULLs, with how many; the columns without NULLs are not listed."""
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    n = con.execute("select count(*) from marts.agg_speakers").fetchone()[0]
+    assert n >= 2
+    con.execute(
+        "update marts.agg_speakers set speaker_name = null "
+        "where speaker_rank = (select min(speaker_rank) from marts.agg_speakers)"
+    )
+    con.execute("update marts.agg_speakers set example_quote_text = null")
+    con.close()
+    with pytest.raises(ModelsFailed) as caught:
+        run_models(load_settings(wh), select=["agg_speakers_not_null"], log_level="none")
+    (failure,) = caught.value.failures
+    assert (failure["name"], failure["failures"]) == ("agg_speakers_not_null", 2)
+    (compiled,) = (wh / "dbt").rglob("compiled/**/agg_speakers_not_null.sql")
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    rows = con.execute(compiled.read_text()).fetchall()
+    con.close()
+    assert sorted(rows) == [("example_quote_text", n), ("speaker_name", 1)]
+
+
 def test_models_command_and_a_warning(models_warehouse, tmp_path, capsys):
     wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
     # A speaker without offsets breaks a plausibility rule: a warning, not a failure.
@@ -476,8 +509,8 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
         load_rows(con, settings, new, "r9")
     summary = run_models(settings, log_level="none", if_changed=True)
     assert summary["incremental"] is True
-    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 177, 0)
-    assert models_warehouse["summary"]["tests"] == 227  # a full build's
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 135, 0)
+    assert models_warehouse["summary"]["tests"] == 182  # a full build's
     ran = {
         r["unique_id"].split(".")[2]
         for r in json.loads((target / "run_results.json").read_text())["results"]
