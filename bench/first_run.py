@@ -28,25 +28,29 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_pipeline import bodies_of, ledger  # noqa: E402
-from throughput import REUTERS, _cpu, load_average, stage_seconds  # noqa: E402
+from throughput import (  # noqa: E402
+    REUTERS,
+    _cpu,
+    children_cpu,
+    load_average,
+    run_env,
+    stage_seconds,
+)
 
 
 def run_cli(args: list[str], env: dict, cwd: Path) -> tuple[float, str, float]:
     """Run a command in ``cwd`` (its ``flows`` package is the one imported); returns wall
     seconds, output, and CPU seconds of the command and the processes it waited for."""
-    import resource
-
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = children_cpu() - before
     if proc.returncode != 0:
         raise SystemExit(
             f"failed ({proc.returncode}): {' '.join(args)}\n{proc.stdout[-3000:]}"
             f"{proc.stderr[-3000:]}"
         )
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, proc.stdout + proc.stderr, cpu
 
 
@@ -89,15 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             del nlp, texts
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-        env.update(
-            PREFECT_HOME=str(tmp / "prefect"),
-            PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            DO_NOT_TRACK="1",
-            NEWSETL_PREFECT_SERVER="background",
-            NEWSETL_N_PROCESS=str(args.n_process),
-            NEWSETL_MODEL=args.model,
-        )
+        env = run_env(tmp, args.n_process, args.model)
         python = sys.executable
         try:
             run_cli([python, "-m", "flows.cli", "server", "start"], env, ROOT)

@@ -57,13 +57,32 @@ def run_cli(args: list[str], env: dict) -> tuple[float, int, str, float]:
     """bench_pipeline.run_cli, plus the CPU seconds (user + system) of the command and every
     process it waited for (its NLP workers): a figure a busy machine changes much less than
     the wall clock."""
+    before = children_cpu()
+    wall, rss, out = _run_cli(args, env)
+    return wall, rss, out, children_cpu() - before
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall, rss, out = _run_cli(args, env)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, rss, out, cpu
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_env(tmp: Path, n_process: int, model: str) -> dict[str, str]:
+    """The benchmarked commands' environment: no Prefect API of the caller's, a Prefect home
+    in ``tmp``, one background server reused by every run, the given workers and model."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env.update(
+        PREFECT_HOME=str(tmp / "prefect"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        DO_NOT_TRACK="1",
+        NEWSETL_PREFECT_SERVER="background",
+        NEWSETL_N_PROCESS=str(n_process),
+        NEWSETL_MODEL=model,
+    )
+    return env
 
 
 REUTERS = ROOT.parent / "shared" / "corpus" / "reuters21578" / "reuters.jsonl"
@@ -159,15 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["baseline_nlp_pipe_s"] = round(baseline, 2)
         print(f"baseline nlp.pipe: {baseline:.1f} s for {words:,} words", flush=True)
 
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
-        env.update(
-            PREFECT_HOME=str(tmp / "prefect"),
-            PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            DO_NOT_TRACK="1",
-            NEWSETL_PREFECT_SERVER="background",
-            NEWSETL_N_PROCESS=str(args.n_process),
-            NEWSETL_MODEL=args.model,
-        )
+        env = run_env(tmp, args.n_process, args.model)
         newsetl = str(Path(sys.executable).with_name("newsetl"))
         try:
             t0 = time.perf_counter()
