@@ -31,17 +31,27 @@
     {%- endif -%}
     {%- if execute -%}
         {#- read once per dbt invocation (a query through dbt costs ~10 ms, and every test and
-            pre-hook asks, some several times): kept in the dict dbt's nodes share as `graph`,
-            under this invocation's id, so no value outlives the build that read it -#}
-        {%- set memo = graph.get('newsetl_changes_since') -%}
-        {%- if memo and memo[0] == invocation_id -%}
-            {%- do return(memo[1]) -%}
+            pre-hook asks, some several times) -#}
+        {%- set memo = invocation_memo() -%}
+        {%- if 'changes_since' not in memo -%}
+            {%- do memo.update({'changes_since':
+                run_query('select ' ~ changes_since()).columns[0].values()[0]}) -%}
         {%- endif -%}
-        {%- set since = run_query('select ' ~ changes_since()).columns[0].values()[0] -%}
-        {%- do graph.update({'newsetl_changes_since': [invocation_id, since]}) -%}
-        {%- do return(since) -%}
+        {%- do return(memo['changes_since']) -%}
     {%- endif -%}
     {%- do return(none) -%}
+{%- endmacro %}
+
+{#- A dict for values read once per dbt invocation (_changes does not change during a build):
+    kept in the dict dbt's nodes share as `graph`, under this invocation's id, so no value
+    outlives the build that read it -#}
+{% macro invocation_memo() -%}
+    {%- set memo = graph.get('newsetl_memo') -%}
+    {%- if not memo or memo[0] != invocation_id -%}
+        {%- set memo = [invocation_id, {}] -%}
+        {%- do graph.update({'newsetl_memo': memo}) -%}
+    {%- endif -%}
+    {%- do return(memo[1]) -%}
 {%- endmacro %}
 
 {#-
@@ -64,18 +74,13 @@
     {%- else -%}
     {%- set sql = "select distinct key from main._changes where kind = '" ~ kind
         ~ "' and change_seq > " ~ since -%}
-    {#- _changes does not change during a build: its keys read once per invocation and kind,
-        as changes_since_now -#}
-    {%- set memo = graph.get('newsetl_changed_keys') -%}
-    {%- if not memo or memo[0] != invocation_id -%}
-        {%- set memo = [invocation_id, {}] -%}
-        {%- do graph.update({'newsetl_changed_keys': memo}) -%}
+    {#- the keys read once per invocation and kind, as changes_since_now -#}
+    {%- set memo = invocation_memo() -%}
+    {%- set memo_key = 'keys ' ~ kind ~ ' ' ~ since -%}
+    {%- if memo_key not in memo -%}
+        {%- do memo.update({memo_key: key_values(sql)}) -%}
     {%- endif -%}
-    {%- set memo_key = kind ~ ' ' ~ since -%}
-    {%- if memo_key not in memo[1] -%}
-        {%- do memo[1].update({memo_key: key_values(sql)}) -%}
-    {%- endif -%}
-    {{ key_list(column, sql, memo[1][memo_key]) }}
+    {{ key_list(column, sql, memo[memo_key]) }}
     {%- endif -%}
 {%- endmacro %}
 
