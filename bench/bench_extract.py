@@ -5,7 +5,8 @@
     .venv/bin/python bench/bench_extract.py ../shared/corpus/reuters21578/reuters.jsonl --limit 2000
 
 The spaCy parse is done once and cached as a ``DocBin`` (``--cache``, default
-``/tmp/newsetl-docs``), so two versions of the extractors can be timed on exactly the same
+``/tmp/newsetl-docs``; keyed by the texts, the model, and the source of the tree's own pipeline
+components, so a change to them parses again), so two versions of the extractors can be timed on exactly the same
 Docs — run the script from each tree (``PYTHONPATH=<other tree>`` for the other version) and
 compare. What is timed is :func:`transforms.pipeline.extract` and the rows it returns, per
 article, CPU time (``time.process_time``), the best of ``--repeat`` passes.
@@ -70,6 +71,26 @@ def load(source: str, limit: int) -> list[tuple[str, str, dt.date | None]]:
     return out[:limit] if limit else out
 
 
+def _component_sources(nlp) -> list[str]:
+    """The source of this tree's code that shapes the parse: ``transforms.nlp`` and, for each
+    of the pipeline's own components, its module's subpackage (``transforms.mentions.*`` for
+    the entity component); spaCy's components are covered by the model's version."""
+    import inspect
+
+    prefixes = {"transforms.nlp"}
+    for _, pipe in nlp.pipeline:
+        name = getattr(pipe, "__module__", None) or type(pipe).__module__
+        parts = name.split(".")
+        if parts[0] == "transforms":
+            prefixes.add(".".join(parts[:2]) if len(parts) > 2 else name)
+    modules = [
+        m
+        for n, m in sorted(sys.modules.items())
+        if any(n == p or n.startswith(p + ".") for p in prefixes) and getattr(m, "__file__", None)
+    ]
+    return [inspect.getsource(m) for m in modules]
+
+
 def parsed(nlp, texts: list[str], cache: Path) -> list:
     """The Docs of the texts, parsed once and kept in the cache."""
     from spacy.tokens import DocBin
@@ -79,6 +100,8 @@ def parsed(nlp, texts: list[str], cache: Path) -> list:
     digest = hashlib.sha256()
     digest.update(f"{MODEL}@{nlp.meta.get('version')}\x00".encode())
     digest.update(",".join(nlp.pipe_names).encode())
+    for source in _component_sources(nlp):  # our own components change the Docs too
+        digest.update(source.encode("utf-8") + b"\x00")
     for t in texts:
         digest.update(t.encode("utf-8") + b"\x00")
     path = cache / f"{digest.hexdigest()[:20]}.spacy"
