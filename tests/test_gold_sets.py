@@ -93,6 +93,13 @@ def test_speaker_sets_are_big_enough_and_apart():
     # quotation-rich wire copy and Wikinews: organisation, document and continuation speakers
     attributions = Counter(it["attribution"] for it in dev5[1] if it["kind"] == "full")
     assert attributions["document"] >= 4 and attributions["continuation"] >= 4
+    dev6 = load_gold_docs(SPLITS["dev6"])
+    assert not set(dev6[0]) & (earlier | set(dev5[0]))
+    assert len(dev6[0]) >= 30
+    # weighted to held-out's weak kinds: continuations, common nouns, documents
+    attributions = Counter(it["attribution"] for it in dev6[1] if it["kind"] == "full")
+    assert attributions["continuation"] >= 10 and attributions["noun"] >= 10
+    assert attributions["document"] >= 6
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
