@@ -61,6 +61,8 @@ class NodeOutcome:
     model: str | None
     message: str | None
     failures: int | None
+    #: a failing model_checks test's failing checks: [check name, failing rows]
+    checks: tuple[tuple[str, int], ...] = ()
 
     def describe(self) -> str:
         where = f" on {self.model}" if self.model and self.model != self.name else ""
@@ -70,6 +72,8 @@ class NodeOutcome:
             detail = "actual rows differ from the expected rows"
         elif self.failures:
             detail = f"{self.failures} failing row{'s' if self.failures != 1 else ''}"
+            if self.checks:
+                detail += " (" + "; ".join(f"{name}: {n}" for name, n in self.checks) + ")"
         else:
             detail = _first_line(self.message)
         return f"{self.kind} {self.name}{where}: {detail}"
@@ -380,7 +384,12 @@ def _build(
     if scheduled and hasattr(res.result, "write"):  # the node timings (bench/growth.py)
         with contextlib.suppress(OSError):
             res.result.write(str(target / "run_results.json"))
-    return _summarize(res, time.monotonic() - started, target)
+
+    def failing_checks(sql: str) -> list[tuple[str, int]]:
+        with warehouse.connection(settings, read_only=True) as con:
+            return con.execute(f"select * from ({sql}) order by all").fetchall()
+
+    return _summarize(res, time.monotonic() - started, target, failing_checks)
 
 
 def _close_dbt_connection() -> None:
@@ -408,14 +417,26 @@ def _is_lock_conflict(res) -> bool:
     return any("could not set lock" in t.lower() or "conflicting lock" in t.lower() for t in texts)
 
 
-def outcomes(res) -> list[NodeOutcome]:
-    """One NodeOutcome per node dbt ran (or skipped)."""
+def outcomes(res, failing_checks=None) -> list[NodeOutcome]:
+    """One NodeOutcome per node dbt ran (or skipped). ``failing_checks(sql)``, when given,
+    runs a failing model_checks test's query again and returns its rows: the checks that
+    failed, named in the outcome."""
     found: list[NodeOutcome] = []
     for r in getattr(res.result, "results", None) or []:
         node = r.node
         kind = _KINDS.get(str(node.resource_type), str(node.resource_type))
         # A data test's model is its attached_node; a unit test's, its tested_node_unique_id.
         model = getattr(node, "attached_node", None) or getattr(node, "tested_node_unique_id", None)
+        checks: tuple = ()
+        metadata = getattr(node, "test_metadata", None)
+        if (
+            failing_checks
+            and r.failures
+            and str(r.status) in FAILED | {"warn"}
+            and getattr(metadata, "name", None) == "model_checks"
+        ):
+            with contextlib.suppress(Exception):  # the count alone then
+                checks = tuple((str(c), int(n)) for c, n in failing_checks(node.compiled_code))
         found.append(
             NodeOutcome(
                 name=node.name,
@@ -424,15 +445,16 @@ def outcomes(res) -> list[NodeOutcome]:
                 model=model.split(".")[-1] if model else None,
                 message=r.message,
                 failures=r.failures,
+                checks=checks,
             )
         )
     return found
 
 
-def _summarize(res, seconds: float, target: Path) -> dict:
+def _summarize(res, seconds: float, target: Path, failing_checks=None) -> dict:
     if res.result is None or not hasattr(res.result, "results"):
         raise ModelsFailed(f"dbt build could not run: {_first_line(str(res.exception))}")
-    nodes = outcomes(res)
+    nodes = outcomes(res, failing_checks)
     by_status = Counter(n.status for n in nodes)
     by_kind = Counter(n.kind for n in nodes)
     failed = [n for n in nodes if n.status in FAILED]

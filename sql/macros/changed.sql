@@ -169,9 +169,10 @@
     test's model in get_where_subquery (this overrides dbt's own, which applies the `where`
     config).
 
-    * A test of one row at a time (not_null, not_null_columns, accepted_values,
-      expression_is_true, relationships, span_matches_body) on a view whose every row belongs to one article and
-      is a function of that article's loaded rows alone (the staging views,
+    * A test of one row at a time (not_null, accepted_values, expression_is_true,
+      relationships; model_checks' checks but unique and combinations) on a view whose every
+      row belongs to one article and is a function of that article's loaded rows alone (the
+      staging views,
       int_article_sources, int_entity_mentions): the changed articles' rows.
     * A test of one row at a time on an incremental mart: the rows its pre-hook deleted and its
       model recomputed (changed_rows below). A relationships test's parent (dim_entities,
@@ -242,38 +243,46 @@
     {%- do return(none) -%}
 {%- endmacro %}
 
+{#- test_scope: the rows of `relation` that a data test of `kind` reads in this build, as a
+    condition (none: every row). `kind` is 'row' (a test of one row at a time) or 'set' (unique
+    or a grain, on `column`, its first column); see above. -#}
+{% macro test_scope(relation, kind, column=none) -%}
+    {%- set since = changes_since_now() -%}
+    {%- if since is none or since < 0 -%}
+        {#- a full build (or dbt parsing): every row -#}
+        {%- do return(none) -%}
+    {%- elif kind == 'row' and relation.identifier != 'agg_speakers' -%}
+        {%- do return(changed_rows(relation.identifier, relation)) -%}
+    {%- elif kind == 'set' and column and (relation.identifier, column) not in [
+        ('agg_speakers', 'speaker_rank'), ('rpt_entity_ranking', 'entity_rank')
+    ] -%}
+        {%- set rows = changed_rows(relation.identifier, relation) -%}
+        {%- if rows is not none -%}
+            {%- do return(column ~ ' in (select ' ~ column ~ ' from ' ~ relation
+                ~ ' where ' ~ rows ~ ')') -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- do return(none) -%}
+{%- endmacro %}
+
+{#- dbt wraps a generic test's model in get_where_subquery; this one (overriding dbt's, which
+    applies the `where` config) also scopes the test to test_scope's rows. model_checks gets
+    the relation itself and scopes each of its checks. -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set by_article = [
-        'stg_articles', 'stg_mentions', 'stg_quotes', 'stg_events',
-        'int_article_sources', 'int_entity_mentions',
-    ] -%}
     {%- set row_tests = [
-        'not_null', 'not_null_columns', 'accepted_values', 'expression_is_true', 'relationships',
-        'span_matches_body',
+        'not_null', 'accepted_values', 'expression_is_true', 'relationships',
     ] -%}
     {%- set metadata = (model.test_metadata or {}) if model is mapping else {} -%}
     {%- set test_name = metadata.get('name') -%}
     {%- set kwargs = metadata.get('kwargs') or {} -%}
-    {%- set since = changes_since_now() -%}
     {%- set only_changed = none -%}
-    {%- if since is none or since < 0 -%}
-        {#- a full build (or dbt parsing): every row -#}
-    {%- elif relation.identifier in by_article and test_name in row_tests -%}
-        {%- set only_changed = changed('article_id', 'article') -%}
-    {%- elif test_name in row_tests and relation.identifier != 'agg_speakers' -%}
-        {%- set only_changed = changed_rows(relation.identifier, relation) -%}
-    {%- elif test_name in ['unique', 'unique_combination_of_columns'] -%}
-        {%- set rows = changed_rows(relation.identifier, relation) -%}
-        {%- set column = kwargs.get('column_name') if test_name == 'unique'
-            else (kwargs.get('combination_of_columns') or [none])[0] -%}
-        {%- if rows is not none and column
-            and (relation.identifier, column) not in [
-                ('agg_speakers', 'speaker_rank'), ('rpt_entity_ranking', 'entity_rank')
-            ] -%}
-            {%- set only_changed = column ~ ' in (select ' ~ column ~ ' from ' ~ relation
-                ~ ' where ' ~ rows ~ ')' -%}
-        {%- endif -%}
+    {%- if test_name == 'model_checks' -%}
+        {%- do return(relation) -%}
+    {%- elif test_name in row_tests -%}
+        {%- set only_changed = test_scope(relation, 'row') -%}
+    {%- elif test_name == 'unique' -%}
+        {%- set only_changed = test_scope(relation, 'set', kwargs.get('column_name')) -%}
     {%- endif -%}
     {%- if only_changed is not none -%}
         {%- set where = '(' ~ where ~ ') and ' ~ only_changed if where else only_changed -%}

@@ -99,7 +99,9 @@ def test_build_passes_with_every_model_tested(models_warehouse):
     assert summary["success"] and summary["failed"] == []
     assert summary["models"] == len(MODELS)
     assert summary["unit_tests"] >= 16
-    assert summary["tests"] > 150
+    # one model_checks test per model and seed (31), and the four tests with a severity of
+    # their own
+    assert summary["tests"] == 35
     assert set(summary["statuses"]) <= {"pass", "success"}
     relations = query(
         models_warehouse["db"],
@@ -166,13 +168,10 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
     tested: dict[str, int] = dict.fromkeys(models, 0)
     for node in manifest["nodes"].values():
         if node["resource_type"] == "test" and node.get("attached_node") in tested:
-            # not_null_columns: one node, one check per column
+            # model_checks: one node, many checks
             metadata = node.get("test_metadata") or {}
-            checks = (
-                len(metadata["kwargs"]["columns"])
-                if metadata.get("name") == "not_null_columns"
-                else 1
-            )
+            kwargs = metadata["kwargs"] if metadata.get("name") == "model_checks" else {}
+            checks = sum(len(v) for k, v in kwargs.items() if k != "model") or 1
             tested[node["attached_node"]] += checks
     unit_tested = {u["model"] for u in manifest["unit_tests"].values()}
     actual = {}
@@ -362,45 +361,85 @@ def test_planted_broken_rows_fail_the_build_naming_the_tests(models_warehouse, t
         run_models(load_settings(wh), log_level="none")
     message = str(caught.value)
     for name in (
-        "stg_mentions_span_is_ordered",
-        "relationships_stg_quotes_article_id__article_id__ref_stg_articles_",
-        "accepted_values_stg_events_event_type",
-        "stg_mentions_text_matches_body",
-        "accepted_values_stg_rejects_reason",
+        # m03's span is empty: its text is not the body's there either
+        "test stg_mentions_checks on stg_mentions: 3 failing rows "
+        "(stg_mentions_span_is_ordered: 1; stg_mentions_text_matches_body: 2)",
+        "test stg_quotes_checks on stg_quotes: 1 failing row "
+        "(relationships(article_id -> stg_articles.article_id): 1)",
+        "test stg_events_checks on stg_events: 2 failing rows (accepted_values(event_type): 1;"
+        " stg_events_quad_class_iff_plover_type: 1)",
+        "(accepted_values(reason): 1)",
     ):
         assert name in message, name
     assert message.startswith("dbt build failed: ")
     assert "skipped" in message
-    failed = {f["name"] for f in caught.value.failures}
-    assert "stg_mentions_span_is_ordered" in failed
+    failed = {f["name"]: f["checks"] for f in caught.value.failures}
+    assert failed["stg_mentions_checks"] == (
+        ("stg_mentions_span_is_ordered", 1),
+        ("stg_mentions_text_matches_body", 2),
+    )
     # The failed build left the file free: a writer can open it.
     duckdb.connect(str(wh / "news.duckdb")).close()
 
 
-def test_a_models_not_null_test_fails_naming_each_column_with_nulls_once(
+def test_a_models_checks_fail_each_named_and_counted_as_dbts_own_tests_count(
     models_warehouse, tmp_path
 ):
-    """not_null_columns (one node per model for all its not-NULL columns): a failing row per
-    column holding NULLs, with how many; the columns without NULLs are not listed."""
+    """model_checks (one node per model for all its checks): a failing row per failing check,
+    named, with its count as dbt's test of that kind counts it (rows for not_null,
+    relationships and expressions; duplicated values for unique and combinations; distinct
+    values for accepted_values); the checks that pass are not listed. Rows planted in the
+    marts, and only the tests run (the models would rebuild them)."""
     wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
     con = duckdb.connect(str(wh / "news.duckdb"))
-    n = con.execute("select count(*) from marts.agg_speakers").fetchone()[0]
-    assert n >= 2
+    quotes = "marts.fct_quotes"
+    assert con.execute(f"select count(*) from {quotes}").fetchone()[0] == 5
+    con.execute(f"insert into {quotes} select * from {quotes} where quote_id = 'q1'")
+    con.execute(f"insert into {quotes} select * from {quotes} where quote_id = 'q1' limit 1")
+    con.execute(f"update {quotes} set speaker_kind = 'alien' where quote_id in ('q2', 'q3')")
+    con.execute(f"update {quotes} set speaker_kind = 'martian', end_char = start_char, "
+                "quote_length = 0 where quote_id = 'q4'")  # fmt: skip
+    con.execute(f"update {quotes} set article_id = 'nowhere' where quote_id = 'q5'")
+    con.execute(f"update {quotes} set article_id = null where quote_id = 'q3'")
+    con.execute(f"update {quotes} set speaker_entity_id = 'e_nobody' where quote_id = 'q2'")
+    daily = "marts.agg_entity_daily_mentions"
     con.execute(
-        "update marts.agg_speakers set speaker_name = null "
-        "where speaker_rank = (select min(speaker_rank) from marts.agg_speakers)"
+        f"insert into {daily} select * from {daily} where (entity_id, mention_date) in "
+        "(('e_poland', date '2024-03-20'), ('e_duda', date '2024-02-16'))"
     )
-    con.execute("update marts.agg_speakers set example_quote_text = null")
+    con.execute(f"insert into {daily} select * from {daily} where entity_id = 'e_poland' "
+                "and mention_date = date '2024-03-20' limit 1")  # fmt: skip
+    assert con.execute(f"select count(*) from {daily}").fetchone()[0] == 15
+    con.execute(f"update {daily} set canonical_name = null where entity_id = 'e_canada'")
+    con.execute(f"update {daily} set entity_label = null")
     con.close()
+    # (not downstream of each other: a failing test skips the tests of the models below)
+    tests = ["fct_quotes_checks", "agg_entity_daily_mentions_checks"]
     with pytest.raises(ModelsFailed) as caught:
-        run_models(load_settings(wh), select=["agg_speakers_not_null"], log_level="none")
-    (failure,) = caught.value.failures
-    assert (failure["name"], failure["failures"]) == ("agg_speakers_not_null", 2)
-    (compiled,) = (wh / "dbt").rglob("compiled/**/agg_speakers_not_null.sql")
-    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
-    rows = con.execute(compiled.read_text()).fetchall()
-    con.close()
-    assert sorted(rows) == [("example_quote_text", n), ("speaker_name", 1)]
+        run_models(load_settings(wh), select=tests, log_level="none")
+    failed = {f["name"]: (f["failures"], f["checks"]) for f in caught.value.failures}
+    assert failed == {
+        "fct_quotes_checks": (
+            7,
+            (
+                ("accepted_values(speaker_kind)", 2),
+                ("fct_quotes_span_is_ordered", 1),
+                ("not_null(article_id)", 1),
+                ("relationships(article_id -> stg_articles.article_id)", 1),
+                ("relationships(speaker_entity_id -> dim_entities.entity_id)", 1),
+                ("unique(quote_id)", 1),
+            ),
+        ),
+        "agg_entity_daily_mentions_checks": (
+            19,
+            (
+                ("not_null(canonical_name)", 2),
+                ("not_null(entity_label)", 15),
+                ("unique_combination(entity_id, mention_date)", 2),
+            ),
+        ),
+    }
+    assert "test fct_quotes_checks on fct_quotes: 7 failing rows (" in str(caught.value)
 
 
 def test_models_command_and_a_warning(models_warehouse, tmp_path, capsys):
@@ -491,7 +530,8 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
     """A run's incremental build selects the tables and the data tests downstream of the
     loaded tables that changed. An article alone loaded (no mention, quote, event or reject):
     every table is rebuilt (all read the articles) and the tests reading the articles or the
-    runs run; the seed's, and the rejects' and mentions' own, do not; no unit test. dbt's
+    runs run (a model's checks, one node, run when any of them reads a changed table); the
+    seed's, and the tests of the quotes or the events alone, do not; no unit test. dbt's
     manifest is not written, the node results are."""
     from flows import warehouse
     from tests.warehouse_rows import load_rows, rows
@@ -509,24 +549,28 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
         load_rows(con, settings, new, "r9")
     summary = run_models(settings, log_level="none", if_changed=True)
     assert summary["incremental"] is True
-    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 135, 0)
-    assert models_warehouse["summary"]["tests"] == 182  # a full build's
-    ran = {
-        r["unique_id"].split(".")[2]
-        for r in json.loads((target / "run_results.json").read_text())["results"]
-    }
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 31, 0)
+    assert models_warehouse["summary"]["tests"] == 35  # a full build's
+
+    def names(run_results: Path, kind: str) -> set[str]:
+        results = json.loads(run_results.read_text())["results"]
+        return {r["unique_id"].split(".")[2] for r in results if r["unique_id"].startswith(kind)}
+
+    tests = names(models_warehouse["wh"] / "dbt" / "target" / "run_results.json", "test.")
+    ran = names(target / "run_results.json", "")
     assert not (target / "manifest.json").exists()
     assert {
-        "unique_stg_articles_article_id",
-        "stg_mentions_text_matches_body",  # reads the articles' bodies
-        "relationships_stg_rejects_run_id__run_id__ref_stg_runs_",  # reads the runs
+        "stg_articles_checks",
+        "stg_mentions_checks",  # its spans read the articles' bodies
+        "stg_rejects_checks",  # its relationships read the runs
         "dim_outlets",
-        "rpt_summary_counts_not_negative",
+        "rpt_summary_checks",
     } <= ran
-    assert not ran & {
-        "unique_entity_fixes_name",
-        "accepted_values_stg_rejects_reason___var_reject_reasons_",
-        "unique_stg_rejects_source_uri",
-        "unique_stg_mentions_mention_id",
-        "stg_mentions",
+    assert "stg_mentions" not in ran
+    # the seed's, and the quotes' and events' warnings (of those tables alone)
+    assert tests - ran == {
+        "entity_fixes_checks",
+        "stg_quotes_speaker_span_iff_text",
+        "stg_quotes_cue_span_iff_text",
+        "stg_events_precision_iff_date",
     }

@@ -1,0 +1,114 @@
+{#-
+    Every data check of one model in one data test, one dbt node: a node costs dbt ~17-40 ms
+    in every build whatever its SQL (docs/performance.md, "dbt's cost per run"). Each kind
+    checks what dbt's test of that kind checks and counts its failures the same way:
+
+    * not_null: [column, ...]: the rows where the column is NULL (dbt's not_null);
+    * unique: [column, ...]: the values (not NULL) held by more than one row (unique);
+    * accepted_values: {column: [value, ...]}: the distinct values (not NULL) outside the list
+      (accepted_values);
+    * relationships: [{column, to, field}]: the rows whose column (not NULL) names no row of
+      `to` (relationships);
+    * combinations: [{columns: [...], where: condition}]: the combinations of values held by
+      more than one row (of those meeting `where`, if given; unique_combination_of_columns);
+    * spans: {name: {column, start, end, articles}}: the rows whose span is not the article's
+      text there (span_matches_body);
+    * expressions: {name: expression}: the rows where the expression is not true
+      (expression_is_true).
+
+    A failing row per failing check, (check_name, failing_rows): check_name is the check's name
+    (an expression's or span's own, else "unique(article_id)", "relationships(run_id ->
+    stg_runs.run_id)", ...); the test fails on the sum of failing_rows (flows/models.py names
+    the failing checks). Each check reads the rows its kind reads in this build (test_scope,
+    sql/macros/changed.sql: in a scheduled build, those the build can have changed). The row
+    checks (not_null, accepted_values, expressions) are counted in one scan of the model.
+-#}
+{% test model_checks(
+    model, not_null=[], unique=[], accepted_values={}, relationships=[], combinations=[],
+    spans={}, expressions={}
+) %}
+{{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}
+{%- if model is string -%}
+    {{ exceptions.raise_compiler_error('model_checks takes no `where` config: ' ~ model) }}
+{%- endif -%}
+{%- set row_scope = test_scope(model, 'row') -%}
+{%- set rows = '(select * from ' ~ model ~ ' where ' ~ row_scope ~ ')' if row_scope else model -%}
+{%- set row_names = [] -%}
+{%- set row_counts = [] -%}
+{%- for column in not_null -%}
+    {%- do row_names.append('not_null(' ~ column ~ ')') -%}
+    {%- do row_counts.append('count(*) filter (where ' ~ column ~ ' is null)') -%}
+{%- endfor -%}
+{%- for column, values in accepted_values.items() -%}
+    {%- set listed = [] -%}
+    {%- for value in values -%}
+        {%- do listed.append("'" ~ (value | string | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {%- do row_names.append('accepted_values(' ~ column ~ ')') -%}
+    {%- do row_counts.append('count(distinct ' ~ column ~ ') filter (where ' ~ column
+        ~ ' not in (' ~ listed | join(', ') ~ '))') -%}
+{%- endfor -%}
+{%- for name, expression in expressions.items() -%}
+    {%- do row_names.append(name) -%}
+    {%- do row_counts.append('count(*) filter (where (' ~ expression ~ ') is not true)') -%}
+{%- endfor -%}
+{%- set checks = [] -%}
+{%- for column in unique -%}
+    {%- set scope = test_scope(model, 'set', column) -%}
+    {%- do checks.append(['unique(' ~ column ~ ')',
+        'select ' ~ column ~ ' from ' ~ model ~ ' where ' ~ column ~ ' is not null'
+        ~ (' and ' ~ scope if scope else '') ~ ' group by ' ~ column ~ ' having count(*) > 1']) -%}
+{%- endfor -%}
+{%- for check in relationships -%}
+    {%- do checks.append([
+        'relationships(' ~ check.column ~ ' -> ' ~ check.to.identifier ~ '.' ~ check.field ~ ')',
+        'select 1 from ' ~ rows ~ ' as child where child.' ~ check.column ~ ' is not null'
+        ~ ' and not exists (select 1 from ' ~ check.to ~ ' as parent where parent.'
+        ~ check.field ~ ' = child.' ~ check.column ~ ')']) -%}
+{%- endfor -%}
+{%- for check in combinations -%}
+    {%- set scope = test_scope(model, 'set', check.columns[0]) -%}
+    {%- set conditions = [check.where] if check.where else [] -%}
+    {%- do conditions.append(scope) if scope -%}
+    {%- do checks.append(['unique_combination(' ~ check.columns | join(', ') ~ ')',
+        'select ' ~ check.columns | join(', ') ~ ' from ' ~ model
+        ~ (' where (' ~ conditions | join(') and (') ~ ')' if conditions else '')
+        ~ ' group by all having count(*) > 1']) -%}
+{%- endfor -%}
+{%- for name, span in spans.items() -%}
+    {%- do checks.append([name,
+        span_mismatches(rows, span.column, span.start, span.end, span.articles)]) -%}
+{%- endfor %}
+
+with
+
+{% if row_names -%}
+row_counts as (
+    select [
+        {%- for count in row_counts %}
+        {{ count }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ] as failing
+    from {{ rows }}
+),
+
+{% endif -%}
+checks as (
+    {%- if row_names %}
+    select
+        unnest([{% for name in row_names %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}])
+            as check_name,
+        unnest(failing) as failing_rows
+    from row_counts
+    {%- endif %}
+    {%- for name, sql in checks %}
+    {{ 'union all' if row_names or not loop.first }}
+    select '{{ name }}' as check_name, (select count(*) from ({{ sql }}) as failing) as failing_rows
+    {%- endfor %}
+)
+
+select check_name, failing_rows
+from checks
+where failing_rows > 0
+
+{% endtest %}
