@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flows import fetch_state, interrupt, lake, warehouse
 from flows import sources as src
 from flows import web as webmod
+from flows.input_files import InputFiles
 from flows.languages import model_for
 from flows.ledger import Run
 from flows.nlp_runner import NlpRunner
@@ -91,13 +92,19 @@ class _Planner:
 
     def plan(self, articles: list[Article], rejects: list[Reject], seen: dict[str, int]) -> Plan:
         run = self.run
-        if self._con is None and not run.settings.catalog:
-            self._held = contextlib.ExitStack()
-            self._con = self._held.enter_context(warehouse.connection(run.settings, read_only=True))
         return plan_batch.fn(
             articles, rejects, run.settings, seen, run.nlp_version, run.full_refresh,
-            con=self._con,
+            con=None if run.settings.catalog else self.connection(),
         )  # fmt: skip
+
+    def connection(self):
+        """The held read-only connection (opened on first use)."""
+        if self._con is None:
+            self._held = contextlib.ExitStack()
+            self._con = self._held.enter_context(
+                warehouse.connection(self.run.settings, read_only=True)
+            )
+        return self._con
 
     def release(self) -> None:
         held, self._held, self._con = self._held, None, None
@@ -116,16 +123,25 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
     planned again once this one is loaded (every decision is that of a run done batch after
     batch), and only the NLP results of the very same inputs are taken from what was started.
     """
-    reader = _Reader(run, entries)
     planner = _Planner(run)
+    inputs = InputFiles(run, entries)
     try:
-        _source_batches(run, entries, runner, reader, planner)
+        # Input files unchanged since a run settled them are not read (flows/input_files.py).
+        todo = inputs.skip(planner.connection(), entries) if inputs.enabled else entries
+        if len(todo) < len(entries) and run.progress is not None:
+            run.progress(len(entries) - len(todo), len(entries), run.counts)
+        _source_batches(run, entries, runner, _Reader(run, todo), planner, inputs)
     finally:
         planner.release()
 
 
 def _source_batches(
-    run: Run, entries: list[src.Entry], runner: NlpRunner, reader: _Reader, planner: _Planner
+    run: Run,
+    entries: list[src.Entry],
+    runner: NlpRunner,
+    reader: _Reader,
+    planner: _Planner,
+    inputs: InputFiles,
 ) -> None:
     seen_sources: dict[str, int] = {}
     deferred: list[Article] = []
@@ -159,6 +175,7 @@ def _source_batches(
         ahead = functools.partial(_read_ahead, run, reader, runner, seen_sources, upcoming)
         _prefetch(run, runner, plan.process)
         loaded = process(run, plan, runner, ahead)
+        inputs.tally({i.source_uri for i in items}, batch.articles, batch.rejects, plan, loaded)
         touched = (
             {a.source_uri for a in loaded} | {r.source_uri for r in plan.rejects},
             {a.article_id for a in loaded},
@@ -166,18 +183,32 @@ def _source_batches(
         urls = {i.source_uri for i in items} | {i.source_uri for i in skipped}
         _save_fetch_state(run, urls, planner)
         if run.progress is not None:
-            run.progress(batch.entry, len(entries), run.counts)
+            run.progress(len(inputs.skipped) + batch.entry, len(entries), run.counts)
         batch = upcoming[0] if upcoming else reader.next()
     planner.release()
     if deferred:
         second_chance(run, deferred, runner)
     _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
+    _record_inputs(inputs, planner)
     c = run.counts
     if not (c.articles_new or c.articles_changed or c.articles_reprocessed or c.parts_written):
         run.logger.info(
             "nothing new in the sources: %d record(s) read, %d unchanged, %d rejected",
             c.records_seen, c.articles_unchanged, c.rejected,
         )  # fmt: skip
+
+
+def _record_inputs(inputs: InputFiles, planner: _Planner) -> None:
+    """Remember the input files this run settled (read on the planner's read-only connection;
+    written, when anything is to be written, on a connection of its own)."""
+
+    def write():
+        planner.release()
+        return connect()
+
+    with _BatchConnection(planner.run.settings) as connect:
+        inputs.record(planner.connection, write)
+    planner.release()
 
 
 def _read_ahead(

@@ -30,6 +30,9 @@ class Plan:
     #: Articles rejected as duplicates of a loaded article from another source: if a later
     #: batch of the run replaces that article, they get a second chance (never lost).
     duplicates: list[Article] = field(default_factory=list)
+    #: A ``duplicate_body`` reject's source identity -> the identity holding its body (the
+    #: input files a run need not read again are those whose records depend on no other's).
+    owners: dict[str, str] = field(default_factory=dict)
     fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
     #: Link the articles to process to their story's first occurrence (near-duplicates) once
     #: their NLP is done (a batch of the run's sources; not second chances nor backfills).
@@ -128,6 +131,7 @@ def plan_articles(
                 if owner is not None and owner != art.source_uri
                 else batch_ids[art.article_id]
             )
+            plan.owners[art.source_uri] = first
             plan.rejects.append(
                 Reject(
                     art.source_uri,

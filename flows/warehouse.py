@@ -64,6 +64,12 @@ _INTERNAL_DDL = (
     # has taken in.
     """CREATE TABLE IF NOT EXISTS _changes (
   change_seq BIGINT NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL)""",
+    # The input files a run settled, not read again while they and the warehouse are as they
+    # were (flows/input_files.py).
+    """CREATE TABLE IF NOT EXISTS _input_files (
+  uri VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, settings_key VARCHAR NOT NULL,
+  day DATE, warehouse_state VARCHAR NOT NULL, records BIGINT NOT NULL, rejected BIGINT NOT NULL,
+  reasons VARCHAR NOT NULL, recorded_at TIMESTAMPTZ NOT NULL)""",
 )
 
 

@@ -91,16 +91,26 @@ def built(tmp_path_factory, prefect_harness):
     wh = tmp / "wh"
     # The first run resolves its settings from its options (as a deployment run does); the
     # second is given them, as the CLI does, with a progress hook.
-    first = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
+    progress: dict[str, list] = {"first": [], "second": []}
+
+    def hook(run):
+        return lambda done, total, counts: progress[run].append(
+            (done, total, counts.records_seen, counts.articles_unchanged)
+        )
+
+    first = news_etl(
+        sources=[str(corpus)],
+        warehouse_dir=str(wh),
+        batch_size=3,
+        run_models=False,
+        progress=hook("first"),
+    )
     snap1 = snapshot(wh / "news.duckdb")
-    progress = []
     second = news_etl(
         sources=[str(corpus)],
         settings=load_settings(wh, batch_size=3),
         run_models=False,
-        progress=lambda done, total, counts: progress.append(
-            (done, total, counts.records_seen, counts.articles_unchanged)
-        ),
+        progress=hook("second"),
     )
     snap2 = snapshot(wh / "news.duckdb")
     return {
@@ -187,7 +197,11 @@ def test_second_run_changes_nothing(built):
     )
     # After each batch of 3 records: (files done of 6, records seen, unchanged). The second
     # batch stops inside feed.jsonl (empty.txt, f1, the broken line); the last ends with notes.md.
-    assert built["progress"] == [(3, 6, 3, 2), (4, 6, 6, 3), (6, 6, 8, 4)]
+    assert built["progress"]["first"] == [(3, 6, 3, 0), (4, 6, 6, 0), (6, 6, 8, 0)]
+    # The second run reads only b_copy.txt (a duplicate of a.txt's body: another file's article)
+    # and notes.md (rejected unread); the 4 files the first run settled (6 records: a.txt,
+    # c.txt, empty.txt, feed.jsonl) are not read, their counts restored first.
+    assert built["progress"]["second"] == [(4, 6, 6, 4), (6, 6, 8, 4)]
 
 
 def test_lake_is_partitioned_by_month_and_equals_duckdb(built):
