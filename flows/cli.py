@@ -26,6 +26,9 @@ import contextlib
 import os
 import sys
 
+# First: its exit hook must be registered before any other's, so that it runs after them all
+# (it ends the process without the interpreter's teardown: flows.interrupt).
+from flows import interrupt
 from flows.commands.options import (
     DBT_LOG_LEVEL,
     PREFECT_CONSOLE_LEVEL,
@@ -295,8 +298,6 @@ COMMANDS = tuple("run query server serve models report check repair publish comp
 
 def main(argv: list[str] | None = None) -> int:
     """The CLI entry point: every failure is one line on stderr and a non-zero exit code."""
-    from flows import interrupt
-
     code = _main(argv)
     if argv is None:  # the console script, about to exit (not a caller in a longer process)
         interrupt.exiting(code)
@@ -304,8 +305,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from flows import interrupt
-
     args = build_parser().parse_args(argv)
     configure_output(args)
     handler = HANDLERS[args.command]

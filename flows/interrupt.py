@@ -97,6 +97,7 @@ def exiting(code: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, _end)
     _STATE["exiting"] = True
+    _STATE["code"] = code
 
 
 @atexit.register  # registered on import, before Prefect's and dbt's hooks: it runs after them
@@ -104,10 +105,17 @@ def _ignore_during_teardown() -> None:
     """After the exit hooks the interpreter resets every Python-level handler to the default
     (the signal would kill the process: exit status -2, no line) and then spends ~0.5 s or more
     collecting garbage and tearing modules down; only an ignored signal stays ignored through
-    that, so a console script that is exiting ignores SIGINT/SIGTERM for its last moments."""
+    that, so a console script that is exiting ignores SIGINT/SIGTERM for its last moments.
+    Then it skips that teardown (~0.6 s with spaCy and Prefect loaded): every other exit hook
+    has run (logging's shutdown flushed the logs), the streams are flushed, and the process
+    ends with the command's exit code."""
     if _STATE["exiting"] and threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(_STATE["code"])
 
 
 def ignore_in_worker() -> None:
