@@ -10,7 +10,8 @@ into it, with nothing new, ``--repeat`` times for each tree, alternated (base, t
 …): wall clock, CPU seconds (the command and what it waited for) and the flow's own seconds
 (the runs ledger). ``--base`` is another checkout of the project (``git archive main | tar -x
 -C DIR``), run with ``PYTHONPATH=DIR`` and this virtualenv. Every command reuses one
-background Prefect server (its own ``PREFECT_HOME`` under WORK, stopped at the end).
+background Prefect server (its own ``PREFECT_HOME`` in a new folder under WORK, stopped at
+the end).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     with open(args.source, "rb") as fh:
         lines = fh.readlines()
-    env = run_env(args.work, args.n_process, args.model)
+    # a Prefect home of its own: another call's server is neither reused nor stopped
+    env = run_env(
+        Path(tempfile.mkdtemp(prefix="prefect-", dir=args.work)), args.n_process, args.model
+    )
     newsetl = str(Path(sys.executable).with_name("newsetl"))
     trees = {"after": None} if args.base is None else {"base": args.base, "after": None}
     print(f"load average at start: {load_average()}", flush=True)

@@ -71,6 +71,28 @@ def test_an_old_ledger_moves_its_counts_into_rows_written(tmp_path):
     assert r2 == ({"articles": 0},)
 
 
+def test_an_up_to_date_schema_is_left_alone_but_a_missing_table_or_other_code_migrates(
+    tmp_path, monkeypatch
+):
+    settings = load_settings(tmp_path / "wh")
+    meta = "SELECT key, value FROM _meta WHERE key LIKE 'schema%' ORDER BY 1"
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+        first = con.execute(meta).fetchall()
+        con.execute("DELETE FROM _meta WHERE key = 'schema_version'")  # left alone: current
+        warehouse.ensure_schema(con)
+        assert con.execute(meta).fetchall() == [first[0]]
+        con.execute("DROP TABLE _input_files")  # a table is missing: migrated
+        warehouse.ensure_schema(con)
+        assert con.execute(meta).fetchall() == first
+        assert con.execute("SELECT count(*) FROM _input_files").fetchone() == (0,)
+        con.execute("DELETE FROM _meta WHERE key = 'schema_version'")
+        monkeypatch.setattr(warehouse, "_schema_digest", lambda: "other code")  # migrated
+        warehouse.ensure_schema(con)
+        assert con.execute(meta).fetchall() == [("schema_digest", "other code"), first[1]]
+    assert [k for k, _ in first] == ["schema_digest", "schema_version"]
+
+
 def test_a_version_1_warehouse_loses_its_derived_tables_primary_keys(tmp_path):
     """Schema version 1 had a PRIMARY KEY on every table; version 2 keeps NOT NULL on the
     derived tables' keys only. ensure_schema rebuilds them with the same rows; a view over
