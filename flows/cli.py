@@ -148,6 +148,15 @@ def _version() -> str:
     )
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the versions are looked up when asked for (importlib.metadata scans the
+    installed packages: ~0.1 s of every command's start-up when built with the parser)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version())
+        parser.exit()
+
+
 def _env_default(name: str, fallback: str) -> str:
     value = os.environ.get(name)
     return f"${name} = {value}" if value else f"${name}, else {fallback}"
@@ -166,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         + " (README: Exit codes).",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="show the versions and exit"
+    )
     _output_args(parser, top=True)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -285,12 +296,37 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_arg(check)
     repair = command("repair", "rebuild the lake from the tables, or the tables from the lake")
     _warehouse_arg(repair)
-    from flows.ducklake import add_arguments
-
-    add_arguments(command("publish", "publish the tables into a shared DuckLake"), _warehouse_arg)
+    _publish_arguments(command("publish", "publish the tables into a shared DuckLake"))
     completion = command("completion", "print a shell completion script (bash or zsh)")
     completion.add_argument("shell", choices=("bash", "zsh"))
     return parser
+
+
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    """``newsetl publish``'s options (defined here: flows.ducklake imports DuckDB and pyarrow,
+    which the parser of every command does not need)."""
+    _warehouse_arg(parser)
+    parser.add_argument(
+        "--catalog",
+        required=True,
+        metavar="CATALOG",
+        help="the DuckLake catalog: postgres:dbname=news host=… or sqlite:/path/news.sqlite",
+    )
+    parser.add_argument(
+        "--data-path",
+        metavar="PATH",
+        help="where the DuckLake's data files go (a folder or s3://bucket/prefix); "
+        "needed the first time",
+    )
+    parser.add_argument(
+        "--as",
+        dest="origin",
+        metavar="NAME",
+        help="this warehouse's name in the DuckLake (default: host name and warehouse folder)",
+    )
+    parser.add_argument(
+        "--models", action="store_true", help="then build the dbt models on the DuckLake"
+    )
 
 
 COMMANDS = tuple("run query server serve models report check repair publish completion".split())

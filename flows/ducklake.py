@@ -369,29 +369,3 @@ def prepare_for_dbt(catalog: str) -> None:
         install(con, catalog)
     finally:
         con.close()
-
-
-def add_arguments(parser, warehouse_arg) -> None:
-    """``newsetl publish``'s options."""
-    warehouse_arg(parser)
-    parser.add_argument(
-        "--catalog",
-        required=True,
-        metavar="CATALOG",
-        help="the DuckLake catalog: postgres:dbname=news host=… or sqlite:/path/news.sqlite",
-    )
-    parser.add_argument(
-        "--data-path",
-        metavar="PATH",
-        help="where the DuckLake's data files go (a folder or s3://bucket/prefix); "
-        "needed the first time",
-    )
-    parser.add_argument(
-        "--as",
-        dest="origin",
-        metavar="NAME",
-        help="this warehouse's name in the DuckLake (default: host name and warehouse folder)",
-    )
-    parser.add_argument(
-        "--models", action="store_true", help="then build the dbt models on the DuckLake"
-    )
