@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 
-from transforms.schemas import columns, derived_tables, duckdb_ddl
+import duckdb
+
+from transforms.schemas import TABLES, columns, derived_tables, duckdb_ddl
 
 
 def columns_in(con, table: str) -> set[str]:
@@ -70,3 +74,27 @@ def derived_keys(con) -> None:
         with contextlib.suppress(Exception):
             con.execute("ROLLBACK")
         raise
+
+
+@functools.cache
+def schema_digest(version: int, internal_ddl: tuple[str, ...]) -> str:
+    """The schema the code declares: its tables' DDL, the internal tables', its version."""
+    text = "\n".join([str(version), *map(duckdb_ddl, TABLES), *internal_ddl])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def schema_current(con, digest: str, internal_ddl: tuple[str, ...]) -> bool:
+    """Did this code bring the warehouse up to date (its digest stored), every table there?"""
+    names = [*TABLES, *(ddl.split()[5] for ddl in internal_ddl if ddl.startswith("CREATE"))]
+    try:
+        row = con.execute(
+            "SELECT (SELECT value FROM _meta WHERE key = 'schema_digest'), "
+            "(SELECT count(*) FROM _meta WHERE key = 'warehouse_id'), "
+            "(SELECT count(DISTINCT table_name) FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = 'main' "
+            "AND list_contains($names, table_name))",
+            {"names": names},
+        ).fetchone()
+    except duckdb.CatalogException:  # no _meta yet: a new warehouse
+        return False
+    return row == (digest, 1, len(set(names)))

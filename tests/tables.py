@@ -26,6 +26,9 @@ RUN_COLUMNS = {
     "started_at",
     "finished_at",
     "changed_at",
+    # _input_files: when a file was settled, and the state of the warehouse (its identity too)
+    "recorded_at",
+    "warehouse_state",
 }
 
 
