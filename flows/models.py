@@ -32,8 +32,8 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from flows import changes, warehouse
-from flows.settings import Settings
+from flows import changes, dbt_parse, warehouse
+from flows.settings import DB_FILE, Settings
 from transforms.schemas import TABLES
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
@@ -175,6 +175,7 @@ def run_models(
                 incremental=incremental,
                 scheduled=if_changed and not everything,
                 changed=changed_tables(previous.get("tables"), now["tables"]) if keep_views else (),
+                project=project,
             )
         finally:
             _set_changes_since(settings, -1)
@@ -262,6 +263,8 @@ LEDGER = "runs"
 #: The schemas dbt builds (sql/dbt_project.yml), in layer order.
 MODEL_SCHEMAS = ("staging", "intermediate", "marts", "reporting")
 STATE_FILE = "built.json"
+#: The database's name in dbt's nodes: the warehouse file's stem (dbt-duckdb).
+DB_NAME = Path(DB_FILE).stem
 #: What an incremental build with its views in place builds: the tables, and every data test.
 INCREMENTAL_SELECT = (
     "config.materialized:table",
@@ -331,6 +334,7 @@ def _build(
     incremental: bool = False,
     scheduled: bool = False,
     changed: list[str] | tuple = (),
+    project: str | None = None,
 ) -> dict:
     from dbt.cli.main import dbtRunner
 
@@ -368,15 +372,20 @@ def _build(
         # test`, `newsetl models` and the nightly full build run them) and dbt's manifest.json
         # (~1 s to write; nothing reads it after a run); run_results.json is written below.
         args += ["--exclude", "resource_type:unit_test", "--no-write-json"]
+    # dbt's parse of the project, the same for every warehouse: saved once (flows/dbt_parse.py)
+    key = dbt_parse.parse_key(SQL_DIR, project or project_digest(), "warehouse", DB_NAME)
     deadline = time.monotonic() + settings.lock_timeout
     started = time.monotonic()
     while True:
         # Wait (bounded) for readers holding the file, then let dbt open it at once.
         warehouse.wait_until_free(settings)
+        manifest = dbt_parse.load(key)
         try:
-            res = dbtRunner().invoke(args)
+            res = dbtRunner(manifest=manifest).invoke(args)
         finally:
             _close_dbt_connection()
+        if manifest is None and hasattr(res.result, "results"):  # dbt parsed, and built
+            dbt_parse.save(key, target)
         if _is_lock_conflict(res) and time.monotonic() < deadline:
             time.sleep(0.5)  # a reader got in between the check and dbt: wait for it
             continue
@@ -389,7 +398,9 @@ def _build(
         with warehouse.connection(settings, read_only=True) as con:
             return con.execute(f"select * from ({sql}) order by all").fetchall()
 
-    return _summarize(res, time.monotonic() - started, target, failing_checks)
+    summary = _summarize(res, time.monotonic() - started, target, failing_checks)
+    summary["parse"] = "dbt" if manifest is None else "saved"
+    return summary
 
 
 def _close_dbt_connection() -> None:

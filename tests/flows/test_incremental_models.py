@@ -281,6 +281,4 @@ def test_an_incremental_build_rebuilds_the_tables_and_tests_the_changed_articles
     con.close()
     with pytest.raises(models.ModelsFailed) as failed:
         models.run_models(settings, log_level="none", if_changed=True)
-    assert "on stg_mentions: 1 failing row (stg_mentions_text_matches_body: 1)" in str(
-        failed.value
-    )
+    assert "on stg_mentions: 1 failing row (stg_mentions_text_matches_body: 1)" in str(failed.value)

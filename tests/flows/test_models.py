@@ -574,3 +574,33 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
         "stg_quotes_cue_span_iff_text",
         "stg_events_precision_iff_date",
     }
+
+
+def test_a_new_warehouse_reuses_the_saved_parse_until_a_project_file_changes(
+    models_warehouse, tmp_path, monkeypatch
+):
+    """dbt's parse of the project is saved once for every warehouse (flows/dbt_parse.py): a
+    new warehouse's build parses nothing; an edited file of the project is parsed again, and
+    the edit is built."""
+    from flows import models
+
+    sql = Path(shutil.copytree(SQL_DIR, tmp_path / "sql"))
+    monkeypatch.setattr(models, "SQL_DIR", sql)
+    monkeypatch.setenv("NEWSETL_DBT_CACHE", str(tmp_path / "cache"))
+    one = load_settings(copy_warehouse(models_warehouse["wh"], tmp_path / "one"))
+    two = load_settings(copy_warehouse(models_warehouse["wh"], tmp_path / "two"))
+
+    def build(settings) -> str:
+        return run_models(settings, select=["stg_runs"], log_level="none")["parse"]
+
+    assert build(one) == "dbt"
+    assert build(two) == "saved"
+    view = sql / "models" / "staging" / "stg_runs.sql"
+    view.write_text(view.read_text().replace("select * from renamed", "select 1 as probe, *"
+                                             " from renamed"))  # fmt: skip
+    assert build(two) == "dbt"
+    assert build(one) == "saved"
+    for settings in (one, two):
+        (probe,) = query(settings.db_path, "select distinct probe from staging.stg_runs")
+        assert probe == (1,)
+    assert len(list((tmp_path / "cache").glob("parse-*.msgpack"))) == 2
