@@ -58,7 +58,7 @@ print(json.dumps({"import_s": t1 - t0, "run_s": t2 - t1, "cpu_s": ru.ru_utime + 
 
 def child(src: Path, wh: Path) -> dict:
     # the saved parses (flows/dbt_parse.py) of this work folder alone
-    env = dict(os.environ, PYTHONPATH=str(src), NEWSETL_DBT_CACHE=str(wh.parent / "dbt-cache"))
+    env = dict(os.environ, PYTHONPATH=str(src), XDG_CACHE_HOME=str(wh.parent / "cache"))
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", CHILD, str(wh)],
@@ -154,7 +154,7 @@ def prepare(warehouse: Path, one: str, src: Path, wh: Path, snapshot: Path) -> N
     shutil.rmtree(fresh / "dbt", ignore_errors=True)
     for schema in ("staging", "intermediate", "marts", "reporting"):
         _drop_schema(fresh, schema)
-    shutil.rmtree(wh.parent / "dbt-cache", ignore_errors=True)
+    shutil.rmtree(wh.parent / "cache", ignore_errors=True)
     restore(fresh, wh)
     show("first build", child(src, wh))
     restore(fresh, wh)

@@ -11,8 +11,8 @@ digest of every file of the project (``flows.models.project_digest``), and hande
 parses, and the build saves that parse under the new key. Only the warehouses' builds use it
 (the DuckLake's target parses as dbt does).
 
-Where: ``$NEWSETL_DBT_CACHE``, else ``$XDG_CACHE_HOME/newsetl/dbt`` (``~/.cache/newsetl/dbt``).
-A cache that cannot be read or written is not an error: dbt parses.
+Where: ``$XDG_CACHE_HOME/newsetl/dbt`` (``~/.cache/newsetl/dbt``). A cache that cannot be read
+or written is not an error: dbt parses.
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ PARSE_FILE = "partial_parse.msgpack"
 
 def cache_dir() -> Path:
     """The folder of the saved parses."""
-    if os.environ.get("NEWSETL_DBT_CACHE"):
-        return Path(os.environ["NEWSETL_DBT_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "newsetl" / "dbt"
 

@@ -139,34 +139,35 @@ def run_models(
         else contextlib.nullcontext()
     )
     with lock:
-        # The loaded tables as the models expect them (a warehouse of an older version).
+        state = state_path(settings)
+        full = not select
+        previous = _read_state(state)
+        project = project_digest()
+        # One connection before dbt's and one after (each open costs ~0.1-0.3 s).
         with warehouse.connection(settings, read_only=False) as con:
+            # The loaded tables as the models expect them (a warehouse of an older version).
             warehouse.ensure_schema(con)
             wid = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()[0]
             seq = changes.change_seq(con)
             now = {"relations": _relations(con), "tables": _loaded_tables(con)}
-        state = state_path(settings)
-        full = not select
-        previous = _read_state(state)
-        if full and if_changed and previous.get("fingerprint") == fingerprint(settings):
-            return {"command": "build", "success": True, "skipped": True}
-        project = project_digest()
-        since = previous.get("change_seq")
-        incremental = (
-            full
-            and if_changed
-            and not everything
-            and previous.get("warehouse_id") == wid
-            and previous.get("project") == project
-            and isinstance(since, int)
-            and since <= seq
-            and not _untracked_writes(previous.get("tables"), now["tables"])
-        )
-        # The views and the seed need no rebuild either when they are all there as the last
-        # passing build left them (same SQL, same seed file: the project's digest).
-        keep_views = incremental and previous.get("relations") == now["relations"]
-        state.unlink(missing_ok=True)
-        _set_changes_since(settings, since if incremental else -1)
+            if full and if_changed and previous.get("fingerprint") == fingerprint(settings, con):
+                return {"command": "build", "success": True, "skipped": True}
+            since = previous.get("change_seq")
+            incremental = (
+                full
+                and if_changed
+                and not everything
+                and previous.get("warehouse_id") == wid
+                and previous.get("project") == project
+                and isinstance(since, int)
+                and since <= seq
+                and not _untracked_writes(previous.get("tables"), now["tables"])
+            )
+            # The views and the seed need no rebuild either when they are all there as the
+            # last passing build left them (same SQL, same seed file: the project's digest).
+            keep_views = incremental and previous.get("relations") == now["relations"]
+            state.unlink(missing_ok=True)
+            _set_changes_since(con, since if incremental else -1)
         try:
             summary = _build(
                 settings,
@@ -177,20 +178,25 @@ def run_models(
                 changed=changed_tables(previous.get("tables"), now["tables"]) if keep_views else (),
                 project=project,
             )
-        finally:
-            _set_changes_since(settings, -1)
-        summary["incremental"] = incremental
-        if full:
+        except BaseException:
             with warehouse.connection(settings, read_only=False) as con:
+                _set_changes_since(con, -1)
+            raise
+        summary["incremental"] = incremental
+        with warehouse.connection(settings, read_only=False) as con:
+            _set_changes_since(con, -1)
+            if full:
                 # what this build has taken in is no longer needed
                 con.execute("DELETE FROM _changes WHERE change_seq <= ?", [seq])
                 now = {"relations": _relations(con), "tables": _loaded_tables(con)}
+                digest = fingerprint(settings, con)
+        if full:
             state.parent.mkdir(parents=True, exist_ok=True)
             tmp = state.with_suffix(".tmp")
             tmp.write_text(
                 json.dumps(
                     {
-                        "fingerprint": fingerprint(settings),
+                        "fingerprint": digest,
                         "project": project,
                         "warehouse_id": wid,
                         "change_seq": seq,
@@ -251,10 +257,9 @@ def scheduled_selection(changed: list[str]) -> list[str]:
     return [f"source:newsetl.{t}+,{kind}" for t in changed for kind in INCREMENTAL_SELECT]
 
 
-def _set_changes_since(settings: Settings, since: int) -> None:
+def _set_changes_since(con, since: int) -> None:
     """Tell the incremental marts which changes to take in (-1: all, a full rebuild)."""
-    with warehouse.connection(settings, read_only=False) as con:
-        con.execute("INSERT OR REPLACE INTO _meta VALUES ('models_changes_since', ?)", [str(since)])
+    con.execute("INSERT OR REPLACE INTO _meta VALUES ('models_changes_since', ?)", [str(since)])
 
 
 #: The run ledger: left out of the build's digest, since it gains a row with every run (the
@@ -274,7 +279,7 @@ INCREMENTAL_SELECT = (
 _SKIP_DIRS = {"target", "logs", "dbt_packages", "__pycache__"}
 
 
-def fingerprint(settings: Settings) -> str:
+def fingerprint(settings: Settings, con=None) -> str:
     """A digest of everything a build depends on: dbt's version, the files of the SQL project,
     the state of every loaded table, and the staging and mart relations that exist.
 
@@ -283,7 +288,8 @@ def fingerprint(settings: Settings) -> str:
     identity, the table's columns and its row count as DuckDB keeps it: constant time,
     whatever the size of the warehouse (hashing every row took seconds at a few thousand
     articles, and grew with them). Rows written outside newsetl (an UPDATE by hand) are not
-    seen: ``newsetl models`` builds regardless.
+    seen: ``newsetl models`` builds regardless. ``con``: an open connection to the warehouse
+    (else one is opened, read-only).
     """
     versions = [f"{d} {metadata.version(d)}" for d in ("dbt-core", "dbt-duckdb", "duckdb")]
     digest = hashlib.sha256(("\n".join(versions) + "\n").encode())
@@ -300,10 +306,11 @@ def fingerprint(settings: Settings) -> str:
         "WHERE table_schema IN (SELECT unnest($schemas)) ORDER BY ALL",
     )
     params = {"tables": tables, "schemas": list(MODEL_SCHEMAS)}
-    with warehouse.connection(settings, read_only=True) as con:
+    opened = warehouse.connection(settings, read_only=True) if con is None else None
+    with opened or contextlib.nullcontext(con) as cur:
         for sql in queries:
             used = {k: v for k, v in params.items() if f"${k}" in sql}
-            digest.update(repr(con.execute(sql, used).fetchall()).encode())
+            digest.update(repr(cur.execute(sql, used).fetchall()).encode())
     return digest.hexdigest()
 
 

@@ -586,7 +586,7 @@ def test_a_new_warehouse_reuses_the_saved_parse_until_a_project_file_changes(
 
     sql = Path(shutil.copytree(SQL_DIR, tmp_path / "sql"))
     monkeypatch.setattr(models, "SQL_DIR", sql)
-    monkeypatch.setenv("NEWSETL_DBT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     one = load_settings(copy_warehouse(models_warehouse["wh"], tmp_path / "one"))
     two = load_settings(copy_warehouse(models_warehouse["wh"], tmp_path / "two"))
 
@@ -603,4 +603,4 @@ def test_a_new_warehouse_reuses_the_saved_parse_until_a_project_file_changes(
     for settings in (one, two):
         (probe,) = query(settings.db_path, "select distinct probe from staging.stg_runs")
         assert probe == (1,)
-    assert len(list((tmp_path / "cache").glob("parse-*.msgpack"))) == 2
+    assert len(list((tmp_path / "cache" / "newsetl" / "dbt").glob("parse-*.msgpack"))) == 2
