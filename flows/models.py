@@ -8,7 +8,8 @@ their tests. :func:`run_models` runs it with dbt's Python runner (``dbtRunner``)
   nothing is written to the environment;
 * dbt's ``target/`` (manifest, compiled SQL, partial-parse state) and ``logs/`` go under the
   warehouse (``<warehouse>/dbt/``), so each warehouse keeps its own and the repository stays
-  clean;
+  clean; dbt's parse of the project, the same for every warehouse, is saved once per state of
+  the project's files (flows/dbt_parse.py) and handed to dbt: no build parses it again;
 * nothing is downloaded: no dbt packages, no usage statistics, no DuckDB extensions;
 * a failing test, a model error or a failing unit test raises :class:`ModelsFailed`, whose
   message names every failing node.
