@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "25"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "26"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -66,6 +66,11 @@ EXTRACTION_VERSION = "25"  # 2: quotes and events tables filled; 3: is_partial, 
 # thing is no speaker of a verb beside a quote or of "said" conjoined in a reported clause
 # 25: a title's "of"/"for" phrase of a field ending in a name is that person ("said vice
 # president of sales Tom Baker")
+# 26: a lone surname of a person named before, as the subject of a verb of saying, is that
+# person; a person's name beside another proper noun subject, or right before the verb, is the
+# speaker; "the UAW chief" is the person titled head of the UAW; "he" after an unnamed speaker
+# brought in as "a senior employee" is that speaker; a comma introduction whose verb took the
+# quote as its complement ("X agreed, “…”"); concede, comment, remark, observe keep the focus
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -11,7 +11,9 @@ names that are the subject of a verb of saying, when the text gives evidence of 
 * an initial opening a name of two words or more ("B Shiva Parvathi");
 * a first name of the census lists (``transforms/data/first_names.txt``) opening a name of two
   to four words ("Regina Ip");
-* an apposition with a noun for a person ("Gáspár Maróth, the minister, said").
+* an apposition with a noun for a person ("Gáspár Maróth, the minister, said");
+* a lone word that is the surname of a person named in full earlier ("Ben Radmall … Radmall
+  conceded").
 
 The name is a run of capitalized proper nouns ending at the subject's head; a name with a
 company suffix or an organisation's head noun, a word that is a known place (a state or
@@ -78,12 +80,15 @@ def speaker_persons(
             ):
                 continue
             name = person_name(doc, head)
+            surname = name is None and (name := _named_surname(doc, head, spans)) is not None
             if name is None or not may_be_person(name.text):
                 continue
             if _starts_an_organisation(name, spans):
                 continue
             spans = _replace(doc, spans, name)
             made.add((name.start, name.end))
+            if surname:  # found as a known name's alias, as the resolver's pass would
+                Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
     return spans, made
 
 
@@ -120,6 +125,21 @@ def person_name(doc: Doc, head: Token) -> Span | None:
         for c in head.children
     )
     return doc[start : head.i + 1] if titled or apposed else None
+
+
+def _named_surname(doc: Doc, head: Token, spans: list[Span]) -> Span | None:
+    """A lone capitalized word that is the surname of a person the text named in full
+    before ("Ben Radmall … ¶ Radmall conceded that …": the model left "Radmall" untagged)."""
+    if head.pos_ not in {"PROPN", "NOUN"} or not head.text[:1].isupper() or not head.is_alpha:
+        return None  # (the tagger takes an unknown surname opening a sentence for a noun)
+    if head.i > 0 and doc[head.i - 1].pos_ == "PROPN" and doc[head.i - 1].text[:1].isupper():
+        return None  # part of a longer name
+    for s in spans:
+        if s.start >= head.i:
+            break
+        if s.label_ == "PERSON" and len(s) >= 2 and s[-1].text == head.text:
+            return doc[head.i : head.i + 1]
+    return None
 
 
 def person_shaped(words: list[str]) -> bool:

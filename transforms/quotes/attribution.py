@@ -187,10 +187,15 @@ def _introducing_verb(an: Analysis, region: range) -> Attribution | None:
         verbs.sort(key=lambda i: doc[i].head.i in inside and doc[i].head.i != i)
     for i in verbs:
         tok = doc[i]
-        if not colon and (toks[-1] - i > 3 or tok.dep_ not in {"ROOT", "conj"}):
+        # (the parser may hang the introduction on the quotation's verb: "Sanders shot back,
+        # “Secretary Clinton called them out.”" makes "shot" a complement of "called")
+        top = tok.dep_ in {"ROOT", "conj"} or (tok.head.i > tok.i and an.quoted[tok.head.i])
+        if not colon and (toks[-1] - i > 3 or not top):
             return None
-        if not colon and any(c.dep_ in {"dobj", "ccomp"} for c in tok.children):
-            return None
+        if not colon and any(
+            c.dep_ in {"dobj", "ccomp"} and not an.quoted[c.i] for c in tok.children
+        ):
+            return None  # (the quotation itself may hang on the verb: "Getty agreed, “…”")
         subj = subject_of(tok, an.quoted)
         attr = from_cue(an, cue_span(tok), subj) if subj is not None else Attribution()
         if _agentive(attr):

@@ -14,9 +14,12 @@ from transforms.mentions.model import Mention
 from transforms.mentions.speakers import person_shaped
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
+    CORPORATE_SUFFIXES,
     DOCUMENT_NOUNS,
     EPITHET_MODIFIERS,
     EPITHET_NOUNS,
+    LEADER_NOUNS,
+    LEADER_TITLES,
     ORGANISATION_NOUNS,
     TITLE_ABBREVIATIONS,
     TITLE_EPITHETS,
@@ -157,3 +160,37 @@ def speaker_kind(attr: Attribution) -> str:
     if attr.pronoun and not attr.nominal:
         return "pronoun"
     return "nominal"
+
+
+def is_leader(lemma: str, roles: frozenset[str], shared: int) -> bool:
+    """Is a leader noun ("the UAW chief") the head the text titled otherwise ("UAW president
+    Owen Bieber"): a leader's title, and a name of the phrase (the organisation's) shared?"""
+    return lemma in LEADER_NOUNS and bool(roles & LEADER_TITLES) and shared > 0
+
+
+def document_names(noun: Token) -> set[str]:
+    """The capitalized words that tell one document from another ("the Republican
+    report", "Stardom's statement")."""
+    return {
+        c.lower_
+        for c in noun.children
+        if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.text[:1].isupper() and c.is_alpha
+    }
+
+
+def pobj(prep: Token) -> Token | None:
+    return next((g for g in prep.children if g.dep_ == "pobj"), None)
+
+
+def of_object(noun: Token) -> Token | None:
+    """The object of a noun's "of" ("part of the statement" → statement)."""
+    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return pobj(prep) if prep is not None else None
+
+
+def corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> bool:
+    """A company's name ("Honeybee Inc") or an organisation described as a company."""
+    last = m.entity.name.split()[-1].lower().rstrip(".") if m.entity.name else ""
+    if last in CORPORATE_SUFFIXES:
+        return True
+    return any(r is m and bool(words & COMPANY_NOUNS) for _, r, words in roles)

@@ -53,6 +53,9 @@ CORPORATE_SUFFIXES = _WORDS["corporate_suffixes"]
 EPITHET_NOUNS = _WORDS["epithet_nouns"]
 #: Modifiers that make a title an epithet: "the former chairman", "the one-time minister".
 EPITHET_MODIFIERS = _WORDS["epithet_modifiers"]
+#: Nouns for whoever heads an organisation ("the UAW chief"), and the titles they stand for.
+LEADER_NOUNS = _WORDS["leader_nouns"]
+LEADER_TITLES = _WORDS["leader_titles"]
 
 
 @functools.cache

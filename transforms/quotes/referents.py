@@ -14,7 +14,8 @@ for it, from the evidence of the text, in this order:
 2. a **description the article gives a named person or organisation**: a title before the
    name ("AU trade commissioner Albert Muchanga"), an apposition ("Ron Vale, the league's
    commissioner"; "The mayor, Ivo Kranjc,"), a copula ("Vale is the commissioner"); the
-   entity sharing most words with the speaker's phrase, then the latest;
+   entity sharing most words with the speaker's phrase, then the latest ("the UAW chief" is
+   the person titled UAW president: a leader noun stands for any head's title);
 3. an **earlier mention of the same noun**: whom it named ("a Cathay spokesman … the
    spokesman" → Cathay), or nobody when it named nobody ("an aide … the aide");
 4. an **organisation noun**: the latest organisation whose name holds the noun ("the
@@ -41,16 +42,20 @@ from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import (
     CONTENT_POS,
+    corporate,
     determiner,
+    document_names,
     epithet_mention,
     is_epithet,
+    is_leader,
+    of_object,
+    pobj,
     roles_of,
     speaker_kind,
     title_epithet,
 )
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
-    CORPORATE_SUFFIXES,
     DIRECT_CLASSES,
     DOCUMENT_ACTS,
     DOCUMENT_NOUNS,
@@ -59,6 +64,7 @@ from transforms.quotes.lexicon import (
     PART_NOUNS,
     REPRESENTATIVES,
     is_cue_verb,
+    speaker_nouns,
 )
 from transforms.quotes.linking import link
 from transforms.quotes.marks import paragraph_spans
@@ -122,6 +128,8 @@ class Referents:
                     attr.mention, attr.nominal = self.refer(document, depth=0)
             elif attr.mention is None:
                 attr.nominal = self._unnamed_before(head)
+            elif self._unnamed_nearer(head, attr.mention):
+                attr.mention, attr.nominal = None, True
             return
         if attr.mention is not None and not epithet_mention(attr.mention, head):
             attr.mention = self._named_representative(head, attr.mention) or attr.mention
@@ -157,7 +165,7 @@ class Referents:
         nobody)."""
         lemma = head.lemma_.lower()
         if lemma in PART_NOUNS:
-            whole = _of_object(head)  # "part of the judge's statement"
+            whole = of_object(head)  # "part of the judge's statement"
             if whole is not None and depth < 2:
                 return self.refer(whole, depth + 1)
         if lemma in DOCUMENT_NOUNS:
@@ -205,7 +213,7 @@ class Referents:
             tok = doc[i]
             if quoted[i] or tok.pos_ != "NOUN" or tok.lemma_.lower() not in DOCUMENT_NOUNS:
                 continue
-            if not _names(head) <= _names(tok):
+            if not document_names(head) <= document_names(tok):
                 continue  # "the Republican report" is not the Democrats' report before it
             owner = self._owner_in_phrase(tok) or self._issued_by(tok)
             if owner is not None:
@@ -246,11 +254,11 @@ class Referents:
             if child.dep_ in {"poss", "compound", "nmod"}:
                 target = child
             elif child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "for"}:
-                target = _pobj(child)
+                target = pobj(child)
             elif child.dep_ == "acl" and child.tag_ == "VBN":
                 # "a statement released by X", "a tweet sent from Biden's account"
                 by = [g for g in child.children if g.dep_ == "agent" or g.lower_ == "from"]
-                target = _pobj(by[0]) if by else None
+                target = pobj(by[0]) if by else None
             found = self._named(target) if target is not None else None
             if found is not None:
                 return found
@@ -304,13 +312,16 @@ class Referents:
         """The named person or organisation the article describes with this noun (a title
         before the name, an apposition, a copula), most words shared, then the latest."""
         words = {t.lemma_.lower() for t in head.subtree if t.pos_ in CONTENT_POS}
+        names = {t.lemma_.lower() for t in head.subtree if t.pos_ == "PROPN"}
         best: tuple[int, int, Mention] | None = None
         for pos, m, roles in self._role_index(head.i):
             if pos >= head.i:
                 break
-            if lemma not in roles or self.an.quoted[pos]:
+            if self.an.quoted[pos]:
                 continue
             score = len(words & roles)
+            if lemma not in roles and not is_leader(lemma, roles, len(names & roles)):
+                continue
             if best is None or (score, pos) >= best[:2]:
                 best = (score, pos, m)
         return best[2] if best else None
@@ -364,7 +375,7 @@ class Referents:
                 continue
             key = id(m.entity)
             if key not in score:
-                score[key] = 6.0 if _corporate(m, self._role_index(head.i)) else 0.0
+                score[key] = 6.0 if corporate(m, self._role_index(head.i)) else 0.0
             score[key] += 1.0
             root = an.doc[m.start : m.end].root
             if root.dep_ in {"nsubj", "nsubjpass"}:
@@ -431,6 +442,27 @@ class Referents:
             return False
         return prev.attr.kind == "nominal" and not prev.attr.pronoun
 
+    def _unnamed_nearer(self, pronoun: Token, antecedent: Mention) -> bool:
+        """Does "he"/"she" go on with an unnamed person brought in as the subject who spoke
+        last, nearer than the named antecedent, nobody named in between ("… chief executive
+        John Reed. “…,” a senior employee told Reuters. “…,” he added": the employee)?"""
+        if not self._said or pronoun.lower_ not in {"he", "she"}:
+            return False
+        attr = self._said[-1].attr
+        root = attr.speaker.root
+        if attr.kind != "nominal" or attr.pronoun or antecedent.start >= root.i:
+            return False
+        if root.tag_ != "NN" or root.lemma_.lower() not in speaker_nouns():
+            return False  # a person, not a document or a group
+        if root.dep_ != "nsubj" or determiner(root) != "indefinite":
+            return False  # "an aide said", "one manager commented"
+        if self._paragraph(pronoun.i) - self._paragraph(root.i) > 1:
+            return False
+        end = attr.speaker.end
+        between = self.an.mentions_in(end, pronoun.i)
+        q = self.an.quoted
+        return not any(m.family == "PERSON" and m.start >= end and not q[m.start] for m in between)
+
     def _document_before(self, it: Token, antecedent: Mention | None) -> Token | None:
         """A document named nearer before a speaker "it" than its antecedent ("A letter
         from the staff association … “…,” it said"): this sentence or the one before."""
@@ -465,31 +497,3 @@ class Referents:
             or lemma in COMPANY_NOUNS
         )
         return attr if thing else None
-
-
-def _names(noun: Token) -> set[str]:
-    """The capitalized words that tell one document from another ("the Republican
-    report", "Stardom's statement")."""
-    return {
-        c.lower_
-        for c in noun.children
-        if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.text[:1].isupper() and c.is_alpha
-    }
-
-
-def _pobj(prep: Token) -> Token | None:
-    return next((g for g in prep.children if g.dep_ == "pobj"), None)
-
-
-def _of_object(noun: Token) -> Token | None:
-    """The object of a noun's "of" ("part of the statement" → statement)."""
-    prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return _pobj(prep) if prep is not None else None
-
-
-def _corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> bool:
-    """A company's name ("Honeybee Inc") or an organisation described as a company."""
-    last = m.entity.name.split()[-1].lower().rstrip(".") if m.entity.name else ""
-    if last in CORPORATE_SUFFIXES:
-        return True
-    return any(r is m and bool(words & COMPANY_NOUNS) for _, r, words in roles)

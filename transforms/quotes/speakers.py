@@ -212,7 +212,13 @@ def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> To
         # daughter, and member of the INC, Sharmistha Mukherjee wrote"): the name
         if len(subjects) == 1:
             return subjects[0]
-        names = [c for c in subjects if c.pos_ == "PROPN"] or subjects
+        # a person's name before another proper noun: "commented Ontario Premier David
+        # Peterson" (the parser made "Ontario" a second subject)
+        names = (
+            [c for c in subjects if c.ent_type_ == "PERSON"]
+            or [c for c in subjects if c.pos_ == "PROPN"]
+            or subjects
+        )
         return min(names, key=lambda c: abs(c.i - v.i))
     if not cue:
         return None
@@ -357,6 +363,8 @@ def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution
         return None
     if subj.pos_ == "NOUN":
         subj = _titled_name(an, subj, tok) or subj
+    elif subj.pos_ == "PROPN" and subj.i < tok.i:
+        subj = _name_at_verb(an, subj, tok) or subj
     attr = from_cue(an, cue_span(tok), subj)
     return attr if attr.found else None
 
@@ -379,6 +387,22 @@ def _titled_name(an: Analysis, subj: Token, verb: Token) -> Token | None:
             return None  # "said Smith's lawyer"
         if subj.i < verb.i and m.end != verb.i:
             return None
+        return doc[m.start : m.end].root
+    return None
+
+
+def _name_at_verb(an: Analysis, subj: Token, verb: Token) -> Token | None:
+    """The person named last in the subject's phrase, right before the verb, when the parser
+    took an earlier proper noun for the subject ("Longtime Imus in the Morning writer Rob
+    Bartlett tweeted": the show's "Imus"): the head of an English noun phrase comes last."""
+    doc = an.doc
+    for m in an.mentions_in(subj.i + 1, verb.i):
+        if m.family != "PERSON" or m.end != verb.i or m.start <= subj.i:
+            continue
+        if m.start - subj.i > 8 or an.quoted[m.start]:
+            return None
+        if any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in doc[subj.i + 1 : m.start]):
+            return None  # "Smith, Jones said", "Smith told Jones"
         return doc[m.start : m.end].root
     return None
 

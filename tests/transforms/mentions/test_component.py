@@ -254,3 +254,17 @@ def test_a_name_cut_at_a_lowercase_particle_is_joined(nlp):
     assert fixed(nlp, "John Smith gave ten Euros.", [("John Smith", "PERSON")]) == [
         ("John Smith", "PERSON")
     ]
+
+
+def test_a_bare_surname_that_speaks_is_the_person_named_in_full_before(nlp):
+    # the model leaves the surname untagged (or takes it for an organisation) when it opens
+    # a paragraph; as the subject of a verb of saying it is the person named before
+    text = (
+        "Assistant coach Ben Tolliday said it was a hard game.\n\n"
+        "Tolliday conceded that his side needed to work on some things."
+    )
+    ents = [("Ben Tolliday", "PERSON")]
+    assert fixed(nlp, text, ents) == [("Ben Tolliday", "PERSON"), ("Tolliday", "PERSON")]
+    # a bare word that is no one's surname stays as the model read it
+    text = "Assistant coach Ben Tolliday said it was hard.\n\nOakhill conceded the point."
+    assert fixed(nlp, text, [("Ben Tolliday", "PERSON")]) == [("Ben Tolliday", "PERSON")]

@@ -285,3 +285,28 @@ def test_the_organisation_s_spokesman_named_before_is_that_person(nlp):
     assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
         ("the Toyota spokesman", "Toyota", "organisation")
     ]
+
+
+def test_a_leader_noun_is_the_head_the_text_titled_otherwise(nlp):
+    # "chief", "boss" for whoever heads the organisation named in the phrase; a lowercase
+    # word shared ("the head of the police's investigators") is no organisation's name
+    text = (
+        "Ford chairman Tom Baker met Teamsters president Ana Lopes on Monday. "
+        "“We will not strike,” the Teamsters chief said. “We will see,” the Ford boss said."
+    )
+    assert [(s, n) for _, s, n, _ in direct(nlp, text)] == [
+        ("the Teamsters chief", "Ana Lopes"),
+        ("the Ford boss", "Tom Baker"),
+    ]
+
+
+def test_he_after_an_unnamed_speaker_nearer_than_the_named_person_is_that_speaker(nlp):
+    text = (
+        "Staff said they had written to chief executive John Reed. “We are seriously "
+        "considering legal action,” a senior bank employee told Reuters. “There has been no "
+        "consultation with staff,” he added."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("a senior bank employee", None, "nominal"),
+        ("he", None, "nominal"),
+    ]

@@ -374,3 +374,44 @@ def test_a_title_of_a_field_is_the_person_named_after_the_field(nlp):
     for sentence, name in cases.items():
         direct = [q for q in quotes_of(nlp, "Sales rose in May. " + sentence) if q.is_direct]
         assert [q.speaker_name for q in direct] == [name], sentence
+
+
+def test_a_person_named_after_another_proper_noun_is_the_speaker(nlp):
+    # the parser makes the region before the title a second subject of the inverted verb
+    text = (
+        "“We should be thinking about ratification right now,” commented Ontario Premier "
+        "Paul Moreau, who has been critical of the talks in the past."
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Paul Moreau"]
+
+
+def test_the_person_named_right_before_the_verb_heads_the_subject(nlp):
+    # a show named after its host sits in the speaker's phrase; the name at the verb speaks
+    text = (
+        "Radio host Don Imus died on Friday.\n\n"
+        "Longtime Imus in the Morning writer and performer Carla Moreno tweeted: "
+        "“He was a rebel and a champion of the underdog.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Carla Moreno"]
+
+
+def test_a_comma_introduction_whose_verb_the_parser_hung_the_quote_on(nlp):
+    # "agreed" (no verb of saying in the lexicon) takes the quotation as its complement
+    text = "Alberta Premier Don Getty agreed, “Things are running pretty quickly now.”"
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.text, q.speaker_name) for q in direct] == [
+        ("Things are running pretty quickly now.", "Don Getty")
+    ]
+
+
+def test_an_introduction_the_parser_hung_on_the_quotation_s_verb(nlp):
+    # "shot back" becomes a complement of the quotation's "called": still its introduction
+    text = (
+        "Rita Moreno accused Tom Baker of being too close to the banks. Tom Baker shot back, "
+        '"Secretary Moreno called them out. Oh my goodness, they must have been really crushed '
+        'by that."'
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_name, q.cue) for q in direct] == [("Tom Baker", "shot")]
