@@ -29,7 +29,7 @@ def test_errors_name_the_line():
         ("event_words.txt", 41),
         ("language_words.txt", 1),
         ("mention_words.txt", 11),
-        ("quote_words.txt", 15),
+        ("quote_words.txt", 17),
         ("tokenizer_words.txt", 2),
     ],
 )

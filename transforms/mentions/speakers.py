@@ -85,9 +85,11 @@ def speaker_persons(
                 continue
             if _starts_an_organisation(name, spans):
                 continue
+            missed = not any(sp.start <= head.i < sp.end for sp in spans)
             spans = _replace(doc, spans, name)
             made.add((name.start, name.end))
-            if surname:  # found as a known name's alias, as the resolver's pass would
+            if surname and missed:
+                # the model missed it: found as a known name's alias, as the resolver's would
                 Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
     return spans, made
 
@@ -132,14 +134,21 @@ def _named_surname(doc: Doc, head: Token, spans: list[Span]) -> Span | None:
     before ("Ben Radmall … ¶ Radmall conceded that …": the model left "Radmall" untagged)."""
     if head.pos_ not in {"PROPN", "NOUN"} or not head.text[:1].isupper() or not head.is_alpha:
         return None  # (the tagger takes an unknown surname opening a sentence for a noun)
-    if head.i > 0 and doc[head.i - 1].pos_ == "PROPN" and doc[head.i - 1].text[:1].isupper():
-        return None  # part of a longer name
-    for s in spans:
-        if s.start >= head.i:
-            break
-        if s.label_ == "PERSON" and len(s) >= 2 and s[-1].text == head.text:
-            return doc[head.i : head.i + 1]
-    return None
+    prev = doc[head.i - 1] if head.i > 0 else None
+    if prev is not None and (
+        (prev.pos_ == "PROPN" and prev.text[:1].isupper())
+        or not (prev.whitespace_ or prev.is_space)
+    ):
+        return None  # part of a longer name ("Gallego-Lazo")
+    if any(sp.start < head.i < sp.end for sp in spans):
+        return None
+    names = {
+        s.text
+        for s in spans
+        if s.start < head.i and s.label_ == "PERSON" and len(s) >= 2 and s[-1].text == head.text
+    }
+    # one person of that surname ("Tony Mendez … Jonna Mendez … Mendez said": no telling)
+    return doc[head.i : head.i + 1] if len(names) == 1 else None
 
 
 def person_shaped(words: list[str]) -> bool:

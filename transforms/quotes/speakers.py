@@ -214,12 +214,12 @@ def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> To
             return subjects[0]
         # a person's name before another proper noun: "commented Ontario Premier David
         # Peterson" (the parser made "Ontario" a second subject)
-        names = (
-            [c for c in subjects if c.ent_type_ == "PERSON"]
-            or [c for c in subjects if c.pos_ == "PROPN"]
-            or subjects
-        )
-        return min(names, key=lambda c: abs(c.i - v.i))
+        names = [c for c in subjects if c.pos_ == "PROPN"] or subjects
+        best = min(names, key=lambda c: abs(c.i - v.i))
+        if all(t.ent_type_ != "PERSON" for t in best.subtree):
+            persons = [c for c in subjects if c.ent_type_ == "PERSON"]
+            best = min(persons, key=lambda c: abs(c.i - v.i)) if persons else best
+        return best
     if not cue:
         return None
     prev = v.doc[v.i - 1] if v.i > 0 else None
@@ -396,6 +396,9 @@ def _name_at_verb(an: Analysis, subj: Token, verb: Token) -> Token | None:
     took an earlier proper noun for the subject ("Longtime Imus in the Morning writer Rob
     Bartlett tweeted": the show's "Imus"): the head of an English noun phrase comes last."""
     doc = an.doc
+    other = an.mention_at(subj.i)
+    if other is None or other.family != "PERSON":
+        return None  # a title ("US Ambassador to Germany Richard Grenell"): linked already
     for m in an.mentions_in(subj.i + 1, verb.i):
         if m.family != "PERSON" or m.end != verb.i or m.start <= subj.i:
             continue

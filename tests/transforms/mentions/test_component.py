@@ -268,3 +268,10 @@ def test_a_bare_surname_that_speaks_is_the_person_named_in_full_before(nlp):
     # a bare word that is no one's surname stays as the model read it
     text = "Assistant coach Ben Tolliday said it was hard.\n\nOakhill conceded the point."
     assert fixed(nlp, text, [("Ben Tolliday", "PERSON")]) == [("Ben Tolliday", "PERSON")]
+    # two people of that surname: no telling which
+    text = (
+        "Ben Tolliday met Ana Tolliday on Monday. They argued.\n\n"
+        "Tolliday conceded that the plan was late."
+    )
+    ents = [("Ben Tolliday", "PERSON"), ("Ana Tolliday", "PERSON")]
+    assert fixed(nlp, text, ents) == ents
