@@ -71,28 +71,9 @@ def load(source: str, limit: int) -> list[tuple[str, str, dt.date | None]]:
     return out[:limit] if limit else out
 
 
-def _component_sources(nlp) -> list[str]:
-    """The source of this tree's code that shapes the parse: ``transforms.nlp`` and, for each
-    of the pipeline's own components, its module's subpackage (``transforms.mentions.*`` for
-    the entity component); spaCy's components are covered by the model's version."""
-    import inspect
-
-    prefixes = {"transforms.nlp"}
-    for _, pipe in nlp.pipeline:
-        name = getattr(pipe, "__module__", None) or type(pipe).__module__
-        parts = name.split(".")
-        if parts[0] == "transforms":
-            prefixes.add(".".join(parts[:2]) if len(parts) > 2 else name)
-    modules = [
-        m
-        for n, m in sorted(sys.modules.items())
-        if any(n == p or n.startswith(p + ".") for p in prefixes) and getattr(m, "__file__", None)
-    ]
-    return [inspect.getsource(m) for m in modules]
-
-
 def parsed(nlp, texts: list[str], cache: Path) -> list:
     """The Docs of the texts, parsed once and kept in the cache."""
+    from parse_cache import component_digest
     from spacy.tokens import DocBin
 
     from transforms.nlp import parse_docs
@@ -100,8 +81,7 @@ def parsed(nlp, texts: list[str], cache: Path) -> list:
     digest = hashlib.sha256()
     digest.update(f"{MODEL}@{nlp.meta.get('version')}\x00".encode())
     digest.update(",".join(nlp.pipe_names).encode())
-    for source in _component_sources(nlp):  # our own components change the Docs too
-        digest.update(source.encode("utf-8") + b"\x00")
+    digest.update(component_digest(nlp).encode())  # our own components change the Docs too
     for t in texts:
         digest.update(t.encode("utf-8") + b"\x00")
     path = cache / f"{digest.hexdigest()[:20]}.spacy"

@@ -361,11 +361,13 @@ def textacy_rows(doc, mentions) -> tuple[list[dict], bool]:
 
 def parse_cached(nlp, model: str, texts: list[str], cache: Path | None):
     """Parse the texts (timed), or load them from a DocBin made by an earlier run."""
+    from parse_cache import component_digest
     from spacy.tokens import DocBin
 
     from transforms.nlp import nlp_version
 
-    key = hashlib.sha256("\x1f".join([nlp_version(model), *texts]).encode()).hexdigest()[:16]
+    parts = [nlp_version(model), component_digest(nlp), *texts]
+    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     path = cache / f"polnear-{key}.spacy" if cache else None
     if path is not None and path.exists():
         meta = json.loads(path.with_suffix(".json").read_text())
