@@ -18,7 +18,17 @@ from dataclasses import asdict
 
 from prefect import flow, get_run_logger
 
-from flows import batches, compaction, fetch_state, interrupt, lake, near_dups, runners, warehouse
+from flows import (
+    batches,
+    compaction,
+    fetch_state,
+    interrupt,
+    lake,
+    near_dups,
+    nlp_runner,
+    runners,
+    warehouse,
+)
 from flows import web as webmod
 from flows.ledger import (
     Counts,
@@ -80,6 +90,7 @@ def news_etl(
         raise ValueError("news_etl: give either settings or the options they hold, not both")
     logger = get_run_logger()
     source_list = [str(s) for s in (sources or default_sources())]
+    nlp_runner.start_early(settings, source_list)  # once: newsetl run called it already
     run = Run(
         settings=settings,
         run_id=new_run_id(),

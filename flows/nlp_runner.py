@@ -2,8 +2,11 @@
 
 spaCy's own ``n_process`` starts new processes on every ``nlp.pipe`` call, which would reload
 the model for every batch; this pool keeps its workers (and their loaded model) for the whole
-run. Workers are started with ``spawn``: the flow's process has threads (Prefect), which a
-forked child must not inherit.
+run. The flow's process has threads (Prefect), which a forked child must not inherit, so the
+workers are forked by a *fork server* (``multiprocessing``'s ``forkserver``): a fresh process
+that imports spaCy, the extractors and the language detector once (:mod:`flows.nlp_preload`),
+then forks each worker with them already imported (``spawn`` where the platform has no fork
+server: each worker imports them itself).
 
 The work per article is bounded in time, in general (whatever makes it slow): articles are
 processed in small groups under a deadline of :func:`time_budget` seconds per article; when a
@@ -24,11 +27,13 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import multiprocessing
+import os
 import signal
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import forkserver
 
 from flows import interrupt
 from transforms.batch import BatchResult, NlpInput
@@ -153,6 +158,77 @@ def _ready() -> bool:
     return True
 
 
+#: What the fork server imports before it forks the workers (see the module docstring).
+PRELOAD = ["flows.nlp_preload"]
+#: How many of this process's pools have workers forked by the fork server now.
+_SERVER = {"pools": 0}
+
+
+def start_server() -> multiprocessing.context.BaseContext:
+    """Start the workers' fork server, unless it runs already, and return the context that
+    forks workers from it. Returns at once: the server imports :data:`PRELOAD` while the
+    caller goes on, and the first worker is forked once it is done. A run that will surely
+    parse (into a new warehouse) calls it early, so that this import overlaps the run's own
+    start. The server lives as long as this process (its end ends the server).
+
+    It is started with Ctrl-C ignored (an ignored signal stays ignored through ``exec``, and
+    Python then keeps it so), and the workers it forks inherit that: a Ctrl-C typed in the
+    terminal reaches the whole process group, and the parent stops the workers itself (see
+    :meth:`NlpRunner.__exit__`). A Ctrl-C in the millisecond the start takes is not seen:
+    press again. Spawn where there is no fork server (each worker imports everything)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    main = threading.current_thread() is threading.main_thread()
+    saved = signal.getsignal(signal.SIGINT)
+    if main:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, saved)
+    return context
+
+
+def stop_server() -> None:
+    """Stop the fork server (started by :func:`start_server`) once no pool uses it, and wait
+    for it: nothing of a run outlives it, and the CPU of the server and of the workers it
+    forked is counted in this process's children's (logged as the workers' CPU, and what a
+    benchmark of the command measures)."""
+    server = getattr(forkserver, "_forkserver", None)
+    if _SERVER["pools"] or getattr(server, "_forkserver_pid", None) is None:
+        return
+    server._stop()
+
+
+def start_early(settings, sources: list[str]) -> None:
+    """A run into a new warehouse parses all it reads: unless its input is small (parsed in
+    the flow's own process, :data:`MIN_POOL_CHARS`), the workers' fork server is started at
+    once, so that its imports overlap the run's start (Prefect's, the flow's) instead of
+    delaying the first batch's parse. Any other run starts it with its first batch that has
+    enough text to parse. ``settings``: :class:`flows.settings.Settings`."""
+    if (
+        settings.runner == "local"
+        and settings.n_process > 1
+        and not settings.catalog
+        and not settings.db_path.exists()
+        and _local_bytes(sources) >= MIN_POOL_CHARS
+    ):
+        start_server()
+
+
+def _local_bytes(sources: list[str]) -> float:
+    """The size of the sources when all are local files (else unknown: infinite)."""
+    total = 0
+    for source in sources:
+        if not os.path.isfile(source):
+            return float("inf")  # a folder, a glob, a URL
+        total += os.path.getsize(source)
+    return total
+
+
 def split_balanced(items: list[NlpInput], parts: int) -> list[list[NlpInput]]:
     """Split into at most ``parts`` contiguous chunks of similar total text length."""
     if parts <= 1 or len(items) <= 1:
@@ -185,43 +261,35 @@ class NlpRunner:
 
     def _start_pool(self) -> None:
         """Start the worker processes, on the first batch with enough text to parse: a run
-        with nothing new never starts them (each loads the model: seconds of CPU)."""
-        # Workers are started with Ctrl-C ignored (an ignored signal stays ignored through
-        # exec, and Python then keeps it so): a Ctrl-C typed in the terminal reaches the
-        # whole process group, and a worker still importing spaCy would print a traceback.
-        # The parent stops them itself (see __exit__). A Ctrl-C in the few milliseconds the
-        # spawning takes is not seen: press again.
-        saved = signal.getsignal(signal.SIGINT)
-        main = threading.current_thread() is threading.main_thread()
-        if main:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.n_process,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm,
-                initargs=(self.model,),
-            )
-            # Start every worker now, while the signal is ignored.
-            self._started = [self.pool.submit(_ready) for _ in range(self.n_process)]
-        finally:
-            if main:
-                signal.signal(signal.SIGINT, saved)
+        with nothing new never starts them (each loads the model: a CPU-second)."""
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.n_process,
+            mp_context=start_server(),
+            initializer=_warm,
+            initargs=(self.model,),
+        )
+        _SERVER["pools"] += 1
+        # Every worker forked now (this waits for the fork server to be ready: a Ctrl-C
+        # meanwhile is seen at the next checkpoint; the workers ignore it, see start_server).
+        self._started = [self.pool.submit(_ready) for _ in range(self.n_process)]
 
     def __exit__(self, *exc) -> None:
-        if self.pool is None:
-            return
-        if exc and exc[0] is not None:
-            # Interrupted or failed: do not wait for the workers' current articles.
+        if self.pool is not None:
             processes = list(getattr(self.pool, "_processes", {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for proc in processes:
-                proc.terminate()
-            for proc in processes:
-                proc.join(timeout=5)
-        else:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-        self.pool = None
+            if exc and exc[0] is not None:
+                # Interrupted or failed: do not wait for the workers' current articles.
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                for proc in processes:
+                    proc.terminate()
+                for proc in processes:
+                    proc.join(timeout=5)
+            else:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+            _SERVER["pools"] -= 1
+            if any(proc.is_alive() for proc in processes):
+                return  # (the server ends with this process)
+        stop_server()
 
     def _wants_pool(self, articles: list[NlpInput]) -> bool:
         return (

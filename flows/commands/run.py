@@ -23,7 +23,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Fail fast, before the flow starts: a bad setting, a missing model, another run holding
     # the lock, a warehouse DuckDB cannot open.
     settings = settings_of(args)
-    from flows import etl, interrupt
+    from flows import interrupt, nlp_runner
     from flows.warehouse import wait_until_free, writer_lock
     from transforms.nlp import nlp_version
 
@@ -31,6 +31,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     with writer_lock(settings.lock_path, timeout=settings.lock_timeout):
         if settings.db_path.exists():
             wait_until_free(settings)
+    nlp_runner.start_early(settings, sources)  # a first run's: overlaps Prefect's start
+    from flows import etl
+
     quiet_prefect_console()
     interrupt.checkpoint()
     from flows.prefect_env import api_server
