@@ -36,7 +36,6 @@ import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 
 from flows import near_dups, warehouse  # noqa: E402
-from transforms import dedup  # noqa: E402
 
 _PART_RE = re.compile(r"part-(?P<run>r[^-]+)-(?P<batch>\d{5})(?:\.\d+)?\.parquet$")
 
@@ -118,9 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                 batch=batch,
             )
             c1, t1 = time.process_time(), time.perf_counter()
-            near_dups.record(
-                con, {aid: dedup.Fingerprint(frozenset(), _bands(aid)) for aid, _ in incoming}
-            )
+            near_dups.record(con, {aid: _bands(aid) for aid, _ in incoming})
             c2, t2 = time.process_time(), time.perf_counter()
             raw.close()
             c3, t3 = time.process_time(), time.perf_counter()

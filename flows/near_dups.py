@@ -47,31 +47,31 @@ def ensure(con) -> int:
         ).fetchall()
         if not rows:
             return indexed
-        record(con, {aid: dedup.fingerprint(body) for aid, body in rows})
+        record(con, {aid: dedup.fingerprint(body).bands for aid, body in rows})
         indexed += len(rows)
 
 
-def record(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
+def record(con, bands: dict[str, tuple[int, ...]]) -> None:
     """Store the band hashes of loaded articles (replacing any they had), in a transaction."""
-    if not fingerprints:
+    if not bands:
         return
     try:
         con.execute("BEGIN TRANSACTION")
-        write(con, fingerprints)
+        write(con, bands)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def write(con, fingerprints: dict[str, dedup.Fingerprint]) -> None:
+def write(con, bands: dict[str, tuple[int, ...]]) -> None:
     """:func:`record` inside the caller's transaction (a batch's load: the articles and their
     band hashes committed together)."""
-    if not fingerprints:
+    if not bands:
         return
     ids, hashes = [], []
-    for aid, fp in fingerprints.items():
-        for h in fp.bands or (None,):
+    for aid, article_bands in bands.items():
+        for h in article_bands or (None,):
             ids.append(aid)
             hashes.append(h)
     table = pa.table(
@@ -93,17 +93,22 @@ def _days(a: dt.date | None, b: dt.date | None) -> int | None:
 
 def assign(
     con, articles: list[Article], bands: dict[str, tuple[int, ...]] | None = None
-) -> dict[str, dedup.Fingerprint]:
+) -> dict[str, tuple[int, ...]]:
     """Set ``duplicate_of``/``duplicate_similarity`` on the articles (in order); returns their
-    fingerprints, to be recorded once the batch is loaded. ``bands``: the band hashes already
+    band hashes, to be recorded once the batch is loaded. ``bands``: the band hashes already
     computed for some of them (by the NLP workers); the others' are computed here.
 
     A loaded candidate's bands are read from ``_near_dup_bands`` (only those it shares with
-    the batch: all the comparison needs), never recomputed from its body."""
-    bands = bands or {}
-    fps = {a.article_id: dedup.fingerprint(a.body, bands.get(a.article_id)) for a in articles}
-    wanted = sorted({h for fp in fps.values() for h in fp.bands})
-    known: dict[str, dedup.Fingerprint] = {}
+    the batch: all the comparison needs), never recomputed from its body. An article's
+    candidates are found through the bands (an index from band hash to articles), and its
+    shingles and figures — what the comparison reads — are only computed when it has one or
+    is one: most articles share no band with any other."""
+    given = bands or {}
+    batch = _Fingerprints({a.article_id: a.body for a in articles})
+    ids = {a.article_id: batch.bands(a.article_id, given.get(a.article_id)) for a in articles}
+    wanted = sorted({h for hashes in ids.values() for h in hashes})
+    known: dict[str, dedup.Fingerprint | None] = {}  # None: in the batch, computed on demand
+    index: dict[int, list[str]] = {}  # band hash -> articles in ``known`` (maybe stale)
     meta: dict[str, tuple] = {}  # article_id -> (source_uri, published_date, duplicate_of)
     if wanted:
         with values_table(con, "_nd_wanted", wanted, pa.int64()) as name:
@@ -117,25 +122,52 @@ def assign(
         for aid, shared, uri, body, published, dup_of in rows:
             known[aid] = dedup.fingerprint(body, tuple(shared))
             meta[aid] = (uri, published, dup_of)
+            for h in shared:
+                index.setdefault(h, []).append(aid)
     for art in articles:
-        fp = fps[art.article_id]
+        aid = art.article_id
         art.duplicate_of, art.duplicate_similarity = None, None
-        if not fp.bands:
-            continue
-        bands_set = set(fp.bands)
+        hashes = set(ids[aid])
+        if not hashes:
+            continue  # too short to link (and no candidate of another)
+        sharing = {other for h in hashes for other in index.get(h, ())}
         cands = {
-            aid: other
-            for aid, other in known.items()
-            if aid != art.article_id
-            and meta[aid][0] != art.source_uri
-            and bands_set & set(other.bands)
+            other: fp
+            for other in sharing
+            if other != aid
+            and meta[other][0] != art.source_uri
+            and hashes & set((fp := known[other] or batch.full(other)).bands)
         }
-        days = {aid: _days(art.published_date, meta[aid][1]) for aid in cands}
-        match = dedup.best_match(fp, cands, days)
-        if match is not None:
-            root = meta[match[0]][2] or match[0]
-            art.duplicate_of = root
-            art.duplicate_similarity = round(match[1], 4)
-        known[art.article_id] = fp
-        meta[art.article_id] = (art.source_uri, art.published_date, art.duplicate_of)
-    return fps
+        if cands:
+            days = {other: _days(art.published_date, meta[other][1]) for other in cands}
+            match = dedup.best_match(batch.full(aid), cands, days)
+            if match is not None:
+                art.duplicate_of = meta[match[0]][2] or match[0]
+                art.duplicate_similarity = round(match[1], 4)
+        known[aid] = None
+        meta[aid] = (art.source_uri, art.published_date, art.duplicate_of)
+        for h in hashes:
+            index.setdefault(h, []).append(aid)
+    return ids
+
+
+class _Fingerprints:
+    """The batch's fingerprints, each computed once and only when asked for: the band hashes
+    of every article (given by the NLP workers, else computed), the whole fingerprint
+    (shingles, figures) of those compared."""
+
+    def __init__(self, bodies: dict[str, str]):
+        self.bodies = bodies
+        self._bands: dict[str, tuple[int, ...]] = {}
+        self._full: dict[str, dedup.Fingerprint] = {}
+
+    def bands(self, aid: str, given: tuple[int, ...] | None) -> tuple[int, ...]:
+        if given is None:
+            return self.full(aid).bands
+        self._bands[aid] = given
+        return given
+
+    def full(self, aid: str) -> dedup.Fingerprint:
+        if aid not in self._full:
+            self._full[aid] = dedup.fingerprint(self.bodies[aid], self._bands.get(aid))
+        return self._full[aid]

@@ -47,8 +47,9 @@ OVERTIME = "overtime: "
 #: starting the workers (each imports spaCy and loads the model, ~4 s) costs more than the
 #: second core saves on it (~60 Reuters stories; one new article is parsed at once).
 MIN_POOL_CHARS = 50_000
-#: A batch is cut into this many chunks per worker (taken by whichever worker is free).
-CHUNKS_PER_WORKER = 4
+#: A batch's chunks (taken by whichever worker is free) shrink to this many articles at its
+#: end (:func:`split_tapered`).
+SMALLEST_CHUNK = INPROCESS_GROUP
 #: Default time budget: this many seconds per article, plus one per this many characters
 #: (about 5× the pipeline's speed on one busy core of this project's 2-core machines).
 BUDGET_SECONDS = 30.0
@@ -229,6 +230,33 @@ def _local_bytes(sources: list[str]) -> float:
     return total
 
 
+def split_tapered(
+    items: list[NlpInput], workers: int, smallest: int = SMALLEST_CHUNK
+) -> list[list[NlpInput]]:
+    """Contiguous chunks whose text shrinks towards the end (guided self-scheduling): each
+    takes ``1 / (2 × workers)`` of the text still left, and at least ``smallest`` articles
+    (fewer in a batch too small to give each worker two such chunks). The workers take them
+    in order: when the last batch's last chunks run, no core waits long for the other (equal
+    chunks left one idle for up to a whole chunk's work), and a batch is still a few chunks
+    (each costs a task's round trip)."""
+    parts = 2 * max(1, workers)
+    smallest = max(1, min(smallest, len(items) // parts))
+    chunks: list[list[NlpInput]] = []
+    left = sum(len(a.body) for a in items)
+    i = 0
+    while i < len(items):
+        target = left / parts
+        chunk: list[NlpInput] = []
+        size = 0
+        while i < len(items) and (len(chunk) < smallest or size < target):
+            chunk.append(items[i])
+            size += len(items[i].body)
+            i += 1
+        left -= size
+        chunks.append(chunk)
+    return chunks
+
+
 def split_balanced(items: list[NlpInput], parts: int) -> list[list[NlpInput]]:
     """Split into at most ``parts`` contiguous chunks of similar total text length."""
     if parts <= 1 or len(items) <= 1:
@@ -302,10 +330,9 @@ class NlpRunner:
         # Chunks smaller than a worker's share: a worker that finishes early takes the next
         # one instead of waiting for the slowest chunk of the batch.
         assert self.pool is not None
-        parts = self.n_process * CHUNKS_PER_WORKER
         return [
             (self.pool.submit(run_bounded, model, chunk, self.budget_base), chunk)
-            for chunk in split_balanced(articles, parts)
+            for chunk in split_tapered(articles, self.n_process)
         ]
 
     def prefetch(self, articles: list[NlpInput], model: str | None = None) -> None:

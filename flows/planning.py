@@ -33,7 +33,7 @@ class Plan:
     #: A ``duplicate_body`` reject's source identity -> the identity holding its body (the
     #: input files a run need not read again are those whose records depend on no other's).
     owners: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict = field(default_factory=dict)  # article_id -> dedup.Fingerprint
+    fingerprints: dict = field(default_factory=dict)  # article_id -> its band hashes
     #: Link the articles to process to their story's first occurrence (near-duplicates) once
     #: their NLP is done (a batch of the run's sources; not second chances nor backfills).
     link: bool = False

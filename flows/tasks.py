@@ -24,7 +24,6 @@ from flows.languages import NO_NLP_VERSION, expected_version, foreign_rows, mode
 from flows.nlp_runner import OVERTIME, NlpRunner
 from flows.planning import Loaded, Plan, plan_articles
 from flows.settings import Settings
-from transforms import dedup
 from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import work_bound
 from transforms.parse import Article, Reject, SourceItem, parse_item, resolve_language
@@ -160,10 +159,10 @@ def transform_batch(
 
 def link_near_dups(
     articles: list[Article], settings: Settings, bands: dict | None = None, con=None
-) -> dict[str, dedup.Fingerprint]:
+) -> dict[str, tuple[int, ...]]:
     """Link the batch's articles (in input order) to the first occurrence of their story
     among what is loaded and the articles before them (``duplicate_of``); returns their
-    fingerprints, recorded once the batch is loaded. ``bands``: the band hashes the NLP
+    band hashes (their fingerprints), recorded once the batch is loaded. ``bands``: the band hashes the NLP
     workers computed (the others are computed here). A runner whose workers build the rows
     themselves (Dask) calls this in the flow's process before sending the batch out. ``con``:
     an open connection to read the warehouse on (else one is opened)."""
@@ -335,7 +334,7 @@ def load_warehouse(
     con=None,
 ) -> int:
     """Load the batch into DuckDB in one transaction, with the near-duplicate band hashes of
-    its articles (``fingerprints``); returns old versions replaced. ``con``: an open
+    its articles (``fingerprints``: article id -> band hashes); returns old versions replaced. ``con``: an open
     connection to load on (else one is opened)."""
     opened = contextlib.nullcontext(con) if con is not None else None
     with opened or warehouse.connection(settings, read_only=False) as con:
@@ -347,9 +346,7 @@ def load_warehouse(
             rejects=rejects,
             run_id=run_id,
             batch=batch,
-            also=functools.partial(near_dups.write, fingerprints=fingerprints)
-            if fingerprints
-            else None,
+            also=functools.partial(near_dups.write, bands=fingerprints) if fingerprints else None,
         )
 
 

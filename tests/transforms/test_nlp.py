@@ -170,6 +170,25 @@ def test_an_overrun_swallowed_once_is_raised_again():
         pass
 
 
+def test_a_batch_is_cut_into_chunks_that_shrink_towards_its_end():
+    """split_tapered: contiguous chunks, each 1/(2 x workers) of the text still left and at
+    least 8 articles (fewer in a small batch), so that the last ones are short: at the end of
+    the run's last batch no worker waits long for the other."""
+    from flows.nlp_runner import split_tapered
+    from transforms.pipeline import NlpInput
+
+    # 40 articles alternately 300 and 100 characters (8,000), two workers: 1/4 of the text
+    # left each time (2,000, then 1,500, 1,100, 700), at least 8 articles a chunk.
+    items = [NlpInput(str(i), "x" * (100 if i % 2 else 300), None) for i in range(40)]
+    chunks = split_tapered(items, 2)
+    assert [len(c) for c in chunks] == [10, 8, 8, 8, 6]
+    assert [sum(len(a.body) for a in c) for c in chunks] == [2000, 1600, 1600, 1600, 1200]
+    assert [a for c in chunks for a in c] == items
+    # A small batch: 1 article a chunk (each worker gets two); none: no chunk.
+    assert [[a.article_id for a in c] for c in split_tapered(items[:3], 2)] == [["0"], ["1"], ["2"]]
+    assert split_tapered([], 2) == []
+
+
 def test_worker_pool_starts_only_for_work():
     """A run with nothing to parse never starts the NLP worker processes (each loads the
     model); the first batch with articles starts them."""
