@@ -14,27 +14,55 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pyarrow as pa
 
+from flows.input_files import warehouse_state
 from flows.warehouse import values_table
 from transforms import dedup
 from transforms.parse import Article
 
 DDL = "CREATE TABLE IF NOT EXISTS _near_dup_bands (article_id VARCHAR NOT NULL, band_hash BIGINT)"
 META_KEY = "near_dup_index"
+#: The warehouse's state when the index was last found complete (ensure).
+CHECKED_KEY = "near_dup_checked"
 HEAL_BATCH = 2000
 
 
 def ensure(con) -> int:
     """Create the table, drop stale rows, and index loaded articles that have none.
 
-    Returns the number of articles indexed."""
+    Returns the number of articles indexed. Skipped while the warehouse is in the state the
+    last one left (:func:`flows.input_files.warehouse_state`: nothing loaded, replaced or
+    deleted since): the two anti-joins over the bands grew with the warehouse (0.16 s at 4,000
+    articles, 0.63 s at 18,992 under load), every run."""
     con.execute(DDL)
     con.execute("CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     version = con.execute("SELECT value FROM _meta WHERE key = ?", [META_KEY]).fetchone()
     if version is None or version[0] != dedup.INDEX_VERSION:
         con.execute("DELETE FROM _near_dup_bands")
         con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [META_KEY, dedup.INDEX_VERSION])
+    state = _state(con)
+    checked = con.execute("SELECT value FROM _meta WHERE key = ?", [CHECKED_KEY]).fetchone()
+    if state is not None and checked == (state,):
+        return 0
+    indexed = _heal(con)
+    if state is not None:
+        con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [CHECKED_KEY, state])
+    return indexed
+
+
+def _state(con) -> str | None:
+    """None: always checked (a DuckLake's loads count no changes, other writers load)."""
+    if getattr(con, "shared", False):
+        return None
+    try:
+        return f"{dedup.INDEX_VERSION}:{warehouse_state(con)}"
+    except duckdb.Error:
+        return None
+
+
+def _heal(con) -> int:
     con.execute(
         "DELETE FROM _near_dup_bands WHERE article_id NOT IN (SELECT article_id FROM articles)"
     )

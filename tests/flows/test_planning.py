@@ -200,6 +200,30 @@ def test_near_duplicates_are_found_among_loaded_articles_by_their_stored_bands(t
     assert len(fps["r1"]) == 32  # its band hashes, recorded once it is loaded
 
 
+def test_the_band_index_is_checked_again_only_once_the_warehouse_changed(tmp_path):
+    """near_dups.ensure indexes the loaded articles without bands, then skips its scans while
+    nothing was loaded, replaced or deleted: a band row deleted by hand stays missing until a
+    load changes the warehouse's state, and an article inserted by hand is indexed at once."""
+    from flows import changes, near_dups, warehouse
+
+    settings = load_settings(tmp_path / "wh")
+    build_warehouse(settings.warehouse_dir, rows())
+    bands = "SELECT count(DISTINCT article_id) FROM _near_dup_bands"
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+        assert near_dups.ensure(con) == 4
+        con.execute("DELETE FROM _near_dup_bands WHERE article_id = 'a1'")
+        assert (near_dups.ensure(con), con.execute(bands).fetchone()) == (0, (3,))
+        changes.bump_versions(con, ["articles"], "r9")  # as a load does
+        assert (near_dups.ensure(con), con.execute(bands).fetchone()) == (1, (4,))
+        con.execute(
+            "INSERT INTO articles SELECT * REPLACE ('a9' AS article_id, '/c/a9.txt' AS "
+            "source_uri) FROM articles WHERE article_id = 'a1'"
+        )
+        assert (near_dups.ensure(con), con.execute(bands).fetchone()) == (1, (5,))
+        assert near_dups.ensure(con) == 0
+
+
 def test_a_batch_with_nothing_new_has_nothing_to_write_unless_a_verdict_changed(tmp_path):
     """Unchanged articles and rejects already recorded with the same verdict: nothing to
     write (flows/batches.process starts no load for it); a reject whose verdict changed, or
