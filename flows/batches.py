@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flows import fetch_state, interrupt, lake, warehouse
+from flows import fetch_state, input_files, interrupt, lake, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.input_files import InputFiles
@@ -310,8 +310,14 @@ def _save_fetch_state(run: Run, urls: set[str] | None, planner: _Planner | None 
 
 
 def backfill_batches(run: Run, runner: NlpRunner) -> None:
-    """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable)."""
+    """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable).
+    Not even looked for while the warehouse is as the last search found none stale (the same
+    settings): the search scanned every article, and started a task run."""
     failed: list[str] = []
+    with run.stage("plan"):
+        mark = None if run.full_refresh else input_files.StateMark(run, "backfill_checked")
+        if mark is not None and mark.unchanged():
+            return
     while True:
         interrupt.checkpoint()
         with run.stage("plan"):
@@ -324,6 +330,8 @@ def backfill_batches(run: Run, runner: NlpRunner) -> None:
                 run.settings.batch_size,
             )
         if not stale:
+            if mark is not None and not failed:
+                mark.save()
             return
         plan = Plan(process=stale, rejects=[], reprocessed=len(stale))
         plan.kinds = {a.source_uri: "reprocessed" for a in stale}

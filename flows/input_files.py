@@ -274,6 +274,30 @@ class InputFiles:
             raise
 
 
+class StateMark:
+    """A check's mark in ``_meta``: the warehouse's state and the settings when the check last
+    found nothing to do (:func:`flows.batches.backfill_batches`: no stale article). None on a
+    DuckLake (other writers)."""
+
+    def __init__(self, run, key: str):
+        self.settings, self.key = run.settings, key
+        self.value = f"{settings_key(run.settings, run.nlp_version)}:"
+
+    def unchanged(self) -> bool:
+        if self.settings.catalog:
+            return False
+        with warehouse.connection(self.settings, read_only=True) as con:
+            row = con.execute("SELECT value FROM _meta WHERE key = ?", [self.key]).fetchone()
+            return row == (self.value + warehouse_state(con),)
+
+    def save(self) -> None:
+        if self.settings.catalog:
+            return
+        with warehouse.connection(self.settings, read_only=False) as con:
+            value = self.value + warehouse_state(con)
+            con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [self.key, value])
+
+
 def _file_of(uri: str, files: set[str]) -> str | None:
     """The input file a record's identity belongs to: the file itself, ``<file>#…`` or a
     numbered copy ``<identity>~n``."""

@@ -60,10 +60,19 @@ def steps(tmp_path_factory, prefect_harness):
 
     mp = pytest.MonkeyPatch()
     mp.setattr(input_files.InputFiles, "skip", spy)
+    searches: list[int] = []  # the backfill's searches for stale articles, in this step
+    search = batches.stale_articles
+
+    def counted(*args):
+        searches.append(1)
+        return search(*args)
+
+    mp.setattr(batches, "stale_articles", counted)
     out: dict[str, tuple[dict, list[str]]] = {}
 
     def run(step: str, batch_size: int = 2, **kw) -> None:
         read.clear()
+        searches.clear()
         try:
             summary = news_etl(
                 sources=[str(corpus)],
@@ -74,6 +83,7 @@ def steps(tmp_path_factory, prefect_harness):
             )
         except RuntimeError as exc:
             summary = {"error": str(exc)}
+        summary["stale_searches"] = len(searches)
         out[step] = (summary, list(read))
 
     try:
@@ -172,7 +182,7 @@ def test_a_file_changed_in_place_with_its_size_and_mtime_kept_is_read_again(step
 
 def test_a_failed_run_is_read_again_and_its_files_loaded(steps):
     failed, read = steps["failed"]
-    assert failed == {"error": "the disk is full"}
+    assert failed == {"error": "the disk is full", "stale_searches": 0}
     # the others were settled by the run before (dup.txt too: it holds its article now)
     assert read == ["c.txt", "d.txt"]
     summary, read = steps["after_failure"]
@@ -212,6 +222,27 @@ def test_a_full_refresh_or_another_parser_reads_everything(steps):
         9,
         2,
     )
+
+
+def test_the_backfill_looks_for_stale_articles_only_once_the_warehouse_or_settings_changed(
+    steps,
+):
+    searched = {step: steps[step][0].get("stale_searches") for step in steps if step != "wh"}
+    assert searched == {
+        "first": 1,  # none found: the warehouse's state and the settings marked
+        "again": 0,
+        "third": 0,
+        "appended": 1,  # f4 loaded
+        "b_same_size": None,
+        "edited": 1,
+        "failed": 0,  # the run failed before its backfill
+        "after_failure": 1,
+        "after_hand_delete": 1,  # a reject deleted by hand
+        "full_refresh": 1,  # every article reprocessed by the run itself: none left
+        "new_parser": 1,  # other settings
+        "old_parser": 1,
+        "last": 0,
+    }
 
 
 def test_a_records_file_is_found_through_its_identity():
