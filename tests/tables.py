@@ -52,8 +52,10 @@ def tables(db: Path) -> dict[str, list[tuple]]:
                 if c not in RUN_COLUMNS
             ]
             sel = ", ".join(f'"{c}"' for c in cols)
-            # The database file's identity (a _meta row) is not data either.
-            where = "WHERE key <> 'warehouse_id'" if name == "_meta" else ""
+            # The database file's identity (a _meta row) is not data either, nor the marks of
+            # checks that hold it (flows/near_dups.py, flows/input_files.py StateMark).
+            marks = "('warehouse_id', 'near_dup_checked', 'backfill_checked')"
+            where = f"WHERE key NOT IN {marks}" if name == "_meta" else ""
             out[name] = con.execute(f'SELECT {sel} FROM "{name}" {where} ORDER BY ALL').fetchall()
         # Rows per table and partition (Dask workers write a batch as several parts).
         out["_lake_parts"] = con.execute(
