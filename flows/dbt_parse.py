@@ -26,6 +26,8 @@ from pathlib import Path
 
 #: dbt's saved parse in a target path
 PARSE_FILE = "partial_parse.msgpack"
+#: saved parses kept in the cache folder (the newest)
+KEEP = 8
 
 
 def cache_dir() -> Path:
@@ -82,3 +84,14 @@ def save(key: str, target: Path) -> None:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        prune(folder)
+
+
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Delete all but the ``keep`` most recently saved parses (each edit of the project, each
+    checkout's folder and each dbt upgrade saves another, ~1 MB each)."""
+    with contextlib.suppress(OSError):
+        saved = sorted(folder.glob("parse-*.msgpack"), key=lambda p: p.stat().st_mtime_ns)
+        for old in saved[:-keep] if keep else saved:
+            with contextlib.suppress(OSError):
+                old.unlink()

@@ -8,6 +8,7 @@ data/sample run through the real flow and plants a broken row.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -604,3 +605,25 @@ def test_a_new_warehouse_reuses_the_saved_parse_until_a_project_file_changes(
         (probe,) = query(settings.db_path, "select distinct probe from staging.stg_runs")
         assert probe == (1,)
     assert len(list((tmp_path / "cache" / "newsetl" / "dbt").glob("parse-*.msgpack"))) == 2
+
+
+def test_the_parse_cache_keeps_only_the_newest_saved_parses(tmp_path, monkeypatch):
+    """Every edit of the project saves another parse (~1 MB): a save keeps the newest KEEP."""
+    from flows import dbt_parse
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = dbt_parse.cache_dir()
+    folder.mkdir(parents=True)
+    for i in range(dbt_parse.KEEP + 3):  # parse-old00 the oldest
+        old = folder / f"parse-old{i:02d}.msgpack"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(1_000_000_000 * (i + 1),) * 2)
+    (folder / "notes.txt").write_text("not a parse")
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / dbt_parse.PARSE_FILE).write_bytes(b"new parse")
+    dbt_parse.save("new", target)
+    kept = sorted(p.name for p in folder.iterdir())
+    newest_old = [f"parse-old{i:02d}.msgpack" for i in range(4, dbt_parse.KEEP + 3)]
+    assert kept == ["notes.txt", "parse-new.msgpack", *newest_old]
+    assert (folder / "parse-new.msgpack").read_bytes() == b"new parse"
