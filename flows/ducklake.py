@@ -280,9 +280,16 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: What a commit that lost a race with another writer says. Besides conflicts and locks:
+#: DuckLake 1.5.5's commit reloads the catalog and can read a table another run's commit
+#: created without its columns yet ("Failed to load DuckLake - Table entry "mentions" does not
+#: have any columns", two first runs at once) — the commit fails whole, a retry succeeds.
+RETRYABLE = ("conflict", "locked", "busy", "retry", "primary key", "failed to load ducklake")
+
+
 def retryable(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return any(w in text for w in ("conflict", "locked", "busy", "retry", "primary key"))
+    return any(w in text for w in RETRYABLE)
 
 
 def _with_retries(fn, what: str):

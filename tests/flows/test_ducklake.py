@@ -406,6 +406,38 @@ def test_the_catalog_setting_is_checked():
         load_settings("wh", env={}, catalog="mysql:news")
 
 
+def test_a_commit_that_lost_a_race_is_retried_whole_and_other_errors_are_not(monkeypatch):
+    """Two first runs at once: DuckLake's commit can read a table the other run's commit made
+    without its columns yet (seen in the suite, DuckLake 1.5.5); the start is retried whole.
+    An error that says nothing of a race is raised at once, as one line."""
+    from flows import ducklake
+
+    monkeypatch.setattr(ducklake.time, "sleep", lambda _s: None)
+    raced = (
+        "TransactionContext Error: Failed to commit: Failed to commit DuckLake transaction. "
+        'Failed to load DuckLake - Table entry "mentions" does not have any columns'
+    )
+    calls = []
+
+    def start():
+        calls.append(1)
+        if len(calls) < 3:
+            raise duckdb.TransactionException(raced)
+        return "started"
+
+    assert ducklake.retried_start(start) == "started"
+    assert len(calls) == 3
+
+    def broken():
+        calls.append(1)
+        raise duckdb.CatalogException('Table with name "mentions" does not exist!')
+
+    calls.clear()
+    with pytest.raises(ducklake.DuckLakeError, match=r"^starting the run in the DuckLake: Cat"):
+        ducklake.retried_start(broken)
+    assert len(calls) == 1
+
+
 def test_a_live_session_translates_what_ducklake_lacks_and_refuses_other_upserts(tmp_path):
     """On a real DuckLake (SQLite catalog): the primary key is left out, _meta's upserts become
     MERGE INTO (replace, and keep-the-first), any other upsert is refused."""
