@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,6 +121,92 @@ def used_elsewhere(own: str) -> set[str]:
                 rec = json.loads(line)
                 out.update(str(rec[k]) for k in ("path", "record") if k in rec)
     return out
+
+
+#: The corpora a new development set draws from (relative to the repository root).
+WIKINEWS = Path("../shared/corpus/wikinews/articles")
+REUTERS = Path("../shared/corpus/reuters21578/reuters.jsonl")
+#: Quotation marks counted in a Wikinews article (Reuters stories use straight ones only).
+MARKS = '"“”'
+
+
+_SAY = r"(?:said|says|say|told|tells|added|adds|stated|states|explained|according)"
+_NOUNS = (
+    r"(?:commissioner|company|ministry|minister|spokesman|spokeswoman|spokesperson|official|"
+    r"chairman|president|department|agency|firm|group|court|judge|prosecutor|lawyer|governor|"
+    r"mayor|police|bank|union|secretary|director|executive|committee|council|government)"
+)
+_DOCS = r"(?:statement|report|release|letter|decree|ruling|communiqu[eé]|announcement|filing)"
+_NOUN_RE = re.compile(rf"\b[Tt]he (?:\w+ )?{_NOUNS}\s+{_SAY}\b|\b{_SAY},? the (?:\w+ )?{_NOUNS}\b")
+_DOC_RE = re.compile(rf"\b[Tt]he (?:\w+ )?{_DOCS}\s+(?:{_SAY}|read|reads)\b")
+_SAY_RE = re.compile(rf"\b{_SAY}\b")
+_OPEN = '"“„«'
+
+
+def attribution_kinds(body: str) -> set[str]:
+    """The hard attribution kinds a body shows, by surface patterns (for drawing candidates):
+    ``noun`` (a common noun as the subject of a verb of saying: "the commissioner said", "said
+    the company"), ``document`` ("the statement said"), ``continuation`` (a paragraph opening
+    with a quotation mark and no verb of saying, right after a paragraph holding a quotation)."""
+    found = set()
+    if _NOUN_RE.search(body):
+        found.add("noun")
+    if _DOC_RE.search(body):
+        found.add("document")
+    paras = [p.strip() for p in re.split(r"\n\s*\n|\n {3,}", body) if p.strip()]
+    for prev, para in itertools.pairwise(paras):
+        if para[0] in _OPEN and any(m in prev for m in _OPEN) and not _SAY_RE.search(para):
+            found.add("continuation")
+    return found
+
+
+def candidates(
+    split: str,
+    *,
+    wiki_max: int,
+    reuters_max: int,
+    min_marks: int,
+    reuters_keep: Callable[[str], bool],
+    wiki_keep: Callable[[str], bool] | None = None,
+    skip_name: Callable[[str], bool] | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """The document lines a new speaker set ``split`` may draw from, in corpus order: Wikinews
+    articles (shorter than ``wiki_max``, ``min_marks`` quotation marks or more, file name not
+    ``skip_name``, body ``wiki_keep`` if given) and Reuters stories (distinct bodies, shorter
+    than ``reuters_max``, ``min_marks`` straight quotes or more, ``reuters_keep``), none in
+    another gold set. The selection scripts (``scripts/select_speakers_dev*.py``) sample them."""
+    from transforms.parse import ParseError
+
+    taken = used_elsewhere(f"speakers_{split}.jsonl")
+    wiki, reut, seen = [], [], set()
+    for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
+        rel = str(WIKINEWS / path.name)
+        if rel in taken or (skip_name is not None and skip_name(path.name)):
+            continue
+        try:
+            body, _ = load_text({"doc": "x", "path": rel})
+        except ParseError:  # a page with no body is no candidate
+            continue
+        if (
+            len(body) < wiki_max
+            and sum(body.count(m) for m in MARKS) >= min_marks
+            and (wiki_keep is None or wiki_keep(body))
+        ):
+            wiki.append({"doc": "wn-" + path.name.split("_")[0], "split": split, "path": rel})
+    with open(ROOT / REUTERS, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            body = rec.get("body") or ""
+            if rec["id"] in taken or body in seen or len(body) >= reuters_max:
+                continue
+            if body.count('"') < min_marks:
+                continue
+            seen.add(body)
+            if reuters_keep(body):
+                reut.append(
+                    {"doc": rec["id"], "split": split, "path": str(REUTERS), "record": rec["id"]}
+                )
+    return wiki, reut
 
 
 def load_gold_docs(path: Path) -> tuple[dict[str, dict], list[dict], list[str]]:

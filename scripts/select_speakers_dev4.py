@@ -27,12 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from goldset import load_text, used_elsewhere  # noqa: E402
+from goldset import candidates  # noqa: E402
 
-from transforms.parse import ParseError  # noqa: E402
-
-WIKINEWS = Path("../shared/corpus/wikinews/articles")
-REUTERS = Path("../shared/corpus/reuters21578/reuters.jsonl")
 SAY = r"(?:said|says|told|tells|added|adds|stated|explained|wrote|announced)"
 CLOSE = r"[\"”]"
 NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*"
@@ -42,33 +38,21 @@ NAME_RE = re.compile(
     rf"|\b{NAME}\s+{SAY}[,:]?\s*[\"“]"  # X said: "…
     rf"|\baccording to\s+{NAME}"
 )
-MARKS = '"“”'
 
 
 def main() -> int:
-    taken = used_elsewhere("speakers_dev4.jsonl")
-    wiki, reut, seen = [], [], set()
-    for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
-        rel = str(WIKINEWS / path.name)
-        if rel in taken or "interview" in path.name.lower():
-            continue
-        try:
-            body, _ = load_text({"doc": "x", "path": rel})
-        except ParseError:  # a page with no body is no candidate
-            continue
-        if len(body) < 3000 and sum(body.count(m) for m in MARKS) >= 4 and NAME_RE.search(body):
-            wiki.append({"doc": "wn-" + path.name.split("_")[0], "split": "dev4", "path": rel})
-    with open(ROOT / REUTERS, encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            body = rec.get("body") or ""
-            if rec["id"] in taken or body in seen or len(body) >= 2000 or body.count('"') < 4:
-                continue
-            seen.add(body)
-            if NAME_RE.search(body):
-                reut.append(
-                    {"doc": rec["id"], "split": "dev4", "path": str(REUTERS), "record": rec["id"]}
-                )
+    def has_name(body: str) -> bool:
+        return NAME_RE.search(body) is not None
+
+    wiki, reut = candidates(
+        "dev4",
+        wiki_max=3000,
+        reuters_max=2000,
+        min_marks=4,
+        wiki_keep=has_name,
+        reuters_keep=has_name,
+        skip_name=lambda name: "interview" in name.lower(),
+    )
     rng = random.Random(2026)
     for rec in rng.sample(wiki, 16) + rng.sample(reut, 16):
         print(json.dumps(rec, ensure_ascii=False))

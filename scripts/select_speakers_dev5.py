@@ -27,42 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from goldset import load_text, used_elsewhere  # noqa: E402
+from goldset import candidates  # noqa: E402
 
-from transforms.parse import ParseError  # noqa: E402
-
-WIKINEWS = Path("../shared/corpus/wikinews/articles")
-REUTERS = Path("../shared/corpus/reuters21578/reuters.jsonl")
 DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday)"
 WIRE_RE = re.compile(rf"\bsaid\s+(?:on\s+|late\s+)?{DAYS}|\bspokes(?:man|woman)\b|\bstatement\b")
 SKIP_RE = re.compile(r"interview|campaign_trail|discusses|talks_to|tells_wikinews", re.I)
-MARKS = '"“”'
 
 
 def main() -> int:
-    taken = used_elsewhere("speakers_dev5.jsonl")
-    wiki, reut, seen = [], [], set()
-    for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
-        rel = str(WIKINEWS / path.name)
-        if rel in taken or SKIP_RE.search(path.name):
-            continue
-        try:
-            body, _ = load_text({"doc": "x", "path": rel})
-        except ParseError:  # a page with no body is no candidate
-            continue
-        if len(body) < 3500 and sum(body.count(m) for m in MARKS) >= 6:
-            wiki.append({"doc": "wn-" + path.name.split("_")[0], "split": "dev5", "path": rel})
-    with open(ROOT / REUTERS, encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            body = rec.get("body") or ""
-            if rec["id"] in taken or body in seen or len(body) >= 2500 or body.count('"') < 6:
-                continue
-            seen.add(body)
-            if WIRE_RE.search(body):
-                reut.append(
-                    {"doc": rec["id"], "split": "dev5", "path": str(REUTERS), "record": rec["id"]}
-                )
+    wiki, reut = candidates(
+        "dev5",
+        wiki_max=3500,
+        reuters_max=2500,
+        min_marks=6,
+        reuters_keep=lambda body: WIRE_RE.search(body) is not None,
+        skip_name=lambda name: SKIP_RE.search(name) is not None,
+    )
     rng = random.Random(55)
     for rec in rng.sample(wiki, 15) + rng.sample(reut, 15):
         print(json.dumps(rec, ensure_ascii=False))
