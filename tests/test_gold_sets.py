@@ -100,6 +100,13 @@ def test_speaker_sets_are_big_enough_and_apart():
     attributions = Counter(it["attribution"] for it in dev6[1] if it["kind"] == "full")
     assert attributions["continuation"] >= 10 and attributions["noun"] >= 10
     assert attributions["document"] >= 6
+    dev7 = load_gold_docs(SPLITS["dev7"])
+    assert not set(dev7[0]) & (earlier | set(dev5[0]) | set(dev6[0]))
+    assert len(dev7[0]) >= 30
+    # breadth: 1987 wire copy and the last Wikinews articles with quotations, interviews too
+    attributions = Counter(it["attribution"] for it in dev7[1] if it["kind"] == "full")
+    assert attributions["name"] >= 30 and attributions["pronoun-far"] >= 10
+    assert attributions["continuation"] >= 10
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
