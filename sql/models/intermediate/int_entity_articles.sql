@@ -10,56 +10,90 @@
 -- 100,000 articles 527-1,128 s per test; on Wikinews 7 of the 229 tests took half the
 -- build's test time). Built once per build instead (docs/performance.md).
 --
--- Incremental (sql/macros/changed.sql): the counts are per source, so a scheduled build
--- recomputes the rows of every source that a changed article belongs or belonged to — the
--- sources and their articles' ids are listed first (main._scope_int_entity_articles, kept
--- until the next build: rpt_entity_ranking reads it), then their rows deleted and recomputed
--- from the views filtered by those articles' ids written out (key_list below). The other
--- sources' rows cannot change.
+-- Incremental (sql/macros/changed.sql): a scheduled build deletes and recomputes the rows of the
+-- changed articles only (their per-article columns, from the views filtered by those articles'
+-- ids written out), then sets the per-source columns (the counts, and is_boilerplate) of the
+-- rows of the sources a changed article belongs or belonged to (main._scope_int_entity_articles,
+-- listed first) where they moved: a post-hook UPDATE of three columns, no view recomputed (an
+-- article added to a source moves its size, so the share that makes an entity its boilerplate
+-- there). Recomputing those sources' rows from the views was most of a 50-new build into the
+-- 18,992 Reuters stories, all of one source (docs/performance.md). The entities whose
+-- is_boilerplate moved in a row no load changed are added to the scope (its entity_id):
+-- rpt_entity_ranking recomputes them with the changed entities. Other sources' rows cannot
+-- change.
+{#- The post-hooks' SQL, rendered when they run (a hook does not see this file's variables):
+    the per-source columns of the scope's sources' rows, computed as the full build does -#}
+{%- set per_source -%}{% raw %}
+    with scope as (
+        select source_name from main._scope_int_entity_articles where source_name is not null
+    ),
+    sizes as (
+        select source_name, count(*) as source_article_count
+        from {{ ref('int_article_sources') }}
+        where source_name in (select source_name from scope)
+        group by all
+    ),
+    shares as (
+        select entity_id, source_name, count(*) as source_entity_article_count
+        from {{ this }}
+        where source_name in (select source_name from scope)
+        group by all
+    )
+    select
+        r.entity_id,
+        r.article_id,
+        shares.source_entity_article_count,
+        sizes.source_article_count,
+        r.news_mention_count = 0
+        or r.is_self_reference
+        or (
+            sizes.source_article_count >= {{ var('report_boilerplate_min_articles') }}
+            and shares.source_entity_article_count
+            > {{ var('report_boilerplate_share') }} * sizes.source_article_count
+        ) as is_boilerplate
+    from {{ this }} as r
+    inner join shares on r.entity_id = shares.entity_id and r.source_name = shares.source_name
+    inner join sizes on r.source_name = sizes.source_name
+{% endraw %}{%- endset %}
+{%- set same_row = 't.entity_id = n.entity_id and t.article_id = n.article_id' %}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
         pre_hook=[
-            "{{ scope_table('int_entity_articles', 'with sources as (select source_name from ' ~ ref('int_article_sources') ~ ' where ' ~ changed('article_id', 'article') ~ ' union select source_name from ' ~ this ~ ' where ' ~ changed('article_id', 'article') ~ ') select sources.source_name, articles.article_id from sources left join ' ~ ref('int_article_sources') ~ ' as articles on articles.source_name = sources.source_name') }}",
-            "{{ incremental_delete('source_name in (select source_name from main._scope_int_entity_articles)') }}",
+            "{{ scope_table('int_entity_articles', 'select source_name, null::varchar as entity_id from ' ~ ref('int_article_sources') ~ ' where ' ~ changed('article_id', 'article') ~ ' union select source_name, null from ' ~ this ~ ' where ' ~ changed('article_id', 'article')) }}",
+            "{{ incremental_delete(changed('article_id', 'article')) }}",
+        ],
+        post_hook=[
+            "{% if is_incremental() %}insert into main._scope_int_entity_articles (entity_id) "
+            ~ "select distinct t.entity_id from {{ this }} as t inner join (" ~ per_source
+            ~ ") as n on " ~ same_row ~ " where t.is_boilerplate <> n.is_boilerplate"
+            ~ "{% else %}select 1{% endif %}",
+            "{% if is_incremental() %}update {{ this }} as t set "
+            ~ "source_entity_article_count = n.source_entity_article_count, "
+            ~ "source_article_count = n.source_article_count, is_boilerplate = n.is_boilerplate "
+            ~ "from (" ~ per_source ~ ") as n where " ~ same_row
+            ~ " and (t.source_entity_article_count is distinct from n.source_entity_article_count"
+            ~ " or t.source_article_count is distinct from n.source_article_count"
+            ~ " or t.is_boilerplate is distinct from n.is_boilerplate)"
+            ~ "{% else %}select 1{% endif %}",
         ],
     )
 }}
-
-{#- the scope's articles again, written out when they are few (key_list: DuckDB filters the
-    scans of the views' tables by a list of constants, and computed int_entity_mentions for
-    every mention under a semi join on the scope table: 72-111 s for 101 articles at 100,000).
-    Rendered before the pre-hooks run, on the same tables. -#}
-{%- if is_incremental() -%}
-{%- set scope_articles -%}
-    with sources as (
-        select source_name from {{ ref('int_article_sources') }}
-        where {{ changed('article_id', 'article') }}
-        union
-        select source_name from {{ this }} where {{ changed('article_id', 'article') }}
-    )
-    select articles.article_id
-    from sources
-    inner join {{ ref('int_article_sources') }} as articles
-        on articles.source_name = sources.source_name
-{%- endset -%}
-{%- set in_scope = key_list('article_id', scope_articles) -%}
-{%- endif %}
 
 with
 
 article_sources as (
     select * from {{ ref('int_article_sources') }}
     {%- if is_incremental() %}
-    where {{ in_scope }}
+    where {{ changed('article_id', 'article') }}
     {%- endif %}
 ),
 
 entity_mentions as (
     select * from {{ ref('int_entity_mentions') }}
     {%- if is_incremental() %}
-    where {{ in_scope }}
+    where {{ changed('article_id', 'article') }}
     {%- endif %}
 ),
 
@@ -143,4 +177,15 @@ final as (
             and entity_articles.source_name = entity_source_shares.source_name
 )
 
+{%- if is_incremental() %}
+-- the changed articles' rows: their per-source columns are set by the post-hook, with those of
+-- every other row of their sources
+select
+    *,
+    null::bigint as source_entity_article_count,
+    null::bigint as source_article_count,
+    null::boolean as is_boilerplate
+from entity_articles
+{%- else %}
 select * from final
+{%- endif %}

@@ -6,10 +6,11 @@
 --
 -- Incremental (sql/macros/changed.sql): an entity's row is a function of its own rows in
 -- int_entity_articles and dim_entities, so a scheduled build recomputes the entities whose rows
--- there may have changed — the changed entities (dim_entities') and every entity of the sources
--- int_entity_articles recomputed (an article added to a source moves the share that makes an
--- entity its boilerplate there) — listed first (main._scope_rpt_entity_ranking), then ranks
--- every row again from the table's own columns (a post-hook: the ranks of the others move).
+-- there may have changed — the changed entities (dim_entities') and those whose is_boilerplate
+-- moved in a row of an article no load changed (an article added to a source moves the share
+-- that makes an entity its boilerplate there; int_entity_articles lists them in its scope) —
+-- listed first (main._scope_rpt_entity_ranking), then ranks every row again from the table's
+-- own columns (a post-hook: the ranks of the others move).
 -- Rebuilding it whole read every entity-article row: 4.5-9.9 s of a 50-new build at 100,000.
 {%- set rank_order = 'article_count desc, source_count desc, mention_count desc, '
     ~ 'canonical_name, entity_id' %}
@@ -19,7 +20,7 @@
         incremental_strategy="append",
         pre_hook=[
             "{{ check_scope('int_entity_articles') }}",
-            "{{ scope_table('rpt_entity_ranking', 'select key as entity_id from main._changes where ' ~ changed('key', 'entity') ~ ' union select entity_id from ' ~ ref('int_entity_articles') ~ ' where source_name in (select source_name from main._scope_int_entity_articles)') }}",
+            "{{ scope_table('rpt_entity_ranking', 'select key as entity_id from main._changes where ' ~ changed('key', 'entity') ~ ' union select entity_id from main._scope_int_entity_articles where entity_id is not null') }}",
             "{{ incremental_delete(changed_rows(this.identifier)) }}",
         ],
         post_hook="{{ incremental_sql(rerank_entities(this, '" ~ rank_order ~ "')) }}",
