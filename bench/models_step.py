@@ -22,6 +22,13 @@ never changed). In a work folder (``--work``, default a temporary one), with the
 
 Each measure runs in its own Python process (imports included, as in a run's task). The
 machine is shared: alternate the old and the new code, and compare the CPU seconds too.
+
+``--ahead S`` measures the stage as a run has it: a run starts its build process while it
+parses (flows/dbt_process.py) — here S seconds before the stage — and the stage is the wait
+for that process's build. It prints the stage's wall clock and its CPU seconds (this
+process's, and the build process's from the request on), apart from what the build process
+did ahead. Code without flows/dbt_process.py imports dbt within the stage, as its runs did.
+The totals (``CPU``) count both processes.
 """
 
 from __future__ import annotations
@@ -40,28 +47,51 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: What one timed process runs: import flows.models, then run_models; prints a JSON line.
 CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 from pathlib import Path
+
+def cpu_of(pid):  # a running process's CPU seconds
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+ahead = float(sys.argv[2])
 t0 = time.perf_counter()
 from flows import models
 from flows.settings import Settings
-import dbt.cli.main  # noqa: F401  (dbt's import, as the build's first call pays it)
-t1 = time.perf_counter()
 settings = Settings(warehouse_dir=Path(sys.argv[1]))
+started = None
+if ahead < 0:
+    import dbt.cli.main  # noqa: F401  (dbt's import, as the build's first call pays it)
+else:  # a run's: the build process started `ahead` seconds before the stage (if this code has it)
+    try:
+        from flows import dbt_process
+    except ImportError:
+        dbt_process = None
+    if dbt_process is not None:
+        dbt_process.arm(settings)
+        dbt_process.prestart()
+        started = dbt_process._STATE["process"]
+    time.sleep(ahead)
+t1 = time.perf_counter()
+c1 = time.process_time()
+child_ahead = cpu_of(started.proc.pid) if started is not None else 0.0
 summary = models.run_models(settings, if_changed=True, log_level="none")
 t2 = time.perf_counter()
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"import_s": t1 - t0, "run_s": t2 - t1, "cpu_s": ru.ru_utime + ru.ru_stime,
-                  "summary": summary}))
+ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+child_cpu = ch.ru_utime + ch.ru_stime
+print(json.dumps({"import_s": t1 - t0, "run_s": t2 - t1, "cpu_s": ru.ru_utime + ru.ru_stime + child_cpu,
+                  "stage_cpu_s": time.process_time() - c1 + child_cpu - child_ahead,
+                  "ahead_cpu_s": child_ahead, "summary": summary}))
 """
 
 
-def child(src: Path, wh: Path) -> dict:
+def child(src: Path, wh: Path, ahead: float = -1) -> dict:
     # the saved parses (flows/dbt_parse.py) of this work folder alone
     env = dict(os.environ, PYTHONPATH=str(src), XDG_CACHE_HOME=str(wh.parent / "cache"))
     t0 = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(wh)],
+        [sys.executable, "-c", CHILD, str(wh), str(ahead)],
         env=env,
         cwd=src,
         capture_output=True,
@@ -113,6 +143,12 @@ def show(label: str, row: dict) -> None:
         f"{n.get('elapsed_s', 0):.2f} s) — {what}",
         flush=True,
     )
+    if row.get("ahead_cpu_s") or row.get("stage_cpu_s") is not None:
+        print(
+            f"    the stage: {row['run_s']:.2f} s, {row['stage_cpu_s']:.2f} CPU-s (the build "
+            f"process's {row['ahead_cpu_s']:.2f} CPU-s ahead of it not counted)",
+            flush=True,
+        )
     if n:
         print(f"    node seconds by kind: {n['kinds']}; slowest {n['slowest']}", flush=True)
 
@@ -132,6 +168,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="--work's snapshot of a previous call: one new only"
     )
+    parser.add_argument(
+        "--ahead",
+        type=float,
+        default=-1,
+        metavar="S",
+        help="as a run does: its build process started S seconds before the stage "
+        "(flows/dbt_process.py; code without it imports dbt in the stage)",
+    )
     args = parser.parse_args(argv)
     src = args.src.resolve()
     with tempfile.TemporaryDirectory(prefix="newsetl-models-step-") as tmp:
@@ -139,14 +183,16 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         wh, snapshot = work / "wh", work / "snapshot"
         if not (args.reuse and snapshot.exists()):
-            prepare(args.warehouse, args.one, src, wh, snapshot)
+            prepare(args.warehouse, args.one, src, wh, snapshot, args.ahead)
         for i in range(args.reps):
             restore(snapshot, wh)
-            show(f"one new #{i + 1}", child(src, wh))
+            show(f"one new #{i + 1}", child(src, wh, args.ahead))
     return 0
 
 
-def prepare(warehouse: Path, one: str, src: Path, wh: Path, snapshot: Path) -> None:
+def prepare(
+    warehouse: Path, one: str, src: Path, wh: Path, snapshot: Path, ahead: float = -1
+) -> None:
     """Steps 1 and 2: the first build and its repeat timed, then the one new article loaded
     and the state saved in ``snapshot``."""
     fresh = wh.parent / "fresh"
@@ -156,9 +202,9 @@ def prepare(warehouse: Path, one: str, src: Path, wh: Path, snapshot: Path) -> N
         _drop_schema(fresh, schema)
     shutil.rmtree(wh.parent / "cache", ignore_errors=True)
     restore(fresh, wh)
-    show("first build", child(src, wh))
+    show("first build", child(src, wh, ahead))
     restore(fresh, wh)
-    show("first build, the parse saved", child(src, wh))
+    show("first build, the parse saved", child(src, wh, ahead))
     shutil.rmtree(fresh)
     show("repeat (nothing changed)", child(src, wh))
     env = dict(os.environ, PYTHONPATH=str(src), NEWSETL_N_PROCESS="1")

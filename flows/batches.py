@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flows import fetch_state, input_files, interrupt, lake, warehouse
+from flows import dbt_process, fetch_state, input_files, interrupt, lake, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.input_files import InputFiles
@@ -361,6 +361,7 @@ def process(
         return []
     if ahead is not None:
         ahead()
+    dbt_process.prestart()  # the run's dbt build, if any, gets ready while it parses
     with _BatchConnection(settings) as connect:
         loaded, written, parts = _transform_load(run, plan, runner, connect)
     _count(run, plan, loaded, written, parts)

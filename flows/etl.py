@@ -21,6 +21,7 @@ from prefect import flow, get_run_logger
 from flows import (
     batches,
     compaction,
+    dbt_process,
     fetch_state,
     interrupt,
     lake,
@@ -120,6 +121,8 @@ def news_etl(
         _start(run, flow_run_id, source_list)
         error: BaseException | None = None
         try:
+            if run_models:  # its dbt build may start ahead (with the first batch to parse)
+                dbt_process.arm(settings)
             entries = discover_sources(source_list, run.web)
             logger.info("discovered %d source file(s) in %s", len(entries), source_list)
             with runners.make_runner(settings) as nlp:
@@ -143,6 +146,7 @@ def news_etl(
             error = exc
             raise
         finally:
+            dbt_process.discard()  # unused (nothing loaded, an error)
             run.web.close()
             web_counts(run)
             close_ledger(run, error, time.monotonic() - started)

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from flows import changes, dbt_parse, warehouse
+from flows import changes, dbt_parse, dbt_process, warehouse
 from flows.settings import DB_FILE, Settings
 from transforms.schemas import TABLES
 
@@ -169,16 +169,18 @@ def run_models(
             keep_views = incremental and previous.get("relations") == now["relations"]
             state.unlink(missing_ok=True)
             _set_changes_since(con, since if incremental else -1)
+        request = {
+            "settings": settings,
+            "select": select or [],
+            "log_level": log_level,
+            "incremental": incremental,
+            "scheduled": if_changed and not everything,
+            "changed": changed_tables(previous.get("tables"), now["tables"]) if keep_views else (),
+            "project": project,
+        }
         try:
-            summary = _build(
-                settings,
-                select or [],
-                log_level,
-                incremental=incremental,
-                scheduled=if_changed and not everything,
-                changed=changed_tables(previous.get("tables"), now["tables"]) if keep_views else (),
-                project=project,
-            )
+            # in the run's build process, started ahead, when there is one (flows/dbt_process.py)
+            summary = dbt_process.build(settings, request, _build)
         except BaseException:
             with warehouse.connection(settings, read_only=False) as con:
                 _set_changes_since(con, -1)
@@ -343,7 +345,9 @@ def _build(
     scheduled: bool = False,
     changed: list[str] | tuple = (),
     project: str | None = None,
+    preloaded: tuple | None = None,
 ) -> dict:
+    """dbt's build; ``preloaded``: (key, the saved parse read for it) read ahead."""
     from dbt.cli.main import dbtRunner
 
     target, logs = dbt_paths(settings)
@@ -381,13 +385,16 @@ def _build(
         # (~1 s to write; nothing reads it after a run); run_results.json is written below.
         args += ["--exclude", "resource_type:unit_test", "--no-write-json"]
     # dbt's parse of the project, the same for every warehouse: saved once (flows/dbt_parse.py)
-    key = dbt_parse.parse_key(SQL_DIR, project or project_digest(), "warehouse", DB_NAME)
+    key = parse_key(project or project_digest())
     deadline = time.monotonic() + settings.lock_timeout
     started = time.monotonic()
     while True:
         # Wait (bounded) for readers holding the file, then let dbt open it at once.
         warehouse.wait_until_free(settings)
-        manifest = dbt_parse.load(key)
+        if preloaded and preloaded[0] == key:
+            manifest, preloaded = preloaded[1], None  # dbt may change it: used once
+        else:
+            manifest = dbt_parse.load(key)
         try:
             res = dbtRunner(manifest=manifest).invoke(args)
         finally:
@@ -409,6 +416,11 @@ def _build(
     summary = _summarize(res, time.monotonic() - started, target, failing_checks)
     summary["parse"] = "dbt" if manifest is None else "saved"
     return summary
+
+
+def parse_key(project: str) -> str:
+    """The key of the warehouses' saved dbt parse for the project's digest (flows/dbt_parse.py)."""
+    return dbt_parse.parse_key(SQL_DIR, project, "warehouse", DB_NAME)
 
 
 def _close_dbt_connection() -> None:

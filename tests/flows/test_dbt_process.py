@@ -1,0 +1,96 @@
+"""A run's dbt build in a process started ahead (flows/dbt_process.py): the same build, the
+same failures, the same outputs as in-process; an in-process build when that process is gone.
+
+Each test builds the hand-written rows' warehouse (tests/warehouse_rows.py) from its loaded
+tables, as a run's first build does, in a real child process (dbt imported there: ~3 s)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from flows import dbt_process, models
+from flows.models import ModelsFailed, run_models
+from flows.settings import load_settings
+from tests.flows.test_models import copy_warehouse, query
+
+MARTS = "select * from marts.dim_entities order by all"
+
+
+def _started(settings, monkeypatch) -> dbt_process.BuildProcess:
+    """The run's build process started for ``settings`` (this test process has dbt imported
+    already: a run's process would not)."""
+    monkeypatch.setattr(dbt_process, "_dbt_imported", lambda: False)
+    dbt_process.arm(settings)
+    dbt_process.prestart()
+    proc = dbt_process._STATE["process"]
+    assert proc is not None and proc.alive()
+    return proc
+
+
+def _not_in_process(**request):
+    raise AssertionError("built in the test's own process")
+
+
+def test_the_started_process_builds_as_in_process_and_fails_naming_the_same_checks(
+    models_warehouse, tmp_path, monkeypatch
+):
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")  # no dbt state: a first build
+    for schema in models.MODEL_SCHEMAS:
+        with duckdb.connect(str(wh / "news.duckdb")) as con:
+            con.execute(f"drop schema if exists {schema} cascade")
+    settings = load_settings(wh)
+    proc = _started(settings, monkeypatch)
+    monkeypatch.setattr(models, "_build", _not_in_process)
+    summary = run_models(settings, log_level="none", if_changed=True)
+    built = models_warehouse["summary"]
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (built["models"], 35, 0)
+    assert summary["success"] and summary["incremental"] is False
+    assert query(wh / "news.duckdb", MARTS) == query(models_warehouse["db"], MARTS)
+    assert proc.proc.poll() == 0  # ended with the build
+    assert dbt_process._STATE == {"settings": None, "process": None}
+
+    # A planted row: the same failure, each check named and counted, as in-process.
+    with duckdb.connect(str(wh / "news.duckdb")) as con:
+        con.execute("update mentions set end_char = start_char where mention_id = 'm03'")
+    models.state_path(settings).unlink()  # an UPDATE by hand is not seen: built regardless
+    _started(settings, monkeypatch)
+    with pytest.raises(ModelsFailed) as caught:
+        run_models(settings, log_level="none", if_changed=True)
+    assert str(caught.value).startswith(
+        "dbt build failed: 1 node(s) failed: test stg_mentions_checks on stg_mentions: "
+        "2 failing rows (stg_mentions_span_is_ordered: 1; stg_mentions_text_matches_body: 1)"
+    )
+    assert [(f["name"], f["checks"]) for f in caught.value.failures] == [
+        (
+            "stg_mentions_checks",
+            (("stg_mentions_span_is_ordered", 1), ("stg_mentions_text_matches_body", 1)),
+        )
+    ]
+    duckdb.connect(str(wh / "news.duckdb")).close()  # the file is free again
+
+
+def test_a_process_gone_before_the_build_means_an_in_process_build(
+    models_warehouse, tmp_path, monkeypatch
+):
+    settings = load_settings(copy_warehouse(models_warehouse["wh"], tmp_path / "wh"))
+    other = load_settings(tmp_path / "other")
+    # started for another warehouse: not used, ended
+    proc = _started(other, monkeypatch)
+    assert dbt_process.take(settings) is None
+    assert proc.proc.poll() is not None
+    # ended before the build was handed over
+    proc = _started(settings, monkeypatch)
+    proc.proc.kill()
+    proc.proc.wait()
+    summary = run_models(settings, log_level="none", select=["stg_runs"])
+    assert summary["success"] and summary["models"] == 1
+    # a run that ends without building ends its process; one whose process has dbt, or of a
+    # DuckLake, starts none
+    proc = _started(settings, monkeypatch)
+    dbt_process.discard()
+    assert proc.proc.poll() is not None
+    monkeypatch.setattr(dbt_process, "_dbt_imported", lambda: True)
+    dbt_process.arm(settings)
+    dbt_process.prestart()
+    assert dbt_process._STATE == {"settings": None, "process": None}
