@@ -29,8 +29,7 @@ import os
 import subprocess
 import sys
 import threading
-import time
-from multiprocessing.connection import Connection, Pipe
+from multiprocessing.connection import Pipe
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,22 +43,23 @@ class NotStarted(Exception):
     """The process ended before it took the build (nothing of the build ran there)."""
 
 
-def build(settings, request: dict, in_process) -> dict:
+def build(settings, request: dict, in_process, failed: type[Exception]) -> dict:
     """``in_process(**request)`` (flows.models._build) in the run's started process when
-    there is one for this warehouse (else, or when it ended before taking it, in this one)."""
+    there is one for this warehouse (else, or when it ended before taking it, in this one);
+    a failed build raises ``failed`` (flows.models.ModelsFailed) as in-process."""
     proc = take(settings)
     if proc is not None:
         try:
-            return proc.build(request)
+            return proc.build(request, failed)
         except NotStarted:
             pass
         finally:
-            proc.close()
+            proc.close(used=True)
     return in_process(**request)
 
 
 class BuildProcess:
-    """The child: ``python -m flows.dbt_process`` with a pipe each way."""
+    """The child: ``python -m flows.dbt_server`` with a pipe each way."""
 
     def __init__(self) -> None:
         to_child_r, self.requests = Pipe(duplex=False)
@@ -68,7 +68,7 @@ class BuildProcess:
         # the code this process runs (a checkout's, whatever the installed package's)
         path = [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "flows.dbt_process", *map(str, fds)],
+            [sys.executable, "-m", "flows.dbt_server", *map(str, fds)],
             pass_fds=fds,
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
@@ -77,11 +77,9 @@ class BuildProcess:
         to_child_r.close()
         to_parent_w.close()
 
-    def build(self, request: dict) -> dict:
-        """Hand the build over and return its summary; raises ModelsFailed as ``_build``,
+    def build(self, request: dict, failed: type[Exception]) -> dict:
+        """Hand the build over and return its summary; raises ``failed`` as ``_build``,
         :class:`NotStarted` when the process ended before it could take the build."""
-        from flows.models import ModelsFailed
-
         ready = False
         try:
             self.requests.send(request)
@@ -93,24 +91,27 @@ class BuildProcess:
             code = self.proc.wait()
             if not ready:
                 raise NotStarted from None
-            raise ModelsFailed(
+            raise failed(
                 f"dbt build could not run: its process ended (exit code {code}): {exc}"
             ) from None
         if reply[0] == "ok":
             return reply[1]
-        raise ModelsFailed(reply[1], reply[2] if len(reply) > 2 else None)
+        raise failed(*reply[1:])
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def close(self) -> None:
-        """End the process (an unused one exits when its request pipe closes)."""
+    def close(self, used: bool = False) -> None:
+        """End the process: one that was handed a build ends after it (its DuckDB connection
+        closed); an unused one has opened nothing yet, and is killed."""
         with contextlib.suppress(OSError):
             self.requests.close()
         with contextlib.suppress(OSError):
             self.results.close()
+        if not used:
+            self.proc.kill()
         try:
-            self.proc.wait(timeout=5)
+            self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -159,84 +160,3 @@ def discard() -> None:
         _STATE["process"] = _STATE["settings"] = None
     if proc is not None:
         proc.close()
-
-
-def _watch_parent(parent: int) -> None:
-    """End this process when the run's process is gone (killed: no request, no reader)."""
-    while True:
-        time.sleep(0.5)
-        if os.getppid() != parent:
-            os._exit(1)
-
-
-def _warm(manifest) -> None:
-    """dbt's start (its flags, the project, the profile, the adapter, and the code dbt
-    generates on their first use) done once ahead, by a listing of one node (~0.5 CPU-s
-    less on the build; nothing is written, nothing is opened)."""
-    import json
-    import tempfile
-
-    import dbt.adapters.duckdb
-    import dbt.task.build  # noqa: F401
-    from dbt.cli.main import dbtRunner
-
-    from flows.models import SQL_DIR
-
-    if manifest is None:
-        return
-    with tempfile.TemporaryDirectory(prefix="newsetl-dbt-") as tmp:
-        dbtRunner(manifest=manifest).invoke(
-            [
-                "ls", "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
-                "--target-path", tmp, "--log-path", tmp, "--log-level", "none",
-                "--log-level-file", "none", "--quiet", "--no-write-json",
-                "--no-send-anonymous-usage-stats",
-                "--vars", json.dumps({"duckdb_path": f"{tmp}/news.duckdb"}),
-                "--select", "stg_runs",
-            ]
-        )  # fmt: skip
-
-
-def _serve(requests: Connection, results: Connection) -> None:
-    try:
-        import dbt.cli.main  # noqa: F401  (the point: imported before the build is asked)
-
-        from flows import dbt_parse, models
-
-        key = models.parse_key(models.project_digest())
-        preloaded = (key, dbt_parse.load(key))
-        _warm(preloaded[1])
-    except Exception:  # the run builds in-process (and reports whatever is wrong)
-        return
-    results.send(("ready",))
-    try:
-        request = requests.recv()
-    except EOFError:  # not needed after all
-        return
-    try:
-        summary = models._build(**request, preloaded=preloaded)
-    except models.ModelsFailed as exc:
-        results.send(("failed", str(exc), exc.failures))
-    except BaseException as exc:
-        results.send(("failed", f"dbt build could not run: {type(exc).__name__}: {exc}"))
-    else:
-        results.send(("ok", summary))
-
-
-def main(argv: list[str]) -> None:
-    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
-    requests = Connection(int(argv[0]), writable=False)
-    results = Connection(int(argv[1]), readable=False)
-    with contextlib.suppress(EOFError, OSError):  # the run is gone
-        _serve(requests, results)
-    with contextlib.suppress(Exception):  # dbt's semaphores (multiprocessing's finalizers)
-        from multiprocessing import util
-
-        util._exit_function()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # no interpreter teardown (dbt's modules: ~0.5 CPU-s)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

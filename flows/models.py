@@ -180,7 +180,7 @@ def run_models(
         }
         try:
             # in the run's build process, started ahead, when there is one (flows/dbt_process.py)
-            summary = dbt_process.build(settings, request, _build)
+            summary = dbt_process.build(settings, request, _build, ModelsFailed)
         except BaseException:
             with warehouse.connection(settings, read_only=False) as con:
                 _set_changes_since(con, -1)
