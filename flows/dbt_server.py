@@ -1,6 +1,6 @@
 """The process a run's dbt build runs in (flows/dbt_process.py starts it): ``python -m
 flows.dbt_server REQUESTS_FD RESULTS_FD``. It imports dbt, reads the saved parse of the
-project (flows/dbt_parse.py) and does dbt's start once (:func:`_warm`), says it is ready,
+project (flows/dbt_parse.py) and does dbt's start once (:func:`_ready`), says it is ready,
 then waits for one build (the keyword arguments of :func:`flows.models._build`), runs it and
 sends back its summary or its failure. It ends when its run's process does."""
 
@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 
 def _watch_parent(parent: int) -> None:
@@ -22,10 +23,12 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _warm(manifest) -> None:
-    """dbt's start (its flags, the project, the profile, the adapter, and the code dbt
-    generates on their first use) done once ahead, by a listing of one node (~0.5 CPU-s
-    less on the build; nothing is written, nothing is opened)."""
+def _ready(key: str):
+    """The saved parse of ``key`` (flows/dbt_parse.py), made now when there is none (a new
+    checkout, an edited project: dbt parses here, ahead, and saves it), and dbt's start (its
+    flags, the project, the profile, the adapter, and the code dbt generates on their first
+    use) done once, by a listing of one node (~0.5 CPU-s less on the build). Nothing is
+    written but the saved parse; no database is opened."""
     import json
     import tempfile
 
@@ -33,21 +36,25 @@ def _warm(manifest) -> None:
     import dbt.task.build  # noqa: F401
     from dbt.cli.main import dbtRunner
 
+    from flows import dbt_parse
     from flows.models import SQL_DIR
 
-    if manifest is None:
-        return
+    manifest = dbt_parse.load(key)
     with tempfile.TemporaryDirectory(prefix="newsetl-dbt-") as tmp:
-        dbtRunner(manifest=manifest).invoke(
-            [
-                "ls", "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
-                "--target-path", tmp, "--log-path", tmp, "--log-level", "none",
-                "--log-level-file", "none", "--quiet", "--no-write-json",
-                "--no-send-anonymous-usage-stats",
-                "--vars", json.dumps({"duckdb_path": f"{tmp}/news.duckdb"}),
-                "--select", "stg_runs",
-            ]
-        )  # fmt: skip
+        args = [
+            "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
+            "--target-path", tmp, "--log-path", tmp, "--log-level", "none",
+            "--log-level-file", "none", "--quiet", "--no-write-json",
+            "--no-send-anonymous-usage-stats",
+            # the database's name is the file's stem, as in every warehouse (flows/dbt_parse.py)
+            "--vars", json.dumps({"duckdb_path": f"{tmp}/news.duckdb"}),
+        ]  # fmt: skip
+        if manifest is None and dbtRunner().invoke(["parse", *args]).success:
+            dbt_parse.save(key, Path(tmp))
+            manifest = dbt_parse.load(key)
+        if manifest is not None:
+            dbtRunner(manifest=manifest).invoke(["ls", *args, "--select", "stg_runs"])
+    return manifest
 
 
 def _serve(requests: Connection, results: Connection) -> None:
@@ -55,11 +62,10 @@ def _serve(requests: Connection, results: Connection) -> None:
     try:
         import dbt.cli.main  # noqa: F401  (the point: imported before the build is asked)
 
-        from flows import dbt_parse, models
+        from flows import models
 
         key = models.parse_key(models.project_digest())
-        preloaded = (key, dbt_parse.load(key))
-        _warm(preloaded[1])
+        preloaded = (key, _ready(key))
     except Exception:  # the run builds in-process (and reports whatever is wrong)
         return
     results.send(("ready",))

@@ -40,12 +40,16 @@ def test_the_started_process_builds_as_in_process_and_fails_naming_the_same_chec
         with duckdb.connect(str(wh / "news.duckdb")) as con:
             con.execute(f"drop schema if exists {schema} cascade")
     settings = load_settings(wh)
+    # no saved parse (a new checkout): the process parses ahead, and saves the parse
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     proc = _started(settings, monkeypatch)
     monkeypatch.setattr(models, "_build", _not_in_process)
     summary = run_models(settings, log_level="none", if_changed=True)
     built = models_warehouse["summary"]
     assert (summary["models"], summary["tests"], summary["unit_tests"]) == (built["models"], 35, 0)
     assert summary["success"] and summary["incremental"] is False
+    assert summary["parse"] == "saved"
+    assert len(list((tmp_path / "cache" / "newsetl" / "dbt").glob("parse-*.msgpack"))) == 1
     assert query(wh / "news.duckdb", MARTS) == query(models_warehouse["db"], MARTS)
     assert proc.proc.poll() == 0  # ended with the build
     assert dbt_process._STATE == {"settings": None, "process": None}
