@@ -191,6 +191,28 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     assert "e_ottawa" not in {r[0] for r in after["int_entity_articles"]}
     assert {r[1]: r[0] for r in after["agg_speakers"]} == {"e_carney": 1, "e_poland": 2}
 
+    # an entity's name moves with no load of the articles it is named in: a8 (a2 again) names
+    # Carney as "Carney, Mark" 16 times, outvoting "Mark Carney"; the events and quotes of the
+    # articles no load touched now carry the new name (fct_events, fct_quotes: updated in place)
+    renamed = _new_version(given, "a2", "a8")
+    renamed["articles"][0].update(source_uri="/corpus/a8.txt", source_id="a8", run_id="r6")
+    carney = next(m for m in renamed["mentions"] if m["entity_id"] == "e_carney")
+    carney["canonical_name"] = "Carney, Mark"
+    renamed["mentions"] += [
+        {**carney, "mention_id": f"{carney['mention_id']}-{i}"} for i in range(15)
+    ]
+    _load(settings, renamed, "r6")
+    _build_and_compare(settings, tmp_path, "a name moved")
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        names = con.execute(
+            "select (select actor_name from marts.fct_events where event_id = 'v2-a2v2'), "
+            "(select speaker_display_name from marts.fct_quotes where quote_id = 'q1')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert names == ("Carney, Mark", "Carney, Mark")
+
 
 def _in_source(given, article_id: str, new_id: str, folder: str) -> dict[str, list[dict]]:
     """``article_id`` again as ``new_id`` (_new_version), read from ``folder``."""

@@ -2,7 +2,7 @@
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier, this)) }}",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
     )
 }}
 

@@ -1,18 +1,42 @@
+{#- Incremental (sql/macros/changed.sql): a scheduled build recomputes the quotes of the changed
+    articles; the other quotes of a changed entity get the speaker's name and label again where
+    they moved (a post-hook UPDATE of those columns: the rest of such a row is its own
+    article's, unchanged). The columns' SQL is the model's own, below (`final`). -#}
+{%- set speakers -%}{% raw %}
+    select
+        quotes.quote_id,
+        entities.canonical_name as speaker_canonical_name,
+        entities.entity_label as speaker_label,
+        coalesce(entities.canonical_name, quotes.speaker_name, quotes.speaker_text)
+            as speaker_display_name
+    from {{ ref('stg_quotes') }} as quotes
+    left join {{ ref('dim_entities') }} as entities
+        on quotes.speaker_entity_id = entities.entity_id
+    where {{ changed('speaker_entity_id', 'entity') }}
+{% endraw %}{%- endset %}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier, this)) }}",
+        pre_hook="{{ incremental_delete(changed('article_id', 'article')) }}",
+        post_hook="{% if is_incremental() %}update {{ this }} as t set "
+        ~ "speaker_canonical_name = n.speaker_canonical_name, speaker_label = n.speaker_label, "
+        ~ "speaker_display_name = n.speaker_display_name from (" ~ speakers ~ ") as n "
+        ~ "where t.quote_id = n.quote_id "
+        ~ "and (t.speaker_canonical_name is distinct from n.speaker_canonical_name "
+        ~ "or t.speaker_label is distinct from n.speaker_label "
+        ~ "or t.speaker_display_name is distinct from n.speaker_display_name)"
+        ~ "{% else %}select 1{% endif %}",
     )
 }}
 
 with
 
--- A quote of a changed article, or whose speaker is a changed entity (its name may change).
+-- A quote of a changed article (the others: the post-hook).
 quotes as (
     select * from {{ ref('stg_quotes') }}
     {%- if is_incremental() %}
-    where {{ changed_rows('fct_quotes', ref('stg_quotes')) }}
+    where {{ changed('article_id', 'article') }}
     {%- endif %}
 ),
 
