@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 import threading
 import time
@@ -15,12 +16,26 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 
+def _exit(code: int) -> None:
+    """End now, without the interpreter's teardown (dbt's modules: ~0.5 CPU-s), dbt's
+    semaphores released first (multiprocessing's finalizers; else its resource tracker
+    reports them as leaked on the run's stderr)."""
+    with contextlib.suppress(Exception):
+        from multiprocessing import util
+
+        util._exit_function()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
 def _watch_parent(parent: int) -> None:
     """End this process when the run's process is gone (killed: no request, no reader)."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:
-            os._exit(1)
+            _exit(1)
 
 
 def _ready(key: str):
@@ -84,18 +99,15 @@ def _serve(requests: Connection, results: Connection) -> None:
 
 
 def main(argv: list[str]) -> None:
+    # SIGTERM: an unused process ended by its run (flows/dbt_process.py), which has opened
+    # nothing; SIGINT is the run's (a session of its own), never sent here.
+    signal.signal(signal.SIGTERM, lambda signum, frame: _exit(0))
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     requests = Connection(int(argv[0]), writable=False)
     results = Connection(int(argv[1]), readable=False)
     with contextlib.suppress(EOFError, OSError):  # the run is gone
         _serve(requests, results)
-    with contextlib.suppress(Exception):  # dbt's semaphores (multiprocessing's finalizers)
-        from multiprocessing import util
-
-        util._exit_function()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # no interpreter teardown (dbt's modules: ~0.5 CPU-s)
+    _exit(0)
 
 
 if __name__ == "__main__":
