@@ -87,6 +87,34 @@ def save(key: str, target: Path) -> None:
         prune(folder)
 
 
+def _macros_path(key: str) -> Path:
+    return cache_dir() / f"parse-{key}.macros"
+
+
+def used_macros(key: str) -> list[str]:
+    """The macros (unique ids) that the builds with the parse of ``key`` have used, saved by
+    :func:`save_used_macros` (none saved: empty)."""
+    try:
+        return _macros_path(key).read_text().split()
+    except OSError:
+        return []
+
+
+def save_used_macros(key: str, names: list[str]) -> None:
+    """Add ``names`` to the macros saved for ``key`` (flows/dbt_server.py compiles their
+    templates ahead of the next build)."""
+    names = sorted(set(used_macros(key)) | set(names))
+    with contextlib.suppress(OSError):
+        fd, tmp = tempfile.mkstemp(dir=cache_dir(), prefix=".macros-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write("\n".join(names) + "\n")
+            os.replace(tmp, _macros_path(key))
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
 def prune(folder: Path, keep: int = KEEP) -> None:
     """Delete all but the ``keep`` most recently saved parses (each edit of the project, each
     checkout's folder and each dbt upgrade saves another, ~1 MB each)."""
@@ -95,3 +123,5 @@ def prune(folder: Path, keep: int = KEEP) -> None:
         for old in saved[:-keep] if keep else saved:
             with contextlib.suppress(OSError):
                 old.unlink()
+            with contextlib.suppress(OSError):
+                old.with_suffix(".macros").unlink()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flows import dbt_process, models
+from flows import dbt_parse, dbt_process, models
 from flows.models import ModelsFailed, run_models
 from flows.settings import load_settings
 from tests.flows.test_models import copy_warehouse, query
@@ -50,6 +50,14 @@ def test_the_started_process_builds_as_in_process_and_fails_naming_the_same_chec
     assert summary["success"] and summary["incremental"] is False
     assert summary["parse"] == "saved"
     assert len(list((tmp_path / "cache" / "newsetl" / "dbt").glob("parse-*.msgpack"))) == 1
+    # the macros the build used, compiled ahead by the next build process
+    used = dbt_parse.used_macros(models.parse_key(models.project_digest()))
+    assert {
+        "macro.newsetl.changed",
+        "macro.newsetl.test_model_checks",
+        "macro.dbt_duckdb.materialization_table_duckdb",
+        "macro.dbt.materialization_view_default",
+    } <= set(used)
     assert query(wh / "news.duckdb", MARTS) == query(models_warehouse["db"], MARTS)
     assert proc.proc.poll() == 0  # ended with the build
     assert dbt_process._STATE == {"settings": None, "process": None}

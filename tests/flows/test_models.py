@@ -618,12 +618,18 @@ def test_the_parse_cache_keeps_only_the_newest_saved_parses(tmp_path, monkeypatc
         old = folder / f"parse-old{i:02d}.msgpack"
         old.write_bytes(b"old")
         os.utime(old, ns=(1_000_000_000 * (i + 1),) * 2)
+        dbt_parse.save_used_macros(f"old{i:02d}", [f"macro.newsetl.m{i}"])  # goes with it
     (folder / "notes.txt").write_text("not a parse")
     target = tmp_path / "target"
     target.mkdir()
     (target / dbt_parse.PARSE_FILE).write_bytes(b"new parse")
     dbt_parse.save("new", target)
     kept = sorted(p.name for p in folder.iterdir())
-    newest_old = [f"parse-old{i:02d}.msgpack" for i in range(4, dbt_parse.KEEP + 3)]
+    newest_old = [
+        f"parse-old{i:02d}.{kind}"
+        for i in range(4, dbt_parse.KEEP + 3)
+        for kind in ("macros", "msgpack")
+    ]
     assert kept == ["notes.txt", "parse-new.msgpack", *newest_old]
+    assert dbt_parse.used_macros("old04") == ["macro.newsetl.m4"]
     assert (folder / "parse-new.msgpack").read_bytes() == b"new parse"
