@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "26"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "27"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -71,6 +71,12 @@ EXTRACTION_VERSION = "26"  # 2: quotes and events tables filled; 3: is_partial, 
 # speaker; "the UAW chief" is the person titled head of the UAW; "he" after an unnamed speaker
 # brought in as "a senior employee" is that speaker; a comma introduction whose verb took the
 # quote as its complement ("X agreed, “…”"); concede, comment, remark, observe keep the focus
+# 27: a person named after a title inside a capitalized run ("Financial Secretary Piers
+# Jacobs") or ending an inverted subject after an occupation ("said Carroll McEntee and
+# McGinley analyst Denis Karnosky") is the speaker; a coordinated subject is a subject for
+# coref; "he" after an unnamed subject of a verb of saying in the sentence before is that
+# speaker ("A spokesman for Airbus confirmed …"); knowing a man's gender weighs less than
+# knowing a woman's; gender evidence stays in the name's sentence
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -218,3 +218,21 @@ def test_a_speaker_leaves_the_focus_when_another_person_is_a_main_clause_subject
         "“There is no such doubt here,” he said."
     )
     assert resolve_all(nlp, text, "he") == ["Edwin Dale"]
+
+
+def test_he_after_a_newly_named_speaker_is_his_not_the_earlier_speaker_s(nlp):
+    # a "he" taught Fell's gender; Jacobs' is unknown, but most people in the news whose
+    # gender the text does not give are men: the nearer subject wins "he noted"
+    text = (
+        "The sector has recovered, banking commissioner Robert Fell said.\n\n"
+        "“The climate has changed,” he said.\n\n"
+        "Financial Secretary Thomas Jacobs said yesterday the criteria are flexible.\n\n"
+        "A high threshold has worked in the favour of large banks, he noted."
+    )
+    assert resolve_all(nlp, text, "he") == ["Robert Fell", "Thomas Jacobs"]
+    # "she" keeps the known woman over a nearer person of unknown gender
+    text = (
+        "Anna Berg met Tom Baker in Vienna on Monday. Berg said she was pleased. "
+        "Baker said the deal was done. “It is a good day,” she said."
+    )
+    assert resolve_all(nlp, text, "she") == ["Anna Berg", "Anna Berg"]

@@ -102,7 +102,7 @@ def person_name(doc: Doc, head: Token) -> Span | None:
     if head.pos_ != "PROPN" or not head.text[:1].isupper():
         return None
     start = head.i
-    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].text[:1].isupper():
+    while start > 0 and (_name_word(doc[start - 1]) or _wrapped(doc, start - 1)):
         start -= 1
     if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
         return None  # a description: "the Maryland Democrat"
@@ -113,6 +113,13 @@ def person_name(doc: Doc, head: Token) -> Span | None:
             titled or _honorific(doc[start]) or (low in _person_nouns() and low not in _NOT_ROLES)
         )
         start += 1
+    title = _last_title(doc, start, head.i)
+    if not titled and title is not None:
+        # a title inside the run: the words before it are its modifiers ("Financial
+        # Secretary Piers Jacobs", whom the model took for an organisation)
+        start, titled = title + 1, True
+        while doc[start].is_space:
+            start += 1
     if any(t.lower_ in _NOT_IN_NAMES for t in doc[start : head.i + 1]):
         return None
     # an initial opening the name ("B Shiva Parvathi", "J. Makumbi")
@@ -127,6 +134,27 @@ def person_name(doc: Doc, head: Token) -> Span | None:
         for c in head.children
     )
     return doc[start : head.i + 1] if titled or apposed else None
+
+
+def _name_word(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper()
+
+
+def _wrapped(doc: Doc, i: int) -> bool:
+    """A line break of hard-wrapped text between two words of a name."""
+    return doc[i].is_space and "\n" in doc[i].text and i > 0 and _name_word(doc[i - 1])
+
+
+def _last_title(doc: Doc, start: int, head: int) -> int | None:
+    """The last word of a run of capitalized words (``start`` to the name's ``head``) that is
+    a person's title ("Secretary", "Minister", "Sen."), not a word that also opens names of
+    other things ("General", "Chief"), with one to three words after it."""
+    for i in range(head - 1, start, -1):
+        low = doc[i].lower_
+        titled = _honorific(doc[i]) or low in _person_nouns()
+        if low.rstrip(".") in TITLES and low not in _NOT_ROLES and titled:
+            return i if head - i <= 3 else None
+    return None
 
 
 def _named_surname(doc: Doc, head: Token, spans: list[Span]) -> Span | None:

@@ -64,11 +64,11 @@ from transforms.quotes.lexicon import (
     PART_NOUNS,
     REPRESENTATIVES,
     is_cue_verb,
-    speaker_nouns,
 )
 from transforms.quotes.linking import link
 from transforms.quotes.marks import paragraph_spans
 from transforms.quotes.speakers import Attribution
+from transforms.quotes.unnamed import Scope, unnamed_before, unnamed_nearer, unnamed_reporter
 
 #: The values of the ``speaker_kind`` column.
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
@@ -97,6 +97,7 @@ class Referents:
         self._roles_done = 0
         self._nouns: dict[str, list[int]] | None = None
         self._said: list[_Said] = []
+        self._scope = Scope(an, self._said, self._paragraph)
         self._para_starts: list[int] | None = None
 
     # ------------------------------------------------------------------ entry point
@@ -126,9 +127,14 @@ class Referents:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
                 elif (document := self._document_before(head, attr.mention)) is not None:
                     attr.mention, attr.nominal = self.refer(document, depth=0)
+            elif (reporter := unnamed_reporter(self._scope, head, attr.mention)) is not None:
+                # "A spokesman for Airbus confirmed those terms. “…,” he said": Airbus
+                phrase = self.an.doc[reporter.left_edge.i : reporter.right_edge.i + 1]
+                attr.mention = link(self.an, phrase, reporter)
+                attr.nominal = attr.mention is None
             elif attr.mention is None:
-                attr.nominal = self._unnamed_before(head)
-            elif self._unnamed_nearer(head, attr.mention):
+                attr.nominal = unnamed_before(self._scope, head)
+            elif unnamed_nearer(self._scope, head, attr.mention):
                 attr.mention, attr.nominal = None, True
             return
         if attr.mention is not None and not epithet_mention(attr.mention, head):
@@ -431,37 +437,6 @@ class Referents:
             return None
         m = prev.attr.mention
         return m if m is not None and m.family == "PERSON" else None
-
-    def _unnamed_before(self, pronoun: Token) -> bool:
-        """Does "he"/"she" left without antecedent go on with an unnamed speaker who spoke
-        last ("a senior official said … “…,” he said": the official, nominal)?"""
-        if not self._said or pronoun.lower_ not in {"he", "she"}:
-            return False
-        prev = self._said[-1]
-        if self._paragraph(pronoun.i) - self._paragraph(prev.pos) > 1:
-            return False
-        return prev.attr.kind == "nominal" and not prev.attr.pronoun
-
-    def _unnamed_nearer(self, pronoun: Token, antecedent: Mention) -> bool:
-        """Does "he"/"she" go on with an unnamed person brought in as the subject who spoke
-        last, nearer than the named antecedent, nobody named in between ("… chief executive
-        John Reed. “…,” a senior employee told Reuters. “…,” he added": the employee)?"""
-        if not self._said or pronoun.lower_ not in {"he", "she"}:
-            return False
-        attr = self._said[-1].attr
-        root = attr.speaker.root
-        if attr.kind != "nominal" or attr.pronoun or antecedent.start >= root.i:
-            return False
-        if root.tag_ != "NN" or root.lemma_.lower() not in speaker_nouns():
-            return False  # a person, not a document or a group
-        if root.dep_ != "nsubj" or determiner(root) != "indefinite":
-            return False  # "an aide said", "one manager commented"
-        if self._paragraph(pronoun.i) - self._paragraph(root.i) > 1:
-            return False
-        end = attr.speaker.end
-        between = self.an.mentions_in(end, pronoun.i)
-        q = self.an.quoted
-        return not any(m.family == "PERSON" and m.start >= end and not q[m.start] for m in between)
 
     def _document_before(self, it: Token, antecedent: Mention | None) -> Token | None:
         """A document named nearer before a speaker "it" than its antecedent ("A letter

@@ -365,6 +365,8 @@ def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution
         subj = _titled_name(an, subj, tok) or subj
     elif subj.pos_ == "PROPN" and subj.i < tok.i:
         subj = _name_at_verb(an, subj, tok) or subj
+    elif subj.pos_ == "PROPN":
+        subj = _name_after_occupation(an, subj) or subj
     attr = from_cue(an, cue_span(tok), subj)
     return attr if attr.found else None
 
@@ -406,6 +408,27 @@ def _name_at_verb(an: Analysis, subj: Token, verb: Token) -> Token | None:
             return None
         if any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in doc[subj.i + 1 : m.start]):
             return None  # "Smith, Jones said", "Smith told Jones"
+        return doc[m.start : m.end].root
+    return None
+
+
+def _name_after_occupation(an: Analysis, subj: Token) -> Token | None:
+    """The person an inverted subject's phrase ends with, after a noun for what they do,
+    when the parser took an earlier proper noun for the subject ("said Carroll McEntee and
+    McGinley analyst Denis Karnosky": the firm's "McEntee"): the names before the noun
+    modify it, and the head of an English noun phrase comes last."""
+    doc = an.doc
+    for m in an.mentions_in(subj.i + 1, min(subj.i + 9, len(doc))):
+        if m.family != "PERSON" or m.start <= subj.i + 1 or an.quoted[m.start]:
+            continue
+        noun = doc[m.start - 1]
+        if noun.tag_ != "NN" or noun.lemma_.lower() not in speaker_nouns():
+            continue  # "said Smith and Jones": two speakers, the first one named
+        between = doc[subj.i + 1 : noun.i]
+        if any(t.is_punct and t.text not in {"-", "&"} for t in between):
+            return None  # "said Smith, a Morgan analyst, and Jones"
+        if any(t.pos_ in {"VERB", "AUX"} for t in between):
+            return None
         return doc[m.start : m.end].root
     return None
 

@@ -275,3 +275,13 @@ def test_a_bare_surname_that_speaks_is_the_person_named_in_full_before(nlp):
     )
     ents = [("Ben Tolliday", "PERSON"), ("Ana Tolliday", "PERSON")]
     assert fixed(nlp, text, ents) == ents
+
+
+def test_a_speaker_named_after_a_title_inside_a_capitalized_run_is_a_person(nlp):
+    # the model takes "Piers Jacobs" for an organisation ("piers"); "Secretary" before it,
+    # modified by "Financial", marks a person's name — across a line break of wrapped text
+    text = "But Financial Secretary\nPiers Jacobs said yesterday the criteria are flexible."
+    assert fixed(nlp, text, [("Piers Jacobs", "ORG")]) == [("Piers Jacobs", "PERSON")]
+    # a word that also opens names of other things is no title ("General Motors")
+    text = "But General Motors Chief Piers Ostrander said the plant would close."
+    assert fixed(nlp, text, [("Piers Ostrander", "ORG")]) == [("Piers Ostrander", "ORG")]

@@ -310,3 +310,20 @@ def test_he_after_an_unnamed_speaker_nearer_than_the_named_person_is_that_speake
         ("a senior bank employee", None, "nominal"),
         ("he", None, "nominal"),
     ]
+
+
+def test_he_after_an_unnamed_subject_of_a_verb_of_saying_in_the_sentence_before(nlp):
+    # the spokesman brought in by the sentence before (no quotation of his own) is "he",
+    # and speaks for the organisation named in his phrase
+    text = (
+        "“We are getting the aircraft on very favorable terms,” Robert Crandall told a "
+        "briefing. A spokesman for Airbus confirmed those terms. “We will own the aircraft "
+        "and they will be leasing them from us,” he said."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("Robert Crandall", "Robert Crandall", "person"),
+        ("he", "Airbus", "organisation"),
+    ]
+    # a spokeswoman is no "he"
+    text = text.replace("A spokesman", "A spokeswoman")
+    assert [n for _, _, n, _ in direct(nlp, text)] == ["Robert Crandall", "Robert Crandall"]

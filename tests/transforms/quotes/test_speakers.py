@@ -415,3 +415,17 @@ def test_an_introduction_the_parser_hung_on_the_quotation_s_verb(nlp):
     )
     direct = [q for q in quotes_of(nlp, text) if q.is_direct]
     assert [(q.speaker_name, q.cue) for q in direct] == [("Tom Baker", "shot")]
+
+
+def test_an_inverted_subject_ends_with_the_person_named_after_an_occupation(nlp):
+    # the parser takes the firm's first name for the subject and hangs the analyst on it as
+    # a conjunct: the head of the noun phrase comes last
+    text = (
+        "“It has not yet broken out of its range,” said Carroll Brennan and McGinley analyst "
+        "Denis Karnosky. “It needs something,” he said."
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [q.speaker_name for q in direct] == ["Denis Karnosky", "Denis Karnosky"]
+    # two people coordinated, no occupation before the second: the first one named
+    text = "“We will appeal,” said Tom Baker and Ana Lopes."
+    assert [q.speaker_name for q in quotes_of(nlp, text) if q.is_direct] == ["Tom Baker"]

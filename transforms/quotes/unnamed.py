@@ -1,0 +1,100 @@
+"""Pronoun speakers who go on with an unnamed person ("a senior official said … “…,” he
+said"): read by :mod:`transforms.quotes.referents` when it resolves a "he"/"she" speaker.
+
+The antecedent coref gives a pronoun is a named entity; news also brings in speakers it does
+not name — "an aide", "a spokesman for Airbus" — and the next "he said" is theirs when they
+are nearer than the named antecedent and nobody is named in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Token
+
+from transforms.analysis import Analysis
+from transforms.coref import FEMALE_WORDS, MALE_WORDS
+from transforms.mentions.model import Mention
+from transforms.quotes.descriptions import determiner
+from transforms.quotes.lexicon import DIRECT_CLASSES, is_cue_verb, speaker_nouns
+
+#: Nouns for people of the other gender than a pronoun's ("spokeswoman" is no "he").
+_OTHER_GENDER = {"he": FEMALE_WORDS, "she": MALE_WORDS}
+
+
+@dataclass
+class Scope:
+    """What the rules read of the article: its analysis, the attributions resolved so far
+    (in text order: ``pos``, ``attr``) and the paragraph index of a token."""
+
+    an: Analysis
+    said: list[Any]
+    paragraph: Callable[[int], int]
+
+
+def unnamed_before(scope: Scope, pronoun: Token) -> bool:
+    """Does "he"/"she" left without antecedent go on with an unnamed speaker who spoke
+    last ("a senior official said … “…,” he said": the official, nominal)?"""
+    if not scope.said or pronoun.lower_ not in {"he", "she"}:
+        return False
+    prev = scope.said[-1]
+    if scope.paragraph(pronoun.i) - scope.paragraph(prev.pos) > 1:
+        return False
+    return prev.attr.kind == "nominal" and not prev.attr.pronoun
+
+
+def unnamed_nearer(scope: Scope, pronoun: Token, antecedent: Mention) -> bool:
+    """Does "he"/"she" go on with an unnamed person brought in as the subject who spoke
+    last, nearer than the named antecedent, nobody named in between ("… chief executive
+    John Reed. “…,” a senior employee told Reuters. “…,” he added": the employee)?"""
+    if not scope.said or pronoun.lower_ not in {"he", "she"}:
+        return False
+    attr = scope.said[-1].attr
+    root = attr.speaker.root
+    if attr.kind != "nominal" or attr.pronoun or antecedent.start >= root.i:
+        return False
+    if root.tag_ != "NN" or root.lemma_.lower() not in speaker_nouns():
+        return False  # a person, not a document or a group
+    if root.dep_ != "nsubj" or determiner(root) != "indefinite":
+        return False  # "an aide said", "one manager commented"
+    if scope.paragraph(pronoun.i) - scope.paragraph(root.i) > 1:
+        return False
+    end = attr.speaker.end
+    between = scope.an.mentions_in(end, pronoun.i)
+    q = scope.an.quoted
+    return not any(m.family == "PERSON" and m.start >= end and not q[m.start] for m in between)
+
+
+def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -> Token | None:
+    """An unnamed person brought in as the subject of a verb of saying in the writer's
+    sentence right before "he"/"she" (or earlier in its sentence), nearer than the named
+    antecedent, nobody named in between ("Crandall told a briefing … A spokesman for Airbus
+    confirmed those terms. “…,” he said": the spokesman — the subject of the sentence
+    before is the likeliest antecedent). A noun of the other gender does not count."""
+    if pronoun.lower_ not in {"he", "she"}:
+        return None
+    an = scope.an
+    sent = an.sentence_of(pronoun.i)
+    lo = an.sent_starts[max(0, sent - 1)]
+    if antecedent is not None:
+        lo = max(lo, antecedent.end)
+    q = an.quoted
+    for i in range(pronoun.i - 1, lo - 1, -1):
+        tok = an.tokens[i]
+        if (
+            not q[i]
+            and tok.dep_ == "nsubj"
+            and tok.tag_ == "NN"
+            and determiner(tok) == "indefinite"
+            and tok.lemma_.lower() in speaker_nouns()
+            and tok.lemma_.lower() not in _OTHER_GENDER[pronoun.lower_]
+            and is_cue_verb(tok.head, DIRECT_CLASSES)
+            and scope.paragraph(pronoun.i) - scope.paragraph(i) <= 1
+        ):
+            named = an.mentions_in(tok.right_edge.i + 1, pronoun.i)
+            if any(m.family == "PERSON" and not q[m.start] for m in named):
+                return None  # somebody named in between
+            return tok
+    return None
