@@ -212,13 +212,6 @@
     {%- do return(key_list(key, selects | join(' union '))) -%}
 {%- endmacro %}
 
-{#-
-    changed_rows(name, relation): given the mart itself (a table: its data tests), the rows are
-    selected by their rowid, one filtered scan per condition first: DuckDB (1.5) pushes a list
-    of two or more constants into a table's scan only as a zone-map hint and filters above the
-    scan, so `(select * from mart where c1 or c2)` read every projected column of every row
-    (agg_entity_pairs' checks 0.79 s over 3.9 M pairs at 100,000 articles; by rowid 0.07 s).
--#}
 {% macro changed_rows(name, relation=none) -%}
     {%- set by_article = [
         'stg_articles', 'stg_mentions', 'stg_quotes', 'stg_events',
@@ -241,9 +234,7 @@
     {%- set conditions = [] -%}
     {%- if name in by_article -%}
         {%- do return(changed('article_id', 'article')) -%}
-    {%- elif name in ['fct_quotes', 'fct_events'] and relation is not none
-        and relation.identifier != name -%}
-        {#- another relation's rows (the staging view): their keys listed first -#}
+    {%- elif name in ['fct_quotes', 'fct_events'] -%}
         {%- do return(any_changed(relation, 'quote_id' if name == 'fct_quotes' else 'event_id',
             columns[name])) -%}
     {%- elif name in columns -%}
@@ -262,13 +253,6 @@
         ) -%}
     {%- else -%}
         {%- do return(none) -%}
-    {%- endif -%}
-    {%- if incremental and relation is not none and relation.identifier == name -%}
-        {%- set selects = [] -%}
-        {%- for condition in conditions -%}
-            {%- do selects.append('select rowid from ' ~ relation ~ ' where ' ~ condition) -%}
-        {%- endfor -%}
-        {%- do return('rowid in (' ~ selects | join(' union all ') ~ ')') -%}
     {%- endif -%}
     {%- do return(conditions | join(' or ')) -%}
 {%- endmacro %}
