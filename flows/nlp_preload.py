@@ -3,8 +3,9 @@
 The fork server is a fresh process (started with ``exec``, no threads of the flow's), and every
 worker is a ``fork`` of it: what it imports here each worker finds imported, in pages shared
 with the server, instead of importing it again — spaCy, the extractors and the language
-detector's models (about a CPU-second a worker). The model itself is loaded by each worker
-(:func:`flows.nlp_runner._warm`): which model a run uses is only known in the flow's process.
+detector's models (about a CPU-second a worker). The model itself is loaded after this, by
+:mod:`flows.nlp_preload_model`, when the run's model is the environment's (else by each worker,
+:func:`flows.nlp_runner._warm`).
 
 Importing this module does that work; it is only ever imported by the fork server. Nothing
 here may fail the server: a worker imports whatever is missing itself.

@@ -4,9 +4,9 @@ spaCy's own ``n_process`` starts new processes on every ``nlp.pipe`` call, which
 the model for every batch; this pool keeps its workers (and their loaded model) for the whole
 run. The flow's process has threads (Prefect), which a forked child must not inherit, so the
 workers are forked by a *fork server* (``multiprocessing``'s ``forkserver``): a fresh process
-that imports spaCy, the extractors and the language detector once (:mod:`flows.nlp_preload`),
-then forks each worker with them already imported (``spawn`` where the platform has no fork
-server: each worker imports them itself).
+that imports spaCy, the extractors and the language detector once (:mod:`flows.nlp_preload`)
+and loads the run's model (:mod:`flows.nlp_preload_model`), then forks each worker with them
+already loaded (``spawn`` where the platform has no fork server: each worker loads them itself).
 
 The work per article is bounded in time, in general (whatever makes it slow): articles are
 processed in small groups under a deadline of :func:`time_budget` seconds per article; when a
@@ -36,6 +36,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver
 
 from flows import interrupt
+from flows.settings import environment_model
 from transforms.batch import BatchResult, NlpInput
 from transforms.nlp import get_pipeline
 
@@ -161,16 +162,20 @@ def _ready() -> bool:
 
 #: What the fork server imports before it forks the workers (see the module docstring).
 PRELOAD = ["flows.nlp_preload"]
+#: Imported after :data:`PRELOAD` when the run's model is the environment's: the server loads it.
+PRELOAD_MODEL = "flows.nlp_preload_model"
 #: How many of this process's pools have workers forked by the fork server now.
 _SERVER = {"pools": 0}
 
 
-def start_server() -> multiprocessing.context.BaseContext:
+def start_server(model: str | None = None) -> multiprocessing.context.BaseContext:
     """Start the workers' fork server, unless it runs already, and return the context that
     forks workers from it. Returns at once: the server imports :data:`PRELOAD` while the
     caller goes on, and the first worker is forked once it is done. A run that will surely
     parse (into a new warehouse) calls it early, so that this import overlaps the run's own
-    start. The server lives as long as this process (its end ends the server).
+    start. The server lives as long as this process (its end ends the server). When
+    ``model`` (the run's) is the one the environment names, the server also loads it
+    (:data:`PRELOAD_MODEL`): the workers are forked with it loaded.
 
     It is started with Ctrl-C ignored (an ignored signal stays ignored through ``exec``, and
     Python then keeps it so), and the workers it forks inherit that: a Ctrl-C typed in the
@@ -180,7 +185,8 @@ def start_server() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    same = model is not None and model == environment_model()
+    context.set_forkserver_preload(PRELOAD + [PRELOAD_MODEL] * same)
     main = threading.current_thread() is threading.main_thread()
     saved = signal.getsignal(signal.SIGINT)
     if main:
@@ -217,7 +223,7 @@ def start_early(settings, sources: list[str]) -> None:
         and not settings.db_path.exists()
         and _local_bytes(sources) >= MIN_POOL_CHARS
     ):
-        start_server()
+        start_server(settings.model)
 
 
 def _local_bytes(sources: list[str]) -> float:
@@ -292,7 +298,7 @@ class NlpRunner:
         with nothing new never starts them (each loads the model: a CPU-second)."""
         self.pool = ProcessPoolExecutor(
             max_workers=self.n_process,
-            mp_context=start_server(),
+            mp_context=start_server(self.model),
             initializer=_warm,
             initargs=(self.model,),
         )

@@ -200,6 +200,12 @@ def parse_language_models(value: str | None) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(out))
 
 
+def environment_model(env: Mapping[str, str] | None = None) -> str:
+    """The spaCy model the environment names (``NEWSETL_MODEL``, else the default)."""
+    env = os.environ if env is None else env
+    return env.get("NEWSETL_MODEL") or DEFAULT_MODEL
+
+
 def load_settings(
     warehouse: str | os.PathLike | None = None,
     *,
@@ -212,7 +218,7 @@ def load_settings(
     env = os.environ if env is None else env
     settings = Settings(
         warehouse_dir=_default_warehouse(env),
-        model=env.get("NEWSETL_MODEL") or DEFAULT_MODEL,
+        model=environment_model(env),
         n_process=_int_env(env, "NEWSETL_N_PROCESS", os.cpu_count() or 1),
         batch_size=_int_env(env, "NEWSETL_BATCH_SIZE", 256),
         max_chars=_int_env(env, "NEWSETL_MAX_CHARS", 1_000_000),

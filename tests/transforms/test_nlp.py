@@ -242,6 +242,29 @@ def test_work_started_ahead_is_taken_when_asked_for_and_dropped_after():
         assert again.tables["mentions"] == got.tables["mentions"]
 
 
+def test_the_workers_are_forked_with_the_model_loaded():
+    """The workers' fork server loads the run's model when the environment names it (it
+    resolves the model from the environment it inherited): each worker finds it loaded — one
+    load (the server's, a cache miss) and its own start's call a hit — instead of loading it
+    itself (no hit, one miss)."""
+    from flows.nlp_runner import NlpRunner
+    from flows.settings import environment_model
+
+    assert environment_model() == MODEL
+    with NlpRunner(MODEL, n_process=2) as run:
+        run._start_pool()
+        loads = [run.pool.submit(_pipeline_loads) for _ in range(4)]
+        assert {f.result() for f in loads} == {(1, 1)}
+
+
+def _pipeline_loads() -> tuple[int, int]:
+    """In a worker: its calls of get_pipeline that found the model loaded, and that loaded it."""
+    from transforms.nlp import get_pipeline
+
+    info = get_pipeline.cache_info()
+    return info.hits, info.misses
+
+
 def test_abbreviated_titles_end_no_sentence(nlp):
     doc = nlp("Capt. Jo Wells said the ship was safe. Lt.-Col. Ana Diaz agreed. He left.")
     assert [s.text for s in doc.sents] == [
