@@ -362,7 +362,7 @@ def process(
     if ahead is not None:
         ahead()
     dbt_process.prestart()  # the run's dbt build, if any, gets ready while it parses
-    with _BatchConnection(settings) as connect:
+    with _BatchConnection(settings, runner) as connect:
         loaded, written, parts = _transform_load(run, plan, runner, connect)
     _count(run, plan, loaded, written, parts)
     return loaded
@@ -435,10 +435,15 @@ def _transform_load(
 
 class _BatchConnection:
     """One batch's connection to the warehouse, opened on first use (``connect()``) and
-    closed on leaving (or by :meth:`close`)."""
+    closed on leaving (or by :meth:`close`). When it is opened while the NLP workers have
+    work (``runner.busy``: the next batch's), DuckDB runs its statements on one thread: the
+    workers keep every core busy, and a second DuckDB thread would only add its parallel
+    overhead (more CPU for the same statements, taken from the workers). The last batch's,
+    with the workers idle, keeps DuckDB's threads."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, runner=None):
         self.settings = settings
+        self.runner = runner
         self._held: contextlib.ExitStack | None = None
         self._con = None
 
@@ -454,6 +459,8 @@ class _BatchConnection:
             self._con = self._held.enter_context(
                 warehouse.connection(self.settings, read_only=False)
             )
+            if not self.settings.catalog and getattr(self.runner, "busy", False):
+                self._con.execute("SET threads = 1")  # this file's instance, until closed
         return self._con
 
     def close(self) -> None:

@@ -325,6 +325,11 @@ class NlpRunner:
                 return  # (the server ends with this process)
         stop_server()
 
+    @property
+    def busy(self) -> bool:
+        """The workers have work started ahead that is not done yet (the next batch's)."""
+        return any(not fut.done() for _, _, fut, _ in self._ahead)
+
     def _wants_pool(self, articles: list[NlpInput]) -> bool:
         return (
             self.n_process > 1

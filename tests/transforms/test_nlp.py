@@ -230,7 +230,7 @@ def test_work_started_ahead_is_taken_when_asked_for_and_dropped_after():
     de = NlpInput("de", german, None, True, None, (None, "en"), True)
     with NlpRunner(MODEL, n_process=2) as run:
         run.prefetch([a, b])  # 51,120 characters: the workers start
-        assert run.pool is not None
+        assert run.pool is not None and run.busy
         assert [[i.article_id for i in chunk] for _, chunk, _, _ in run._ahead] == [["a"], ["b"]]
         got = run([a, de])  # a started ahead, de not
         assert sorted({r["article_id"] for r in got.tables["mentions"]}) == ["a"]
@@ -240,6 +240,7 @@ def test_work_started_ahead_is_taken_when_asked_for_and_dropped_after():
         again = run([NlpInput("a", text, None, bands=True)])  # another input: computed again
         assert list(again.bands) == ["a"] and run._ahead == []  # b dropped
         assert again.tables["mentions"] == got.tables["mentions"]
+        assert not run.busy
 
 
 def test_the_workers_are_forked_with_the_model_loaded():
