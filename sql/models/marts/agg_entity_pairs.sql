@@ -1,24 +1,56 @@
+{#- Incremental (sql/macros/changed.sql): a pair's counts and dates move only with an article that
+    names both its entities, and every entity a changed article names (before and after) is a
+    changed entity: so only the pairs of two changed entities are deleted and recomputed, from
+    the mentions of the changed entities alone. A pair with one changed entity keeps its counts;
+    its names, labels and jaccard (the entities' article counts) are set again from
+    dim_entities where they moved (a post-hook UPDATE, the same expressions as `final`).
+    Recomputing every pair of a changed entity read every article naming it: 77,345 pairs from
+    353,295 article pairs for 50 new stories at 18,992 (a popular entity's pairs are much of
+    the table). -#}
+{%- set names -%}{% raw %}
+    select
+        t.entity_a_id,
+        t.entity_b_id,
+        entity_a.canonical_name as entity_a_name,
+        entity_a.entity_label as entity_a_label,
+        entity_b.canonical_name as entity_b_name,
+        entity_b.entity_label as entity_b_label,
+        round(
+            t.article_count
+            / (entity_a.article_count + entity_b.article_count - t.article_count),
+            4
+        ) as jaccard
+    from {{ this }} as t
+    inner join {{ ref('dim_entities') }} as entity_a on t.entity_a_id = entity_a.entity_id
+    inner join {{ ref('dim_entities') }} as entity_b on t.entity_b_id = entity_b.entity_id
+    where {{ changed('t.entity_a_id', 'entity') }} or {{ changed('t.entity_b_id', 'entity') }}
+{% endraw %}{%- endset %}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+        pre_hook="{{ incremental_delete(changed('entity_a_id', 'entity') ~ ' and '"
+        ~ " ~ changed('entity_b_id', 'entity')) }}",
+        post_hook="{% if is_incremental() %}update {{ this }} as t set "
+        ~ "entity_a_name = n.entity_a_name, entity_a_label = n.entity_a_label, "
+        ~ "entity_b_name = n.entity_b_name, entity_b_label = n.entity_b_label, "
+        ~ "jaccard = n.jaccard from (" ~ names ~ ") as n "
+        ~ "where t.entity_a_id = n.entity_a_id and t.entity_b_id = n.entity_b_id "
+        ~ "and (t.entity_a_name is distinct from n.entity_a_name "
+        ~ "or t.entity_a_label is distinct from n.entity_a_label "
+        ~ "or t.entity_b_name is distinct from n.entity_b_name "
+        ~ "or t.entity_b_label is distinct from n.entity_b_label "
+        ~ "or t.jaccard is distinct from n.jaccard){% else %}select 1{% endif %}",
     )
 }}
 
 with
 
--- The articles that name a changed entity: every pair of a changed entity is in them (listed
--- first and written out when they are few, sql/macros/changed.sql key_list: under a semi join
--- on the view itself, DuckDB computed int_entity_mentions for every mention of the warehouse).
+-- In an incremental build, the mentions of the changed entities: the pairs of two of them.
 entity_mentions as (
     select * from {{ ref('int_entity_mentions') }}
     {%- if is_incremental() %}
-    where {{ key_list(
-        'article_id',
-        'select distinct article_id from ' ~ ref('int_entity_mentions')
-        ~ ' where ' ~ changed('entity_id', 'entity')
-    ) }}
+    where {{ changed('entity_id', 'entity') }}
     {%- endif %}
 ),
 
@@ -111,8 +143,3 @@ final as (
 )
 
 select * from final
-{%- if is_incremental() %}
-where
-    {{ changed('entity_a_id', 'entity') }}
-    or {{ changed('entity_b_id', 'entity') }}
-{%- endif %}
