@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "27"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "28"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -77,6 +77,7 @@ EXTRACTION_VERSION = "27"  # 2: quotes and events tables filled; 3: is_partial, 
 # coref; "he" after an unnamed subject of a verb of saying in the sentence before is that
 # speaker ("A spokesman for Airbus confirmed …"); knowing a man's gender weighs less than
 # knowing a woman's; gender evidence stays in the name's sentence
+# 28: a quote after a passive sentence, with no cue of its own, is the agent's
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -4,8 +4,8 @@ In order (:func:`inherit`): a multi-paragraph quote shares one attribution; a se
 the nearest attributed quote of its paragraph (“…,” she said. “…”); a quote that opens its
 sentence takes an introduction ending with a colon just before it ("X released the following
 statement:"), else the speaker of the previous paragraph's last quote (or another person who
-is the subject of a main clause after it), else a person who
-speaks (or is the subject) in the sentence before, else the person who spoke last when the
+is the subject of a main clause after it), else a person who speaks (or is the subject, or
+the agent of a passive) in the sentence before, else the person who spoke last when the
 writer's words since name nobody else. Partial quotes never inherit: a phrase
 with no speaker of its own is a scare quote. A quote that inherits its speaker inherits the
 cue too (so rows of one interrupted or multi-paragraph quotation share speaker and cue), or
@@ -158,12 +158,21 @@ def _previous_sentence_speaker(an: Analysis, item: Direct) -> Attribution | None
     root = prev.root
     if an.quoted[root.i]:
         return None
-    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None) or _agent(root)
     if subj is None:
         return None
     cue = an.doc[root.i : root.i + 1] if is_cue_verb(root, DIRECT_CLASSES) else None
     attr = from_cue(an, cue, subj)
     return attr if _is_person(attr) else None
+
+
+def _agent(verb: Token) -> Token | None:
+    """The agent of a passive verb, its logical subject ("Their view was backed by Monique
+    Landry. “…”": Landry)."""
+    if not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    by = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
 
 
 def _depth(tok: Token) -> int:

@@ -429,3 +429,18 @@ def test_an_inverted_subject_ends_with_the_person_named_after_an_occupation(nlp)
     # two people coordinated, no occupation before the second: the first one named
     text = "“We will appeal,” said Tom Baker and Ana Lopes."
     assert [q.speaker_name for q in quotes_of(nlp, text) if q.is_direct] == ["Tom Baker"]
+
+
+def test_a_quote_after_a_passive_sentence_is_its_agent_s(nlp):
+    # the agent of a passive is its logical subject: the person the sentence before brings in
+    text = (
+        "Their view was backed by Monique Landry, Canada's Minister for External Relations. "
+        "“The rich countries have not as yet lived up to their part of the pact.”"
+    )
+    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.speaker_text, q.speaker_name) for q in direct] == [
+        ("Monique Landry", "Monique Landry")
+    ]
+    # a thing as the agent speaks no quote
+    text = "The bill was backed by the Senate budget. “The rich countries have not paid.”"
+    assert [q.speaker_name for q in quotes_of(nlp, text) if q.is_direct] == []
