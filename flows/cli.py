@@ -341,12 +341,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
-    configure_output(args)
-    handler = HANDLERS[args.command]
-    # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
-    cooperative = args.command in ("run", "models", "repair")
     try:
+        # A Ctrl-C while the command is still being set up (configure_output imports DuckDB
+        # and dbt's settings; seconds on a loaded machine) ends it as a later one would.
+        args = build_parser().parse_args(argv)
+        configure_output(args)
+        handler = HANDLERS[args.command]
+        # Commands that write stop at safe points only (flows.interrupt); readers stop at once.
+        cooperative = args.command in ("run", "models", "repair")
         with interrupt.handling(cooperative=cooperative):
             code = handler(args)
         if interrupt.requested():

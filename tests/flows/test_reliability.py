@@ -608,6 +608,33 @@ def test_ctrl_c_at_random_moments_is_one_line_and_never_half_loads(env, state):
             assert proc.returncode == 130 and statuses[-1] == "interrupted"
 
 
+def test_a_signal_while_the_command_is_set_up_is_one_line():
+    """A Ctrl-C that lands before the command's interrupt handling is installed — while
+    `configure_output` imports DuckDB, seconds into a run on a loaded machine — printed
+    KeyboardInterrupt's traceback (the random Ctrl-C test's failure under load). The signal is
+    sent, for real, by the process itself at the moment the CLI first imports DuckDB."""
+    child = (
+        "import builtins, os, signal, sys\n"
+        "assert 'duckdb' not in sys.modules\n"
+        "real_import = builtins.__import__\n"
+        "def hooked(name, *args, **kwargs):\n"
+        "    if name == 'duckdb' and 'duckdb' not in sys.modules:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real_import(name, *args, **kwargs)\n"
+        "builtins.__import__ = hooked\n"
+        "from flows.cli import main\n"
+        "sys.exit(main(['check', '--warehouse', sys.argv[1]]))\n"
+    )
+    proc = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", child, "/nonexistent/warehouse"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "newsetl: interrupted\n")
+
+
 def test_a_signal_after_the_command_ended_exits_with_its_code():
     """A Ctrl-C that lands once the console script's command is over (Prefect's exit hooks,
     the interpreter's teardown) ends the process at once with the command's own code: it
