@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "28"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "29"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -78,6 +78,8 @@ EXTRACTION_VERSION = "28"  # 2: quotes and events tables filled; 3: is_partial, 
 # speaker ("A spokesman for Airbus confirmed …"); knowing a man's gender weighs less than
 # knowing a woman's; gender evidence stays in the name's sentence
 # 28: a quote after a passive sentence, with no cue of its own, is the agent's
+# 29: an entity's name is written as the text spells it, on one line ("Robin Leigh-Pemberton",
+# not "Robin \n Leigh - Pemberton"); whitespace tokens are no words of a name
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

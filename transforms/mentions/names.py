@@ -6,6 +6,7 @@ The word lists are data (``transforms/data/mention_words.txt``).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from transforms.wordlists import word_lists
 
@@ -28,6 +29,24 @@ def person_tokens(words: list[str]) -> tuple[list[str], str | None]:
     while len(words) > 1 and words[-1].lower().rstrip(".") in NAME_SUFFIXES:
         words = words[:-1]
     return words, title
+
+
+def spelled(tokens, words: tuple[str, ...]) -> str:
+    """A name's ``words`` (what :func:`person_tokens` kept of ``tokens``, a span's spaCy tokens
+    without its whitespace) written as the text writes them: "Leigh-Pemberton", not the
+    tokens' "Leigh - Pemberton"; a line break of hard-wrapped copy is one space."""
+    kept, i = [], 0
+    for tok in tokens:
+        if i < len(words) and tok.text == words[i]:
+            kept.append(tok)
+            i += 1
+    if i < len(words) or not kept:
+        return " ".join(words)
+    out = [kept[0].text]
+    for prev, tok in pairwise(kept):
+        glued = tok.i == prev.i + 1 and not prev.whitespace_
+        out.append(tok.text if glued else " " + tok.text)
+    return "".join(out)
 
 
 def is_title(word: str) -> bool:

@@ -20,7 +20,7 @@ from spacy.tokens import Span
 from transforms.document import Document
 from transforms.gazetteer import gazetteer, name_key
 from transforms.mentions.model import Entity, Mention
-from transforms.mentions.names import ACRONYM_RE, TITLES, person_tokens
+from transforms.mentions.names import ACRONYM_RE, TITLES, person_tokens, spelled
 
 
 class EntityResolver:
@@ -79,13 +79,14 @@ class EntityResolver:
     # -- per family
 
     def person(self, m: Mention) -> None:
-        words, title = person_tokens([t.text for t in self.doc[m.start : m.end]])
+        span = [t for t in self.doc[m.start : m.end] if not t.is_space]
+        words, title = person_tokens([t.text for t in span])
         if title is None and m.start > 0:
             prev = self.doc[m.start - 1].text.lower().rstrip(".")
             title = prev if prev in TITLES else None
         m.title = title
         tokens = tuple(words)
-        name = " ".join(tokens)
+        name = spelled(span, tokens)
         exact = self.by_key.get(("PERSON", name_key(name)))
         if exact is not None:
             self.attach(m, exact)
@@ -205,8 +206,8 @@ class EntityResolver:
         self.generic(m)
 
     def generic(self, m: Mention) -> None:
-        words = [t.text for t in self.doc[m.start : m.end]]
-        name = m.text
+        words = [t.text for t in self.doc[m.start : m.end] if not t.is_space]
+        name = " ".join(m.text.split())  # a name across a line break is written on one line
         family = m.family or m.label
         key = name_key(name)
         ent = self.by_key.get((family, key))

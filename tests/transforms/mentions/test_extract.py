@@ -10,6 +10,7 @@ from tests.conftest import SAMPLE
 from transforms.ids import article_id_for
 from transforms.mentions.extract import extract_mentions
 from transforms.mentions.model import entity_id_for
+from transforms.mentions.names import person_tokens, spelled
 from transforms.parse import parse_text
 
 TODAY = dt.date(2026, 1, 1)
@@ -248,3 +249,17 @@ def test_a_surname_with_its_particle_and_a_family_name_first_link_to_the_full_na
     ms = mentions_of(nlp, text)
     assert [m.canonical_name for m in by_text(ms, "De Blasio")] == ["Bill de Blasio"]
     assert [m.canonical_name for m in by_text(ms, "Kim")] == ["Kim Jong Un"]
+
+
+def test_a_person_s_name_is_written_as_the_text_spells_it_on_one_line(nlp):
+    """Hard-wrapped wire copy ("Governor Robin\nLeigh-Pemberton, Jr."): spaCy makes the line
+    break and the hyphen tokens of their own, and the entity's name was the tokens joined by
+    spaces, "Robin \n Leigh - Pemberton"; the title and the suffix stay out of it."""
+    doc = nlp.make_doc("Governor Robin\nLeigh-Pemberton, Jr. said so.")
+    span = [t for t in doc[:8] if not t.is_space]
+    assert [t.text for t in span] == ["Governor", "Robin", "Leigh", "-", "Pemberton", ",", "Jr."]
+    words, title = person_tokens([t.text for t in span])
+    assert (words, title) == (["Robin", "Leigh", "-", "Pemberton"], "governor")
+    assert spelled(span, tuple(words)) == "Robin Leigh-Pemberton"
+    # words that are not the span's (a caller's mistake) are joined as before, not dropped
+    assert spelled(span, ("Robin", "Smith")) == "Robin Smith"
