@@ -20,10 +20,18 @@
             / (entity_a.article_count + entity_b.article_count - t.article_count),
             4
         ) as jaccard
-    from {{ this }} as t
+    -- the pairs of a changed entity, by rowid: a scan of each id column alone first (`a in (…)
+    -- or b in (…)` on the table read every column of every pair: 0.83 s -> 0.35 s at 100,000)
+    from (
+        select * from {{ this }}
+        where rowid in (
+            select rowid from {{ this }} where {{ changed('entity_a_id', 'entity') }}
+            union all
+            select rowid from {{ this }} where {{ changed('entity_b_id', 'entity') }}
+        )
+    ) as t
     inner join {{ ref('dim_entities') }} as entity_a on t.entity_a_id = entity_a.entity_id
     inner join {{ ref('dim_entities') }} as entity_b on t.entity_b_id = entity_b.entity_id
-    where {{ changed('t.entity_a_id', 'entity') }} or {{ changed('t.entity_b_id', 'entity') }}
 {% endraw %}{%- endset %}
 {{
     config(
