@@ -242,7 +242,7 @@ def test_a_run_of_title_words_leads_to_the_name(nlp):
     # the tokenizer splits "co-founder": the parser takes "co" for the subject
     text = "“We did not expect it,” said co-founder Tak-Sing Wong of the lab."
     direct = [q for q in quotes_of(nlp, text) if q.is_direct]
-    assert [q.speaker_name for q in direct] == ["Tak - Sing Wong"]
+    assert [q.speaker_name for q in direct] == ["Tak-Sing Wong"]
 
 
 def test_a_surname_tagged_as_a_plural_noun_is_the_person_named_before(nlp):
