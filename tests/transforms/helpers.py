@@ -29,6 +29,11 @@ def quotes_of(nlp: Language, text: str, article_id: str = "art") -> list[Quote]:
     return extract_quotes(Analysis(nlp(text), article_id))
 
 
+def direct_quotes_of(nlp: Language, text: str) -> list[Quote]:
+    """The direct quotations :func:`quotes_of` finds in a text."""
+    return [q for q in quotes_of(nlp, text) if q.is_direct]
+
+
 def events_of(
     nlp: Language, text: str, published: dt.date | None = SAT, lex=None, article_id: str = "a1"
 ) -> list[dict]:

@@ -3,7 +3,7 @@ appositions, pronouns, participles; exact spans and entities."""
 
 from __future__ import annotations
 
-from tests.transforms.helpers import quotes_of
+from tests.transforms.helpers import direct_quotes_of, quotes_of
 from transforms.quotes.rows import Quote
 
 
@@ -169,7 +169,7 @@ def test_a_clause_right_after_said_is_full_a_phrase_is_not(nlp):
 
 def test_a_spokesman_speaks_for_his_organisation_not_its_country(nlp):
     text = "Toyota Motor Corp cut prices. “We oppose it,” a Japanese Toyota spokesman said."
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [
         ("a Japanese Toyota spokesman", "Toyota")
     ]
@@ -193,7 +193,7 @@ def test_cited_as_saying_gives_the_object_s_words(nlp):
         "The Daily Courier cited Maria Lopez, a former port official, as saying "
         "“the harbour needs new cranes.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name, q.cue) for q in direct] == [
         ("Maria Lopez", "Maria Lopez", "saying")
     ]
@@ -201,7 +201,7 @@ def test_cited_as_saying_gives_the_object_s_words(nlp):
 
 def test_a_description_named_by_a_participle_is_that_person(nlp):
     text = "A nurse named Okafor said, “We worked through the night without a break.”"
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("A nurse", "Okafor")]
 
 
@@ -211,7 +211,7 @@ def test_an_organisation_s_officer_in_apposition_speaks_not_the_organisation(nlp
         "Britain's Institute of Allergy and Infectious Disease's director, Dr. Helen Marsh, "
         "said of the outbreak, “The worst is yet to come.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Helen Marsh"]
 
 
@@ -222,7 +222,7 @@ def test_a_verb_of_saying_hung_on_the_reported_clause_keeps_the_reporter(nlp):
         "to choose whose side she is on, saying, “At some point, she is going to have to come "
         "out.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [
         ("Anna Berg", "Anna Berg"),
         ("Even a top party strategist", None),
@@ -234,14 +234,14 @@ def test_after_a_colon_introduction_a_question_ends_the_sentence(nlp):
         "The committee asked about the attack. Clara Voss, exasperated, famously responded: "
         "“What difference does it make?” Her critics cited it as evidence of indifference."
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("Clara Voss", "Clara Voss")]
 
 
 def test_a_run_of_title_words_leads_to_the_name(nlp):
     # the tokenizer splits "co-founder": the parser takes "co" for the subject
     text = "“We did not expect it,” said co-founder Tak-Sing Wong of the lab."
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Tak-Sing Wong"]
 
 
@@ -252,7 +252,7 @@ def test_a_surname_tagged_as_a_plural_noun_is_the_person_named_before(nlp):
         "Fallows remarked, “In 18 years of working at Seal Island, we had never seen these "
         "sharks.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("Fallows", "Chris Fallows")]
 
 
@@ -264,7 +264,7 @@ def test_a_verb_of_saying_that_opens_its_sentence_is_followed_by_its_speaker(nlp
         "The town council met on Tuesday. Added Maria Lopez: “We will rebuild the bridge by "
         "June.” Said councillor Tom Baker, “It is a sad day for the town.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name, q.cue) for q in direct] == [
         ("study co-author Lena Ortiz", "Lena Ortiz", "Remarked"),
         ("Maria Lopez", "Maria Lopez", "Added"),
@@ -278,7 +278,7 @@ def test_a_quote_paragraph_goes_on_with_the_last_speaker_past_a_person_named_as_
         "The court ruled after a complaint by Tom Baker, a local farmer, in 2019.\n\n"
         "“This is not over. We have the evidence and we will win.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.text[:11], q.speaker_name) for q in direct] == [
         ("We will app", "Maria Lopez"),
         ("This is not", "Maria Lopez"),
@@ -306,7 +306,7 @@ def test_a_name_inside_the_quotation_is_not_in_apposition_to_the_speaker(nlp):
         "talent, a thoughtful mentor and a kind soul that contradicted her persona as Ms. Joan "
         'Vale."'
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name, q.speaker_kind) for q in direct] == [
         ("a WBC press release", "World Boxing Council", "organisation"),
         ("a WBC press release", "World Boxing Council", "organisation"),
@@ -319,11 +319,11 @@ def test_a_possessed_thing_before_a_participle_of_saying_is_the_verb_s_object(nl
         "Governor Kay Ivey signed the bill on Wednesday. The governor posted her reasoning "
         'saying, "Today, I signed into law the Human Life Protection Act."'
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("The governor", "Kay Ivey")]
     # a person is a subject of the participle: "heard her aide saying"
     text = 'Reporters heard the mayor\'s aide saying, "We had no other choice."'
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_text for q in direct] == ["the mayor's aide"]
 
 
@@ -332,7 +332,7 @@ def test_a_quote_paragraph_after_another_person_s_main_clause_is_that_person_s(n
         '"We will appeal the ruling," Maria Lopez said on Monday. Tom Baker, a local farmer, '
         'disagreed with her.\n\n"This case is closed."'
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Maria Lopez", "Tom Baker"]
     # the speaker herself again, or a person named only as an object: she goes on
     for between in ("She told reporters that Tom Baker had lied.", "The court heard Tom Baker."):
@@ -347,7 +347,7 @@ def test_a_verb_of_saying_conjoined_in_the_reported_clause_keeps_the_reporter(nl
         "Mayor Bill de Blasio spoke on the radio. De Blasio said the move was made by police "
         'commissioner Bill Bratton and said, "Who are you going to trust on security?"'
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [("De Blasio", "Bill de Blasio")]
 
 
@@ -372,7 +372,7 @@ def test_a_title_of_a_field_is_the_person_named_after_the_field(nlp):
         "“He is innocent,” said the lawyer for defendant Tom Baker.": None,
     }
     for sentence, name in cases.items():
-        direct = [q for q in quotes_of(nlp, "Sales rose in May. " + sentence) if q.is_direct]
+        direct = direct_quotes_of(nlp, "Sales rose in May. " + sentence)
         assert [q.speaker_name for q in direct] == [name], sentence
 
 
@@ -382,7 +382,7 @@ def test_a_person_named_after_another_proper_noun_is_the_speaker(nlp):
         "“We should be thinking about ratification right now,” commented Ontario Premier "
         "Paul Moreau, who has been critical of the talks in the past."
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Paul Moreau"]
 
 
@@ -393,14 +393,14 @@ def test_the_person_named_right_before_the_verb_heads_the_subject(nlp):
         "Longtime Imus in the Morning writer and performer Carla Moreno tweeted: "
         "“He was a rebel and a champion of the underdog.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Carla Moreno"]
 
 
 def test_a_comma_introduction_whose_verb_the_parser_hung_the_quote_on(nlp):
     # "agreed" (no verb of saying in the lexicon) takes the quotation as its complement
     text = "Alberta Premier Don Getty agreed, “Things are running pretty quickly now.”"
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.text, q.speaker_name) for q in direct] == [
         ("Things are running pretty quickly now.", "Don Getty")
     ]
@@ -413,7 +413,7 @@ def test_an_introduction_the_parser_hung_on_the_quotation_s_verb(nlp):
         '"Secretary Moreno called them out. Oh my goodness, they must have been really crushed '
         'by that."'
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_name, q.cue) for q in direct] == [("Tom Baker", "shot")]
 
 
@@ -424,7 +424,7 @@ def test_an_inverted_subject_ends_with_the_person_named_after_an_occupation(nlp)
         "“It has not yet broken out of its range,” said Carroll Brennan and McGinley analyst "
         "Denis Karnosky. “It needs something,” he said."
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [q.speaker_name for q in direct] == ["Denis Karnosky", "Denis Karnosky"]
     # two people coordinated, no occupation before the second: the first one named
     text = "“We will appeal,” said Tom Baker and Ana Lopes."
@@ -437,7 +437,7 @@ def test_a_quote_after_a_passive_sentence_is_its_agent_s(nlp):
         "Their view was backed by Monique Landry, Canada's Minister for External Relations. "
         "“The rich countries have not as yet lived up to their part of the pact.”"
     )
-    direct = [q for q in quotes_of(nlp, text) if q.is_direct]
+    direct = direct_quotes_of(nlp, text)
     assert [(q.speaker_text, q.speaker_name) for q in direct] == [
         ("Monique Landry", "Monique Landry")
     ]
