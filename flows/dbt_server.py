@@ -44,7 +44,6 @@ def _ready(key: str):
     flags, the project, the profile, the adapter, and the code dbt generates on their first
     use) done once, by a listing of one node (~0.5 CPU-s less on the build). Nothing is
     written but the saved parse; no database is opened."""
-    import json
     import tempfile
 
     import dbt.adapters.duckdb
@@ -52,18 +51,13 @@ def _ready(key: str):
     from dbt.cli.main import dbtRunner
 
     from flows import dbt_parse
-    from flows.models import SQL_DIR
+    from flows.models import dbt_args
 
     manifest = dbt_parse.load(key)
     with tempfile.TemporaryDirectory(prefix="newsetl-dbt-") as tmp:
-        args = [
-            "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
-            "--target-path", tmp, "--log-path", tmp, "--log-level", "none",
-            "--log-level-file", "none", "--quiet", "--no-write-json",
-            "--no-send-anonymous-usage-stats",
-            # the database's name is the file's stem, as in every warehouse (flows/dbt_parse.py)
-            "--vars", json.dumps({"duckdb_path": f"{tmp}/news.duckdb"}),
-        ]  # fmt: skip
+        # the database's name is the file's stem, as in every warehouse (flows/dbt_parse.py)
+        args = dbt_args(tmp, tmp, "none", {"duckdb_path": f"{tmp}/news.duckdb"})
+        args += ["--log-level-file", "none", "--quiet", "--no-write-json"]
         if manifest is None and dbtRunner().invoke(["parse", *args]).success:
             dbt_parse.save(key, Path(tmp))
             manifest = dbt_parse.load(key)

@@ -4,7 +4,6 @@ connection code, which flows/warehouse.py uses, does not depend on flows/models.
 
 from __future__ import annotations
 
-import json
 import random
 import tempfile
 import time
@@ -38,19 +37,10 @@ def build_models(catalog: str, work_dir: Path, log_level: str = "warn") -> dict:
     from dbt.cli.main import dbtRunner
 
     prepare_for_dbt(catalog)
-    args = [
-        "build",
-        "--project-dir", str(models.SQL_DIR),
-        "--profiles-dir", str(models.SQL_DIR),
-        "--target", "ducklake",
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--log-level", log_level,
-        "--no-use-colors",
-        "--no-send-anonymous-usage-stats",
-        "--full-refresh",  # the incremental marts follow one warehouse's _changes
-    ]  # fmt: skip
-    args += ["--vars", json.dumps({"ducklake_catalog": f"ducklake:{catalog}"})]
+    variables = {"ducklake_catalog": f"ducklake:{catalog}"}
+    args = models.dbt_args(work_dir / "target", work_dir / "logs", log_level, variables)
+    args = ["build", *args, "--target", "ducklake", "--no-use-colors"]
+    args += ["--full-refresh"]  # the incremental marts follow one warehouse's _changes
     started = time.monotonic()
     try:
         res = dbtRunner().invoke(args)

@@ -336,6 +336,17 @@ def _read_state(path: Path) -> dict:
     return state if isinstance(state, dict) else {}
 
 
+def dbt_args(target: Path | str, logs: Path | str, log_level: str, variables: dict) -> list[str]:
+    """The arguments every dbt command of ours takes (after the command's name): the project
+    and its profiles in sql/, where dbt writes, its console's level, our variables, no usage
+    statistics."""
+    return [
+        "--project-dir", str(SQL_DIR), "--profiles-dir", str(SQL_DIR),
+        "--target-path", str(target), "--log-path", str(logs), "--log-level", log_level,
+        "--no-send-anonymous-usage-stats", "--vars", json.dumps(variables),
+    ]  # fmt: skip
+
+
 def _build(
     settings: Settings,
     select: list[str],
@@ -351,25 +362,9 @@ def _build(
     from dbt.cli.main import dbtRunner
 
     target, logs = dbt_paths(settings)
-    args = [
-        "build",
-        "--project-dir",
-        str(SQL_DIR),
-        "--profiles-dir",
-        str(SQL_DIR),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(logs),
-        "--log-level",
-        log_level,
-        "--log-level-file",
-        "info",
-        "--use-colors" if sys.stdout.isatty() else "--no-use-colors",
-        "--no-send-anonymous-usage-stats",
-        "--vars",
-        json.dumps({"duckdb_path": str(settings.db_path.resolve())}),
-    ]
+    args = dbt_args(target, logs, log_level, {"duckdb_path": str(settings.db_path.resolve())})
+    args = ["build", *args, "--log-level-file", "info"]
+    args += ["--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
     for selector in select:
         args += ["--select", selector]
     # An incremental build keeps the incremental marts; any other rebuilds them whole. With
