@@ -107,6 +107,12 @@ def test_speaker_sets_are_big_enough_and_apart():
     attributions = Counter(it["attribution"] for it in dev7[1] if it["kind"] == "full")
     assert attributions["name"] >= 30 and attributions["pronoun-far"] >= 10
     assert attributions["continuation"] >= 10
+    dev8 = load_gold_docs(SPLITS["dev8"])
+    assert not set(dev8[0]) & (earlier | set(dev5[0]) | set(dev6[0]) | set(dev7[0]))
+    assert len(dev8[0]) >= 20
+    # drawn for held-out's weak kinds: quote runs, documents, common nouns
+    attributions = Counter(it["attribution"] for it in dev8[1] if it["kind"] == "full")
+    assert attributions["continuation"] >= 10 and attributions["document"] >= 10
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
