@@ -299,6 +299,29 @@ def test_plover_sets_cover_every_type(plover_gold):
     assert not dev_texts & {g["text"] for g in plover_gold["heldout"]}
 
 
+def test_plover_dev3_is_the_random_draw_of_its_script(plover_gold):
+    """dev3 holds every sentence ``scripts/select_plover_dev3.py`` draws, in its order, coded
+    or marked as having no event; 80 or more are coded; no text is in another split."""
+    import json
+    import subprocess
+
+    dev3 = plover_gold["dev3"]
+    assert sum(g["type"] is not None for g in dev3) >= 80
+    others = {g["text"] for split in ("dev", "heldout") for g in plover_gold[split]}
+    assert not others & {g["text"] for g in dev3}
+    _needs_shared()
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/select_plover_dev3.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    drawn = [json.loads(line) for line in out.splitlines()]
+    keys = ("id", "path", "record", "published", "text")
+    assert [[d.get(k) for k in keys] for d in drawn] == [[g.get(k) for k in keys] for g in dev3]
+
+
 def test_plover_sentences_are_quoted_from_their_records(plover_gold):
     _needs_shared()
     import re
