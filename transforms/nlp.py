@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "29"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "30"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -80,6 +80,9 @@ EXTRACTION_VERSION = "29"  # 2: quotes and events tables filled; 3: is_partial, 
 # 28: a quote after a passive sentence, with no cue of its own, is the agent's
 # 29: an entity's name is written as the text spells it, on one line ("Robin Leigh-Pemberton",
 # not "Robin \n Leigh - Pemberton"); whitespace tokens are no words of a name
+# 30: a negated event is no top event; support verbs of restrictions (extend, tighten, clamp);
+# the field's VOICE * OPPOSITION, SUGGEST to; submit a resignation, end tariffs, lift a condition,
+# sink a vessel; a market "supported by" is no event
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

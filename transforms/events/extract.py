@@ -63,10 +63,11 @@ def mark_top_events(events: list[Event], depth: dict[int, int]) -> None:
     trigger is nearest the root of the parse (the main clause's event; then an event noun or
     verb hanging from it: "launched an attack", "said it would retaliate"), the first in the
     text on a tie, and of a trigger's rows the first. The project's own types (STATEMENT,
-    ELECTION, ACCIDENT, DISASTER) are never top events."""
+    ELECTION, ACCIDENT, DISASTER) are never top events, nor is a negated event: a coder codes
+    what happened ("Ongpin would not discuss details" codes no meeting)."""
     best: dict[int, Event] = {}
     for e in events:
-        if e.event_type not in PLOVER_TYPES:
+        if e.event_type not in PLOVER_TYPES or e.negated:
             continue
         cur = best.get(e.sentence_index)
         if cur is None or (depth[id(e)], e.start_char) < (depth[id(cur)], cur.start_char):

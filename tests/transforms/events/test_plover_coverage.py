@@ -1,0 +1,80 @@
+"""PLOVER coding rules added on the unselected sentences of ``plover_dev3`` (extraction
+version 30): support verbs of restrictions, the field's verb patterns our lexicon shadowed,
+market senses that are no event, and negated events that are no sentence's top event. The
+sentences are made up (none is a gold sentence); each is parsed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.transforms.helpers import events_of, only
+
+SENTENCES = {
+    "extended": "Egypt extended the curfew in Cairo.",
+    "clamped": "Beijing clamped restrictions on imports from Taiwan.",
+    "tightened": "Ottawa tightened sanctions against Iran.",
+    "market": "Oil prices were supported by a strike in Norway.",
+    "sank": "Navy gunboats sank two smugglers' boats.",
+    "ship sank": "The ferry sank off Crete.",
+    "submitted": "The minister submitted her resignation.",
+    "ended": "Seoul ended the tariffs on Japanese steel.",
+    "lifted": "Tokyo lifted its objections to the merger.",
+    "pumped": "Warships pumped shells into the port.",
+    "opposition": "Poland voiced its opposition to the treaty.",
+    "opposition party": "The Syrian opposition met in Geneva.",
+    "suggested": "Greece suggested to the lenders a delay of the payments.",
+    "insistence": "Washington dropped its insistence on a new vote.",
+    "negated": "Paris did not sign the treaty, which Berlin had rejected.",
+}
+
+
+@pytest.fixture(scope="module")
+def rows(nlp):
+    return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
+
+
+def _typed(row: dict) -> tuple:
+    return row["event_type"], row["mode"], row["actor_name"] or row["actor_text"]
+
+
+def test_support_verbs_of_restrictions_hand_the_event_to_the_noun(rows):
+    assert _typed(only(rows["extended"], "curfew")) == ("COERCE", "curfew", "Egypt")
+    clamped = only(rows["clamped"], "restrictions")  # restrictions on trade: SANCTION
+    assert (clamped["event_type"], clamped["actor_name"]) == ("SANCTION", "Beijing")
+    tightened = only(rows["tightened"], "sanctions")
+    assert (tightened["event_type"], tightened["actor_name"]) == ("SANCTION", "Ottawa")
+
+
+def test_a_market_supported_by_something_is_no_event(rows):
+    assert [r for r in rows["market"] if r["trigger"] == "supported"] == []
+
+
+def test_sinking_a_vessel_is_an_attack_a_vessel_sinking_an_accident(rows):
+    sank = only(rows["sank"], "sank")
+    assert (sank["event_type"], sank["actor_text"]) == ("ASSAULT", "Navy gunboats")
+    assert only(rows["ship sank"], "sank")["event_type"] == "ACCIDENT"
+    assert only(rows["pumped"], "pumped")["event_type"] == "ASSAULT"
+
+
+def test_concessions_and_retreats_named_by_their_verb(rows):
+    submitted = only(rows["submitted"], "submitted")
+    assert (submitted["event_type"], submitted["mode"]) == ("RETREAT", "resign")
+    ended = only(rows["ended"], "ended")  # easing a sanction (CAMEO 085): RETREAT
+    assert (ended["event_type"], ended["actor_name"]) == ("RETREAT", "Seoul")
+    assert only(rows["lifted"], "lifted")["event_type"] == "CONCEDE"
+    assert only(rows["insistence"], "dropped")["event_type"] == "CONCEDE"
+
+
+def test_the_fields_patterns_our_lexicon_had_shadowed(rows):
+    # VOICE * &OPPOSITION [111]: ACCUSE disapprove; the opposition as a group is no event
+    assert _typed(only(rows["opposition"], "opposition")) == ("ACCUSE", "disapprove", "Poland")
+    assert [r for r in rows["opposition party"] if r["trigger"] == "opposition"] == []
+    # SUGGEST [020] to an addressee: REQUEST
+    suggested = only(rows["suggested"], "suggested")
+    assert (suggested["event_type"], suggested["actor_name"]) == ("REQUEST", "Greece")
+
+
+def test_a_negated_event_is_no_top_event(rows):
+    negated = rows["negated"]
+    assert only(negated, "sign")["negated"] is True
+    assert [r["trigger"] for r in negated if r["is_top_event"]] == ["rejected"]
