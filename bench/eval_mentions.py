@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from transforms.mentions.extract import extract_mentions
     from transforms.mentions.model import NON_ENTITY_LABELS
-    from transforms.nlp import get_pipeline
+    from transforms.nlp import get_pipeline, parse_docs
 
     docs = read_conll(Path(args.gold))
     if args.limit:
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     ours: list[set] = []
     ours_no_alias: list[set] = []
     origins: Counter = Counter()
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=64)):
+    for i, doc in enumerate(parse_docs(nlp, texts)):  # as the pipeline parses (unwrap.py)
         ments = [m for m in extract_mentions(doc, f"conll-{i}") if m.label not in NON_ENTITY_LABELS]
         ours.append({(m.start_char, m.end_char, CONLL_TYPE[m.label]) for m in ments})
         ours_no_alias.append(

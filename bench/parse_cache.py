@@ -2,7 +2,8 @@
 
 Scripts that keep parsed Docs between runs (``bench_extract.py``, ``eval_quotes.py --cache``)
 must parse again when our own pipeline components change, not only when the model or the
-extraction version does: :func:`component_digest` hashes the source of ``transforms.nlp`` and,
+extraction version does: :func:`component_digest` hashes the source of ``transforms.nlp`` (and
+``transforms.unwrap``, the text the model reads) and,
 for each of the pipeline's own components, its module's subpackage (``transforms.mentions.*``
 for the entity component). spaCy's components are covered by the model's version.
 """
@@ -16,7 +17,7 @@ import sys
 
 def component_digest(nlp) -> str:
     """A hex digest of the source of the tree's code that shapes the parse."""
-    prefixes = {"transforms.nlp"}
+    prefixes = {"transforms.nlp", "transforms.unwrap"}  # unwrap: the text the model reads
     for _, pipe in nlp.pipeline:
         name = getattr(pipe, "__module__", None) or type(pipe).__module__
         parts = name.split(".")

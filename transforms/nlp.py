@@ -1,7 +1,9 @@
 """The one spaCy pass: load the pipeline once per process, parse bodies into Docs.
 
 Every extraction (mentions, quotes, events) reads the same ``Doc`` whose text is exactly the
-article body, so token and span character offsets index ``articles.body`` directly.
+article body, so token and span character offsets index ``articles.body`` directly. The model
+itself reads the body with its hard wraps and wire tags taken out (``transforms/unwrap.py``);
+its analysis is carried back onto the body's Doc.
 
 Long bodies are cut into segments of at most ``MAX_SEGMENT_CHARS`` at paragraph, sentence or
 word boundaries, parsed together by ``nlp.pipe``, and joined back with ``Doc.from_docs`` into
@@ -11,13 +13,14 @@ one Doc over the whole body — memory stays bounded whatever ``nlp.max_length``
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from transforms.unwrap import WRAPPED_BREAK_RE, hard_wrapped, prepare, restore
 
 if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this module: a run
     # with nothing to parse (and the CLI) asks only for nlp_version() and work_bound()
@@ -26,7 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "30"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "31"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -83,35 +86,10 @@ EXTRACTION_VERSION = "30"  # 2: quotes and events tables filled; 3: is_partial, 
 # 30: a negated event is no top event; support verbs of restrictions (extend, tighten, clamp);
 # the field's VOICE * OPPOSITION, SUGGEST to; submit a resignation, end tariffs, lift a condition,
 # sink a vessel; a market "supported by" is no event
+# 31: the model reads hard-wrapped copy unwrapped and wire tags ("<Sedio N.V.>") without their
+# brackets, a ticker after a name in parentheses (transforms/unwrap.py); offsets unchanged
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
-
-
-#: A paragraph break in hard-wrapped text: a blank line, or a line break followed by an indent
-#: (Reuters-style text starts its paragraphs with spaces; a bare line break is only a wrap).
-_WRAPPED_BREAK_RE = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
-_LINE_END_RE = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
-
-
-def hard_wrapped(text: str) -> bool:
-    """Is the text wrapped at a fixed width (most line breaks fall inside sentences)?
-
-    Feeds put one paragraph per line (a line break ends a sentence) or wrap lines at a fixed
-    width (a line break is only a space). Wrapped text has consecutive lines no longer than a
-    terminal's width (40-80 characters), many of them close to it, most of which do not end a
-    sentence. Decided per document.
-    """
-    lines = text.split("\n")
-    inner = [
-        line.rstrip() for line, nxt in itertools.pairwise(lines) if line.strip() and nxt.strip()
-    ]
-    if len(inner) < 5:
-        return False
-    if sum(bool(_LINE_END_RE.search(line)) for line in inner) >= 0.5 * len(inner):
-        return False
-    width = max(len(line) for line in inner)
-    near_width = sum(len(line) >= 0.75 * width for line in inner)
-    return 40 <= width <= 80 and near_width >= 0.2 * len(inner)
 
 
 def paragraph_boundaries(doc: Doc) -> Doc:
@@ -124,7 +102,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if not token.is_space or "\n" not in token.text:
             continue
-        if wrapped and not _WRAPPED_BREAK_RE.search(token.text):
+        if wrapped and not WRAPPED_BREAK_RE.search(token.text):
             continue
         nxt = doc[token.i + 1]
         if not nxt.is_space:
@@ -312,22 +290,27 @@ def parse_docs(
 ) -> Iterator[Doc]:
     """One Doc per text (in order), long texts parsed in segments and joined back."""
     texts = list(texts)
+    prepared = [prepare(text) for text in texts]  # what the model reads (transforms/unwrap.py)
     pieces: list[str] = []
     owners: list[int] = []
-    for i, text in enumerate(texts):
-        for piece in segments(text, max_chars):
+    for i, (text, prep) in enumerate(zip(texts, prepared, strict=True)):
+        for piece in segments(prep.text if prep else text, max_chars):
             pieces.append(piece)
             owners.append(i)
     pending: list[Doc] = []
     current = 0
     for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size), strict=True):
         if owner != current:
-            yield _join(pending)
+            yield _over_body(_join(pending), texts[current], prepared[current])
             pending = []
             current = owner
         pending.append(doc)
     if texts:
-        yield _join(pending)
+        yield _over_body(_join(pending), texts[current], prepared[current])
+
+
+def _over_body(doc: Doc, body: str, prep) -> Doc:
+    return restore(doc, body, prep) if prep is not None else doc
 
 
 def _join(docs: list[Doc]) -> Doc:
