@@ -56,3 +56,44 @@ def change_seq(con) -> int:
 def table_versions(con) -> dict[str, int]:
     """table -> its change counter (tables never changed by a load are absent)."""
     return dict(con.execute("SELECT table_name, version FROM _table_versions").fetchall())
+
+
+#: The loaded tables an incremental build reads by row position (sql/macros/changed.sql,
+#: ``loaded_rows``).
+POSITIONED = ("articles", "mentions", "quotes", "events")
+
+
+def tails(con) -> dict[str, list]:
+    """Each of :data:`POSITIONED`'s last row now, ``{table: [rowid, key]}`` (an empty table is
+    absent). DuckDB appends a load's rows after every row it holds, and its checkpoint, when it
+    compacts deleted rows away, moves the rows after them to lower rowids, in order: so while
+    this row is still at its rowid (:func:`rows_after`), the rows loaded since lie after it."""
+    from transforms.schemas import key_column
+
+    out = {}
+    for table in POSITIONED:
+        last = con.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
+        if last is not None:
+            key = con.execute(
+                f'SELECT "{key_column(table)}" FROM "{table}" WHERE rowid = {int(last)}'
+            ).fetchone()[0]
+            out[table] = [int(last), key]
+    return out
+
+
+def rows_after(con, recorded: dict | None) -> dict[str, int]:
+    """``{table: rowid}`` of the :func:`tails` a build recorded whose row is still at its rowid:
+    the rows loaded since are those after it. A table whose row moved or went is left out (its
+    changed rows are then found by their keys alone)."""
+    from transforms.schemas import key_column
+
+    out = {}
+    for table, (rowid, key) in (recorded or {}).items():
+        if table not in POSITIONED:
+            continue
+        row = con.execute(
+            f'SELECT "{key_column(table)}" FROM "{table}" WHERE rowid = {int(rowid)}'
+        ).fetchone()
+        if row and row[0] == key:
+            out[table] = int(rowid)
+    return out

@@ -154,6 +154,7 @@ def run_models(
             if full and if_changed and previous.get("fingerprint") == fingerprint(settings, con):
                 return {"command": "build", "success": True, "skipped": True}
             since = previous.get("change_seq")
+            tails = changes.tails(con)  # the rows a later load adds lie after these
             incremental = (
                 full
                 and if_changed
@@ -168,7 +169,11 @@ def run_models(
             # last passing build left them (same SQL, same seed file: the project's digest).
             keep_views = incremental and previous.get("relations") == now["relations"]
             state.unlink(missing_ok=True)
-            _set_changes_since(con, since if incremental else -1)
+            _set_changes_since(
+                con,
+                since if incremental else -1,
+                changes.rows_after(con, previous.get("tails")) if incremental else {},
+            )
         request = {
             "settings": settings,
             "select": select or [],
@@ -203,6 +208,7 @@ def run_models(
                         "project": project,
                         "warehouse_id": wid,
                         "change_seq": seq,
+                        "tails": tails,
                         **now,
                     }
                 )
@@ -260,9 +266,14 @@ def scheduled_selection(changed: list[str]) -> list[str]:
     return [f"source:newsetl.{t}+,{kind}" for t in changed for kind in INCREMENTAL_SELECT]
 
 
-def _set_changes_since(con, since: int) -> None:
-    """Tell the incremental marts which changes to take in (-1: all, a full rebuild)."""
+def _set_changes_since(con, since: int, rows_after: dict[str, int] | None = None) -> None:
+    """Tell the incremental marts which changes to take in (-1: all, a full rebuild), and
+    after which row of each loaded table the rows loaded since lie (changes.rows_after)."""
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('models_changes_since', ?)", [str(since)])
+    con.execute(
+        "INSERT OR REPLACE INTO _meta VALUES ('models_rows_after', ?)",
+        [json.dumps(rows_after or {})],
+    )
 
 
 #: The run ledger: left out of the build's digest, since it gains a row with every run (the

@@ -61,7 +61,7 @@
         materialized="incremental",
         incremental_strategy="append",
         pre_hook=[
-            "{{ scope_table('int_entity_articles', 'select source_name, null::varchar as entity_id from ' ~ ref('int_article_sources') ~ ' where ' ~ changed('article_id', 'article') ~ ' union select source_name, null from ' ~ this ~ ' where ' ~ changed('article_id', 'article')) }}",
+            "{{ scope_table('int_entity_articles', 'select source_name, null::varchar as entity_id from ' ~ (loaded_rows('int_article_sources') or ref('int_article_sources')) ~ ' where ' ~ changed('article_id', 'article') ~ ' union select source_name, null from ' ~ this ~ ' where ' ~ changed('article_id', 'article')) }}",
             "{{ incremental_delete(changed('article_id', 'article')) }}",
         ],
         post_hook=[
@@ -84,16 +84,22 @@
 with
 
 article_sources as (
-    select * from {{ ref('int_article_sources') }}
     {%- if is_incremental() %}
+    -- read off the loaded tables (sql/macros/changed.sql, loaded_rows)
+    select * from {{ loaded_rows('int_article_sources') or ref('int_article_sources') }}
     where {{ changed('article_id', 'article') }}
+    {%- else %}
+    select * from {{ ref('int_article_sources') }}
     {%- endif %}
 ),
 
 entity_mentions as (
-    select * from {{ ref('int_entity_mentions') }}
     {%- if is_incremental() %}
+    -- read off the loaded tables (sql/macros/changed.sql, loaded_rows)
+    select * from {{ loaded_rows('int_entity_mentions') or ref('int_entity_mentions') }}
     where {{ changed('article_id', 'article') }}
+    {%- else %}
+    select * from {{ ref('int_entity_mentions') }}
     {%- endif %}
 ),
 

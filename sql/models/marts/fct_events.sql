@@ -39,14 +39,23 @@
 with
 
 events as (
-    select * from {{ ref('stg_events') }}
     {%- if is_incremental() %}
+    -- read off the loaded table (sql/macros/changed.sql, loaded_rows)
+    select * from {{ loaded_rows('stg_events') or ref('stg_events') }}
     where {{ changed('article_id', 'article') }}
+    {%- else %}
+    select * from {{ ref('stg_events') }}
     {%- endif %}
 ),
 
+-- their articles (an incremental build's: the changed ones)
 articles as (
+    {%- if is_incremental() %}
+    select * from {{ loaded_rows('stg_articles') or ref('stg_articles') }}
+    where {{ changed('article_id', 'article') }}
+    {%- else %}
     select * from {{ ref('stg_articles') }}
+    {%- endif %}
 ),
 
 entities as (

@@ -34,14 +34,23 @@ with
 
 -- A quote of a changed article (the others: the post-hook).
 quotes as (
-    select * from {{ ref('stg_quotes') }}
     {%- if is_incremental() %}
+    -- read off the loaded table (sql/macros/changed.sql, loaded_rows)
+    select * from {{ loaded_rows('stg_quotes') or ref('stg_quotes') }}
     where {{ changed('article_id', 'article') }}
+    {%- else %}
+    select * from {{ ref('stg_quotes') }}
     {%- endif %}
 ),
 
+-- their articles (an incremental build's: the changed ones)
 articles as (
+    {%- if is_incremental() %}
+    select * from {{ loaded_rows('stg_articles') or ref('stg_articles') }}
+    where {{ changed('article_id', 'article') }}
+    {%- else %}
     select * from {{ ref('stg_articles') }}
+    {%- endif %}
 ),
 
 entities as (

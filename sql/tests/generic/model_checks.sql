@@ -22,6 +22,8 @@
     the failing checks). Each check reads the rows its kind reads in this build (test_scope,
     sql/macros/changed.sql: in a scheduled build, those the build can have changed). The row
     checks (not_null, accepted_values, expressions) are counted in one scan of the model.
+    A per-article view's spans are compared with its changed articles' bodies alone (a changed
+    article's rows are loaded with it).
 -#}
 {% test model_checks(
     model, not_null=[], unique=[], accepted_values={}, relationships=[], combinations=[],
@@ -31,8 +33,12 @@
 {%- if model is string -%}
     {{ exceptions.raise_compiler_error('model_checks takes no `where` config: ' ~ model) }}
 {%- endif -%}
+{#- a per-article view's changed rows in an incremental build: read off the loaded table's
+    rows of the changed articles (loaded_rows), not by a filter on the view -#}
+{%- set loaded = loaded_rows(model.identifier) -%}
 {%- set row_scope = test_scope(model, 'row') -%}
-{%- set rows = '(select * from ' ~ model ~ ' where ' ~ row_scope ~ ')' if row_scope else model -%}
+{%- set rows = loaded if loaded else (
+    '(select * from ' ~ model ~ ' where ' ~ row_scope ~ ')' if row_scope else model) -%}
 {%- set row_names = [] -%}
 {%- set row_counts = [] -%}
 {%- for column in not_null -%}
@@ -77,7 +83,9 @@
 {%- endfor -%}
 {%- for name, span in spans.items() -%}
     {%- do checks.append([name,
-        span_mismatches(rows, span.column, span.start, span.end, span.articles)]) -%}
+        span_mismatches(rows, span.column, span.start, span.end,
+            (loaded_rows(span.articles.identifier) or span.articles) if loaded
+            else span.articles)]) -%}
 {%- endfor %}
 
 with
