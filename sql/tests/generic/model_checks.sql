@@ -59,7 +59,17 @@
     {%- do row_counts.append('count(*) filter (where (' ~ expression ~ ') is not true)') -%}
 {%- endfor -%}
 {%- set checks = [] -%}
-{%- for column in unique -%}
+{#- the loaded tables' keys, unique by the loader in every load: articles' PRIMARY KEY, and
+    flows/warehouse._check_unique_keys for the derived tables (a load that would duplicate one
+    fails whole); rows added otherwise (a count moved by no load) make the next build a full one
+    (flows/models._untracked_writes). An incremental build
+    leaves them to it: each was a scan of every key of the table (the nightly full build and
+    `newsetl models` test them) -#}
+{%- set loader_keys = {
+    'stg_articles': 'article_id', 'stg_mentions': 'mention_id', 'stg_quotes': 'quote_id',
+    'stg_events': 'event_id',
+} -%}
+{%- for column in unique if not (loaded and loader_keys.get(model.identifier) == column) -%}
     {%- set scope = test_scope(model, 'set', column) -%}
     {%- do checks.append(['unique(' ~ column ~ ')',
         'select ' ~ column ~ ' from ' ~ model ~ ' where ' ~ column ~ ' is not null'
