@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "31"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "32"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -88,6 +88,9 @@ EXTRACTION_VERSION = "31"  # 2: quotes and events tables filled; 3: is_partial, 
 # sink a vessel; a market "supported by" is no event
 # 31: the model reads hard-wrapped copy unwrapped and wire tags ("<Sedio N.V.>") without their
 # brackets, a ticker after a name in parentheses (transforms/unwrap.py); offsets unchanged
+# 32: senses of event words that are no event: take place, take over duties, a quantity that
+# declines, meet an output, share offers, money market assistance, trade injury, warnings and
+# alerts of natural hazards; a fire or a storm that destroys is an ACCIDENT or a DISASTER
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -26,11 +26,53 @@ SENTENCES = {
     "insistence": "Washington dropped its insistence on a new vote.",
     "negated": "Paris did not sign the treaty, which Berlin had rejected.",
 }
+#: Senses of event words that are no event (each fails without its lexicon row).
+NO_EVENT = {
+    "take place": ("The sales of Brazilian coffee will take place over six months.", "take"),
+    "take over duties": ("The vice president of Peru took over the duties of president.", "took"),
+    "decline": ("Minister Ito said exports to China would decline this year.", "decline"),
+    "meet output": ("Ghana is unlikely to meet its output of cocoa this year.", "meet"),
+    "share offer": ("Belgium said four mln shares will be offered in Europe.", "offered"),
+    "public offer": ("Ottawa extended its public offer of shares in Petro-Canada.", "offer"),
+    "money market": ("The Bank of France gave the money market assistance.", "assistance"),
+    "fire destroyed": ("A fire destroyed the market in Lagos.", "destroyed"),
+    "storm destroyed": ("A storm destroyed homes in Haiti.", "destroyed"),
+    "trade injury": ("Kenya said imports were injuring its farmers.", "injuring"),
+    "warned of floods": ("The Indian weather service warned of floods in Assam.", "warned"),
+    "weather alert": ("Ireland issued weather alerts as the storm approached.", "alerts"),
+}
+PLOVER = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+}
 
 
 @pytest.fixture(scope="module")
 def rows(nlp):
-    return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
+    texts = {**SENTENCES, **{name: text for name, (text, _) in NO_EVENT.items()}}
+    return {name: events_of(nlp, text) for name, text in texts.items()}
+
+
+@pytest.mark.parametrize("name", list(NO_EVENT))
+def test_senses_that_are_no_plover_event(rows, name):
+    word = NO_EVENT[name][1]
+    assert [
+        r["event_type"] for r in rows[name] if r["trigger"] == word and r["event_type"] in PLOVER
+    ] == []
 
 
 def _typed(row: dict) -> tuple:
@@ -54,6 +96,9 @@ def test_sinking_a_vessel_is_an_attack_a_vessel_sinking_an_accident(rows):
     assert (sank["event_type"], sank["actor_text"]) == ("ASSAULT", "Navy gunboats")
     assert only(rows["ship sank"], "sank")["event_type"] == "ACCIDENT"
     assert only(rows["pumped"], "pumped")["event_type"] == "ASSAULT"
+    # harm done by an accident or a hazard takes their type
+    assert only(rows["fire destroyed"], "destroyed")["event_type"] == "ACCIDENT"
+    assert only(rows["storm destroyed"], "destroyed")["event_type"] == "DISASTER"
 
 
 def test_concessions_and_retreats_named_by_their_verb(rows):
