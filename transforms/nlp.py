@@ -90,7 +90,9 @@ EXTRACTION_VERSION = "32"  # 2: quotes and events tables filled; 3: is_partial, 
 # brackets, a ticker after a name in parentheses (transforms/unwrap.py); offsets unchanged
 # 32: senses of event words that are no event: take place, take over duties, a quantity that
 # declines, meet an output, share offers, money market assistance, trade injury, warnings and
-# alerts of natural hazards; a fire or a storm that destroys is an ACCIDENT or a DISASTER
+# alerts of natural hazards; a fire or a storm that destroys is an ACCIDENT or a DISASTER;
+# roles: "were opposed to" (the subject's stance), "called for X to act" (X is the recipient),
+# the noun a "where" clause hangs on is no object of its verb
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

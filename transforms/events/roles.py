@@ -55,6 +55,7 @@ from transforms.events.syntax import (
     is_time,
     object_of,
     shared_object_conj,
+    stative_subject,
     subject_of,
 )
 from transforms.events.words import (
@@ -69,11 +70,12 @@ def roles_of(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], To
     if trig.kind == "noun":
         return _noun_role_args(ctx, trig)
     t = trig.token
-    passive = is_passive(t)
-    obj = object_of(ctx, t, "verb")
+    stance = stative_subject(t)  # "were opposed to the tax"
+    passive = is_passive(t) and stance is None
+    obj = object_of(ctx, t, "verb") if stance is None else None
     if obj is None and not passive and (v := shared_object_conj(t)) is not None:
         obj = object_of(ctx, v, "verb")  # "shelled and destroyed two Iranian platforms"
-    actor_tok = agent_of(t) if passive else subject_of(ctx, t)
+    actor_tok = agent_of(t) if passive else (stance or subject_of(ctx, t))
     target_tok = obj
     if trig.type == "MOBILIZE" and actor_tok is None and obj is not None:
         actor_tok, target_tok = obj, None  # "the army had been deployed"
@@ -238,19 +240,14 @@ def _complement_target(ctx: EventContext, trig: Trigger, obj: Token | None) -> T
 
 
 def _requested_of(ctx: EventContext, t: Token) -> Token | None:
-    """ "called for Rosselló's resignation": the demand is on the one who should resign."""
-    wanted = next(
-        (
-            p
-            for c in t.children
-            if c.dep_ == "prep" and c.lower_ == "for"
-            for p in c.children
-            if p.dep_ == "pobj" and is_event_noun(ctx, p)
-        ),
-        None,
-    )
+    """ "called for Rosselló's resignation": the demand is on the one who should resign;
+    "called for President Reagan to force Japan …": on the one asked to act."""
+    fors = [p for c in t.children if c.dep_ == "prep" and c.lower_ == "for" for p in c.children]
+    fors = [p for p in fors if p.dep_ == "pobj"]
+    wanted = next((p for p in fors if is_event_noun(ctx, p)), None)
     if wanted is None:
-        return None
+        asked = next((p for p in fors if is_participant(ctx, p)), None)
+        return asked if asked is not None and _acts(t) else None
     return next(
         (
             c
@@ -262,6 +259,15 @@ def _requested_of(ctx: EventContext, t: Token) -> Token | None:
             or (c.dep_ in {"compound", "amod", "nmod"} and _named_body(ctx, c))
         ),
         None,
+    )
+
+
+def _acts(t: Token) -> bool:
+    """Does a request name the act asked for in an infinitive ("… to force Japan")?"""
+    return any(
+        c.dep_ in {"xcomp", "advcl"}
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in t.children
     )
 
 

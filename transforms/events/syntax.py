@@ -23,6 +23,11 @@ from transforms.events.words import (
     SCHEDULING,
 )
 
+#: Relative adverbs: the noun a relative clause they open hangs on is no argument of its verb.
+ADVERB_RELATIVES = frozenset({"where", "when", "why"})
+#: Participles that state a stance with "to" ("opposed to", not a passive).
+STATIVE_PARTICIPLES = frozenset({"oppose"})
+
 
 def is_time(tok: Token) -> bool:
     return tok.ent_type_ in {"DATE", "TIME"}
@@ -114,7 +119,9 @@ def object_of(ctx: EventContext, t: Token, kind: str = "verb") -> Token | None:
             return t.head  # "the dispute, which ambassadors resolved"
         return of_quantifier(c) or c
     dep = t.dep_
-    if dep == "relcl" and not any(c.dep_ in {"dobj", "nsubjpass"} for c in t.children):
+    if dep == "relcl" and not any(
+        c.dep_ in {"dobj", "nsubjpass"} or c.lower_ in ADVERB_RELATIVES for c in t.children
+    ):  # "the ships Iran attacked"; not "Hong Kong, where newspapers alleged …"
         subj = child_with(ctx, t, {"nsubj"})
         if subj is not None and subj.tag_ not in {"WDT", "WP"} and subj.lower_ != "that":
             return t.head
@@ -279,6 +286,20 @@ def agent_of(t: Token) -> Token | None:
                 if p.dep_ == "pobj" and not is_time(p) and p.lemma_ not in {"end", "time"}:
                     return of_quantifier(p) or p
     return None
+
+
+def stative_subject(t: Token) -> Token | None:
+    """The subject of a participle that states a stance rather than a passive ("the members
+    were opposed to the tax": the members oppose it), else None."""
+    if t.lemma_ not in STATIVE_PARTICIPLES or any(c.dep_ == "agent" for c in t.children):
+        return None
+    if not any(c.dep_ == "prep" and c.lower_ == "to" for c in t.children):
+        return None
+    holders = [t, *(a for a in t.children if a.dep_ in {"aux", "auxpass"})]
+    if t.dep_ == "acomp":  # "members were opposed": the participle a complement of "be"
+        holders.append(t.head)
+    subjects = (c for h in holders for c in h.children if c.dep_ in {"nsubj", "nsubjpass"})
+    return next(subjects, None)
 
 
 def is_passive(t: Token) -> bool:

@@ -25,6 +25,9 @@ SENTENCES = {
     "suggested": "Greece suggested to the lenders a delay of the payments.",
     "insistence": "Washington dropped its insistence on a new vote.",
     "negated": "Paris did not sign the treaty, which Berlin had rejected.",
+    "where clause": "In Rome, where newspapers have alleged Libya is hiding arms, nobody spoke.",
+    "opposed to": "Several EC members were opposed to the tax.",
+    "called for X to": "The Senate called for President Obama immediately to veto the bill.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -123,3 +126,19 @@ def test_a_negated_event_is_no_top_event(rows):
     negated = rows["negated"]
     assert only(negated, "sign")["negated"] is True
     assert [r["trigger"] for r in negated if r["is_top_event"]] == ["rejected"]
+
+
+def test_roles_of_stances_requests_and_where_clauses(rows):
+    # the noun a "where" clause hangs on is no object: the accused is the complement's subject
+    alleged = only(rows["where clause"], "alleged")
+    assert (alleged["actor_text"], alleged["target_name"]) == ("newspapers", "Libya")
+    # "were opposed to" states the subject's stance: it is the actor, not the target
+    opposed = only(rows["opposed to"], "opposed")
+    assert (opposed["event_type"], opposed["actor_text"], opposed["target_text"]) == (
+        "REJECT",
+        "Several EC members",
+        None,
+    )
+    # "called for X to act": the request is addressed to X
+    called = only(rows["called for X to"], "called")
+    assert (called["event_type"], called["target_text"]) == ("REQUEST", "President Obama")
