@@ -92,7 +92,8 @@ EXTRACTION_VERSION = "32"  # 2: quotes and events tables filled; 3: is_partial, 
 # declines, meet an output, share offers, money market assistance, trade injury, warnings and
 # alerts of natural hazards; a fire or a storm that destroys is an ACCIDENT or a DISASTER;
 # roles: "were opposed to" (the subject's stance), "called for X to act" (X is the recipient),
-# the noun a "where" clause hangs on is no object of its verb
+# the noun a "where" clause hangs on is no object of its verb; an event noun after "following"
+# or "since" takes no future or condition from its clause
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -130,6 +130,9 @@ class _Mood:
         return "asserted"
 
 
+#: Prepositions whose object happened before the clause it modifies.
+ANTERIOR_PREPS = frozenset({"following", "since"})
+
 #: Relations the climb to the root goes through when they say nothing of the modality.
 _THROUGH = frozenset(
     """conj agent relcl acl advcl prep pobj dobj nsubj nsubjpass attr appos npadvmod pcomp
@@ -148,6 +151,10 @@ def modality_of(ctx: EventContext, trig: Trigger, clause: Token, group: list[Tok
     _auxiliaries(group, mood)
     _future_frames(visited[: len(group) + 3], group, mood)
     _reported_adverbs(visited[: min(12, own_clause_end or 12)], mood)
+    if trig.kind == "noun" and t.dep_ == "pobj" and t.head.lower_ in ANTERIOR_PREPS:
+        # "a by-election this week following the resignation of X": what the clause will do
+        # comes after the event; the clause's future or condition is not the event's
+        mood.future = mood.hypothetical = False
     if trig.kind == "noun" and any(
         c.dep_ == "amod" and c.lower_ in FUTURE_NOUN_MODIFIERS for c in t.children
     ):

@@ -27,6 +27,8 @@ SENTENCES = {
     "negated": "Paris did not sign the treaty, which Berlin had rejected.",
     "where clause": "In Rome, where newspapers have alleged Libya is hiding arms, nobody spoke.",
     "opposed to": "Several EC members were opposed to the tax.",
+    "following": "Voters in Ohio are scheduled to go to the polls this week following the resignation of "
+    "Senator Dan Cole.",
     "called for X to": "The Senate called for President Obama immediately to veto the bill.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
@@ -142,3 +144,9 @@ def test_roles_of_stances_requests_and_where_clauses(rows):
     # "called for X to act": the request is addressed to X
     called = only(rows["called for X to"], "called")
     assert (called["event_type"], called["target_text"]) == ("REQUEST", "President Obama")
+
+
+def test_an_event_before_its_clause_takes_no_future_from_it(rows):
+    # the by-election is future, the resignation it follows is not: RETREAT, not CONCEDE
+    resignation = only(rows["following"], "resignation")
+    assert (resignation["event_type"], resignation["modality"]) == ("RETREAT", "asserted")
