@@ -60,7 +60,7 @@ def hard_wrapped(text: str) -> bool:
 #: A line break inside a paragraph: the line's trailing blanks, "\n" (or "\r\n"), and the next
 #: line's leading blank (at most one: two or more indent a new paragraph), between two
 #: non-blank lines.
-_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\r?\n(?=[ \t]?\S)")
+_BREAK_RE = re.compile(r"(?<=\S)[ \t]*\r?\n[ \t]?(?=\S)")
 #: A sentence end: final punctuation, optionally closed by a quote mark or bracket.
 _SENTENCE_END_RE = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 #: An abbreviation or an initial, whose full stop ends no sentence ("U.S.", "N.V.", "Walter G.").
@@ -85,7 +85,7 @@ def _heading(line: str) -> bool:
     return len(letters) >= 2 and not any(ch.islower() for ch in letters)
 
 
-def _kept(line: str, nxt: str, width: int) -> bool:
+def _kept(line: str, nxt: str, width: int, last: bool = False) -> bool:
     """Does the break between two lines of a paragraph end something (kept as a break)?
 
     A wrap puts the next word on a new line because it did not fit: a line that ends a
@@ -94,6 +94,8 @@ def _kept(line: str, nxt: str, width: int) -> bool:
     """
     if _LIST_ITEM_RE.match(nxt) or _COLUMNS_RE.search(line.strip()) or _COLUMNS_RE.search(nxt):
         return True
+    if _heading(nxt) and (last or _ends_sentence(line)):  # a heading after a sentence, or a
+        return True  # sign-off ("REUTER") ending the text: a line of its own, whatever the room
     room = len(line.rstrip()) + 1 + len(nxt.split()[0]) <= width
     return room and (_ends_sentence(line) or _heading(line) or _heading(nxt))
 
@@ -133,7 +135,7 @@ def line_wraps(text: str) -> list[tuple[int, int]]:
         next_end = text.find("\n", m.end())
         nxt = text[m.start() : len(text) if next_end < 0 else next_end].lstrip(" \t\r\n")
         if width:
-            wrap = not _kept(line, nxt, width)
+            wrap = not _kept(line, nxt, width, last=next_end < 0 or not text[next_end:].strip())
         else:
             wrap = (
                 nxt[:1].islower()

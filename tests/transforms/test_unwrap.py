@@ -14,7 +14,7 @@ BODY = (
     "Shares of <Sedio N.V.> rose 20 cts after the company and its\n"
     "partner Hitachi Ltd <HIT.T> agreed a long-\n"
     "term supply deal worth 40 mln dlrs, the U.S.\n"
-    "company said in a statement issued late on Friday evening.\n"
+    " company said in a statement issued late on Friday evening.\n"
     "    The bank listed its reasons for the decision as follows:\n"
     "- inflation is expected to fall below two pct this year\n"
     "- wage growth has slowed in each of the last three months\n"
@@ -27,11 +27,12 @@ BODY = (
     "MARKETS\n"
     "Traders said the decision had been expected by most of the\n"
     "market, where x < y > z is no tag and <b>bold</b> is markup.\n"
+    " REUTER\n"
 )
 READ = (
-    # wraps are spaces ("unanimous." had no room for "Shares"; "U.S." is no sentence end; a
-    # word hyphenated at the line end is not joined), a tag's brackets are gone, a ticker
-    # after a name is in parentheses
+    # wraps are spaces, a continuation's leading blank with them ("unanimous." had no room for
+    # "Shares"; "U.S." is no sentence end; a word hyphenated at the line end is not joined), a
+    # tag's brackets are gone, a ticker after a name is in parentheses
     "The central bank left its main lending rate unchanged on Monday after a meeting of its "
     "board, said the governor, Robin Leigh-Pemberton, who added that the decision was "
     "unanimous. Shares of Sedio N.V. rose 20 cts after the company and its partner Hitachi "
@@ -49,6 +50,7 @@ READ = (
     # "x < y > z" and HTML are no wire tags
     "Traders said the decision had been expected by most of the market, where x < y > z is "
     "no tag and <b>bold</b> is markup.\n"
+    " REUTER\n"  # a sign-off after a sentence: kept, though the line left no room for it
 )
 
 
@@ -61,7 +63,8 @@ def test_a_wrapped_body_is_read_with_its_paragraphs_only():
         original = BODY[prep.starts[k] : prep.ends[k]]
         assert (
             original == ch
-            or (ch == " " and original in ("\n", "<", ">"))
+            or (ch == " " and original in ("<", ">"))
+            or (ch == " " and "\n" in original and not original.strip())
             or (ch in "()" and original in "<>")
         ), (k, ch, original)
     assert prep.starts[READ.index("Robin") + 5] == BODY.index("Robin") + 5  # the "\n"
@@ -93,11 +96,14 @@ def test_text_that_is_not_wrapped_is_read_as_it_is():
         "Robert Halmi Inc said it has received\n"
         "a commitment for a five mln dlr revolving credit line\n"
         "from Wells Fargo and Co <WFC>.\n"
+        " REUTER\n"
     )
     assert prepare(short).text == (
         "Robert Halmi Inc said it has received a commitment for a five mln dlr revolving "
-        "credit line from Wells Fargo and Co (WFC).\n"
+        "credit line from Wells Fargo and Co (WFC).\n REUTER\n"
     )
+    # a sign-off ending the text is a line of its own after any line
+    assert prepare(short.replace("<WFC>.", "<WFC>")).text.endswith("Co (WFC)\n REUTER\n")
     # a bracket beside punctuation is a space: no token of the model spans a dropped character
     assert prepare("Prices rose 2 pct, said <Acme Corp>.").text == (
         "Prices rose 2 pct, said Acme Corp ."
