@@ -94,8 +94,8 @@ EXTRACTION_VERSION = "33"  # 2: quotes and events tables filled; 3: is_partial, 
 # roles: "were opposed to" (the subject's stance), "called for X to act" (X is the recipient),
 # the noun a "where" clause hangs on is no object of its verb; an event noun after "following"
 # or "since" takes no future or condition from its clause
-# 33: a line in capitals after a sentence or ending the text (the wire's " REUTER" sign-off) stays a line of its
-# own; a wrapped line's single leading blank is read with its line break (one space)
+# 33: a line in capitals after a sentence or ending the text (the wire's " REUTER" sign-off)
+# stays a line of its own; a wrapped line's single leading blank goes with its line break
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
