@@ -236,6 +236,8 @@ _GAP_RE = re.compile(r"\s+|\S")
 def _body_words(doc: Doc, body: str, prep: Prepared) -> tuple[list[str], list[bool], list[int]]:
     """The body's tokens: words, trailing spaces and, for each, the prepared Doc's token it
     is (``-1 - i`` for a character the model did not see, next to that Doc's token i)."""
+    from spacy.attrs import IDX, LENGTH
+
     words: list[str] = []
     spaces: list[bool] = []
     source: list[int] = []
@@ -254,65 +256,103 @@ def _body_words(doc: Doc, body: str, prep: Prepared) -> tuple[list[str], list[bo
             spaces.append(False)
             source.append(-1 - nxt)
 
-    for token in doc:
-        start = prep.starts[token.idx]
-        end = prep.ends[token.idx + len(token) - 1]
-        gap(start, token.i)
+    starts, ends = prep.starts, prep.ends
+    # offsets and lengths read as one array: no Token object made per token
+    for i, (idx, length) in enumerate(doc.to_array([IDX, LENGTH]).tolist()):
+        start = starts[idx]
+        end = ends[idx + length - 1]
+        if start > pos:
+            gap(start, i)
         words.append(body[start:end])
         spaces.append(False)
-        source.append(token.i)
+        source.append(i)
         pos = end
     gap(len(body), len(doc))
     return words, spaces, source
 
 
 def restore(doc: Doc, body: str, prep: Prepared) -> Doc:
-    """The Doc over ``body`` with ``doc``'s analysis (``doc`` parsed ``prep.text``)."""
+    """The Doc over ``body`` with ``doc``'s analysis (``doc`` parsed ``prep.text``).
+
+    The annotation is copied as arrays (``Doc.to_array``/``from_array``): the model's tokens'
+    values moved to their new places, the unseen characters' values filled in."""
+    import numpy
+    from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+    from spacy.parts_of_speech import IDS as POS_IDS
     from spacy.tokens import Doc
 
     words, spaces, source = _body_words(doc, body, prep)
-    new_index = {src: i for i, src in enumerate(source) if src >= 0}
+    out = Doc(doc.vocab, words=words, spaces=spaces)
+    src = numpy.asarray(source, dtype=numpy.int64)
+    seen = numpy.flatnonzero(src >= 0)
+    unseen = numpy.flatnonzero(src < 0)
     parsed = doc.has_annotation("DEP")
-    heads, deps, tags, pos, morphs, lemmas = [], [], [], [], [], []
-    for i, (word, src) in enumerate(zip(words, source, strict=True)):
-        if src >= 0:
-            tok = doc[src]
-            heads.append(new_index[tok.head.i])
-            deps.append(tok.dep_)
-            tags.append(tok.tag_)
-            pos.append(tok.pos_)
-            morphs.append(str(tok.morph))
-            lemmas.append(tok.lemma_)
-            continue
+    attrs = [
+        a
+        for a, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"))
+        if doc.has_annotation(name)
+    ]
+    if parsed:
+        attrs += [DEP, HEAD]
+    elif doc.has_annotation("SENT_START"):
+        attrs.append(SENT_START)
+    if not attrs:
+        _carry_ents(out, doc, prep)
+        return out
+    values = numpy.zeros((len(words), len(attrs)), dtype=numpy.uint64)
+    values[seen] = doc.to_array(attrs).reshape(len(doc), -1)[src[seen]]
+    strings = doc.vocab.strings
+    empty_morph = doc.vocab.morphology.add("")
+    for i in unseen.tolist():
         # a character the model did not see: attached to its neighbour in the sentence (an
         # opening bracket to the word after it, anything else to the token before it)
-        after = new_index.get(-1 - src)
-        opening = word == "<" or i == 0
-        heads.append(after if opening and after is not None else max(i - 1, 0))
-        deps.append("dep" if word.isspace() else "punct")
-        tags.append("_SP" if word.isspace() else ("-LRB-" if word == "<" else "-RRB-"))
-        pos.append("SPACE" if word.isspace() else "PUNCT")
-        morphs.append("")
-        lemmas.append(word)
-    out = Doc(
-        doc.vocab,
-        words=words,
-        spaces=spaces,
-        tags=tags if doc.has_annotation("TAG") else None,
-        pos=pos if doc.has_annotation("POS") else None,
-        morphs=morphs if doc.has_annotation("MORPH") else None,
-        lemmas=lemmas if doc.has_annotation("LEMMA") else None,
-        heads=heads if parsed else None,
-        deps=deps if parsed else None,
-        sent_starts=None if parsed else _sent_starts(doc, source),
-    )
+        word = words[i]
+        space = word.isspace()
+        fill = {
+            TAG: strings.add("_SP" if space else ("-LRB-" if word == "<" else "-RRB-")),
+            POS: POS_IDS["SPACE" if space else "PUNCT"],
+            MORPH: empty_morph,
+            LEMMA: strings.add(word),
+            DEP: strings.add("dep" if space else "punct"),
+            SENT_START: numpy.uint64(-1 % 2**64),
+        }
+        for col, attr in enumerate(attrs):
+            if attr in fill:
+                values[i, col] = fill[attr]
+    if parsed:
+        values[:, -1] = _heads(doc, src, seen, words).astype(numpy.uint64)
+    out.from_array(attrs, values)
+    _carry_ents(out, doc, prep)
+    return out
+
+
+def _heads(doc: Doc, src, seen, words: list[str]):
+    """Each body token's head as an offset (``from_array``'s HEAD): the model's heads moved to
+    the new places; an unseen character's head is its neighbour (see :func:`restore`)."""
+    import numpy
+    from spacy.attrs import HEAD
+
+    n = len(words)
+    new_index = numpy.zeros(len(doc), dtype=numpy.int64)
+    new_index[src[seen]] = seen
+    old_heads = numpy.arange(len(doc)) + doc.to_array(HEAD).astype(numpy.int64)
+    heads = numpy.zeros(n, dtype=numpy.int64)
+    heads[seen] = new_index[old_heads[src[seen]]]
+    for i in numpy.flatnonzero(src < 0).tolist():
+        nxt = -1 - int(src[i])
+        after = int(new_index[nxt]) if nxt < len(doc) else None
+        opening = words[i] == "<" or i == 0
+        heads[i] = after if opening and after is not None else max(i - 1, 0)
+    return heads - numpy.arange(n)
+
+
+def _carry_ents(out: Doc, doc: Doc, prep: Prepared) -> None:
     ents = (
         out.char_span(prep.starts[e.start_char], prep.ends[e.end_char - 1], alignment_mode="expand")
         for e in doc.ents
     )
     out.ents = [span for span in map(_without_tag_brackets, ents, doc.ents) if span is not None]
     out.user_data.update(_moved_user_data(doc.user_data, prep))
-    return out
 
 
 def _without_tag_brackets(span: Span, ent: Span) -> Span | None:
