@@ -370,12 +370,6 @@ def _without_tag_brackets(span: Span, ent: Span) -> Span | None:
     return Span(span.doc, start + 1, end, label=ent.label)
 
 
-def _sent_starts(doc: Doc, source: list[int]) -> list[bool | None] | None:
-    if not doc.has_annotation("SENT_START"):
-        return None
-    return [doc[src].is_sent_start if src >= 0 else False for src in source]
-
-
 def _moved_user_data(data: dict, prep: Prepared) -> dict:
     """Span extension values are kept by character offsets: moved to the body's."""
     out = {}
