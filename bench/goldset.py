@@ -109,12 +109,13 @@ def locate_quote(body: str, quote: str, nth: int | None = None, where: str = "")
     return start, _match_end(body, quote, start)
 
 
-def used_elsewhere(own: str) -> set[str]:
+def used_elsewhere(own: str, concurrent: tuple[str, ...] = ()) -> set[str]:
     """Paths and record ids of the texts of every gold set but the file ``own`` (a new set's
-    selection script draws only texts no other set holds)."""
+    selection script draws only texts no other set holds) and the ``concurrent`` ones (drawn
+    at the same time, each without the other: its draw stays what it was)."""
     out = set()
     for f in sorted(GOLD.glob("*.jsonl")):
-        if f.name == own:
+        if f.name == own or f.name in concurrent:
             continue
         for line in f.read_text(encoding="utf-8").splitlines():
             if line.strip():
@@ -169,6 +170,7 @@ def candidates(
     reuters_keep: Callable[[str], bool],
     wiki_keep: Callable[[str], bool] | None = None,
     skip_name: Callable[[str], bool] | None = None,
+    concurrent: tuple[str, ...] = (),
 ) -> tuple[list[dict], list[dict]]:
     """The document lines a new speaker set ``split`` may draw from, in corpus order: Wikinews
     articles (shorter than ``wiki_max``, ``min_marks`` quotation marks or more, file name not
@@ -177,7 +179,7 @@ def candidates(
     another gold set. The selection scripts (``scripts/select_speakers_dev*.py``) sample them."""
     from transforms.parse import ParseError
 
-    taken = used_elsewhere(f"speakers_{split}.jsonl")
+    taken = used_elsewhere(f"speakers_{split}.jsonl", concurrent)
     wiki, reut, seen = [], [], set()
     for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
         rel = str(WIKINEWS / path.name)
