@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "33"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "34"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -96,6 +96,11 @@ EXTRACTION_VERSION = "33"  # 2: quotes and events tables filled; 3: is_partial, 
 # or "since" takes no future or condition from its clause
 # 33: a line in capitals after a sentence or ending the text (the wire's " REUTER" sign-off)
 # stays a line of its own; a wrapped line's single leading blank goes with its line break
+# 34: "he" after a spokesperson described in the writer's sentence before ("The CBT
+# spokesman said …") is whom the description names, and the next "he" goes on with it; "the
+# report" goes on with the last report that spoke, however far; a name the parser hung on the
+# role noun before it ("spokesman Per Paust") is a PERSON; trader, dealer, broker, banker …
+# are nouns for people
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -13,7 +13,9 @@ names that are the subject of a verb of saying, when the text gives evidence of 
   to four words ("Regina Ip");
 * an apposition with a noun for a person ("Gáspár Maróth, the minister, said");
 * a lone word that is the surname of a person named in full earlier ("Ben Radmall … Radmall
-  conceded").
+  conceded");
+* a name the parser hung on the noun for the person's role before it ("Foreign Ministry
+  spokesman Per Paust told Reuters": "Per" taken for a preposition).
 
 The name is a run of capitalized proper nouns ending at the subject's head; a name with a
 company suffix or an organisation's head noun, a word that is a known place (a state or
@@ -79,7 +81,7 @@ def speaker_persons(
                 sp.label_ == "PERSON" and sp.start <= head.i < sp.end for sp in spans
             ):
                 continue
-            name = person_name(doc, head)
+            name = person_name(doc, head) or _name_after_role(doc, head)
             surname = name is None and (name := _named_surname(doc, head, spans)) is not None
             if name is None or not may_be_person(name.text):
                 continue
@@ -134,6 +136,25 @@ def person_name(doc: Doc, head: Token) -> Span | None:
         for c in head.children
     )
     return doc[start : head.i + 1] if titled or apposed else None
+
+
+def _name_after_role(doc: Doc, head: Token) -> Span | None:
+    """The name after a noun for a person's role that the parser made the subject's head,
+    the name hanging on it ("Foreign Ministry spokesman Per Paust told Reuters": "Per", a
+    Scandinavian first name, taken for the preposition): two to four capitalized words
+    ending the subject, the last a proper noun (in English a preposition or a common noun
+    is not capitalized inside a sentence)."""
+    if not _role(head):
+        return None
+    start, end = head.i + 1, head.right_edge.i + 1
+    words = doc[start:end]
+    if not 2 <= len(words) <= MAX_NAME_WORDS or words[-1].pos_ != "PROPN":
+        return None
+    if not all(t.is_alpha and t.text[:1].isupper() and not t.is_upper for t in words):
+        return None
+    if any(t.lower_ in _NOT_IN_NAMES for t in words):
+        return None
+    return words
 
 
 def _name_word(tok: Token) -> bool:

@@ -40,6 +40,7 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
+from transforms.quotes.chains import carried_on, earlier_document, reporter_referent
 from transforms.quotes.descriptions import (
     CONTENT_POS,
     corporate,
@@ -127,11 +128,13 @@ class Referents:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
                 elif (document := self._document_before(head, attr.mention)) is not None:
                     attr.mention, attr.nominal = self.refer(document, depth=0)
+            elif (before := carried_on(self._scope, head)) is not None:
+                attr.mention, attr.nominal = before.mention, before.nominal
+                self._scope.carried.add(id(attr))
             elif (reporter := unnamed_reporter(self._scope, head, attr.mention)) is not None:
                 # "A spokesman for Airbus confirmed those terms. “…,” he said": Airbus
-                phrase = self.an.doc[reporter.left_edge.i : reporter.right_edge.i + 1]
-                attr.mention = link(self.an, phrase, reporter)
-                attr.nominal = attr.mention is None
+                attr.mention, attr.nominal = reporter_referent(self._scope, reporter)
+                self._scope.carried.add(id(attr))
             elif attr.mention is None:
                 attr.nominal = unnamed_before(self._scope, head)
             elif unnamed_nearer(self._scope, head, attr.mention):
@@ -224,6 +227,8 @@ class Referents:
             owner = self._owner_in_phrase(tok) or self._issued_by(tok)
             if owner is not None:
                 return owner
+        if (same := earlier_document(self._scope, head)) is not None:
+            return same.mention  # "the U.S. Embassy report says … the report states"
         return self._act_before(head)
 
     def _act_before(self, noun: Token) -> Mention | None:

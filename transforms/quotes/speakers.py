@@ -208,18 +208,7 @@ def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> To
         elif child.dep_ == "nsubjpass" and (v.lemma_ == "quote" or not cue):
             subjects.append(child)
     if subjects:
-        # two subjects: a description and the name the parser did not join to it ("His
-        # daughter, and member of the INC, Sharmistha Mukherjee wrote"): the name
-        if len(subjects) == 1:
-            return subjects[0]
-        # a person's name before another proper noun: "commented Ontario Premier David
-        # Peterson" (the parser made "Ontario" a second subject)
-        names = [c for c in subjects if c.pos_ == "PROPN"] or subjects
-        best = min(names, key=lambda c: abs(c.i - v.i))
-        if all(t.ent_type_ != "PERSON" for t in best.subtree):
-            persons = [c for c in subjects if c.ent_type_ == "PERSON"]
-            best = min(persons, key=lambda c: abs(c.i - v.i)) if persons else best
-        return best
+        return _one_subject(v, subjects)
     if not cue:
         return None
     prev = v.doc[v.i - 1] if v.i > 0 else None
@@ -247,6 +236,30 @@ def own_subject(v: Token, skip: bytearray | None = None, cue: bool = True) -> To
                 if grand.dep_ == "pobj":
                     return grand
     return None
+
+
+def _one_subject(v: Token, subjects: list[Token]) -> Token:
+    """The subject of ``v`` among those the parser gave it."""
+    if len(subjects) == 1:
+        return subjects[0]
+    # a subject after a subordinator of the verb belongs to the phrase it opens ("The
+    # Boeing statement after the crash said:" — "after" made a mark, "crash" a subject)
+    marks = [c.i for c in v.children if c.dep_ == "mark"]
+    subjects = [
+        s for s in subjects if not any(o.i < m < s.i for m in marks for o in subjects)
+    ] or subjects
+    if len(subjects) == 1:
+        return subjects[0]
+    # two subjects: a description and the name the parser did not join to it ("His
+    # daughter, and member of the INC, Sharmistha Mukherjee wrote"): the name; a person's
+    # name before another proper noun: "commented Ontario Premier David Peterson" (the
+    # parser made "Ontario" a second subject)
+    names = [c for c in subjects if c.pos_ == "PROPN"] or subjects
+    best = min(names, key=lambda c: abs(c.i - v.i))
+    if all(t.ent_type_ != "PERSON" for t in best.subtree):
+        persons = [c for c in subjects if c.ent_type_ == "PERSON"]
+        best = min(persons, key=lambda c: abs(c.i - v.i)) if persons else best
+    return best
 
 
 def speaker_span(head: Token) -> Span:

@@ -9,7 +9,7 @@ are nearer than the named antecedent and nobody is named in between.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Token
@@ -18,7 +18,7 @@ from transforms.analysis import Analysis
 from transforms.coref import FEMALE_WORDS, MALE_WORDS
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import determiner
-from transforms.quotes.lexicon import DIRECT_CLASSES, is_cue_verb, speaker_nouns
+from transforms.quotes.lexicon import DIRECT_CLASSES, REPRESENTATIVES, is_cue_verb, speaker_nouns
 
 #: Nouns for people of the other gender than a pronoun's ("spokeswoman" is no "he").
 _OTHER_GENDER = {"he": FEMALE_WORDS, "she": MALE_WORDS}
@@ -27,11 +27,13 @@ _OTHER_GENDER = {"he": FEMALE_WORDS, "she": MALE_WORDS}
 @dataclass
 class Scope:
     """What the rules read of the article: its analysis, the attributions resolved so far
-    (in text order: ``pos``, ``attr``) and the paragraph index of a token."""
+    (in text order: ``pos``, ``attr``), the paragraph index of a token, and the pronoun
+    attributions these rules resolved against coref's antecedent (``id`` of each)."""
 
     an: Analysis
     said: list[Any]
     paragraph: Callable[[int], int]
+    carried: set[int] = field(default_factory=set)
 
 
 def unnamed_before(scope: Scope, pronoun: Token) -> bool:
@@ -68,16 +70,19 @@ def unnamed_nearer(scope: Scope, pronoun: Token, antecedent: Mention) -> bool:
 
 
 def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -> Token | None:
-    """An unnamed person brought in as the subject of a verb of saying in the writer's
-    sentence right before "he"/"she" (or earlier in its sentence), nearer than the named
-    antecedent, nobody named in between ("Crandall told a briefing … A spokesman for Airbus
-    confirmed those terms. “…,” he said": the spokesman — the subject of the sentence
-    before is the likeliest antecedent). A noun of the other gender does not count."""
+    """A person brought in by a common noun as the subject of a verb of saying in the
+    writer's sentence right before "he"/"she" (or earlier in its sentence; a sentence
+    wholly inside a quotation is the speaker's, not the writer's), nearer than the
+    named antecedent, nobody named in between ("Crandall told a briefing … A spokesman for
+    Airbus confirmed those terms. “…,” he said": the spokesman — the subject of the sentence
+    before is the likeliest antecedent). Indefinite ("a spokesman", "one trader"), or a
+    definite spokesperson ("The CBT spokesman said …. “…,” he said": whom the description
+    stands for, which the caller resolves; not "the senator", "the candidate", whom the
+    pronoun's antecedent names better). A noun of the other gender does not count."""
     if pronoun.lower_ not in {"he", "she"}:
         return None
     an = scope.an
-    sent = an.sentence_of(pronoun.i)
-    lo = an.sent_starts[max(0, sent - 1)]
+    lo = an.sent_starts[writer_sentence_before(an, an.sentence_of(pronoun.i))]
     if antecedent is not None:
         lo = max(lo, antecedent.end)
     q = an.quoted
@@ -87,7 +92,7 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
             not q[i]
             and tok.dep_ == "nsubj"
             and tok.tag_ == "NN"
-            and determiner(tok) == "indefinite"
+            and _brought_in(tok)
             and tok.lemma_.lower() in speaker_nouns()
             and tok.lemma_.lower() not in _OTHER_GENDER[pronoun.lower_]
             and is_cue_verb(tok.head, DIRECT_CLASSES)
@@ -98,3 +103,26 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
                 return None  # somebody named in between
             return tok
     return None
+
+
+def _brought_in(noun: Token) -> bool:
+    """An indefinite noun ("a spokesman"), or a definite one for someone who speaks for an
+    organisation ("the CBT spokesman")."""
+    how = determiner(noun)
+    return how == "indefinite" or (how == "definite" and noun.lemma_.lower() in REPRESENTATIVES)
+
+
+def writer_sentence_before(an: Analysis, sent: int) -> int:
+    """The index of the sentence before ``sent`` that is the writer's: sentences wholly
+    inside a quotation ("The spokesman said, “I would not draw any conclusion. I would just
+    say it's the press of business.” ¶ He said …") are the speaker's, not the writer's."""
+    s = max(0, sent - 1)
+    while s > 0 and _quoted_sentence(an, s):
+        s -= 1
+    return s
+
+
+def _quoted_sentence(an: Analysis, sent: int) -> bool:
+    end = an.sent_starts[sent + 1] if sent + 1 < len(an.sent_starts) else len(an.tokens)
+    words = [i for i in range(an.sent_starts[sent], end) if an.tokens[i].is_alpha]
+    return bool(words) and all(an.quoted[i] for i in words)

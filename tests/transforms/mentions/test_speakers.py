@@ -62,6 +62,15 @@ def test_a_speaker_after_a_role_noun_is_a_person(nlp, text, expected):
     assert [e for e in ents(nlp, text) if e[1] != "NORP"] == expected
 
 
+def test_a_name_the_parser_hung_on_the_role_noun_before_it_is_a_person(nlp):
+    # "Per" (a Scandinavian first name) taken for a preposition: the model tags the surname
+    # alone, or as an organisation
+    found = ents(nlp, "Foreign Ministry spokesman Per Lindqvist said trade had fallen.")
+    assert found == [("Foreign Ministry", "ORG"), ("Per Lindqvist", "PERSON")]
+    found = ents(nlp, "“It has fallen,” Foreign Ministry spokesman Per Lindqvist told Reuters.")
+    assert ("Per Lindqvist", "PERSON") in found
+
+
 def test_organisations_that_look_like_names_are_left_alone(nlp):
     # a title word opening a company name, an organisation noun, a longer company name
     assert ents(nlp, "General Motors said on Monday it would cut jobs.") == [

@@ -327,3 +327,63 @@ def test_he_after_an_unnamed_subject_of_a_verb_of_saying_in_the_sentence_before(
     # a spokeswoman is no "he"
     text = text.replace("A spokesman", "A spokeswoman")
     assert [n for _, _, n, _ in direct(nlp, text)] == ["Robert Crandall", "Robert Crandall"]
+
+
+def test_he_after_a_described_speaker_in_the_sentence_before_is_whom_the_description_names(nlp):
+    # the subject of the sentence before, a definite description, is the likeliest "he"; the
+    # "he" of the next sentence goes on with him (not the person named before both)
+    text = (
+        "Acme Corp plans to move its offices. “We have looked at five sites,” said Tom Baker, "
+        "a vice president. The Acme spokesman said another option was to stay. “The first "
+        "step would be to get drawings,” he said. He added that the timing was unclear. “This "
+        "is a major undertaking,” he said."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("Tom Baker", "Tom Baker", "person"),
+        ("he", "Acme", "organisation"),
+        ("he", "Acme", "organisation"),
+    ]
+
+
+def test_he_after_an_unnamed_trader_is_the_trader(nlp):
+    # "trader" is a noun for a person (transforms/data/speaker_nouns.txt)
+    text = (
+        "“Prices will fall,” said Tom Baker, an analyst at Acme Corp. One senior floor trader "
+        "said the room needed work. “There is talk of a move,” he said."
+    )
+    assert [(s, n, k) for _, s, n, k in direct(nlp, text)] == [
+        ("Tom Baker", "Tom Baker", "person"),
+        ("he", None, "nominal"),
+    ]
+
+
+def test_the_report_far_from_its_issuer_is_the_report_that_spoke_last(nlp):
+    # more sentences between than the issuer scan looks back: the same report as the last
+    # one that spoke, unless its own words tell another report
+    filler = " ".join(f"Exports of product {n} fell by {n} pct last year." for n in range(1, 15))
+    text = (
+        "Indonesia is nearing a crossroads, the U.S. Embassy says in a new report. “Growth is "
+        "close to zero,” the U.S. Embassy report says. " + filler + " “Growth in the non-oil "
+        "sector is low,” the report states."
+    )
+    assert [(s, n) for _, s, n, _ in direct(nlp, text)] == [
+        ("the U.S. Embassy report", "U.S. Embassy"),
+        ("the report", "U.S. Embassy"),
+    ]
+    other = text.replace("the report states", "the Republican report states")
+    assert [n for _, _, n, _ in direct(nlp, other)] == ["U.S. Embassy", None]
+
+
+def test_the_sentence_before_a_pronoun_is_the_writer_s_not_the_quotation_s(nlp):
+    # the spokesman's quotation holds two sentences: the writer's sentence before "He" is
+    # the one that brought the spokesman in
+    text = (
+        "Treasury Secretary James Baker cancelled his trip to Tokyo. The Treasury spokesman, "
+        "who asked not to be identified, said, “I would not draw any conclusion from the "
+        "cancellation. I would just say it is the press of business.” He said the visit was "
+        "“part of the press of business.”"
+    )
+    assert [(q.speaker_text, q.speaker_name) for q in quotes_of(nlp, text)] == [
+        ("The Treasury spokesman", "Treasury"),
+        ("He", "Treasury"),
+    ]

@@ -444,3 +444,14 @@ def test_a_quote_after_a_passive_sentence_is_its_agent_s(nlp):
     # a thing as the agent speaks no quote
     text = "The bill was backed by the Senate budget. “The rich countries have not paid.”"
     assert [q.speaker_name for q in quotes_of(nlp, text) if q.is_direct] == []
+
+
+def test_a_subject_after_a_subordinator_is_not_the_speaker(nlp):
+    # the parser made "after" a subordinator of "said" and "crash" a second subject
+    text = (
+        "Boeing Co said the cause was unclear. The Boeing statement after the crash said: "
+        "“Examination of the wreckage indicates that decompression occurred in flight.”"
+    )
+    assert [(q.speaker_text, q.speaker_name) for q in direct_quotes_of(nlp, text)] == [
+        ("The Boeing statement", "Boeing")
+    ]

@@ -1,0 +1,67 @@
+"""Speakers that go on with an attribution resolved before: read by
+:mod:`transforms.quotes.referents` when it resolves a pronoun or a document.
+
+A definite description or a pronoun refers, first, to what the discourse brought in last
+under that description: "The CBT spokesman said …. “…,” he said. ¶ He added …" is the
+spokesman each time; "the report" a dozen paragraphs after "the U.S. Embassy report" is
+still the embassy's, when no other report came between.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+from transforms.mentions.model import Mention
+from transforms.quotes.descriptions import determiner, document_names
+from transforms.quotes.linking import link
+from transforms.quotes.unnamed import Scope, writer_sentence_before
+
+
+def reporter_referent(scope: Scope, noun: Token) -> tuple[Mention | None, bool]:
+    """Whom a common-noun subject of a verb of saying stands for (the pronoun after it goes
+    on with them): a definite description as its own attribution was resolved ("The CBT
+    spokesman said …": CBT), else the name in its phrase ("a spokesman for Airbus"), else
+    nobody named (nominal)."""
+    if determiner(noun) == "definite":
+        said = next((s.attr for s in scope.said if s.attr.speaker.root.i == noun.i), None)
+        if said is not None:
+            return said.mention, said.mention is None
+    found = link(scope.an, scope.an.doc[noun.left_edge.i : noun.right_edge.i + 1], noun)
+    return found, found is None
+
+
+def carried_on(scope: Scope, pronoun: Token) -> Any | None:
+    """The attribution a "he"/"she" goes on with when the one right before it is the same
+    pronoun, which these rules gave the speaker a common noun brought in, in this sentence or
+    the one before, nobody named in between outside quotations ("The CBT spokesman said ….
+    “…,” he said. ¶ He added that … “…,” he said": the spokesman's, as the first "he" was)."""
+    if not scope.said or pronoun.lower_ not in {"he", "she"}:
+        return None
+    attr = scope.said[-1].attr
+    before = attr.speaker.root
+    if id(attr) not in scope.carried or before.lower_ != pronoun.lower_:
+        return None
+    an = scope.an
+    if writer_sentence_before(an, an.sentence_of(pronoun.i)) > an.sentence_of(before.i):
+        return None
+    q = an.quoted
+    named = an.mentions_in(before.i + 1, pronoun.i)
+    if any(m.family == "PERSON" and not q[m.start] for m in named):
+        return None
+    return attr
+
+
+def earlier_document(scope: Scope, noun: Token) -> Any | None:
+    """The last attribution whose speaker is the same document noun as ``noun`` ("the
+    report"), naming nothing ``noun`` does not ("the Republican report" is not the
+    Democrats' report): the same document, so the same issuer (or none)."""
+    if determiner(noun) != "definite":
+        return None
+    lemma, names = noun.lemma_.lower(), document_names(noun)
+    for said in reversed(scope.said):
+        root = said.attr.speaker.root
+        if root.i < noun.i and root.lemma_.lower() == lemma and said.attr.pronoun is False:
+            return said.attr if names <= document_names(root) else None
+    return None
