@@ -1,0 +1,105 @@
+"""The loader's CPU with a checkpoint at every batch's close vs the log left to a later one.
+
+    .venv/bin/python bench/load_checkpoints.py WAREHOUSE [--repeat 3] [--defer-mb 4]
+
+``WAREHOUSE``: one made by a first run (``newsetl run … --warehouse WAREHOUSE``). Its batches'
+Parquet parts are loaded again, batch after batch, into a fresh warehouse, as a first run
+loads them: an open of the file (the next batch's early plan), then the batch's connection
+(DuckDB on one thread, as :class:`flows.batches._BatchConnection` while the workers are busy)
+with ``warehouse.load_batch`` and its close — once with the close's checkpoint every time
+(what a run does) and once with ``PRAGMA disable_checkpoint_on_shutdown`` while DuckDB's
+write-ahead log is under ``--defer-mb`` (the log left to a later connection, which replays
+it; session 10's experiment, not adopted: docs/performance.md), alternated. Prints the CPU
+seconds of the opens, the loads and the closes, and the file's last checkpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from flows import warehouse  # noqa: E402
+from flows.settings import load_settings  # noqa: E402
+from transforms.schemas import to_table  # noqa: E402
+
+
+def load_all(src: Path, dst: Path, parts: list, defer: float) -> list[float]:
+    """CPU seconds [reads, loads, closes, last checkpoint] of loading every batch of ``parts``
+    into a fresh warehouse at ``dst``."""
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src / "lake", dst / "lake")
+    settings = load_settings(dst)
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+    wal = settings.db_path.with_name(settings.db_path.name + ".wal")
+    cpu = [0.0, 0.0, 0.0, 0.0]
+    for batch in sorted({p[4] for p in parts}):
+        these = [(t, p, n, d) for t, p, n, d, b in parts if b == batch]
+        art = next(p for t, p, *_ in these if t == "articles")
+        ids = pq.read_table(dst / art, columns=["article_id", "source_uri"]).to_pylist()
+        c0 = time.process_time()
+        with warehouse.connection(settings, read_only=True) as con:
+            con.execute("SELECT count(*) FROM articles").fetchone()
+        c1 = time.process_time()
+        con = duckdb.connect(str(settings.db_path))
+        con.execute("SET threads = 1")
+        warehouse.load_batch(
+            con,
+            settings.lake_base,
+            parts=these,
+            incoming=[(r["article_id"], r["source_uri"]) for r in ids],
+            rejects=to_table("rejects", []),
+            run_id="r1",
+            batch=batch,
+        )
+        c2 = time.process_time()
+        if wal.exists() and wal.stat().st_size < defer:
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        con.close()
+        c3 = time.process_time()
+        for i, d in enumerate((c1 - c0, c2 - c1, c3 - c2)):
+            cpu[i] += d
+    c0 = time.process_time()
+    with warehouse.connection(settings, read_only=False):
+        pass  # what the log still holds: replayed, and checkpointed at the close
+    cpu[3] = time.process_time() - c0
+    return cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("warehouse")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--defer-mb", type=float, default=4.0, help="the log left under this")
+    args = parser.parse_args()
+    src = Path(args.warehouse)
+    con = duckdb.connect(str(src / "news.duckdb"), read_only=True)
+    parts = con.execute(
+        "SELECT table_name, path, row_count, sha256, batch FROM _lake_parts ORDER BY batch"
+    ).fetchall()
+    con.close()
+    n = len({p[4] for p in parts})
+    with tempfile.TemporaryDirectory(prefix="newsetl-load-checkpoints-") as tmp:
+        for _ in range(args.repeat):
+            for defer in (0.0, args.defer_mb * 1e6):
+                cpu = load_all(src, Path(tmp) / "wh", parts, defer)
+                label = f"log left under {args.defer_mb} MB" if defer else "checkpoint every close"
+                print(
+                    f"{label}: {sum(cpu):.3f} CPU-s for {n} batches (reads {cpu[0]:.3f}, "
+                    f"loads {cpu[1]:.3f}, closes {cpu[2]:.3f}, last {cpu[3]:.3f})",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
