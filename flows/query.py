@@ -261,6 +261,10 @@ def query_cursor(settings, sql: str):
         yield names, rows()
 
 
+#: how often a Ctrl-C's interrupt is repeated until the query command is over
+INTERRUPT_REPEAT_S = 0.05
+
+
 @contextlib.contextmanager
 def _interrupts_query(con):
     """Ctrl-C stops a running query: DuckDB runs it in C++ where Python's signal handler cannot
@@ -276,20 +280,28 @@ def _interrupts_query(con):
     os.set_blocking(write_fd, False)
     previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
 
+    over = threading.Event()
+
     def watch() -> None:
         while True:
             data = os.read(read_fd, 16)
             if not data:
                 return
             if {signal.SIGINT, signal.SIGTERM} & set(data):
-                with contextlib.suppress(Exception):
-                    con.interrupt()
+                # DuckDB forgets an interrupt that comes before its query starts (a Ctrl-C
+                # while the statement is prepared): repeated until the command is over.
+                while True:
+                    with contextlib.suppress(Exception):
+                        con.interrupt()
+                    if over.wait(INTERRUPT_REPEAT_S):
+                        return
 
     watcher = threading.Thread(target=watch, name="newsetl-query-interrupt", daemon=True)
     watcher.start()
     try:
         yield
     finally:
+        over.set()
         signal.set_wakeup_fd(previous)
         os.close(write_fd)
         watcher.join(timeout=2)

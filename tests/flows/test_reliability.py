@@ -354,10 +354,42 @@ def test_query_output_is_streamed_escaped_and_piped(env, state):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    try:
+        time.sleep(3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # never left running after a failure
+            proc.kill()
+            proc.wait()
     assert (proc.returncode, out, err) == (130, "", "newsetl: interrupted\n")
+
+
+def test_a_ctrl_c_before_duckdb_starts_the_query_still_stops_it():
+    """A Ctrl-C while the statement is still being prepared: DuckDB forgets an interrupt that
+    comes before its query starts, so the query command's watcher repeats it until the command
+    is over (flows/query._interrupts_query). Without the repeat the query below runs for
+    minutes; the timer only ends it after 20 s to keep the test short, and fails it."""
+    import threading
+
+    from flows.query import _interrupts_query
+
+    con = duckdb.connect()
+    held = []  # the Python handler runs when execute returns; here it only records
+    saved = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    late = threading.Timer(20, lambda: (held.append("timer"), con.interrupt()))
+    try:
+        with _interrupts_query(con):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # the watcher's first interrupt lands before the query starts
+            late.start()
+            with pytest.raises(duckdb.InterruptException):
+                con.execute("SELECT sum(range) FROM range(100000000000)").fetchall()
+    finally:
+        late.cancel()
+        signal.signal(signal.SIGINT, saved)
+        con.close()
+    assert held == [signal.SIGINT]
 
 
 def test_bad_options_and_settings_are_one_line(env, state):
