@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.transforms.helpers import events_of, only
+from transforms.events.lexicon import PLOVER_TYPES
 
 SENTENCES = {
     "extended": "Egypt extended the curfew in Cairo.",
@@ -46,24 +47,7 @@ NO_EVENT = {
     "warned of floods": ("The Indian weather service warned of floods in Assam.", "warned"),
     "weather alert": ("Ireland issued weather alerts as the storm approached.", "alerts"),
 }
-PLOVER = {
-    "AGREE",
-    "CONSULT",
-    "SUPPORT",
-    "CONCEDE",
-    "COOPERATE",
-    "AID",
-    "RETREAT",
-    "REQUEST",
-    "ACCUSE",
-    "REJECT",
-    "THREATEN",
-    "PROTEST",
-    "SANCTION",
-    "MOBILIZE",
-    "COERCE",
-    "ASSAULT",
-}
+PLOVER = set(PLOVER_TYPES)
 
 
 @pytest.fixture(scope="module")
