@@ -16,7 +16,6 @@ seconds of the opens, the loads and the closes, and the file's last checkpoint.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 import time
@@ -24,44 +23,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import duckdb  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
+from load_threads import batches, fresh_warehouse, lake_parts, load  # noqa: E402
 
 from flows import warehouse  # noqa: E402
-from flows.settings import load_settings  # noqa: E402
-from transforms.schemas import to_table  # noqa: E402
 
 
 def load_all(src: Path, dst: Path, parts: list, defer: float) -> list[float]:
     """CPU seconds [reads, loads, closes, last checkpoint] of loading every batch of ``parts``
     into a fresh warehouse at ``dst``."""
-    shutil.rmtree(dst, ignore_errors=True)
-    shutil.copytree(src / "lake", dst / "lake")
-    settings = load_settings(dst)
-    with warehouse.connection(settings, read_only=False) as con:
-        warehouse.ensure_schema(con)
+    settings = fresh_warehouse(src, dst)
     wal = settings.db_path.with_name(settings.db_path.name + ".wal")
     cpu = [0.0, 0.0, 0.0, 0.0]
-    for batch in sorted({p[4] for p in parts}):
-        these = [(t, p, n, d) for t, p, n, d, b in parts if b == batch]
-        art = next(p for t, p, *_ in these if t == "articles")
-        ids = pq.read_table(dst / art, columns=["article_id", "source_uri"]).to_pylist()
+    for batch, these, ids in batches(dst, parts):
         c0 = time.process_time()
         with warehouse.connection(settings, read_only=True) as con:
             con.execute("SELECT count(*) FROM articles").fetchone()
         c1 = time.process_time()
         con = duckdb.connect(str(settings.db_path))
         con.execute("SET threads = 1")
-        warehouse.load_batch(
-            con,
-            settings.lake_base,
-            parts=these,
-            incoming=[(r["article_id"], r["source_uri"]) for r in ids],
-            rejects=to_table("rejects", []),
-            run_id="r1",
-            batch=batch,
-        )
+        load(con, settings, batch, these, ids)
         c2 = time.process_time()
         if wal.exists() and wal.stat().st_size < defer:
             con.execute("PRAGMA disable_checkpoint_on_shutdown")
@@ -83,11 +66,7 @@ def main() -> None:
     parser.add_argument("--defer-mb", type=float, default=4.0, help="the log left under this")
     args = parser.parse_args()
     src = Path(args.warehouse)
-    con = duckdb.connect(str(src / "news.duckdb"), read_only=True)
-    parts = con.execute(
-        "SELECT table_name, path, row_count, sha256, batch FROM _lake_parts ORDER BY batch"
-    ).fetchall()
-    con.close()
+    parts = lake_parts(src)
     n = len({p[4] for p in parts})
     with tempfile.TemporaryDirectory(prefix="newsetl-load-checkpoints-") as tmp:
         for _ in range(args.repeat):

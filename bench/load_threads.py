@@ -28,31 +28,60 @@ from flows.settings import load_settings  # noqa: E402
 from transforms.schemas import to_table  # noqa: E402
 
 
-def load_all(src: Path, dst: Path, parts: list, threads: int | None) -> float:
-    """CPU seconds of loading every batch of ``parts`` into a fresh warehouse at ``dst``."""
+def lake_parts(src: Path) -> list:
+    """The Parquet parts of the warehouse at ``src``, in batch order:
+    (table, path, rows, sha256, batch)."""
+    con = duckdb.connect(str(src / "news.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT table_name, path, row_count, sha256, batch FROM _lake_parts ORDER BY batch"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def fresh_warehouse(src: Path, dst: Path):
+    """A warehouse at ``dst`` with ``src``'s lake and an empty schema; its settings."""
     shutil.rmtree(dst, ignore_errors=True)
     shutil.copytree(src / "lake", dst / "lake")
     settings = load_settings(dst)
     with warehouse.connection(settings, read_only=False) as con:
         warehouse.ensure_schema(con)
-    cpu = 0.0
+    return settings
+
+
+def batches(dst: Path, parts: list):
+    """Each batch of ``parts``: (batch, its parts, its articles' ids and sources)."""
     for batch in sorted({p[4] for p in parts}):
         these = [(t, p, n, d) for t, p, n, d, b in parts if b == batch]
         art = next(p for t, p, *_ in these if t == "articles")
         ids = pq.read_table(dst / art, columns=["article_id", "source_uri"]).to_pylist()
+        yield batch, these, ids
+
+
+def load(con, settings, batch: int, these: list, ids: list) -> None:
+    """``warehouse.load_batch`` of one batch, as a run's load calls it."""
+    warehouse.load_batch(
+        con,
+        settings.lake_base,
+        parts=these,
+        incoming=[(r["article_id"], r["source_uri"]) for r in ids],
+        rejects=to_table("rejects", []),
+        run_id="r1",
+        batch=batch,
+    )
+
+
+def load_all(src: Path, dst: Path, parts: list, threads: int | None) -> float:
+    """CPU seconds of loading every batch of ``parts`` into a fresh warehouse at ``dst``."""
+    settings = fresh_warehouse(src, dst)
+    cpu = 0.0
+    for batch, these, ids in batches(dst, parts):
         c0 = time.process_time()
         with warehouse.connection(settings, read_only=False) as con:
             if threads:
                 con.execute(f"SET threads = {threads}")
-            warehouse.load_batch(
-                con,
-                settings.lake_base,
-                parts=these,
-                incoming=[(r["article_id"], r["source_uri"]) for r in ids],
-                rejects=to_table("rejects", []),
-                run_id="r1",
-                batch=batch,
-            )
+            load(con, settings, batch, these, ids)
         cpu += time.process_time() - c0
     return cpu
 
@@ -63,11 +92,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     src = Path(args.warehouse)
-    con = duckdb.connect(str(src / "news.duckdb"), read_only=True)
-    parts = con.execute(
-        "SELECT table_name, path, row_count, sha256, batch FROM _lake_parts ORDER BY batch"
-    ).fetchall()
-    con.close()
+    parts = lake_parts(src)
     batches = len({p[4] for p in parts})
     with tempfile.TemporaryDirectory(prefix="newsetl-load-threads-") as tmp:
         for _ in range(args.repeat):
