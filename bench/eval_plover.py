@@ -1,15 +1,15 @@
 """PLOVER event coding of single news sentences, against hand-coded sentences.
 
-    .venv/bin/python bench/eval_plover.py                  # dev, dev3 and held-out figures
+    .venv/bin/python bench/eval_plover.py                  # dev, dev3, dev4 and held-out figures
     .venv/bin/python bench/eval_plover.py --split dev3     # one split
     .venv/bin/python bench/eval_plover.py --errors dev     # list the dev mismatches
     .venv/bin/python bench/eval_plover.py --json out.json
 
-The gold sets (``bench/gold/plover_{dev,dev3,heldout}.jsonl``; guideline in
+The gold sets (``bench/gold/plover_{dev,dev3,dev4,heldout}.jsonl``; guideline in
 ``bench/gold/README.md``, "PLOVER sentences") hold sentences from Wikinews and Reuters stories,
 each coded with the type, mode, actor and recipient of its top event under the PLOVER manual,
-or with no event at all; dev3's were drawn at random from unselected news
-(``scripts/select_plover_dev3.py``). Each sentence is run alone through the ETL's own NLP step (one
+or with no event at all; dev3's and dev4's were drawn at random from unselected news
+(``scripts/select_plover_dev3.py``, ``scripts/select_plover_dev4.py``). Each sentence is run alone through the ETL's own NLP step (one
 spaCy pass, then mentions and events), with its story's publication date.
 
 **Top event of a sentence** (the same rule for the gold coding and for the system; the
@@ -58,6 +58,7 @@ from goldset import DEFAULT_MODEL, GOLD, fold, pipeline_rows
 SPLITS = {
     "dev": GOLD / "plover_dev.jsonl",
     "dev3": GOLD / "plover_dev3.jsonl",
+    "dev4": GOLD / "plover_dev4.jsonl",
     "heldout": GOLD / "plover_heldout.jsonl",
 }
 PLOVER_TYPES = (

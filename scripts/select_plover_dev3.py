@@ -111,10 +111,10 @@ DRAWN_AGAINST = (
 )
 
 
-def taken_texts() -> set[str]:
-    """Paths and record ids of the texts of the sets in ``DRAWN_AGAINST``."""
+def taken_texts(drawn_against: tuple[str, ...] = DRAWN_AGAINST) -> set[str]:
+    """Paths and record ids of the texts of the sets in ``drawn_against``."""
     out = set()
-    for name in DRAWN_AGAINST:
+    for name in drawn_against:
         for line in (GOLD / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)
@@ -122,8 +122,8 @@ def taken_texts() -> set[str]:
     return out
 
 
-def texts() -> tuple[list[dict], list[dict]]:
-    taken = taken_texts()
+def texts(drawn_against: tuple[str, ...] = DRAWN_AGAINST) -> tuple[list[dict], list[dict]]:
+    taken = taken_texts(drawn_against)
     wiki = []
     for path in sorted((ROOT / WIKINEWS).glob("*.txt")):
         rel = str(WIKINEWS / path.name)
@@ -141,14 +141,24 @@ def texts() -> tuple[list[dict], list[dict]]:
     return wiki, reut
 
 
-def main() -> int:
+def draw(
+    seed: int = SEED,
+    per_corpus: dict[str, int] = PER_CORPUS,
+    drawn_against: tuple[str, ...] = DRAWN_AGAINST,
+    split: str = "dev3",
+    prefix: str = "q",
+    coded_in: tuple[str, ...] = ("plover_dev.jsonl", "plover_heldout.jsonl"),
+) -> int:
+    """Print the candidate lines of a draw: ``per_corpus`` texts of each corpus in no set of
+    ``drawn_against``, one candidate sentence of each, ids ``prefix`` + number; a sentence
+    that a set of ``coded_in`` holds is left out after the draw."""
     from transforms.parse import ParseError
 
-    rng = random.Random(SEED)
-    wiki, reut = texts()
+    rng = random.Random(seed)
+    wiki, reut = texts(drawn_against)
     coded_elsewhere = {
         json.loads(line)["text"]
-        for f in ("plover_dev.jsonl", "plover_heldout.jsonl")
+        for f in coded_in
         for line in (ROOT / "bench" / "gold" / f).read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
@@ -156,7 +166,7 @@ def main() -> int:
     for corpus, pool in (("wiki", wiki), ("reuters", reut)):
         drawn = 0
         for rec in rng.sample(pool, len(pool)):
-            if drawn == PER_CORPUS[corpus]:
+            if drawn == per_corpus[corpus]:
                 break
             try:
                 loaded = load_text({**rec, "doc": "x"})
@@ -170,11 +180,15 @@ def main() -> int:
                 continue
             drawn += 1
             n += 1
-            line = {"id": f"q{n:03d}", "split": "dev3", **rec, "published": str(published)}
+            line = {"id": f"{prefix}{n:03d}", "split": split, **rec, "published": str(published)}
             text = rng.choice(cands)
             if text not in coded_elsewhere:
                 print(json.dumps({**line, "text": text}, ensure_ascii=False))
     return 0
+
+
+def main() -> int:
+    return draw()
 
 
 if __name__ == "__main__":

@@ -299,19 +299,21 @@ def test_plover_sets_cover_every_type(plover_gold):
     assert not dev_texts & {g["text"] for g in plover_gold["heldout"]}
 
 
-def test_plover_dev3_is_the_random_draw_of_its_script(plover_gold):
-    """dev3 holds every sentence ``scripts/select_plover_dev3.py`` draws, in its order, coded
-    or marked as having no event; 80 or more are coded; no text is in another split."""
+@pytest.mark.parametrize("split, coded", [("dev3", 80), ("dev4", 40)])
+def test_plover_random_sets_are_the_draw_of_their_script(plover_gold, split, coded):
+    """dev3 and dev4 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
+    order, coded or marked as having no event; enough are coded; no text is in another
+    split."""
     import json
     import subprocess
 
-    dev3 = plover_gold["dev3"]
-    assert sum(g["type"] is not None for g in dev3) >= 80
-    others = {g["text"] for split in ("dev", "heldout") for g in plover_gold[split]}
-    assert not others & {g["text"] for g in dev3}
+    drawn_set = plover_gold[split]
+    assert sum(g["type"] is not None for g in drawn_set) >= coded
+    others = {g["text"] for s, lines in plover_gold.items() if s != split for g in lines}
+    assert not others & {g["text"] for g in drawn_set}
     _needs_shared()
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/select_plover_dev3.py")],
+        [sys.executable, str(ROOT / f"scripts/select_plover_{split}.py")],
         capture_output=True,
         text=True,
         check=True,
@@ -319,7 +321,9 @@ def test_plover_dev3_is_the_random_draw_of_its_script(plover_gold):
     ).stdout
     drawn = [json.loads(line) for line in out.splitlines()]
     keys = ("id", "path", "record", "published", "text")
-    assert [[d.get(k) for k in keys] for d in drawn] == [[g.get(k) for k in keys] for g in dev3]
+    assert [[d.get(k) for k in keys] for d in drawn] == [
+        [g.get(k) for k in keys] for g in drawn_set
+    ]
 
 
 def test_plover_sentences_are_quoted_from_their_records(plover_gold):
