@@ -138,6 +138,15 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def server_started_message(url: str) -> str:
+    """The run's last line when it started the background Prefect server: it runs on after
+    the run, for the next runs, until stopped."""
+    return (
+        f"  Prefect server started in the background (UI: {url.removesuffix('/api')}); "
+        "later runs reuse it; `newsetl server stop` stops it"
+    )
+
+
 def serve_banner(name: str, url: str, schedule: dict) -> str:
     """What `serve` prints: the schedule, and commands that work from any shell (the
     environment's own `prefect`, which need not be on the PATH)."""

@@ -140,26 +140,29 @@ class ServerError(RuntimeError):
 
 
 @contextlib.contextmanager
-def api_server(mode: str = "background") -> Iterator[None]:
+def api_server(mode: str = "background") -> Iterator[str | None]:
     """The Prefect API a run reports to: ``PREFECT_API_URL`` when one is configured, else the
     project's long-lived background server (started now if none is running), or with ``mode``
     ``temporary`` (``Settings.prefect_server``, ``NEWSETL_PREFECT_SERVER``) a temporary server
-    for this run only."""
+    for this run only.
+
+    Yields the background server's URL when this call started it (the run tells its user a
+    server now runs on after it), else None."""
     if mode not in SERVER_MODES:
         raise ServerError(f"{SERVER_MODE_ENV} must be one of {', '.join(SERVER_MODES)}")
     if _api_configured():
-        yield
+        yield None
         return
     if mode == "temporary":
         with temporary_api_server():
-            yield
+            yield None
         return
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    url = ensure_background_server()
+    url, started = _ensure_background_server()
     with temporary_settings(updates={PREFECT_API_URL: url}):
         try:
-            yield
+            yield url if started else None
         finally:
             _flush_api_logs()
 
@@ -241,6 +244,11 @@ def ensure_background_server(timeout: float | None = None) -> str:
     terminal does not reach it), with its output in ``$PREFECT_HOME/newsetl-server.log``. It
     keeps running after the run: ``newsetl server stop`` stops it.
     """
+    return _ensure_background_server(timeout)[0]
+
+
+def _ensure_background_server(timeout: float | None = None) -> tuple[str, bool]:
+    """:func:`ensure_background_server`'s URL, and whether this call started the server."""
     import json
     import subprocess
     import sys
@@ -250,7 +258,7 @@ def ensure_background_server(timeout: float | None = None) -> str:
     with _locked(home):
         state = background_server()
         if state:
-            return state["url"]
+            return state["url"], False
         _stop_state(home)  # a dead or hung server of an earlier session
         if timeout is None:
             timeout = float(DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
@@ -281,7 +289,7 @@ def ensure_background_server(timeout: float | None = None) -> str:
                     f"(see {home / LOG_FILE}); or set PREFECT_API_URL to a running server"
                 )
             time.sleep(0.25)
-        return url
+        return url, True
 
 
 def _stop_state(home: Path, timeout: float = 30.0) -> dict | None:

@@ -11,6 +11,7 @@ from flows.console import (
     nothing_loaded_message,
     progress_bar,
     quiet_prefect_console,
+    server_started_message,
 )
 from flows.errors import EXIT_OK, NothingLoaded
 
@@ -40,7 +41,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     quiet = verbosity(args) == "quiet"
     with (
-        api_server(settings.prefect_server),
+        api_server(settings.prefect_server) as started_server,
         progress_bar(enabled=args.progress and not quiet and sys.stderr.isatty()) as progress,
     ):
         interrupt.checkpoint()
@@ -55,6 +56,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     interrupt.checkpoint()
     if not quiet:
         print(format_summary(summary), flush=True)
+        if started_server:
+            print(server_started_message(started_server), flush=True)
     if etl.nothing_loaded(summary):
         raise NothingLoaded(nothing_loaded_message(sources, summary))
     return EXIT_OK

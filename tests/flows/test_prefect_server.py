@@ -110,6 +110,13 @@ def test_first_run_starts_a_server_the_second_reuses(background):
         f"Prefect server running at {first['url']} (pid {first['pid']}; "
         f"UI: {first['url'].removesuffix('/api')})"
     )
+    # the first run says it left a server running, and how to stop it; the second does not
+    ui = first["url"].removesuffix("/api")
+    assert background["first"].stdout.splitlines()[-1] == (
+        f"  Prefect server started in the background (UI: {ui}); later runs reuse it; "
+        "`newsetl server stop` stops it"
+    )
+    assert "Prefect server" not in background["second"].stdout
 
 
 def test_runs_are_visible_in_the_server(background):
