@@ -31,6 +31,7 @@ SENTENCES = {
     "following": "Voters in Ohio are scheduled to go to the polls this week following the resignation of "
     "Senator Dan Cole.",
     "called for X to": "The Senate called for President Obama immediately to veto the bill.",
+    "bank lent": "The Export-Import Bank of Japan lent 500 mln dlrs to Mexico.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -41,6 +42,12 @@ NO_EVENT = {
     "share offer": ("Belgium said four mln shares will be offered in Europe.", "offered"),
     "public offer": ("Ottawa extended its public offer of shares in Petro-Canada.", "offer"),
     "money market": ("The Bank of France gave the money market assistance.", "assistance"),
+    "help to the market": (
+        "The Bank of Canada gave 90 mln dlrs of help to the money market.",
+        "gave",
+    ),
+    "bank bought bonds": ("The Bundesbank bought 20 billion marks of federal bonds.", "bought"),
+    "intervention": ("The Bank of Italy purchased 300 mln dlrs in intervention.", "purchased"),
     "fire destroyed": ("A fire destroyed the market in Lagos.", "destroyed"),
     "storm destroyed": ("A storm destroyed homes in Haiti.", "destroyed"),
     "trade injury": ("Kenya said imports were injuring its farmers.", "injuring"),
@@ -134,3 +141,9 @@ def test_an_event_before_its_clause_takes_no_future_from_it(rows):
     # the by-election is future, the resignation it follows is not: RETREAT, not CONCEDE
     resignation = only(rows["following"], "resignation")
     assert (resignation["event_type"], resignation["modality"]) == ("RETREAT", "asserted")
+
+
+def test_a_bank_lending_to_a_country_is_still_aid(rows):
+    """Market operations are no event (extraction version 35), loans to a country are AID."""
+    lent = only(rows["bank lent"], "lent")
+    assert (lent["event_type"], lent["target_name"]) == ("AID", "Mexico")
