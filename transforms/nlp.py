@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "35"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "36"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -103,6 +103,8 @@ EXTRACTION_VERSION = "35"  # 2: quotes and events tables filled; 3: is_partial, 
 # are nouns for people
 # 35: a market operation is no PLOVER event: the money market as a participant, or a bank
 # trading securities or currency ("bought bonds", "dlrs in intervention")
+# 36: trade with a country is COOPERATE: goods shipped, exported, sold, supplied or delivered
+# to a country, money invested in one, a joint venture with one
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -32,6 +32,10 @@ SENTENCES = {
     "Senator Dan Cole.",
     "called for X to": "The Senate called for President Obama immediately to veto the bill.",
     "bank lent": "The Export-Import Bank of Japan lent 500 mln dlrs to Mexico.",
+    "shipped": "Spain shipped 5,000 tonnes of barley to Libya.",
+    "sold to a company": "Brazil sold its stake in the mine to Shell.",
+    "invested": "Japanese banks invested heavily in Australia.",
+    "joint venture": "Egypt raised its stake in a joint venture with Kenya.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -147,3 +151,18 @@ def test_a_bank_lending_to_a_country_is_still_aid(rows):
     """Market operations are no event (extraction version 35), loans to a country are AID."""
     lent = only(rows["bank lent"], "lent")
     assert (lent["event_type"], lent["target_name"]) == ("AID", "Mexico")
+
+
+def test_trade_with_a_country_is_cooperate(rows):
+    """Goods sent or sold to a country, money invested in one, a joint venture with one
+    (extraction version 36); a sale to a company is no event."""
+    got = {
+        name: [(r["trigger"], r["event_type"], r["target_name"]) for r in rows[name]]
+        for name in ("shipped", "invested", "joint venture", "sold to a company")
+    }
+    assert got == {
+        "shipped": [("shipped", "COOPERATE", "Libya")],
+        "invested": [("invested", "COOPERATE", "Australia")],
+        "joint venture": [("venture", "COOPERATE", "Kenya")],
+        "sold to a company": [],
+    }
