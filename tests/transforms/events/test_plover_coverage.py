@@ -36,6 +36,10 @@ SENTENCES = {
     "sold to a company": "Brazil sold its stake in the mine to Shell.",
     "invested": "Japanese banks invested heavily in Australia.",
     "joint venture": "Egypt raised its stake in a joint venture with Kenya.",
+    "considering": "Canada is considering restrictions on imports of Brazilian shoes.",
+    "credit guarantees": "The agency reallocated 10 mln dlrs in credit guarantees to Peru.",
+    "hoped for": "Kenya hoped for greater French investment.",
+    "he hoped": "He hoped for a quick recovery.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -165,4 +169,22 @@ def test_trade_with_a_country_is_cooperate(rows):
         "invested": [("invested", "COOPERATE", "Australia")],
         "joint venture": [("venture", "COOPERATE", "Kenya")],
         "sold to a company": [],
+    }
+
+
+def test_restrictions_considered_money_to_a_country_and_hopes_of_a_state(rows):
+    """Extraction version 37: "considering restrictions" hands the event to the noun; money
+    reallocated or authorized to a country is AID; a state hoping for something is an
+    appeal (CAMEO 020), a person's hope is none."""
+    got = {
+        name: [
+            (r["trigger"], r["event_type"], r["actor_name"], r["target_name"]) for r in rows[name]
+        ]
+        for name in ("considering", "credit guarantees", "hoped for", "he hoped")
+    }
+    assert got == {
+        "considering": [("restrictions", "SANCTION", "Canada", None)],
+        "credit guarantees": [("reallocated", "AID", None, "Peru")],
+        "hoped for": [("hoped", "REQUEST", "Kenya", None)],
+        "he hoped": [],
     }
