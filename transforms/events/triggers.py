@@ -70,7 +70,7 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
     for trig in nouns.values():
         if _keep_noun(ctx, trig, verb_at, light_at):
             kept.append(trig)
-    kept = [t for t in kept if not _market_operation(ctx, t)]
+    kept = [t for t in kept if not _market_operation(ctx, t) and not _endangers(ctx, t)]
     for trig in kept:
         if "harm" in trig.entry.flags and trig.type == "ASSAULT":
             trig.type = _harm_type(ctx, trig, kept)
@@ -99,6 +99,17 @@ def _market_operation(ctx: EventContext, trig: Trigger) -> bool:
     things += [g for t in things for c in t.children if c.dep_ == "prep" for g in c.children]
     things += [c for t in things for c in t.children if c.dep_ == "compound"]
     return any({t.lemma_.lower(), t.lower_} & MARKET_INSTRUMENTS for t in things)
+
+
+def _endangers(ctx: EventContext, trig: Trigger) -> bool:
+    """ "pressure which threatens the trading system", "falling prices threaten farmers": a
+    thing as the subject of "threaten" endangers, no actor threatens (PLOVER THREATEN needs
+    one); a passive or a subject that is a participant stays a threat."""
+    tok = trig.token
+    if trig.type != "THREATEN" or trig.kind != "verb" or tok.lemma_.lower() != "threaten":
+        return False
+    subj = subject_of(ctx, tok)
+    return subj is not None and subj.pos_ == "NOUN" and not _political(ctx, subj)
 
 
 def _money_market(tok: Token) -> bool:

@@ -40,6 +40,7 @@ SENTENCES = {
     "credit guarantees": "The agency reallocated 10 mln dlrs in credit guarantees to Peru.",
     "hoped for": "Kenya hoped for greater French investment.",
     "he hoped": "He hoped for a quick recovery.",
+    "union threatened": "The union threatened a strike at the port.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -56,6 +57,12 @@ NO_EVENT = {
     ),
     "bank bought bonds": ("The Bundesbank bought 20 billion marks of federal bonds.", "bought"),
     "intervention": ("The Bank of Italy purchased 300 mln dlrs in intervention.", "purchased"),
+    "warrants attached": (
+        "Norway is issuing 200 mln crowns of notes with warrants attached.",
+        "warrants",
+    ),
+    "offers an option": ("The plan offers investors a currency option.", "offers"),
+    "threatens a system": ("Rising protectionism threatens the world trading system.", "threatens"),
     "fire destroyed": ("A fire destroyed the market in Lagos.", "destroyed"),
     "storm destroyed": ("A storm destroyed homes in Haiti.", "destroyed"),
     "trade injury": ("Kenya said imports were injuring its farmers.", "injuring"),
@@ -188,3 +195,10 @@ def test_restrictions_considered_money_to_a_country_and_hopes_of_a_state(rows):
         "hoped for": [("hoped", "REQUEST", "Kenya", None)],
         "he hoped": [],
     }
+
+
+def test_a_participant_that_threatens_still_threatens(rows):
+    """A thing that "threatens" endangers (extraction version 38); a union threatens."""
+    assert [(r["trigger"], r["event_type"]) for r in rows["union threatened"]][:1] == [
+        ("threatened", "THREATEN")
+    ]
