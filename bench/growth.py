@@ -78,6 +78,8 @@ ENTITY_COLUMNS = {
 #: The near-duplicate index too: a clone's body is its seed's, so are its band hashes; without
 #: them the first run on the big warehouse indexed every clone (a MinHash per article).
 CLONED = ("articles", "mentions", "quotes", "events", "_near_dup_bands")
+#: Articles cloned per INSERT (each its own transaction).
+CHUNK_ARTICLES = 100_000
 #: The bench's record of a warehouse it set up (kept with --keep): size, timings, records used.
 SETUP_FILE = "growth-setup.json"
 
@@ -124,12 +126,19 @@ def synthesize(db: Path, articles: int, groups: int) -> dict[str, int]:
                 else:
                     exprs.append(f"t.{c}")
             started = time.perf_counter()
-            con.execute(
-                f"insert into {table} select {', '.join(exprs)} from {table} t "
-                "join seed_ids s on s.article_id = t.article_id cross join k "
-                "where k.k < ? or s.n <= ?",
-                [clones, last],
-            )
+            # the seed's rows apart (small), so that no INSERT reads the clones made before it
+            con.execute(f"create temp table seed_{table} as select * from {table}")
+            # one INSERT … SELECT per CHUNK_ARTICLES articles' clones, each its own transaction:
+            # memory bounded whatever the size (one INSERT of 1M articles' 56 M mentions was
+            # still running after 33 min, session 10)
+            step = max(1, CHUNK_ARTICLES // seed)
+            for lo in range(1, clones + 1, step):
+                con.execute(
+                    f"insert into {table} select {', '.join(exprs)} from seed_{table} t "
+                    "join seed_ids s on s.article_id = t.article_id "
+                    "join k on k.k between ? and ? where k.k < ? or s.n <= ?",
+                    [lo, lo + step - 1, clones, last],
+                )
             print(f"  {table}: cloned in {time.perf_counter() - started:.1f}s", flush=True)
         con.execute("checkpoint")
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in CLONED}
