@@ -30,6 +30,17 @@ How the comparison is made (see docs/quality.md, "Quotes", for the discussion):
   speaker span overlaps a gold source span, or when our speaker links to the same entity as a
   named mention inside a gold source span (gold marks "Clinton" in one sentence, we chose
   "Clinton" in the next). A pronoun is judged as written: our "she" must overlap gold's.
+* **Strict speaker accuracy** (the table's last column, and ``strict`` by kind): the named
+  speaker, as the issue measures it (``speaker_name`` / ``speaker_entity_id``). The head of
+  the gold source phrase says whom it names (:func:`source_targets`): a name ("Clinton
+  spokesman Brian Fallon" → Brian Fallon, not Clinton; "Schilling's son, Grant," → Grant),
+  a common noun ("Clinton's spokesman" → spokesman; "a spokesman for the campaign" →
+  spokesman, not the campaign) or a pronoun. For a name, our speaker's entity must be that
+  name's entity (or our speaker's name end with the name's head word); with no entity, our
+  span must cover the name's head word. For a common noun, our span must cover the noun. A
+  pronoun is judged as by the lenient check (PolNeAR does not say whom it stands for); so is
+  an annotation with source and cue swapped. Each part of a coordinated source is an
+  alternative. Checked by hand on 100+ PolNeAR train items (docs/quality.md, session 11).
 * **Timing.** Parse time (the spaCy pipeline) vs extraction time (mentions, quotes, textacy),
   on the same Docs.
 
@@ -83,11 +94,13 @@ class Item:
     source: list[tuple[int, int]] = field(default_factory=list)
     has_source: bool = True
     entity_id: str | None = None  # predicted speaker's entity
+    name: str | None = None  # predicted speaker's name (its entity's canonical name)
     label: str = ""
     cue: str = ""
     cue_spans: list[tuple[int, int]] = field(default_factory=list)
     chars: frozenset[int] = frozenset()
     kind: str = ""  # gold attribution kind (attribution_kind), once scored with its Doc
+    target: str = ""  # whom the strict check wants (target_text), listed with its errors
 
 
 def normalize(text: str, start: int, end: int) -> tuple[int, int]:
@@ -182,6 +195,7 @@ def pred_items(
             content=content,
             source=src,
             entity_id=g[0].get("speaker_entity_id"),
+            name=g[0].get("speaker_name"),
             label="direct" if g[0]["is_direct"] else "indirect",
             cue=g[0].get("cue") or "",
         )
@@ -244,6 +258,173 @@ def speaker_ok(g: Item, p: Item, mention_entity: dict[tuple[int, int], str], tex
     return ""
 
 
+NAME_ENTS = ("PERSON", "ORG", "GPE", "FAC", "LOC")
+ISSUER_DEPS = ("poss", "compound")  # "the ministry's statement", "the Pentagon statement"
+#: What ends the leading noun phrase of a source: its post-modifiers start here.
+PHRASE_ENDS = {",", "(", "—", "–", ";", ":", "who", "whom", "which", "that", "whose"}
+
+
+def _is_name(tok) -> bool:
+    """A proper name's word; a demonym with an article ("the Texan") is a common noun."""
+    if not tok.text[:1].isupper():
+        return False
+    if tok.ent_type_ == "NORP":
+        return not any(c.dep_ == "det" for c in tok.children)
+    return tok.pos_ == "PROPN" or tok.ent_type_ in NAME_ENTS
+
+
+def _depth(tok) -> int:
+    n = 0
+    while tok.head.i != tok.i:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _phrase_head(toks: list) -> tuple[str, object] | None:
+    """The head of a noun phrase without its post-modifiers: its last word ("Clinton
+    spokesman Brian Fallon" → Fallon, "Clinton supporters" → supporters), unless a
+    preposition's phrase ends it and the parse does not make that last word the root — then
+    the last noun before the preposition ("a spokesman for the campaign" → spokesman,
+    "Senator John McCain of Arizona" → McCain; but "Secretary of State Hillary Clinton" →
+    Clinton)."""
+    words = [t for t in toks if t.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM", "ADP", "DET")]
+    while words and words[-1].pos_ not in ("NOUN", "PROPN", "PRON"):
+        words.pop()
+    if not words:
+        return None
+    last = words[-1]
+    if last.pos_ == "PRON":
+        return ("pronoun", last) if len(words) == 1 else None
+    preps = [
+        k
+        for k, t in enumerate(words)
+        if t.pos_ == "ADP" and any(w.pos_ in ("NOUN", "PROPN") for w in words[:k])
+    ]
+    if preps:
+        inside = {t.i for t in words}
+        root = min((t for t in words if t.head.i not in inside or t.head.i == t.i), key=_depth)
+        if root.i != last.i:
+            last = [w for w in words[: preps[0]] if w.pos_ in ("NOUN", "PROPN")][-1]
+    return ("name" if _is_name(last) else "noun", last)
+
+
+def source_targets(doc, g: Item) -> list[tuple[str, object]]:
+    """Whom a gold source names, as (how, head token) alternatives — the strict check's
+    definition (module docstring, "Strict speaker accuracy").
+
+    The source's leading noun phrase ends at its first comma, parenthesis, dash or relative
+    pronoun; its head is its last word, unless that word ends the object of a preposition
+    ("a spokesman for the campaign" → spokesman, "his best friend at Lehigh" → friend). A
+    name after a title or role noun is the head ("Clinton spokesman Brian Fallon",
+    "Secretary of State Hillary Clinton", "his nephew Michery el Soheil"): a ``name``. A
+    common noun followed by an appositive name stands for that name ("a spokesman for
+    Clinton, Brian Fallon," → Fallon; "Schilling's son, Grant," → Grant). Each part of a
+    coordination is an alternative ("Sens. Tom Carper and Chris Coons"). A document noun also
+    stands for its issuer named with it ("the ministry's statement", "a statement from the
+    ministry"). Any other common noun is a ``noun`` ("Clinton's spokesman" → spokesman,
+    "Clinton supporters" → supporters, "the Texan"); a personal pronoun is a ``pronoun``; a
+    relative pronoun stands for the noun its clause modifies ("Mike Lee, who said" → Lee).
+    """
+    out: list[tuple[str, object]] = []
+    for s, e in g.source:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        toks = [t for t in span if not t.is_space]
+        if not toks:
+            continue
+        if toks[0].lower_ in RELATIVE_PRONOUNS and toks[0].head.dep_ == "relcl":
+            antecedent = toks[0].head.head
+            toks = [t for t in antecedent.subtree if t.i <= antecedent.i]
+        cut = next(
+            (
+                k
+                for k, t in enumerate(toks)
+                if k
+                and toks[k - 1].pos_ in ("NOUN", "PROPN")
+                and (t.lower_ in PHRASE_ENDS or t.tag_ in ("VBG", "VBN"))
+            ),
+            len(toks),
+        )
+        lead, rest = toks[:cut], toks[cut:]
+        parts: list[list] = [[]]
+        for t in lead:
+            if t.dep_ == "cc" or t.lower_ in ("and", "&"):
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        for part in parts:
+            found = _phrase_head(part)
+            words = [t for t in part if not t.is_punct]
+            if found is None and words:  # a name the tagger took for another word ("From")
+                found = ("name" if words[-1].text[:1].isupper() else "noun", words[-1])
+            if found is None:
+                continue
+            how, head = found
+            if how == "noun" and rest and rest[0].text == ",":
+                names = []
+                for t in rest[1:]:
+                    if t.is_punct or not _is_name(t):
+                        break
+                    names.append(t)
+                if names:
+                    out.append(("name", names[-1]))
+                    continue
+            out.append((how, head))
+            if how == "noun" and DOCUMENT_NOUNS & {head.lemma_.lower(), head.lower_}:
+                issuers = [c for c in head.children if c.dep_ in ISSUER_DEPS]
+                issuers += [
+                    o
+                    for prep in head.children
+                    if prep.dep_ == "prep" and prep.lower_ in ("from", "by", "of")
+                    for o in prep.children
+                    if o.dep_ == "pobj"
+                ]
+                out.extend(("name", t) for t in issuers if _is_name(t))
+    return out
+
+
+def speaker_ok_strict(
+    g: Item, p: Item, mention_entity: dict[tuple[int, int], str], text: str, doc
+) -> str:
+    """Why our speaker is the one the gold source names ("" when it is not): strict check.
+
+    For a ``name`` target, our speaker's entity must be the entity of the name's mention, or
+    our speaker's name must end with the name's head word ("Mark Cuban" for "Cuban", which
+    the recognizer took for a nationality); when our speaker has no entity, its span must
+    cover the name's head word. For a
+    ``noun`` target, our speaker's span must cover the noun (or our entity is the noun's, when
+    coreference linked it). A ``pronoun`` is judged as by :func:`speaker_ok`. An annotation
+    with source and cue swapped keeps :func:`speaker_ok`'s verdict.
+    """
+    lenient = speaker_ok(g, p, mention_entity, text)
+    if lenient == "swapped":
+        return lenient
+    for how, tok in source_targets(doc, g):
+        if how == "pronoun":
+            if lenient:
+                return "pronoun"
+            continue
+        head = [(tok.idx, tok.idx + len(tok))]
+        ents = {ent for span, ent in mention_entity.items() if _overlap([span], head)}
+        if how == "noun":
+            if _overlap(p.source, head) or (p.entity_id is not None and p.entity_id in ents):
+                return "noun"
+        elif p.entity_id is not None:
+            if p.entity_id in ents:
+                return "name"
+            if p.name and p.name.lower().split()[-1] == tok.lower_:
+                return "name"
+        elif _overlap(p.source, head):
+            return "name"
+    return ""
+
+
+def target_text(doc, g: Item) -> str:
+    """The strict check's targets, for the error listing ("name Fallon | noun spokesman")."""
+    return " | ".join(f"{how} {tok.text}" for how, tok in source_targets(doc, g))
+
+
 # --------------------------------------------------------------------------- kinds
 
 ATTRIBUTION_KINDS = ("name", "pronoun", "noun", "document", "continuation")
@@ -297,12 +478,15 @@ class Score:
     fn: int = 0
     spk_ok: int = 0
     spk_n: int = 0
+    spk_strict: int = 0  # right by speaker_ok_strict (needs the Doc)
     why: Counter = field(default_factory=Counter)
+    why_strict: Counter = field(default_factory=Counter)
 
     def add(self, other: Score) -> None:
-        for k in ("tp", "fp", "fn", "spk_ok", "spk_n"):
+        for k in ("tp", "fp", "fn", "spk_ok", "spk_n", "spk_strict"):
             setattr(self, k, getattr(self, k) + getattr(other, k))
         self.why.update(other.why)
+        self.why_strict.update(other.why_strict)
 
     @property
     def p(self) -> float:
@@ -319,6 +503,10 @@ class Score:
     @property
     def spk(self) -> float:
         return self.spk_ok / self.spk_n if self.spk_n else 0.0
+
+    @property
+    def spk_s(self) -> float:
+        return self.spk_strict / self.spk_n if self.spk_n else 0.0
 
 
 def consistent_with_other(p: Item, others: list[Item], mention_entity, text: str) -> bool:
@@ -345,8 +533,9 @@ def score_doc(
     doc=None,
     by_kind: Counter | None = None,
 ) -> Score:
-    """Score one record; with ``doc``, gold items get their attribution kind, and ``by_kind``
-    counts (kind, "gold" | "matched" | "right") over them."""
+    """Score one record; with ``doc``, gold items get their attribution kind, speakers are
+    also judged strictly (:func:`speaker_ok_strict`), and ``by_kind`` counts (kind, "gold" |
+    "matched" | "right" | "strict") over them."""
     text = rec["text"]
     gold = gold_items(rec, direct_only, per_span)
     if doc is not None:
@@ -374,11 +563,18 @@ def score_doc(
             ok = speaker_ok(gold[gi], pred[pi], mention_entity, text)
             s.spk_ok += bool(ok)
             s.why[ok or "wrong"] += 1
+            strict = speaker_ok_strict(gold[gi], pred[pi], mention_entity, text, doc) if doc else ""
+            s.spk_strict += bool(strict)
+            s.why_strict[strict or "wrong"] += 1
             if by_kind is not None:
                 by_kind[(gold[gi].kind, "matched")] += 1
                 by_kind[(gold[gi].kind, "right")] += bool(ok)
+                by_kind[(gold[gi].kind, "strict")] += bool(strict)
             if errors is not None and not ok:
                 errors.append(("SPEAKER", rec, gold[gi], pred[pi]))
+            elif errors is not None and doc is not None and not strict:
+                gold[gi].target = target_text(doc, gold[gi])
+                errors.append(("STRICT", rec, gold[gi], pred[pi]))
     if errors is not None:
         mg = {gi for gi, _ in pairs}
         mp = {pi for _, pi in pairs}
@@ -469,10 +665,12 @@ def write_errors(path: Path, errors: list) -> None:
                 src = " | ".join(text[a:b] for a, b in g.source)
                 fh.write(f"  gold: {[_short(text[a:b]) for a, b in g.content]}\n")
                 fh.write(f"  gold speaker: {src!r} cue {g.cue!r}\n")
+                if g.target:
+                    fh.write(f"  strict target: {g.target}\n")
             if p is not None:
                 src = " | ".join(text[a:b] for a, b in p.source)
                 fh.write(f"  ours: {[_short(text[a:b]) for a, b in p.content]}\n")
-                fh.write(f"  our speaker: {src!r} cue {p.cue!r}\n")
+                fh.write(f"  our speaker: {src!r} ({p.name}) cue {p.cue!r}\n")
             fh.write(f"  context: …{ctx}…\n\n")
 
 
@@ -574,8 +772,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{n_gold['direct']} direct + {n_gold['other']} other gold attributions; model {args.model}"
     )
     print()
-    print("| system | attributions | granularity | P | R | F1 | speaker acc. (n) |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| system | attributions | granularity | P | R | F1 | speaker acc. (n) | speaker strict |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for key in sorted(table, key=lambda k: (modes.index(k[1:]), k[0])):
         system, kind, gran, mixed = key
         s = table[key]
@@ -586,7 +786,7 @@ def main(argv: list[str] | None = None) -> int:
         }[kind]
         print(
             f"| {system} | {what} | {gran} | {s.p:.3f} | {s.r:.3f} | {s.f1:.3f} "
-            f"| {s.spk:.3f} ({s.spk_n}) |"
+            f"| {s.spk:.3f} ({s.spk_n}) | {s.spk_s:.3f} |"
         )
     print()
     for system in ("newsetl", "textacy"):
@@ -594,14 +794,20 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{system} speakers on matched direct quotes (grouped): "
             + ", ".join(f"{k} {why[k]}" for k in ("overlap", "entity", "swapped", "relative"))
-            + f", wrong {why['wrong']}."
+            + f", wrong {why['wrong']}; strict: "
+            + ", ".join(
+                f"{k} {table[(system, 'direct', 'grouped', True)].why_strict[k]}"
+                for k in ("name", "noun", "pronoun", "swapped", "wrong")
+            )
+            + "."
         )
     print(
         "newsetl full quotations (strict, grouped) by attribution kind — speaker right / "
         "matched (matched / gold with a source): "
         + "; ".join(
             f"{k} {by_kind[(k, 'right')]}/{by_kind[(k, 'matched')]}"
-            f" ({by_kind[(k, 'matched')]}/{by_kind[(k, 'gold')]})"
+            f" ({by_kind[(k, 'matched')]}/{by_kind[(k, 'gold')]}; strict "
+            f"{by_kind[(k, 'strict')]})"
             for k in ATTRIBUTION_KINDS
         )
         + "."
@@ -637,6 +843,7 @@ def main(argv: list[str] | None = None) -> int:
                 "f1": s.f1,
                 "speaker": s.spk,
                 "speaker_n": s.spk_n,
+                "speaker_strict": s.spk_s,
                 "tp": s.tp,
                 "fp": s.fp,
                 "fn": s.fn,
@@ -644,7 +851,8 @@ def main(argv: list[str] | None = None) -> int:
             for (sys_, kind, gran, mixed), s in table.items()
         }
         out["by_kind"] = {
-            k: {w: by_kind[(k, w)] for w in ("gold", "matched", "right")} for k in ATTRIBUTION_KINDS
+            k: {w: by_kind[(k, w)] for w in ("gold", "matched", "right", "strict")}
+            for k in ATTRIBUTION_KINDS
         }
         out["time"] = {"parse": t_parse, "mentions": t_mentions, "quotes": t_quotes}
         args.json.write_text(json.dumps(out, indent=2))
