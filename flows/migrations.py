@@ -9,7 +9,7 @@ import hashlib
 
 import duckdb
 
-from transforms.schemas import TABLES, columns, derived_tables, duckdb_ddl
+from transforms.schemas import TABLES, columns, duckdb_ddl, lake_tables
 
 
 def columns_in(con, table: str) -> set[str]:
@@ -42,26 +42,27 @@ def runs_counts(con) -> None:
         con.execute(f'ALTER TABLE runs DROP COLUMN "{c}"')
 
 
-def derived_keys(con) -> None:
-    """A warehouse of schema version 1: its derived tables still have their PRIMARY KEY
-    (which every checkpoint rewrites whole). Rebuild each without it (the new DDL, the rows
-    copied, the old table dropped, the new one renamed), all in one transaction; dbt's views
-    name the tables, so they read the rebuilt ones."""
-    derived = derived_tables()
+def loaded_keys(con) -> None:
+    """A warehouse of schema version 1 or 2: its loaded tables still have their PRIMARY KEY
+    (version 1: all of them; version 2: ``articles``), which every checkpoint rewrites whole.
+    Rebuild each without it (the new DDL, the rows copied, the old table dropped, the new one
+    renamed), all in one transaction; dbt's views name the tables, so they read the rebuilt
+    ones."""
+    loaded = lake_tables()
     keyed = [
         r[0]
         for r in con.execute(
             "SELECT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
             "AND schema_name = 'main' AND constraint_type = 'PRIMARY KEY' "
             "AND list_contains(?, table_name)",
-            [list(derived)],
+            [list(loaded)],
         ).fetchall()
     ]
     if not keyed:
         return
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in (t for t in derived if t in keyed):
+        for table in (t for t in loaded if t in keyed):
             new = f"_{table}_v2"
             cols = ", ".join(f'"{c}"' for c in columns(table))
             con.execute(f'DROP TABLE IF EXISTS "{new}"')

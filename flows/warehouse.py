@@ -41,7 +41,7 @@ from transforms.schemas import (
     schema_of,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _lake_parts (
   path VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
@@ -233,7 +233,7 @@ def ensure_schema(con) -> None:
                     f'ALTER TABLE "{table}" ADD COLUMN "{field.name}" {duckdb_type(field.type)}'
                 )
     migrations.runs_counts(con)
-    migrations.derived_keys(con)
+    migrations.loaded_keys(con)
     for ddl in _INTERNAL_DDL:
         con.execute(ddl)
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -522,12 +522,13 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
 
 
 def _check_unique_keys(con, by_table: dict[str, list[str]]) -> None:
-    """Raise :class:`WarehouseError` when a derived table's key the batch just inserted is
+    """Raise :class:`WarehouseError` when a loaded table's key the batch just inserted is
     now held by two rows: twice in the batch, or by a row of another article already loaded
-    (the batch's articles' old rows are deleted first). These tables have no PRIMARY KEY
-    (:func:`transforms.schemas.duckdb_ddl`); this is their uniqueness. Only the incoming
-    keys are looked up, so its cost grows with the batch, not with the table."""
-    for table in derived_tables():
+    (the batch's articles' old rows are deleted first). These tables (``articles`` and the
+    derived ones) have no PRIMARY KEY (:func:`transforms.schemas.duckdb_ddl`); this is their
+    uniqueness. Only the incoming keys are looked up, so its cost grows with the batch, not
+    with the table."""
+    for table in lake_tables():
         paths = by_table.get(table)
         if not paths:
             continue

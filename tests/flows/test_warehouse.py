@@ -93,10 +93,10 @@ def test_an_up_to_date_schema_is_left_alone_but_a_missing_table_or_other_code_mi
     assert [k for k, _ in first] == ["schema_digest", "schema_version"]
 
 
-def test_a_version_1_warehouse_loses_its_derived_tables_primary_keys(tmp_path):
-    """Schema version 1 had a PRIMARY KEY on every table; version 2 keeps NOT NULL on the
-    derived tables' keys only. ensure_schema rebuilds them with the same rows; a view over
-    them (as dbt's are) reads the rebuilt tables."""
+def test_a_version_1_warehouse_loses_its_loaded_tables_primary_keys(tmp_path):
+    """Schema version 1 had a PRIMARY KEY on every table; version 2 kept it on ``articles``;
+    version 3 keeps NOT NULL on the loaded tables' keys only. ensure_schema rebuilds them with
+    the same rows; a view over them (as dbt's are) reads the rebuilt tables."""
     settings = load_settings(tmp_path / "wh")
     given = rows()
     with warehouse.connection(settings, read_only=False) as con:
@@ -128,14 +128,14 @@ def test_a_version_1_warehouse_loses_its_derived_tables_primary_keys(tmp_path):
             "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%_v2'"
         ).fetchone()
     assert {"mentions", "quotes", "events", "articles"} <= old_keys
-    assert {"mentions", "quotes", "events"}.isdisjoint(new_keys)
-    assert "articles" in new_keys and "_meta" in new_keys
+    assert {"mentions", "quotes", "events", "articles"}.isdisjoint(new_keys)
+    assert {"rejects", "runs", "_meta"} <= new_keys
     assert after == dump
     assert [len(v) for v in after.values()] == [4, 21, 5, 7]
     assert ("events", ["event_id"]) in not_null and ("quotes", ["quote_id"]) in not_null
     assert ("mentions", ["mention_id"]) in not_null
     assert view == 5
-    assert version == ("2",)
+    assert version == ("3",)
     assert leftovers == (0,)
 
 
@@ -348,6 +348,25 @@ def test_a_duplicated_derived_id_fails_the_load_and_nothing_is_loaded(loaded, ca
             "SELECT mention_id FROM mentions WHERE article_id IN ('a1', 'b1') ORDER BY 1"
         ).fetchall()
     assert got == [("m-new",), ("m-new2",)]
+
+
+def test_an_article_twice_in_the_batch_fails_the_load_and_nothing_is_loaded(loaded):
+    """``articles`` has no PRIMARY KEY either (schema version 3): the loader's check is its
+    uniqueness too."""
+    settings, _ = loaded
+    given = changed_a1()
+    twin = dict(given["articles"][0], source_uri="/corpus/twin.md")
+    given["articles"].append(twin)
+    args = batch(given, settings, "r2", 1)
+    with warehouse.connection(settings, read_only=False) as con:
+        before = counts(con)
+        with pytest.raises(WarehouseError) as err:
+            warehouse.load_batch(con, settings.warehouse_dir, rejects=reject_rows(), **args)
+        assert counts(con) == before
+    assert str(err.value) == (
+        "articles: article_id 'b1' would be held by 2 rows (articles b1); "
+        "ids must be unique: the batch is not loaded"
+    )
 
 
 def test_rejects_keep_their_first_verdict_and_change_with_a_new_one(loaded):
