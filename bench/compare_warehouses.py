@@ -8,7 +8,8 @@ read-only in one DuckDB session. Every base table present in either (views and t
 ``_``-prefixed tables aside; ``--all`` keeps those) is compared:
 
 * a table present on one side only is a difference;
-* rows are matched by the table's primary key: keys only in A, only in B, and for the keys in
+* rows are matched by the table's primary key (a loaded table's declared key: they have
+  none in DuckDB since schema version 3): keys only in A, only in B, and for the keys in
   both, each column that differs (how many rows, and ``--examples`` of them: key, A, B);
 * columns that name the run rather than the data (``--ignore``, default ``run_id``,
   ``flow_run_id``, ``ingested_at``, ``rejected_at``, ``started_at``, ``finished_at``,
@@ -27,6 +28,11 @@ import sys
 from pathlib import Path
 
 import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from transforms.schemas import TABLES, key_column  # noqa: E402
 
 DEFAULT_IGNORE = (
     "run_id",
@@ -80,7 +86,10 @@ class Comparison:
                  and constraint_type = 'PRIMARY KEY'""",
             [db, schema, table],
         ).fetchall()
-        return list(rows[0][0]) if rows else []
+        if rows:
+            return list(rows[0][0])
+        # the loaded tables have no PRIMARY KEY (schema versions 2, 3): their declared key
+        return [key_column(table)] if schema == "main" and table in TABLES else []
 
     def compare(self, name: str, a: str, b: str) -> list[str]:
         """The differences of one table (empty when identical)."""
