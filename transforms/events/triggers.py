@@ -26,12 +26,11 @@ from transforms.events.context import SKIP_NOUN_FAMILIES, EventContext, Trigger
 from transforms.events.fieldmatch import field_entries, field_entry, field_reading, has_patterns
 from transforms.events.kinds import (
     entity_modifier,
-    is_agentive,
     is_participant,
     is_place,
-    state_of,
 )
 from transforms.events.lexicon import Entry, lookup
+from transforms.events.markets import endangers, market_operation, political
 from transforms.events.syntax import (
     agent_of,
     governing_verb,
@@ -44,13 +43,10 @@ from transforms.events.syntax import (
 from transforms.events.words import (
     AFFILIATION_NOUNS,
     AGENT_VERBS,
-    CENTRAL_BANKS,
     EVENT_SUBJECT_VERBS,
     FIELD_VERBS_OFF,
-    FIRST_PERSON,
     HAPPEN_VERBS,
     LOCATIVE_PREPS,
-    MARKET_INSTRUMENTS,
     PHYSICAL_TARGETS,
     PLACE_NOUNS,
     ROUND_NOUNS,
@@ -70,65 +66,12 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
     for trig in nouns.values():
         if _keep_noun(ctx, trig, verb_at, light_at):
             kept.append(trig)
-    kept = [t for t in kept if not _market_operation(ctx, t) and not _endangers(ctx, t)]
+    kept = [t for t in kept if not market_operation(ctx, t) and not endangers(ctx, t)]
     for trig in kept:
         if "harm" in trig.entry.flags and trig.type == "ASSAULT":
             trig.type = _harm_type(ctx, trig, kept)
     kept.sort(key=lambda t: t.token.i)
     return kept
-
-
-def _market_operation(ctx: EventContext, trig: Trigger) -> bool:
-    """A market operation is no PLOVER event (central banks' money-market operations, in the
-    guideline): an event with the money market as a participant ("provided the money market
-    with 120 mln stg", "help to the money market", "suspended its money market assistance"),
-    or a bank trading securities or currency ("the Bank of Japan bought bonds", "purchased one
-    billion dlrs in intervention"). Loans and credits to a country stay AID."""
-    tok = trig.token
-    parts = [c for c in tok.children if c.dep_ in {"dobj", "obj", "dative", "nsubjpass"}]
-    preps = [c for c in tok.children if c.dep_ in {"prep", "dative"}]
-    pobjs = [g for c in preps for g in c.children if g.dep_ == "pobj"]
-    if any(_money_market(p) for p in [tok, *parts, *pobjs]):
-        return True
-    subj = subject_of(ctx, tok) if trig.kind == "verb" else None
-    if subj is None or not _bank(ctx, subj):
-        return False
-    verbs = [tok, *(c for c in tok.children if c.dep_ == "xcomp")]  # "offered to drain funds"
-    things = [c for v in verbs for c in v.children if c.dep_ in {"dobj", "obj", "dative"}]
-    things += [g for v in verbs for c in v.children if c.dep_ == "prep" for g in c.children]
-    things += [g for t in things for c in t.children if c.dep_ == "prep" for g in c.children]
-    things += [c for t in things for c in t.children if c.dep_ == "compound"]
-    return any({t.lemma_.lower(), t.lower_} & MARKET_INSTRUMENTS for t in things)
-
-
-def _endangers(ctx: EventContext, trig: Trigger) -> bool:
-    """ "pressure which threatens the trading system", "falling prices threaten farmers": a
-    thing as the subject of "threaten" endangers, no actor threatens (PLOVER THREATEN needs
-    one); a passive or a subject that is a participant stays a threat."""
-    tok = trig.token
-    if trig.type != "THREATEN" or trig.kind != "verb" or tok.lemma_.lower() != "threaten":
-        return False
-    subj = subject_of(ctx, tok)
-    return subj is not None and subj.pos_ == "NOUN" and not _political(ctx, subj)
-
-
-def _money_market(tok: Token) -> bool:
-    """ "the money market", "money market assistance": the noun or its compound modifiers."""
-    words = {tok.lemma_.lower()}
-    for c in tok.children:
-        if c.dep_ in {"compound", "amod", "nmod"}:
-            words.add(c.lemma_.lower())
-            words |= {g.lemma_.lower() for g in c.children if g.dep_ in {"compound", "amod"}}
-    return {"money", "market"} <= words
-
-
-def _bank(ctx: EventContext, tok: Token) -> bool:
-    """A bank as actor: "the Bank of Japan", "the central bank", "the Bundesbank", or "it"
-    standing for one."""
-    m = ctx.antecedent(tok) if tok.pos_ == "PRON" else ctx.mention_at(tok)
-    words = set((m.text if m is not None else tok.text).lower().split())
-    words.add(tok.lower_)
-    return "bank" in words or bool(words & CENTRAL_BANKS)
 
 
 def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
@@ -232,13 +175,7 @@ def _field_participant(ctx: EventContext, token: Token) -> bool:
     modifies ("Afghan warplanes") — not "I", "we" or "you"."""
     cands = [subject_of(ctx, token), agent_of(token)]
     cands += [c for c in token.children if c.dep_ == "nsubjpass"]
-    return any(c is not None and _political(ctx, c) for c in cands)
-
-
-def _political(ctx: EventContext, c: Token) -> bool:
-    if c.pos_ == "PRON" or c.tag_ in {"PRP", "PRP$"}:
-        return c.lower_ not in FIRST_PERSON | {"you"} and ctx.antecedent(c) is not None
-    return ctx.mention_at(c) is not None or is_agentive(c) or state_of(ctx, c) is not None
+    return any(c is not None and political(ctx, c) for c in cands)
 
 
 def _not_event_object(ctx: EventContext, token: Token) -> bool:
