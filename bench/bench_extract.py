@@ -11,7 +11,8 @@ Docs — run the script from each tree (``PYTHONPATH=<other tree>`` for the othe
 compare. What is timed is :func:`transforms.pipeline.extract` and the rows it returns, per
 article, CPU time (``time.process_time``), the best of ``--repeat`` passes.
 
-``--rows FILE`` writes every row of every NLP table as JSON Lines (sorted, dates as ISO
+``--rows FILE`` writes every row of every NLP table (and each article's NLP columns, as
+table ``articles``) as JSON Lines (sorted, dates as ISO
 strings), so that ``diff`` shows any change of output between two versions.
 
 Sources: a directory of ``.txt`` articles (the seed format), or a ``.jsonl`` file whose records
@@ -125,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         tables = {}
         t0 = time.process_time()
         for art, doc in zip(inputs, docs, strict=True):
-            for table, rows in extract(doc, art).tables.items():
+            ex = extract(doc, art)
+            for table, rows in ex.tables.items():
                 tables.setdefault(table, []).extend(rows)
+            tables.setdefault("articles", []).append({"article_id": art.article_id, **ex.article})
         best = min(best, time.process_time() - t0)
     words = sum(len(body.split()) for _, body, _ in arts)
     counts = ", ".join(f"{t} {len(r)}" for t, r in sorted(tables.items()))
