@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "38"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "39"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -110,6 +110,8 @@ EXTRACTION_VERSION = "38"  # 2: quotes and events tables filled; 3: is_partial, 
 # appeal (REQUEST)
 # 38: securities are markets (notes, options, warrants …: "offers an option" and "notes with
 # warrants" are no event); a thing that "threatens" endangers, no actor threatens
+# 39: son, daughter, wife, husband, brother, sister, friend, neighbor … are nouns for people
+# ("X's son, Grant, said" names Grant; "her husband cut in" is a cue)
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

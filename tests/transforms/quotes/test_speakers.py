@@ -455,3 +455,18 @@ def test_a_subject_after_a_subordinator_is_not_the_speaker(nlp):
     assert [(q.speaker_text, q.speaker_name) for q in direct_quotes_of(nlp, text)] == [
         ("The Boeing statement", "Boeing")
     ]
+
+
+def test_a_relative_named_in_apposition_is_the_speaker(nlp):
+    # "son", "wife", "husband" are nouns for people: the name in apposition speaks, and an
+    # unknown verb ("cut in") is a cue for them as for "the officer"
+    got = quotes_of(
+        nlp,
+        "Hoffman's daughter, Grace, defended her father on Tuesday on Facebook, saying: "
+        "“He is no bigot and never was one.”\n\n"
+        "“We both voted early,” her husband cut in.",
+    )
+    assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
+        ("He is no bigot and never was one.", "Hoffman's daughter", "Grace"),
+        ("We both voted early", "her husband", None),
+    ]
