@@ -45,6 +45,7 @@ from spacy.tokens import Token
 from transforms.document import Document
 from transforms.mentions.model import Mention
 from transforms.quotes.marks import paragraph_spans
+from transforms.tokenfind import tokens_with
 from transforms.wordlists import word_lists
 
 WINDOW = 3
@@ -69,6 +70,7 @@ PRONOUN_GENDER = {
 KNOWN_GENDER_BONUS = {"f": 2.5, "m": round(2.5 * math.log(4 / 3) / math.log(4), 2)}
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
+_PRONOUN_FORMS = frozenset(PRONOUN_GENDER) | THING_PRONOUNS | PLURAL_PRONOUNS
 _WORDS = word_lists("coref_words.txt")
 FEMALE_WORDS = _WORDS["female"]
 MALE_WORDS = _WORDS["male"]
@@ -105,7 +107,8 @@ def resolve_pronouns(
     """
     resolver = _Resolver(document, mentions, misread)
     answers: dict[int, Mention | None] = {}
-    for token in document.tokens:
+    # only the tokens spelled as a pronoun it answers are tested (the others cannot pass)
+    for token in map(document.tokens.__getitem__, tokens_with(document.doc, _PRONOUN_FORMS)):
         if is_resolvable_pronoun(token):
             answers[token.i] = resolver.resolve(token)
     return answers

@@ -15,12 +15,18 @@ A statement that is mostly a direct quote already is left to the direct quotes. 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from spacy.tokens import Span, Token
 
 from transforms.analysis import Analysis
-from transforms.quotes.lexicon import INDIRECT_CLASSES, REPORTING_NOUNS, is_cue_verb
+from transforms.quotes.lexicon import (
+    INDIRECT_CLASSES,
+    REPORTING_NOUNS,
+    is_cue_verb,
+    reporting_verbs,
+)
 from transforms.quotes.linking import by_surname
 from transforms.quotes.marks import QUOTE_TOKEN_RE, paragraph_spans
 from transforms.quotes.speakers import (
@@ -31,18 +37,29 @@ from transforms.quotes.speakers import (
     own_subject,
     subject_of,
 )
+from transforms.tokenfind import tokens_with
 
 _DATELINE_RE = re.compile(r"[A-Z][A-Z.'’ ]+(?:, [A-Z][\w.'’ ]+)?(?: \([\w .]+\))? ?[—–-]+ ")
+#: The forms that make a token a cue whatever its lemma (:func:`is_cue_verb` takes "says",
+#: "said" as speech).
+_CUE_FORMS = frozenset({"according", "says", "said"})
 #: What may follow a parenthetical cue inside its phrase: ", he said on Tuesday in a statement,"
 _CUE_TAIL = {"npadvmod", "prep", "advmod", "dative", "prt", "nsubj", "dobj"}
+
+
+@functools.cache
+def _cue_lemmas() -> frozenset[str]:
+    """The lemmas of reporting nouns and verbs of saying (:func:`is_cue_verb`'s)."""
+    return frozenset(REPORTING_NOUNS) | frozenset(reporting_verbs())
 
 
 def indirect_statements(an: Analysis) -> list[tuple[Span, Attribution]]:
     """Reported statements: (content span, attribution); one attribution may have two spans,
     around a parenthetical cue ("Taxes, he said, will rise")."""
-    doc = an.doc
     out: list[tuple[Span, Attribution]] = _labelled(an)
-    for tok in doc:
+    # only a token that may be a cue below: "according", a reporting noun, a verb of saying
+    cues = tokens_with(an.doc, _CUE_FORMS, _cue_lemmas())
+    for tok in map(an.tokens.__getitem__, cues):
         if an.quoted[tok.i]:
             continue
         if tok.lower_ == "according":
