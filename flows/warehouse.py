@@ -522,12 +522,11 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
 
 
 def _check_unique_keys(con, by_table: dict[str, list[str]]) -> None:
-    """Raise :class:`WarehouseError` when a loaded table's key the batch just inserted is
-    now held by two rows: twice in the batch, or by a row of another article already loaded
-    (the batch's articles' old rows are deleted first). These tables (``articles`` and the
-    derived ones) have no PRIMARY KEY (:func:`transforms.schemas.duckdb_ddl`); this is their
-    uniqueness. Only the incoming keys are looked up, so its cost grows with the batch, not
-    with the table."""
+    """Raise :class:`WarehouseError` when a loaded table's key the batch just inserted is now
+    held by two rows: twice in the batch, or by a row of another article already loaded (the
+    batch's articles' old rows are deleted first). These tables (``articles``, the derived
+    ones) have no PRIMARY KEY (:func:`transforms.schemas.duckdb_ddl`); this is their
+    uniqueness. Only the incoming keys are looked up: its cost grows with the batch."""
     for table in lake_tables():
         paths = by_table.get(table)
         if not paths:
