@@ -281,18 +281,40 @@ def test_an_incremental_build_rebuilds_the_tables_and_tests_the_changed_articles
         "(stg_mentions_text_matches_body: 1)" in str(failed.value)
     )
 
-    # a full build tests every row: a6's and the one broken by hand
+    # a7 loaded, its quote's speaker an entity its article does not name (Ottawa: a2 does) and
+    # a mention no article has: the parents are looked up among the changed articles' mentions
+    # first, then among every mention — the entity is found there, the mention nowhere
+    odd = _new_version(given, "a1", "a7")
+    odd["articles"][0].update(source_uri="/corpus/a7.txt", source_id="a7")
+    (quote,) = odd["quotes"]
+    quote.update(speaker_entity_id="e_ottawa", speaker_mention_id="m_nowhere")
+    _load(settings, odd, "r4")
+    with pytest.raises(models.ModelsFailed) as failed:
+        models.run_models(settings, log_level="none", if_changed=True)
+    assert (
+        "test stg_quotes_checks on stg_quotes: 1 failing row "
+        "(relationships(speaker_mention_id -> stg_mentions.mention_id): 1)" in str(failed.value)
+    )
+
+    # a full build tests every row: a6's, a7's and the one broken by hand
     with pytest.raises(models.ModelsFailed) as failed:
         models.run_models(settings, log_level="none")
     assert (
         "test stg_mentions_checks on stg_mentions: 2 failing rows "
         "(stg_mentions_text_matches_body: 2)" in str(failed.value)
     )
+    assert (
+        "test stg_quotes_checks on stg_quotes: 1 failing row "
+        "(relationships(speaker_mention_id -> stg_mentions.mention_id): 1)" in str(failed.value)
+    )
 
     # both mended by hand, then a row inserted by hand: rows no load recorded, so the next
     # build is a full one, and it fails on that row
     _mentions_text(settings.db_path, kept["mention_id"], kept["text"])
     _mentions_text(settings.db_path, bad["mention_id"], good_text)
+    con = duckdb.connect(str(settings.db_path))
+    con.execute("update quotes set speaker_mention_id = null where article_id = 'a7'")
+    con.close()
     models.run_models(settings, log_level="none")
     con = duckdb.connect(str(settings.db_path))
     con.execute(

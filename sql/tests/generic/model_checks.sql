@@ -7,8 +7,9 @@
     * unique: [column, ...]: the values (not NULL) held by more than one row (unique);
     * accepted_values: {column: [value, ...]}: the distinct values (not NULL) outside the list
       (accepted_values);
-    * relationships: [{column, to, field}]: the rows whose column (not NULL) names no row of
-      `to` (relationships);
+    * relationships: [{column, to, field, in_article}]: the rows whose column (not NULL) names
+      no row of `to` (relationships); in_article: true when the parent is a row of the child's
+      own article by construction (looked up there first in an incremental build, below);
     * combinations: [{columns: [...], where: condition}]: the combinations of values held by
       more than one row (of those meeting `where`, if given; unique_combination_of_columns);
     * spans: {name: {column, start, end, articles}}: the rows whose span is not the article's
@@ -76,11 +77,23 @@
         ~ (' and ' ~ scope if scope else '') ~ ' group by ' ~ column ~ ' having count(*) > 1']) -%}
 {%- endfor -%}
 {%- for check in relationships -%}
+    {#- in_article: the parent is, by construction, a row of the child's own article (a quote's
+        speaker mention, an event's actors and place: mentions of its article), loaded with it.
+        In an incremental build the child is looked up among the changed articles' loaded rows
+        of the parent first, and only the values not found there among every row of the parent:
+        the same failing rows, and none of the whole parent read when all are found (every
+        mention's key was read for each check: 2.7 and 3.5 CPU-s at 100,000 articles) -#}
+    {%- set near = loaded_rows(check.to.identifier) if loaded and check.get('in_article') else none -%}
+    {%- set children = 'select child.' ~ check.column ~ ' as value from ' ~ rows
+        ~ ' as child where child.' ~ check.column ~ ' is not null' -%}
+    {%- if near -%}
+        {%- set children = children ~ ' and not exists (select 1 from ' ~ near
+            ~ ' as parent where parent.' ~ check.field ~ ' = child.' ~ check.column ~ ')' -%}
+    {%- endif -%}
     {%- do checks.append([
         'relationships(' ~ check.column ~ ' -> ' ~ check.to.identifier ~ '.' ~ check.field ~ ')',
-        'select 1 from ' ~ rows ~ ' as child where child.' ~ check.column ~ ' is not null'
-        ~ ' and not exists (select 1 from ' ~ check.to ~ ' as parent where parent.'
-        ~ check.field ~ ' = child.' ~ check.column ~ ')']) -%}
+        'select 1 from (' ~ children ~ ') as child where not exists (select 1 from ' ~ check.to
+        ~ ' as parent where parent.' ~ check.field ~ ' = child.value)']) -%}
 {%- endfor -%}
 {%- for check in combinations -%}
     {%- set scope = test_scope(model, 'set', check.columns[0]) -%}
