@@ -378,9 +378,10 @@ def _transform_load(
     work), and the near-duplicate band hashes are committed with the articles.
 
     The tasks' collections (the batch's articles, its keys, months, parts and band hashes)
-    are passed in Prefect's ``quote`` (to tasks only: a plain function would get the wrapper): Prefect walks every task parameter element by element
-    twice (for the run's inputs, then to resolve futures), ~90 ms of the flow's CPU per batch
-    of 256 Reuters stories; none of them holds a future, and the task gets the value as is."""
+    are passed in Prefect's ``quote`` (to tasks only: a plain function would get the
+    wrapper): Prefect walks every task parameter element by element twice (for the run's
+    inputs, then to resolve futures), ~90 ms of the flow's CPU per batch of 256 Reuters
+    stories; none of them holds a future, and the task gets the value as is."""
     settings = run.settings
     parts = None
     with run.stage("nlp"):

@@ -60,9 +60,9 @@
     {%- do row_counts.append('count(*) filter (where (' ~ expression ~ ') is not true)') -%}
 {%- endfor -%}
 {%- set checks = [] -%}
-{#- the loaded tables' keys, unique by the loader in every load: articles' PRIMARY KEY, and
-    flows/warehouse._check_unique_keys for the derived tables (a load that would duplicate one
-    fails whole); rows added otherwise (a count moved by no load) make the next build a full one
+{#- the loaded tables' keys, unique by the loader in every load: none has a PRIMARY KEY
+    since schema version 3, and flows/warehouse._check_unique_keys checks each (a load that
+    would duplicate one fails whole); rows added otherwise (a count moved by no load) make the next build a full one
     (flows/models._untracked_writes). An incremental build
     leaves them to it: each was a scan of every key of the table (the nightly full build and
     `newsetl models` test them) -#}
