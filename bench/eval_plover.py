@@ -9,8 +9,9 @@ The gold sets (``bench/gold/plover_{dev,dev3,dev4,heldout}.jsonl``; guideline in
 ``bench/gold/README.md``, "PLOVER sentences") hold sentences from Wikinews and Reuters stories,
 each coded with the type, mode, actor and recipient of its top event under the PLOVER manual,
 or with no event at all; dev3's and dev4's were drawn at random from unselected news
-(``scripts/select_plover_dev3.py``, ``scripts/select_plover_dev4.py``). Each sentence is run alone through the ETL's own NLP step (one
-spaCy pass, then mentions and events), with its story's publication date.
+(``scripts/select_plover_dev3.py``, ``scripts/select_plover_dev4.py``). Each sentence is run
+alone through the ETL's own NLP step (one spaCy pass, then mentions and events), with its
+story's publication date.
 
 **Top event of a sentence** (the same rule for the gold coding and for the system; the
 extractor's ``is_top_event`` column when the rows have it): among the
