@@ -113,6 +113,12 @@ def test_speaker_sets_are_big_enough_and_apart():
     # drawn for held-out's weak kinds: quote runs, documents, common nouns
     attributions = Counter(it["attribution"] for it in dev8[1] if it["kind"] == "full")
     assert attributions["continuation"] >= 10 and attributions["document"] >= 10
+    dev9 = load_gold_docs(SPLITS["dev9"])
+    everything = earlier | set(dev5[0]) | set(dev6[0]) | set(dev7[0]) | set(dev8[0])
+    assert not set(dev9[0]) & everything
+    assert len(dev9[0]) >= 40
+    # an unselected draw of 1987 wire copy: at least 150 full quotations with a named speaker
+    assert sum(1 for it in dev9[1] if it["kind"] == "full" and it["speaker"]) >= 150
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
