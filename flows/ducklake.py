@@ -34,6 +34,7 @@ import duckdb
 
 from flows import lakefs
 from flows.errors import WarehouseError
+from flows.migrations import META_GUARD
 from flows.settings import Settings
 
 #: The tables a warehouse publishes (the loaded layer; the marts are built on the DuckLake).
@@ -141,20 +142,60 @@ class LiveSession:
     the loader deletes by key before it inserts) are left out of CREATE TABLE, and the
     upserts by key of ``_meta`` (``INSERT OR REPLACE``/``OR IGNORE``) become ``MERGE INTO``.
     Any other upsert (``INSERT OR …``, ``ON CONFLICT``) is refused rather than run without
-    its key."""
+    its key.
+
+    Without a key, two runs that insert the same new ``_meta`` key at the same time would both
+    commit (DuckLake retries concurrent inserts that do not conflict): two ``warehouse_id``s,
+    two ``schema_digest``s. So every ``_meta`` upsert first rewrites ``_meta``'s guard row
+    (``flows.migrations.META_GUARD``, seeded with the schema) in the same transaction:
+    two concurrent upserts then delete the same row, DuckLake reports a conflict, and the one
+    that lost is retried whole and finds the other's key."""
 
     #: Other runs may commit into the same tables at the same time (flows.warehouse).
     shared = True
 
     def __init__(self, con):
         self._con = con
+        self._in_transaction = False
 
     def execute(self, sql: str, params=None):
+        if _META_UPSERT.match(sql):
+            return self._guarded(lambda: (self._run(_META_TOUCH), self._run(sql, params))[1])
+        head = sql.lstrip()[:12].upper()
+        if head.startswith(("COMMIT", "ROLLBACK", "ABORT", "END")):
+            self._in_transaction = False  # over, whether or not the statement succeeds
+        result = self._run(sql, params)
+        if head.startswith("BEGIN"):
+            self._in_transaction = True
+        return result
+
+    def _run(self, sql: str, params=None):
         sql = _translate(sql)
         return self._con.execute(sql) if params is None else self._con.execute(sql, params)
 
+    def _guarded(self, fn):
+        """``fn()`` in the caller's transaction, or in one of its own retried on a conflict."""
+        if self._in_transaction:
+            return fn()
+
+        def attempt():
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                result = fn()
+                self._con.execute("COMMIT")
+                return result
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    self._con.execute("ROLLBACK")
+                raise
+
+        return _with_retries(attempt, "writing _meta in the DuckLake")
+
     def __getattr__(self, name):
         return getattr(self._con, name)
+
+
+_META_TOUCH = f"UPDATE _meta SET value = value WHERE key = '{META_GUARD}'"
 
 
 def _translate(sql: str) -> str:

@@ -85,11 +85,13 @@ def schema_digest(version: int, internal_ddl: tuple[str, ...]) -> str:
 
 
 def schema_current(con, digest: str, internal_ddl: tuple[str, ...]) -> bool:
-    """Did this code bring the warehouse up to date (its digest stored), every table there?"""
+    """Did this code bring the warehouse up to date (its digest stored once), every table
+    there? A key stored twice (:func:`meta_keys`) is not up to date."""
     names = [*TABLES, *(ddl.split()[5] for ddl in internal_ddl if ddl.startswith("CREATE"))]
     try:
         row = con.execute(
-            "SELECT (SELECT value FROM _meta WHERE key = 'schema_digest'), "
+            "SELECT (SELECT CASE WHEN count(*) = 1 THEN min(value) END FROM _meta "
+            "WHERE key = 'schema_digest'), "
             "(SELECT count(*) FROM _meta WHERE key = 'warehouse_id'), "
             "(SELECT count(DISTINCT table_name) FROM duckdb_tables() "
             "WHERE database_name = current_database() AND schema_name = 'main' "
@@ -99,3 +101,34 @@ def schema_current(con, digest: str, internal_ddl: tuple[str, ...]) -> bool:
     except duckdb.CatalogException:  # no _meta yet: a new warehouse
         return False
     return row == (digest, 1, len(set(names)))
+
+
+#: ``_meta``'s guard row, seeded with the schema: on a DuckLake every upsert of ``_meta``
+#: rewrites it in its transaction, so that two runs inserting the same new key conflict
+#: (``flows.ducklake.LiveSession``); a single-file warehouse holds it too, unused.
+META_GUARD = "_meta_writer"
+META_SEED = (
+    f"INSERT INTO _meta SELECT '{META_GUARD}', '' "
+    f"WHERE NOT EXISTS (SELECT 1 FROM _meta WHERE key = '{META_GUARD}')"
+)
+
+
+def meta_keys(con) -> None:
+    """A DuckLake warehouse whose first runs raced before ``_meta`` had its guard row can hold
+    a key twice (two ``warehouse_id``s, two equal ``schema_digest``s): keep one value per
+    key (the highest, the same whichever run repairs it), in one transaction."""
+    twice = con.execute(
+        "SELECT key, max(value) FROM _meta GROUP BY key HAVING count(*) > 1 ORDER BY key"
+    ).fetchall()
+    if not twice:
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for key, value in twice:
+            con.execute("DELETE FROM _meta WHERE key = ?", [key])
+            con.execute("INSERT INTO _meta VALUES (?, ?)", [key, value])
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        raise

@@ -52,16 +52,15 @@ _INTERNAL_DDL = (
     """CREATE TABLE IF NOT EXISTS _lake_stale (
   article_id VARCHAR NOT NULL, run_id VARCHAR NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS _meta (key VARCHAR PRIMARY KEY, value VARCHAR)""",
-    # The change counter of each loaded table: bumped by the transaction that changes the
-    # table's rows (load_batch), so it cannot drift from them. flows/models.py reads it to
-    # tell whether the models are current instead of hashing every row.
+    migrations.META_SEED,
+    # The change counter of each loaded table, bumped by the transaction that changes the
+    # table's rows (load_batch): flows/models.py reads it instead of hashing every row.
     """CREATE TABLE IF NOT EXISTS _table_versions (
   table_name VARCHAR PRIMARY KEY, version BIGINT NOT NULL, changed_at TIMESTAMPTZ NOT NULL,
   run_id VARCHAR)""",
     # What each load changed, for the incremental marts (sql/macros/changed.sql): the articles
     # it replaced or inserted ('article') and the entities their mentions and quotes name
-    # ('entity'), numbered by _meta 'change_seq'; flows/models.py prunes what a passing build
-    # has taken in.
+    # ('entity'), numbered by _meta 'change_seq'; flows/models.py prunes what builds took in.
     """CREATE TABLE IF NOT EXISTS _changes (
   change_seq BIGINT NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL)""",
     # The input files a run settled, not read again while unchanged (flows/input_files.py).
@@ -236,6 +235,7 @@ def ensure_schema(con) -> None:
     migrations.loaded_keys(con)
     for ddl in _INTERNAL_DDL:
         con.execute(ddl)
+    migrations.meta_keys(con)
     con.execute("INSERT OR REPLACE INTO _meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     # This database file's identity: a new file (deleted, repaired, replaced) never passes
     # for an older one whose change counters happen to be equal.

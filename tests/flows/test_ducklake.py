@@ -458,3 +458,56 @@ def test_a_live_session_translates_what_ducklake_lacks_and_refuses_other_upserts
         with pytest.raises(ducklake.DuckLakeError, match="no upsert by key in a DuckLake"):
             con.execute("INSERT INTO _meta VALUES ('a', '3') ON CONFLICT (key) DO NOTHING")
     assert (tmp_path / "wh" / "ducklake").is_dir()  # its data files: in the warehouse's lake
+
+
+def test_two_runs_inserting_one_new_meta_key_at_once_conflict(postgres, tmp_path):
+    """On a PostgreSQL catalog DuckLake commits two concurrent inserts of one new ``_meta`` key
+    both (no key in a DuckLake): two ``warehouse_id``s, and the schema check's scalar read
+    failed. Each upsert rewrites ``_meta``'s guard row, so the second commit conflicts (the
+    run's retry then finds the first one's key). Without the guard both commit: fails."""
+    from flows import ducklake, warehouse
+    from flows.settings import load_settings
+
+    port = postgres.split("port=")[1].split()[0]
+    createdb = [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "postgres"]
+    subprocess.run([*createdb, "metarace"], check=True, capture_output=True, timeout=120)
+    catalog = postgres.replace("dbname=news", "dbname=metarace")
+    settings = load_settings(tmp_path / "wh", env={}, catalog=catalog)
+    with ducklake.live_connection(settings) as a, ducklake.live_connection(settings) as b:
+        warehouse.ensure_schema(a)
+        assert a.execute("SELECT value FROM _meta WHERE key = '_meta_writer'").fetchall() == [("",)]
+        a.execute("BEGIN TRANSACTION")
+        b.execute("BEGIN TRANSACTION")
+        a.execute("INSERT OR IGNORE INTO _meta VALUES ('checked', 'a')")
+        b.execute("INSERT OR IGNORE INTO _meta VALUES ('checked', 'b')")
+        a.execute("COMMIT")
+        with pytest.raises(duckdb.TransactionException, match="Transaction conflict"):
+            b.execute("COMMIT")
+        assert a.execute("SELECT value FROM _meta WHERE key = 'checked'").fetchall() == [("a",)]
+        # Outside a transaction an upsert is its own, retried: b's now finds a's key.
+        b.execute("INSERT OR IGNORE INTO _meta VALUES ('checked', 'b')")
+        b.execute("INSERT OR REPLACE INTO _meta VALUES ('replaced', 'b')")
+        assert b.execute("SELECT * FROM _meta WHERE key IN ('checked', 'replaced') ORDER BY 1"
+                         ).fetchall() == [("checked", "a"), ("replaced", "b")]  # fmt: skip
+
+
+def test_a_meta_key_stored_twice_by_an_earlier_race_is_kept_once(tmp_path):
+    """A DuckLake warehouse whose first runs raced before the guard row holds keys twice: the
+    next run's schema check sees it (no scalar-subquery error) and keeps one value per key,
+    the highest, so that whichever run repairs it, the warehouse keeps one identity."""
+    from flows import ducklake, migrations, warehouse
+    from flows.settings import load_settings
+
+    settings = load_settings(tmp_path / "wh", env={}, catalog=f"sqlite:{tmp_path / 'c.sqlite'}")
+    with ducklake.live_connection(settings) as con:
+        warehouse.ensure_schema(con)
+        (wid,) = con.execute("SELECT value FROM _meta WHERE key = 'warehouse_id'").fetchone()
+        (digest,) = con.execute("SELECT value FROM _meta WHERE key = 'schema_digest'").fetchone()
+        con.execute("INSERT INTO _meta VALUES ('warehouse_id', 'ffffffff'), ('schema_digest', ?)",
+                    [digest])  # fmt: skip
+        assert not migrations.schema_current(con, digest, warehouse._INTERNAL_DDL)
+        warehouse.ensure_schema(con)
+        rows = con.execute("SELECT key, value FROM _meta WHERE key IN ('warehouse_id', "
+                           "'schema_digest') ORDER BY 1").fetchall()  # fmt: skip
+        assert rows == [("schema_digest", digest), ("warehouse_id", max(wid, "ffffffff"))]
+        assert migrations.schema_current(con, digest, warehouse._INTERNAL_DDL)
