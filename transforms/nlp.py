@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from transforms.unwrap import WRAPPED_BREAK_RE, hard_wrapped, prepare, restore
+from transforms.wirecase import wire_case
 
 if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this module: a run
     # with nothing to parse (and the CLI) asks only for nlp_version() and work_bound()
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "39"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "40"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -112,6 +113,8 @@ EXTRACTION_VERSION = "39"  # 2: quotes and events tables filled; 3: is_partial, 
 # warrants" are no event); a thing that "threatens" endangers, no actor threatens
 # 39: son, daughter, wife, husband, brother, sister, friend, neighbor … are nouns for people
 # ("X's son, Grant, said" names Grant; "her husband cut in" is a cue)
+# 40: Reuters' capital after "U.S." read in lower case where it is a function word, an inflected
+# verb or an adjective before no name ("the U.S. Hopes Japan will", "a U.S. Official said")
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 
@@ -314,7 +317,8 @@ def parse_docs(
 ) -> Iterator[Doc]:
     """One Doc per text (in order), long texts parsed in segments and joined back."""
     texts = list(texts)
-    prepared = [prepare(text) for text in texts]  # what the model reads (transforms/unwrap.py)
+    case = wire_case(nlp)  # Reuters' capital after "U.S." (transforms/wirecase.py)
+    prepared = [prepare(text, case) for text in texts]  # what the model reads (unwrap.py)
     pieces: list[str] = []
     owners: list[int] = []
     for i, (text, prep) in enumerate(zip(texts, prepared, strict=True)):

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
+    from transforms.wirecase import WireCase
+
 #: A paragraph break in hard-wrapped text: a blank line, or a line break followed by an indent
 #: (Reuters-style text starts its paragraphs with spaces; a bare line break is only a wrap).
 WRAPPED_BREAK_RE = re.compile(r"\n[ \t]*\n|\n[ \t]{2,}")
@@ -202,9 +204,14 @@ class Prepared:
     ends: list[int]
 
 
-def prepare(body: str) -> Prepared | None:
-    """The text spaCy reads for a body, or None when it is the body itself."""
-    edits = sorted([(s, e, " ") for s, e in line_wraps(body)] + wire_tags(body))
+def prepare(body: str, case: WireCase | None = None) -> Prepared | None:
+    """The text spaCy reads for a body, or None when it is the body itself; with ``case``,
+    Reuters' capital after "U.S." read in lower case where it is an ordinary word
+    (:mod:`transforms.wirecase`)."""
+    edits = [(s, e, " ") for s, e in line_wraps(body)] + wire_tags(body)
+    if case is not None:
+        edits += case.edits(body)
+    edits.sort()
     if not edits:
         return None
     parts: list[str] = []
