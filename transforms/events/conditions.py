@@ -3,8 +3,9 @@
 A row's ``when`` column holds conditions on slots of the trigger: its particle (``prt=``),
 prepositions (``prep=``, ``p:with=``), object (``obj=``), subject (``subj=``), theme, the
 objects of its prepositions (``pobj=``), its modifiers (``mod=``), complements (``xcomp=``,
-``ccomp=``, ``oprd=``), clause marker (``mark=``), governing verb (``gov=``) and the words of
-its sentence and the two before (``ctx=``). A value matches a slot's word or lemma, or the
+``ccomp=``, ``oprd=``; ``ccomp_subj=`` the subject of a that-clause), clause marker
+(``mark=``), governing verb (``gov=``) and the words of its sentence and the two before
+(``ctx=``). A value matches a slot's word or lemma, or the
 "of" object of a head such as "a wave of …", or ``%family`` a mention of that family
 (``%place``, ``%person``, ``%org``, ``%norp``); ``*`` is any word, ``-`` none, ``!`` negates.
 """
@@ -17,6 +18,7 @@ from transforms.events.context import EventContext
 from transforms.events.lexicon import Cond, Entry
 from transforms.events.syntax import (
     agent_of,
+    explicit_subject,
     governing_verb,
     object_of,
     shared_object_conj,
@@ -132,6 +134,9 @@ _SLOT_WORDS = {
     "mod": _children("compound", "amod", "nmod"),
     "xcomp": _children("xcomp"),
     "ccomp": _children("ccomp"),
+    "ccomp_subj": lambda ctx, t, kind: [
+        explicit_subject(ctx, c) for c in t.children if c.dep_ == "ccomp"
+    ],
     "mark": lambda ctx, t, kind: _markers(t),
     "gov": lambda ctx, t, kind: [governing_verb(t)],
     "oprd": _children("oprd", "acomp", "ccomp"),

@@ -73,6 +73,7 @@ SLOTS = frozenset(
         "pobj",
         "mod",
         "xcomp",
+        "ccomp_subj",
         "ccomp",
         "mark",
         "gov",

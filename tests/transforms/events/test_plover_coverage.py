@@ -41,6 +41,9 @@ SENTENCES = {
     "hoped for": "Kenya hoped for greater French investment.",
     "he hoped": "He hoped for a quick recovery.",
     "union threatened": "The union threatened a strike at the port.",
+    "hopes X will": "Britain hopes the European Community will drop the tax.",
+    "hopes talks will": "Japan hopes the talks will succeed.",
+    "minister hoped": "The minister hoped he would win.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -202,3 +205,19 @@ def test_a_participant_that_threatens_still_threatens(rows):
     assert [(r["trigger"], r["event_type"]) for r in rows["union threatened"]][:1] == [
         ("threatened", "THREATEN")
     ]
+
+
+def test_a_state_hoping_another_party_acts_appeals_to_it(rows):
+    """A state or organisation hoping that another participant acts appeals to it (CAMEO
+    020, extraction version 41); hopes about a thing or of a person about himself are none."""
+    got = {
+        name: [
+            (r["trigger"], r["event_type"], r["actor_name"], r["target_name"]) for r in rows[name]
+        ]
+        for name in ("hopes X will", "hopes talks will", "minister hoped")
+    }
+    assert got == {
+        "hopes X will": [("hopes", "REQUEST", "United Kingdom", "European Community")],
+        "hopes talks will": [],
+        "minister hoped": [],
+    }
