@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "41"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "42"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -117,6 +117,10 @@ EXTRACTION_VERSION = "41"  # 2: quotes and events tables filled; 3: is_partial, 
 # verb or an adjective before no name ("the U.S. Hopes Japan will", "a U.S. Official said")
 # 41: a state or organisation hoping that another participant acts appeals to it (REQUEST,
 # CAMEO 020; the lexicon's new ccomp_subj= condition)
+# 42: verbs the field codes that our lexicon shadowed or left out: "charged that" (ACCUSE),
+# persuade/convince a party to act and seek from one (REQUEST), a state's tender for goods
+# (COOPERATE), forces that blast a target (ASSAULT); a market pressured or encouraged, a
+# contract taken over are no event
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -44,6 +44,12 @@ SENTENCES = {
     "hopes X will": "Britain hopes the European Community will drop the tax.",
     "hopes talks will": "Japan hopes the talks will succeed.",
     "minister hoped": "The minister hoped he would win.",
+    "charged that": "The United States charged that a Soviet test violated the treaty.",
+    "persuading": "Japan has little chance of persuading the U.S. to drop sanctions.",
+    "convinced": "Britain convinced Japan to open its market.",
+    "seek from": "Venezuela will seek credits from Japan.",
+    "tendered for": "Tunisia tendered for 100,000 tonnes of French wheat.",
+    "blasted": "U.S. Navy warships blasted the Rostam platform.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -71,6 +77,12 @@ NO_EVENT = {
     "trade injury": ("Kenya said imports were injuring its farmers.", "injuring"),
     "warned of floods": ("The Indian weather service warned of floods in Assam.", "warned"),
     "weather alert": ("Ireland issued weather alerts as the storm approached.", "alerts"),
+    "took over a contract": ("The Treasury took over the contract from the agency.", "took"),
+    "encouraged markets": (
+        "Trade frictions encouraged markets to test the agreement.",
+        "encouraged",
+    ),
+    "pressured the dollar": ("Strong selling pressured the dollar downward.", "pressured"),
 }
 PLOVER = set(PLOVER_TYPES)
 
@@ -221,3 +233,24 @@ def test_a_state_hoping_another_party_acts_appeals_to_it(rows):
         "hopes talks will": [],
         "minister hoped": [],
     }
+
+
+def test_verbs_the_field_codes_that_our_lexicon_had_shadowed_or_left_out(rows):
+    """Extraction version 42 (dev4's errors): "charged that" accuses; persuading or
+    convincing a party to act and seeking something from one are requests; a state's tender
+    for goods is a purchase; forces that blast a target assault it."""
+    got = {
+        name: [
+            (r["trigger"], r["event_type"], r["actor_name"], r["target_name"]) for r in rows[name]
+        ]
+        for name in ("charged that", "convinced", "seek from", "tendered for", "blasted")
+    }
+    assert got == {
+        "charged that": [("charged", "ACCUSE", "United States", None)],
+        "convinced": [("convinced", "REQUEST", "United Kingdom", "Japan")],
+        "seek from": [("seek", "REQUEST", "Venezuela", "Japan")],
+        "tendered for": [("tendered", "COOPERATE", "Tunisia", None)],
+        "blasted": [("blasted", "ASSAULT", "U.S. Navy", "Rostam")],
+    }
+    persuading = [(r["trigger"], r["event_type"], r["target_name"]) for r in rows["persuading"]]
+    assert persuading[0] == ("persuading", "REQUEST", "United States")
