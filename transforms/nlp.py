@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "42"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "43"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -121,6 +121,9 @@ EXTRACTION_VERSION = "42"  # 2: quotes and events tables filled; 3: is_partial, 
 # persuade/convince a party to act and seek from one (REQUEST), a state's tender for goods
 # (COOPERATE), forces that blast a target (ASSAULT); a market pressured or encouraged, a
 # contract taken over are no event
+# 43: a team, delegation, mission or envoy that arrives in, travels, flies or leaves for a place
+# visits it (CONSULT visit, the place the recipient); a demand that rises, falls or is
+# stimulated is a market quantity, no event
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -50,6 +50,7 @@ SENTENCES = {
     "seek from": "Venezuela will seek credits from Japan.",
     "tendered for": "Tunisia tendered for 100,000 tonnes of French wheat.",
     "blasted": "U.S. Navy warships blasted the Rostam platform.",
+    "team arrived": "A World Bank team arrived in Uganda for talks.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -83,6 +84,7 @@ NO_EVENT = {
         "encouraged",
     ),
     "pressured the dollar": ("Strong selling pressured the dollar downward.", "pressured"),
+    "demand rose": ("U.S. oil demand rose 0.6 pct in the four weeks.", "demand"),
 }
 PLOVER = set(PLOVER_TYPES)
 
@@ -254,3 +256,12 @@ def test_verbs_the_field_codes_that_our_lexicon_had_shadowed_or_left_out(rows):
     }
     persuading = [(r["trigger"], r["event_type"], r["target_name"]) for r in rows["persuading"]]
     assert persuading[0] == ("persuading", "REQUEST", "United States")
+
+
+def test_a_delegation_that_arrives_somewhere_visits_it(rows):
+    """A team, delegation, mission or envoy that arrives in, travels or flies to a place
+    visits it (CONSULT visit, the place the recipient; extraction version 43)."""
+    got = [
+        (r["trigger"], r["event_type"], r["mode"], r["target_name"]) for r in rows["team arrived"]
+    ]
+    assert got[0] == ("arrived", "CONSULT", "visit", "Uganda")
