@@ -2,10 +2,10 @@
 
 The fork server is a fresh process (started with ``exec``, no threads of the flow's), and every
 worker is a ``fork`` of it: what it imports here each worker finds imported, in pages shared
-with the server, instead of importing it again — spaCy, the extractors and the language
-detector's models (about a CPU-second a worker). The model itself is loaded after this, by
-:mod:`flows.nlp_preload_model`, when the run's model is the environment's (else by each worker,
-:func:`flows.nlp_runner._warm`).
+with the server, instead of importing it again — spaCy, the extractors, the language
+detector's models, dateparser's and VADER's data (about a CPU-second a worker). The model
+itself is loaded after this, by :mod:`flows.nlp_preload_model`, when the run's model is the
+environment's (else by each worker, :func:`flows.nlp_runner._warm`).
 
 Importing this module does that work; it is only ever imported by the fork server. Nothing
 here may fail the server: a worker imports whatever is missing itself.
@@ -23,9 +23,14 @@ import sys
 def _preload() -> None:
     import flows.nlp_runner  # noqa: F401  (what a worker unpickles its tasks from)
     import transforms.pipeline  # noqa: F401  (spaCy and the extractors)
-    from transforms.language import warm
+    from transforms import dates, language, tone
 
-    warm()  # the detector's models for Latin-script text (~100 MB, shared by the workers)
+    language.warm()  # the detector's models for Latin-script text (~100 MB, shared by the workers)
+    # the extraction's first-use costs, paid here once rather than in each worker: dateparser's
+    # parser and English data (~0.2 CPU-s), VADER's lexicon (no threads, no open files: both
+    # fork-safe)
+    dates.warm()
+    tone.warm()
 
 
 #: Imported by the fork server (``python -c 'from multiprocessing.forkserver import main; …'``),

@@ -47,6 +47,11 @@ def _emoji_chars() -> frozenset[str]:
     return frozenset(c for c in _analyzer().emojis if len(c) == 1)
 
 
+def warm() -> None:
+    """VADER's lexicon and emoji table read, so that a process forked after this shares them."""
+    _emoji_chars()
+
+
 def compound(text: str) -> float:
     """VADER's compound score of a text, unrounded: ``polarity_scores(text)["compound"]``.
 
