@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "43"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "44"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -124,6 +124,12 @@ EXTRACTION_VERSION = "43"  # 2: quotes and events tables filled; 3: is_partial, 
 # 43: a team, delegation, mission or envoy that arrives in, travels, flies or leaves for a place
 # visits it (CONSULT visit, the place the recipient); a demand that rises, falls or is
 # stimulated is a market quantity, no event
+# 44: a quote signed after a dash ("“…” ― Name" ending its line) is the signer's; a participle
+# hung on a "where" clause goes on with the clause around it; "he"/"she" goes on with an
+# unnamed subject of any verb of saying or thinking ("One analyst speculated …"), past a name
+# in that sentence's object, and past a sentence whose subject is the same pronoun; a person
+# in apposition is the apposition's head, never a name among its modifiers; "arbitrageur" is
+# a noun for a person, "speculate" a verb of thinking
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

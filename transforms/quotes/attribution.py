@@ -11,11 +11,16 @@ sentence and is followed by a new one):
 5. a verb introducing it with a colon or a comma (Kelly responded pointedly: “…”);
 6. a bare "X: “…”".
 
+A quote signed after a dash at the end of its paragraph (“…” ― Adriana Rodarte), the way
+vox pops, epigraphs and letters are credited, is the signer's before anything else.
+
 Quoted words inside a reported statement are the reporter's ("Haider said the railway had
 promised it “by 2027”"). Who the speaker of a cue is, is :mod:`transforms.quotes.speakers`.
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Token
 
@@ -47,12 +52,18 @@ _FINITE = {"VBD", "VBZ", "VBP", "MD"}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we", "you"}
 #: How a reported clause hangs on the verb that reports it.
 _REPORTED_DEPS = {"ccomp", "xcomp", "advcl", "parataxis"}
+#: A dash right after a closing mark, and what may follow a signature to its line's end.
+_SIGNATURE_DASH = re.compile(r"[^\S\n]*[―—–][^\S\n]*")  # spaces, no-break spaces too
+_SIGNATURE_END = re.compile(r"(?:[^\S\n]|[.,])*(?:\n|$)")
 
 
 def own_attribution(an: Analysis, item: Direct) -> Attribution:
     """The attribution found around the quote itself (empty when none)."""
     if item.partial:
         return governing(an, item, partial=True) or Attribution()
+    signed = _signature(an, item)
+    if signed is not None:
+        return signed
     doc, text = an.doc, an.text
     after = region_after(an, item)
     before = region_before(an, item)
@@ -96,6 +107,26 @@ def own_attribution(an: Analysis, item: Direct) -> Attribution:
     if attr is not None:
         return attr
     return Attribution()
+
+
+def _signature(an: Analysis, item: Direct) -> Attribution | None:
+    """ "“…” ― Adriana Rodarte" ending its line: a dash after the closing mark, then a
+    person's name and nothing else to the end of the line."""
+    if item.seg.close_end is None:
+        return None
+    dash = _SIGNATURE_DASH.match(an.text, item.seg.close_end)
+    if dash is None:
+        return None
+    start = an.token_at(dash.end())
+    if an.tok_starts[start] != dash.end():
+        return None
+    name = next((m for m in an.mentions_in(start, start + 1) if m.start == start), None)
+    if name is None or name.family != "PERSON":
+        return None
+    end_char = an.tok_starts[name.end - 1] + len(an.doc[name.end - 1].text)
+    if _SIGNATURE_END.match(an.text, end_char) is None:
+        return None
+    return Attribution(speaker=an.doc[name.start : name.end], mention=name)
 
 
 def _after_colon(an: Analysis, before: range) -> bool:

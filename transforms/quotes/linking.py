@@ -66,8 +66,13 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
                 continue  # a wire story's ticker symbol ("Merrill Lynch and Co Inc <MER>")
             if an.quoted[m.start]:
                 continue  # a name in the quotation the parser hung on the speaker's phrase
+            heads = m.start <= child.i < m.end
+            if m.family == "PERSON" and not heads:
+                # the apposition's own head names the person, never a name among its
+                # modifiers ("O'Donnell, chief strategist for Bachmann's campaign")
+                continue
             # a name, even one mistaken for an organisation
-            if m.family == "PERSON" or (person_noun and m.start <= child.i < m.end):
+            if m.family == "PERSON" or (person_noun and heads):
                 return m
     if head.pos_ == "NOUN" and head.i + 1 < len(head.doc):
         # a title right before the name the parser left apart ("Niger's president

@@ -88,6 +88,12 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
         quoted_as = _quoted_as(v, verb)
         if quoted_as is not None:
             return quoted_as
+        if v is not verb and _place_clause(v):
+            # "looping the streets around the stadium - where the Panthers played the
+            # Vikings - while chanting, “…”": a "where" clause describes a place; the
+            # participle goes on with the clause around it
+            v = v.head
+            continue
         subj = own_subject(v, skip, cue=v is verb)
         if v is verb and subj is not None and _object_as_subject(v, subj):
             v = v.head  # "The governor tweeted her reasoning saying, “…”": the governor
@@ -125,6 +131,15 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
             continue
         break
     return fallback
+
+
+def _place_clause(v: Token) -> bool:
+    """Is ``v`` a clause opened by "where" that hangs on another word (a relative clause of
+    place, which the parser may make a complement)? Not "when": "When asked, she said …"."""
+    return v.head.i != v.i and any(
+        c.dep_ == "advmod" and c.tag_ == "WRB" and c.lower_ == "where" and c.i < v.i
+        for c in v.children
+    )
 
 
 def _object_as_subject(v: Token, subj: Token) -> bool:

@@ -18,7 +18,11 @@ from transforms.analysis import Analysis
 from transforms.coref import FEMALE_WORDS, MALE_WORDS
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import determiner
-from transforms.quotes.lexicon import DIRECT_CLASSES, REPRESENTATIVES, is_cue_verb, speaker_nouns
+from transforms.quotes.lexicon import (
+    REPRESENTATIVES,
+    speaker_nouns,
+    verb_class,
+)
 
 #: Nouns for people of the other gender than a pronoun's ("spokeswoman" is no "he").
 _OTHER_GENDER = {"he": FEMALE_WORDS, "she": MALE_WORDS}
@@ -78,11 +82,18 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
     before is the likeliest antecedent). Indefinite ("a spokesman", "one trader"), or a
     definite spokesperson ("The CBT spokesman said …. “…,” he said": whom the description
     stands for, which the caller resolves; not "the senator", "the candidate", whom the
-    pronoun's antecedent names better). A noun of the other gender does not count."""
+    pronoun's antecedent names better). Its verb is any verb of saying or thinking ("One
+    analyst speculated …", "A manager … agreed that …"). A noun of the other gender does not
+    count."""
     if pronoun.lower_ not in {"he", "she"}:
         return None
     an = scope.an
-    lo = an.sent_starts[writer_sentence_before(an, an.sentence_of(pronoun.i))]
+    sent = writer_sentence_before(an, an.sentence_of(pronoun.i))
+    if _same_pronoun_subject(an, sent, pronoun) and sent > 0:
+        # "A Chrysler spokeswoman would not say … She stuck by … “…,” she said": the
+        # sentence before goes on with the same "she"; look one sentence further back
+        sent = writer_sentence_before(an, sent)
+    lo = an.sent_starts[sent]
     if antecedent is not None:
         lo = max(lo, antecedent.end)
     q = an.quoted
@@ -95,14 +106,33 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
             and _brought_in(tok)
             and tok.lemma_.lower() in speaker_nouns()
             and tok.lemma_.lower() not in _OTHER_GENDER[pronoun.lower_]
-            and is_cue_verb(tok.head, DIRECT_CLASSES)
+            and verb_class(tok.head) is not None
             and scope.paragraph(pronoun.i) - scope.paragraph(i) <= 1
         ):
             named = an.mentions_in(tok.right_edge.i + 1, pronoun.i)
-            if any(m.family == "PERSON" and not q[m.start] for m in named):
+            if any(not q[m.start] and _rival(an, m, tok) for m in named):
                 return None  # somebody named in between
             return tok
     return None
+
+
+def _same_pronoun_subject(an: Analysis, sent: int, pronoun: Token) -> bool:
+    """Is the subject of sentence ``sent``'s main verb the same "he"/"she"?"""
+    root = an.sents[sent].root
+    return any(c.dep_ == "nsubj" and c.lower_ == pronoun.lower_ for c in root.children)
+
+
+def _rival(an: Analysis, m: Mention, subject: Token) -> bool:
+    """Does a person named between an unnamed subject and "he" compete with it for the
+    pronoun: as a subject of its own, or in a later sentence? A name in the object or
+    possessive of the subject's own sentence does not ("Another arbitrageur said he expects
+    Gillette to resist Perelman's overture. “…,” he said": the arbitrageur) — the subject
+    of the sentence before is the likeliest antecedent."""
+    if m.family != "PERSON":
+        return False
+    root = an.doc[m.start : m.end].root
+    later = an.sentence_of(m.start) != an.sentence_of(subject.i)
+    return later or root.dep_ in {"nsubj", "nsubjpass"}
 
 
 def _brought_in(noun: Token) -> bool:

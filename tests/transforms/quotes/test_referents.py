@@ -387,3 +387,34 @@ def test_the_sentence_before_a_pronoun_is_the_writer_s_not_the_quotation_s(nlp):
         ("The Treasury spokesman", "Treasury"),
         ("He", "Treasury"),
     ]
+
+
+def test_he_goes_on_with_an_unnamed_subject_of_a_verb_of_thinking(nlp):
+    # the subject of the sentence before is the likeliest antecedent: an unnamed trader
+    # who "speculated" (a verb of thinking), even with a name in his own sentence's object
+    text = (
+        "Mark Olsen, an analyst at Baird, said the bid was too low.\n\n"
+        "One trader speculated that a higher offer would come soon.\n\n"
+        "“It is only a matter of days,” he said.\n\n"
+        "Another banker said he expects Daimler to reject Olsen's terms. "
+        "“They will walk away,” he said."
+    )
+    got = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.text, q.speaker_text, q.speaker_name, q.speaker_kind) for q in got] == [
+        ("It is only a matter of days", "he", None, "nominal"),
+        ("They will walk away", "he", None, "nominal"),
+    ]
+
+
+def test_she_goes_on_with_a_spokeswoman_two_sentences_back(nlp):
+    # "She" opening the sentence before goes on with the spokeswoman: so does "she said"
+    text = (
+        "Talks between Siemens and Alstom were extended by two weeks.\n\n"
+        "A Siemens spokeswoman would not say whether the talks had stalled. She repeated "
+        "the company's statement that the deal was complex. “That is all we can say,” she "
+        "said."
+    )
+    got = [q for q in quotes_of(nlp, text) if q.is_direct]
+    assert [(q.text, q.speaker_text, q.speaker_name, q.speaker_kind) for q in got] == [
+        ("That is all we can say", "she", "Siemens", "organisation"),
+    ]

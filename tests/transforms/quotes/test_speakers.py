@@ -470,3 +470,46 @@ def test_a_relative_named_in_apposition_is_the_speaker(nlp):
         ("He is no bigot and never was one.", "Hoffman's daughter", "Grace"),
         ("We both voted early", "her husband", None),
     ]
+
+
+def test_a_quotation_signed_after_a_dash_is_the_signers(nlp):
+    # vox pops, epigraphs and letters credit a quotation after it: "“…” ― Name" ending the
+    # line is the signer's, not the previous signer's (no-break spaces around a name too)
+    got = quotes_of(
+        nlp,
+        "Readers wrote to us about the vote on Friday.\n\n"
+        "“The council ignored every letter we sent.” ― Maria Lopez\n\n"
+        "“Nobody asked the farmers what they need.” — John Carter.\n\n"
+        "“It was a fair fight and we lost.” ―\u00a0Anna Berg\u00a0",
+    )
+    assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
+        ("The council ignored every letter we sent.", "Maria Lopez", "Maria Lopez"),
+        ("Nobody asked the farmers what they need.", "John Carter", "John Carter"),
+        ("It was a fair fight and we lost.", "Anna Berg", "Anna Berg"),
+    ]
+
+
+def test_a_participle_after_a_where_clause_goes_on_with_the_clause_around_it(nlp):
+    # "while chanting" hangs on the "where" clause in the parse; the chanting is done by
+    # the subject of the clause around it, not by the team named in the "where" clause
+    got = quotes_of(
+        nlp,
+        "Small groups of farmers kept marching, circling the square outside City Hall - "
+        "where the Detroit Lions held a rally - while chanting, “Fair prices now.”",
+    )
+    assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
+        ("Fair prices now.", "Small groups of farmers", None),
+    ]
+
+
+def test_a_name_among_an_appositions_modifiers_is_not_the_speaker(nlp):
+    # the apposition's own head names the person; Bachmann only owns the campaign
+    got = quotes_of(
+        nlp,
+        "The ad ran in Iowa on Monday.\n\n"
+        "“We expected a close race,” said Brett O’Donnell, chief strategist for Michele "
+        "Bachmann’s campaign.",
+    )
+    assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
+        ("We expected a close race", "Brett O’Donnell", "Brett O’Donnell"),
+    ]
