@@ -59,21 +59,9 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
     """A person named beside the speaker's head: in apposition ("The mayor, Ivo Kranjc,"),
     after a comma in its phrase ("the MP for Bath, Wera Hobhouse"), or the name the head is
     in apposition to."""
-    person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
-    for child in _apposed(head):
-        for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
-            if m.start > 0 and head.doc[m.start - 1].text == "<":
-                continue  # a wire story's ticker symbol ("Merrill Lynch and Co Inc <MER>")
-            if an.quoted[m.start]:
-                continue  # a name in the quotation the parser hung on the speaker's phrase
-            heads = m.start <= child.i < m.end
-            if m.family == "PERSON" and not heads:
-                # the apposition's own head names the person, never a name among its
-                # modifiers ("O'Donnell, chief strategist for Bachmann's campaign")
-                continue
-            # a name, even one mistaken for an organisation
-            if m.family == "PERSON" or (person_noun and heads):
-                return m
+    found = _in_apposition(an, head)
+    if found is not None:
+        return found
     if head.pos_ == "NOUN" and head.i + 1 < len(head.doc):
         # a title right before the name the parser left apart ("Niger's president
         # Mahamadou Issoufou said")
@@ -90,6 +78,22 @@ def _person_beside(an: Analysis, head: Token) -> Mention | None:
         parent = head.head
         for m in an.mentions_in(parent.i, parent.i + 1):
             if m.family == "PERSON":
+                return m
+    return None
+
+
+def _in_apposition(an: Analysis, head: Token) -> Mention | None:
+    """The person an apposition of the head names: its own head's name, even one mistaken
+    for an organisation after a noun for a person — never a name among its modifiers
+    ("O'Donnell, chief strategist for Bachmann's campaign")."""
+    person_noun = head.pos_ == "NOUN" and head.lemma_.lower() in speaker_nouns()
+    for child in _apposed(head):
+        for m in an.mentions_in(child.left_edge.i, child.right_edge.i + 1):
+            if m.start > 0 and head.doc[m.start - 1].text == "<":
+                continue  # a wire story's ticker symbol ("Merrill Lynch and Co Inc <MER>")
+            if an.quoted[m.start]:
+                continue  # a name in the quotation the parser hung on the speaker's phrase
+            if m.start <= child.i < m.end and (m.family == "PERSON" or person_noun):
                 return m
     return None
 

@@ -88,12 +88,7 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
         quoted_as = _quoted_as(v, verb)
         if quoted_as is not None:
             return quoted_as
-        if v is not verb and _place_clause(v):
-            # "looping the streets around the stadium - where the Panthers played the
-            # Vikings - while chanting, “…”": a "where" clause describes a place; the
-            # participle goes on with the clause around it
-            v = v.head
-            continue
+        v = _outside_place_clause(v, verb)
         subj = own_subject(v, skip, cue=v is verb)
         if v is verb and subj is not None and _object_as_subject(v, subj):
             v = v.head  # "The governor tweeted her reasoning saying, “…”": the governor
@@ -131,6 +126,15 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
             continue
         break
     return fallback
+
+
+def _outside_place_clause(v: Token, participle: Token) -> Token:
+    """ "looping the streets around the stadium - where the Panthers played the Vikings -
+    while chanting, “…”": a "where" clause the parser hung the participle on describes a
+    place; the participle goes on with the clause around it."""
+    while v is not participle and _place_clause(v):
+        v = v.head
+    return v
 
 
 def _place_clause(v: Token) -> bool:
