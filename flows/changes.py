@@ -12,23 +12,27 @@ import datetime as dt
 
 def bump_versions(con, tables, run_id: str | None) -> None:
     """Count one change of each of ``tables`` (inside the caller's transaction)."""
-    for table in sorted(set(tables)):
-        con.execute(
-            "INSERT INTO _table_versions VALUES (?, 1, ?, ?) ON CONFLICT (table_name) DO UPDATE "
-            "SET version = version + 1, changed_at = excluded.changed_at, run_id = excluded.run_id",
-            [table, dt.datetime.now(dt.UTC), run_id],
-        )
+    names = sorted(set(tables))
+    if not names:
+        return
+    # One statement for all of them (one a table cost ~2 ms of CPU each, seven a batch).
+    con.execute(
+        "INSERT INTO _table_versions SELECT unnest(?::VARCHAR[]), 1, ?::TIMESTAMPTZ, ?::VARCHAR "
+        "ON CONFLICT (table_name) DO UPDATE SET version = version + 1, "
+        "changed_at = excluded.changed_at, run_id = excluded.run_id",
+        [names, dt.datetime.now(dt.UTC), run_id],
+    )
 
 
 def next_change(con) -> int:
     """A new change number (the load's, in _changes)."""
-    seq = 1 + int(
+    return int(
         con.execute(
-            "SELECT coalesce(max(try_cast(value AS BIGINT)), 0) FROM _meta WHERE key = 'change_seq'"
+            "INSERT OR REPLACE INTO _meta SELECT 'change_seq', "
+            "CAST(1 + coalesce(max(try_cast(value AS BIGINT)), 0) AS VARCHAR) "
+            "FROM _meta WHERE key = 'change_seq' RETURNING value"
         ).fetchone()[0]
     )
-    con.execute("INSERT OR REPLACE INTO _meta VALUES ('change_seq', ?)", [str(seq)])
-    return seq
 
 
 def record(con, seq: int, ids: str, mentions: str, quotes: str) -> None:

@@ -19,7 +19,7 @@ def compact_lake(con, warehouse_dir: Path, *, run_id: str, log=None) -> int:
     reports the part (``newsetl repair`` rewrites it from the tables). Compaction never
     wedges a run.
     """
-    from flows.lake import file_sha256, rewrite_without
+    from flows.lake import file_sha256, register_parts, rewrite_without
 
     stale = con.execute(
         "SELECT p.path, p.table_name, p.run_id, p.batch, p.sha256, list(DISTINCT s.article_id) "
@@ -50,10 +50,8 @@ def compact_lake(con, warehouse_dir: Path, *, run_id: str, log=None) -> int:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM _lake_parts WHERE path = ?", [rel])
         if kept:
-            con.execute(
-                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
-                "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [new_rel, table, part_run, batch, kept, warehouse.utcnow(), new_digest],
+            register_parts(
+                con, [(new_rel, table, part_run, batch, kept, warehouse.utcnow(), new_digest)]
             )
         con.execute("COMMIT")
         path.unlink(missing_ok=True)

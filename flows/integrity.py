@@ -342,12 +342,13 @@ def _lake_from_tables(settings: Settings) -> list[str]:
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM _lake_parts")
         con.execute("DELETE FROM _lake_stale")
-        for rel, table, rows, digest, run_id in written:
-            con.execute(
-                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
-                "created_at, sha256) VALUES (?, ?, ?, 0, ?, ?, ?)",
-                [rel, table, run_id, rows, now, digest],
-            )
+        lake.register_parts(
+            con,
+            [
+                (rel, table, run_id, 0, rows, now, digest)
+                for rel, table, rows, digest, run_id in written
+            ],
+        )
         con.execute("COMMIT")
         removed = lake.remove_orphans(settings.lake_dir, {w[0] for w in written})
     return [

@@ -174,3 +174,34 @@ def rewrite_without(
     kept = table.filter(pc.invert(pc.is_in(table.column("article_id"), drop)))
     digest = write_table(kept, warehouse_dir / new_rel) if kept.num_rows else None
     return kept.num_rows, digest
+
+
+_PART_COLUMNS = {
+    "path": pa.string(),
+    "table_name": pa.string(),
+    "run_id": pa.string(),
+    "batch": pa.int32(),
+    "row_count": pa.int64(),
+    "created_at": pa.timestamp("us", tz="UTC"),
+    "sha256": pa.string(),
+}
+
+
+def register_parts(con, rows: list[tuple]) -> None:
+    """Insert ``rows`` (path, table_name, run_id, batch, row_count, created_at, sha256) into
+    ``_lake_parts`` in one statement (an Arrow table: a statement per part cost ~1 ms of CPU
+    each, seven a batch)."""
+    if not rows:
+        return
+    table = pa.table(
+        {
+            name: pa.array([r[i] for r in rows], type_)
+            for i, (name, type_) in enumerate(_PART_COLUMNS.items())
+        }
+    )
+    cols = ", ".join(_PART_COLUMNS)
+    con.register("_parts_new", table)
+    try:
+        con.execute(f"INSERT INTO _lake_parts ({cols}) SELECT {cols} FROM _parts_new")
+    finally:
+        con.unregister("_parts_new")

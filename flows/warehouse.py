@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows import changes, migrations
+from flows import changes, lake, migrations
 from flows.errors import WarehouseBusy, WarehouseError
 from flows.settings import Settings
 from transforms.schemas import (
@@ -489,12 +489,10 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
                 changed.add(table)
         if not shared:
             _check_unique_keys(con, by_table)
-        now = utcnow()
-        for table, rel, rows, *digest in [] if shared else parts:
-            con.execute(
-                "INSERT INTO _lake_parts (path, table_name, run_id, batch, row_count, "
-                "created_at, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [rel, table, run_id, batch, rows, now, digest[0] if digest else None],
+        if not shared:
+            now = utcnow()
+            lake.register_parts(
+                con, [(r, t, run_id, batch, n, now, d[0] if d else None) for t, r, n, *d in parts]
             )
         if incoming and not shared:
             # the new versions' entities, read from the batch's parts (not the whole tables)
