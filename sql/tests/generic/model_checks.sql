@@ -38,8 +38,10 @@
     rows of the changed articles (loaded_rows), not by a filter on the view -#}
 {%- set loaded = loaded_rows(model.identifier) -%}
 {%- set row_scope = test_scope(model, 'row') -%}
-{%- set rows = loaded if loaded else (
-    '(select * from ' ~ model ~ ' where ' ~ row_scope ~ ')' if row_scope else model) -%}
+{#- an incremental table's changed rows: fetched by rowid (changed_rows_read); either read
+    once (a materialized CTE) for every check that reads them -#}
+{%- set scoped = loaded if loaded else (changed_rows_read(model) if row_scope else none) -%}
+{%- set rows = 'scoped_rows' if scoped else model -%}
 {%- set row_names = [] -%}
 {%- set row_counts = [] -%}
 {%- for column in not_null -%}
@@ -113,6 +115,12 @@
 
 with
 
+{% if scoped -%}
+scoped_rows as materialized (
+    select * from {{ scoped }}
+),
+
+{% endif -%}
 {% if row_names -%}
 row_counts as (
     select [
