@@ -28,6 +28,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # `newsetl run` subprocesses start a temporary server each, as before (nothing left running);
 # tests/flows/test_prefect_server.py covers the long-lived background server.
 os.environ.setdefault("NEWSETL_PREFECT_SERVER", "temporary")
+# dbt's saved parses (flows/dbt_parse.py) in the checkout, not in the user's ~/.cache: kept
+# between suites (git-ignored), shared by the pytest workers and the CLI processes they start.
+os.environ["XDG_CACHE_HOME"] = str(ROOT / ".cache")
 # One in-process spaCy model for the whole session; the worker pool has its own test.
 os.environ.setdefault("NEWSETL_N_PROCESS", "1")
 
