@@ -441,20 +441,13 @@ def _transform_load(
     return loaded, written, parts
 
 
-#: Left out of a busy batch's checkpoint: DuckDB analyses FSST on every string column of every
-#: segment it writes, ~40 % of the close's CPU at 4,000 Reuters stories, and keeps it for few
-#: (ids, names); the same rows, a file ~9 % larger (docs/performance.md, session 12).
-_NO_FSST = "fsst"
-
-
 class _BatchConnection:
     """One batch's connection to the warehouse, opened on first use (``connect()``) and
     closed on leaving (or by :meth:`close`). When it is opened while the NLP workers have
     work (``runner.busy``: the next batch's), DuckDB runs its statements on one thread: the
     workers keep every core busy, and a second DuckDB thread would only add its parallel
-    overhead (more CPU for the same statements, taken from the workers); and its checkpoint
-    (the close) does not try FSST on the strings it writes (:data:`_NO_FSST`). The last
-    batch's, with the workers idle, keeps DuckDB's threads and compression methods."""
+    overhead (more CPU for the same statements, taken from the workers). The last batch's,
+    with the workers idle, keeps DuckDB's threads."""
 
     def __init__(self, settings, runner=None):
         self.settings = settings
@@ -475,9 +468,7 @@ class _BatchConnection:
                 warehouse.connection(self.settings, read_only=False)
             )
             if not self.settings.catalog and getattr(self.runner, "busy", False):
-                # this file's instance, until closed (the close's checkpoint included)
-                self._con.execute("SET threads = 1")
-                self._con.execute(f"SET disabled_compression_methods = '{_NO_FSST}'")
+                self._con.execute("SET threads = 1")  # this file's instance, until closed
         return self._con
 
     def close(self) -> None:
