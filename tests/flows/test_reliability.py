@@ -646,9 +646,11 @@ def test_a_signal_while_the_command_is_set_up_is_one_line():
     KeyboardInterrupt's traceback (the random Ctrl-C test's failure under load). The signal is
     sent, for real, by the process itself at the moment the CLI first imports DuckDB.
 
-    The child starts with Ctrl-C's default handling, as a terminal's command does: in the full
-    suite the pytest worker that runs this test has Ctrl-C ignored by then (a child of it
-    showed ``SIG_IGN``, which Python keeps through exec), and the signal never arrived."""
+    The child starts with Ctrl-C's default handling, as a terminal's command does: a suite
+    started in the background by a shell without job control (``make test &`` in a script)
+    runs with SIGINT ignored from the start — POSIX shells ignore SIGINT and SIGQUIT for such
+    jobs, and every process under it inherits that through fork and exec — so the signal the
+    child sent itself never arrived (the failures seen only in full suites run that way)."""
     child = (
         "import builtins, os, signal, sys\n"
         "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
