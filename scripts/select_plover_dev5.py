@@ -32,7 +32,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from select_plover_dev3 import GOLD, NAME_RE, candidate, load_text, sentences, texts
+from select_plover_dev3 import (
+    GOLD,
+    NAME_RE,
+    candidate,
+    load_text,
+    sentences,
+    state_at_draw,
+    texts,
+)
 
 SEED = 505
 PER_STRATUM = {"two-states": 110, "one-state": 60}
@@ -62,10 +70,9 @@ def states(sentence: str) -> set[str]:
         for i in range(len(words)):
             for j in range(i + 1, len(words) + 1):
                 run = " ".join(words[i:j]).rstrip(".")
-                place = gaz.place(run)
-                if place is not None and place.kind in ("country", "nation"):
+                place, code = state_at_draw(gaz, run)
+                if place is not None:
                     out.add(place.code or place.name)
-                code = gaz.country_of_demonym(run)
                 if code is not None:
                     out.add(code)
     return out

@@ -141,6 +141,12 @@ def gazetteer() -> Gazetteer:
             value = getattr(country, attr, None)
             if value and "," not in value:
                 add(value, place)
+    # States that no longer exist but that news and archives name (the Soviet Union in 1987
+    # newswire): their ISO 3166-3 former alpha-2 codes, never a current code.
+    for row in _rows("former_states.tsv"):
+        if row["alpha2"] not in gaz.country_names:
+            gaz.country_names[row["alpha2"]] = row["name"]
+            add(row["name"], Place(row["name"], "country", row["alpha2"]))
     for row in _rows("country_aliases.tsv"):
         code = row["alpha2"]
         if code in gaz.country_names:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "44"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "45"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -130,6 +130,8 @@ EXTRACTION_VERSION = "44"  # 2: quotes and events tables filled; 3: is_partial, 
 # in that sentence's object, and past a sentence whose subject is the same pronoun; a person
 # in apposition is the apposition's head, never a name among its modifiers; "arbitrageur" is
 # a noun for a person, "speculate" a verb of thinking
+# 45: former states (Soviet Union/USSR/Soviet, East Germany, Yugoslavia, Czechoslovakia) are
+# countries with their ISO 3166-3 codes; West Germany, Zaire: aliases of Germany, DR Congo
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

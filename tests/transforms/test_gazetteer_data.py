@@ -47,8 +47,27 @@ def _load(name: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def codes() -> set[str]:
-    return {c.alpha_2 for c in pycountry.countries} | {"XK"}
+def former_states() -> list[dict[str, str]]:
+    header, rows = _load("former_states.tsv")
+    assert header == ["alpha2", "name"]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def codes(former_states) -> set[str]:
+    return {c.alpha_2 for c in pycountry.countries} | {"XK"} | {r["alpha2"] for r in former_states}
+
+
+def test_former_states_carry_their_former_iso_codes(former_states, country_name_keys):
+    """ISO 3166-3's former alpha-2 codes, none of them a current code; names no current
+    country has; sorted by code. (A state renamed, not dissolved — Zaire, Burma, West
+    Germany — is an alias of its country, not a former state.)"""
+    former = {c.alpha_2 for c in pycountry.historic_countries}
+    current = {c.alpha_2 for c in pycountry.countries}
+    assert [r["alpha2"] for r in former_states] == ["CS", "DD", "SU", "YU"]
+    for row in former_states:
+        assert row["alpha2"] in former and row["alpha2"] not in current, row
+        assert _key(row["name"]) not in country_name_keys, row
 
 
 @pytest.fixture(scope="module")

@@ -248,7 +248,7 @@ def test_verbs_the_field_codes_that_our_lexicon_had_shadowed_or_left_out(rows):
         for name in ("charged that", "convinced", "seek from", "tendered for", "blasted")
     }
     assert got == {
-        "charged that": [("charged", "ACCUSE", "United States", None)],
+        "charged that": [("charged", "ACCUSE", "United States", "Soviet Union")],
         "convinced": [("convinced", "REQUEST", "United Kingdom", "Japan")],
         "seek from": [("seek", "REQUEST", "Venezuela", "Japan")],
         "tendered for": [("tendered", "COOPERATE", "Tunisia", None)],

@@ -112,6 +112,29 @@ def test_us_spellings_share_one_entity(nlp):
     assert len({m.entity_id for m in ms if m.country_code == "US" and m.label == "GPE"}) == 1
 
 
+def test_former_states_are_countries_of_their_own(nlp):
+    """Archive copy names states that no longer exist: the Soviet Union (and "USSR", "Soviet
+    officials") is one country entity with its former ISO code SU, never Russia; West Germany
+    is Germany, Zaire the DR Congo (same states, older names)."""
+    ms = mentions_of(
+        nlp,
+        (
+            "The Soviet Union rejected the offer on Tuesday. Soviet officials said the USSR "
+            "would reply later. West Germany and Zaire backed the plan."
+        ),
+    )
+    got = [(m.text, m.canonical_name, m.country_code) for m in ms if m.country_code]
+    assert got == [
+        ("Soviet Union", "Soviet Union", "SU"),
+        ("Soviet", "Soviet Union", "SU"),
+        ("USSR", "Soviet Union", "SU"),
+        ("West Germany", "Germany", "DE"),
+        ("Zaire", "Democratic Republic of the Congo", "CD"),
+    ]
+    soviet = {m.entity_id for m in ms if m.country_code == "SU"}
+    assert len(soviet) == 1
+
+
 def test_acronym_defined_in_text_is_one_entity(nlp):
     text = (
         "Russia's Federal Security Service (FSB) said on Tuesday it had detained two men. "
