@@ -23,6 +23,7 @@ under another id) is left out after the draw, so the draw itself is unchanged.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -82,12 +83,20 @@ LATER_NAMES = frozenset(
 )
 
 
+@functools.cache
+def _later_keys() -> frozenset[str]:
+    """LATER_NAMES as the gazetteer's keys (once, not for every run of every sentence)."""
+    from transforms.gazetteer import name_key
+
+    return frozenset(name_key(n) for n in LATER_NAMES)
+
+
 def state_at_draw(gaz, run: str) -> tuple[object | None, str | None]:
     """The country or nation ``run`` names (a Place), and the state of ``run`` as a demonym
     (a code), as the gazetteer knew them when the draws were made."""
     from transforms.gazetteer import name_key
 
-    if name_key(run) in {name_key(n) for n in LATER_NAMES}:
+    if name_key(run) in _later_keys():
         return None, None
     place, code = gaz.place(run), gaz.country_of_demonym(run)
     if place is not None and (place.code in LATER_CODES or place.kind not in ("country", "nation")):
