@@ -119,6 +119,12 @@ def test_speaker_sets_are_big_enough_and_apart():
     assert len(dev9[0]) >= 40
     # an unselected draw of 1987 wire copy: at least 150 full quotations with a named speaker
     assert sum(1 for it in dev9[1] if it["kind"] == "full" and it["speaker"]) >= 150
+    dev10 = load_gold_docs(SPLITS["dev10"])
+    assert not set(dev10[0]) & (everything | set(dev9[0]))
+    # every Wikinews article with quotations that no speaker set held: four long interviews
+    # and three short pieces of one quotation each
+    assert len(dev10[0]) == 7
+    assert sum(1 for it in dev10[1] if it["kind"] == "full" and it["speaker"]) >= 14
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
