@@ -71,8 +71,12 @@ def handling(*, cooperative: bool) -> Iterator[None]:
     _STATE.update(cooperative=cooperative, signals=0)
     _REQUESTED.clear()
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    for sig in saved:
-        signal.signal(sig, _handler)
+    for sig, old in saved.items():
+        # A signal ignored when the process started stays ignored (POSIX: a shell without job
+        # control starts `newsetl run &` with SIGINT ignored, so that the terminal's Ctrl-C
+        # stops the foreground command, not the background jobs).
+        if old is not signal.SIG_IGN:
+            signal.signal(sig, _handler)
     try:
         yield
     finally:
@@ -95,7 +99,8 @@ def exiting(code: int) -> None:
         os._exit(code)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, _end)
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, _end)
     _STATE["exiting"] = True
     _STATE["code"] = code
 

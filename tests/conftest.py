@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -33,6 +35,13 @@ os.environ.setdefault("NEWSETL_PREFECT_SERVER", "temporary")
 os.environ["XDG_CACHE_HOME"] = str(ROOT / ".cache")
 # One in-process spaCy model for the whole session; the worker pool has its own test.
 os.environ.setdefault("NEWSETL_N_PROCESS", "1")
+# The suite's commands get Ctrl-C as from a terminal: a suite started in the background by a
+# shell without job control (`make test &` in a script) has SIGINT ignored from the start, which
+# every process under it would inherit — and newsetl keeps an inherited SIG_IGN (flows.interrupt),
+# so the interrupt tests' signals would never arrive. A handled signal is reset by exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def need(path: Path) -> Path:

@@ -674,6 +674,32 @@ def test_a_signal_while_the_command_is_set_up_is_one_line():
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "newsetl: interrupted\n")
 
 
+def test_a_signal_ignored_at_start_stays_ignored():
+    """POSIX: a shell without job control starts `newsetl run &` with SIGINT ignored, so that
+    the terminal's Ctrl-C stops the foreground command only. The CLI installed its handler over
+    that inherited SIG_IGN; it now keeps it (and still handles SIGTERM, which was not ignored)."""
+    child = (
+        "import os, signal\n"
+        "from flows import interrupt\n"
+        "with interrupt.handling(cooperative=True):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    print(interrupt.requested(), signal.getsignal(signal.SIGINT) is signal.SIG_IGN,\n"
+        "          signal.getsignal(signal.SIGTERM) is interrupt._handler)\n"
+        "interrupt.exiting(0)\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "print('still here')\n"
+    )
+    proc = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", child],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "False True True\nstill here\n", "")
+
+
 def test_a_signal_after_the_command_ended_exits_with_its_code():
     """A Ctrl-C that lands once the console script's command is over (Prefect's exit hooks,
     the interpreter's teardown) ends the process at once with the command's own code: it
