@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "45"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "46"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -132,6 +132,9 @@ EXTRACTION_VERSION = "45"  # 2: quotes and events tables filled; 3: is_partial, 
 # a noun for a person, "speculate" a verb of thinking
 # 45: former states (Soviet Union/USSR/Soviet, East Germany, Yugoslavia, Czechoslovakia) are
 # countries with their ISO 3166-3 codes; West Germany, Zaire: aliases of Germany, DR Congo
+# 46: a party that wants another to act, or insists on something, demands (REQUEST); talking
+# to a party consults it; seeking an understanding or a deal is AGREE; leading the opposition
+# to a measure is ACCUSE disapprove; goods added to a state's purchases are COOPERATE
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -51,6 +51,15 @@ SENTENCES = {
     "tendered for": "Tunisia tendered for 100,000 tonnes of French wheat.",
     "blasted": "U.S. Navy warships blasted the Rostam platform.",
     "team arrived": "A World Bank team arrived in Uganda for talks.",
+    "wants X to": "Canada wants Mexico to cut its tariffs.",
+    "wants to": "The minister wants to retire.",
+    "insisting on": "Several EC nations are insisting on tighter budget rules.",
+    "company insisted": "The company insisted on a higher price.",
+    "talking to": "Chile is lobbying by talking to Japanese regulators.",
+    "seek an understanding": "Peru should seek an understanding with the World Bank.",
+    "led the opposition": "Sweden and Norway led the opposition to the plan.",
+    "added to purchases": "Iraq has added 50,000 tonnes of Australian barley to its purchases.",
+    "added to reserves": "The company added 5 mln dlrs to its reserves.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -265,3 +274,46 @@ def test_a_delegation_that_arrives_somewhere_visits_it(rows):
         (r["trigger"], r["event_type"], r["mode"], r["target_name"]) for r in rows["team arrived"]
     ]
     assert got[0] == ("arrived", "CONSULT", "visit", "Uganda")
+
+
+def test_demands_talks_and_purchases_the_field_reads_with_a_party(rows):
+    """Extraction version 46 (dev5's errors): a party that wants another to act, or insists on
+    something, demands it; talking to a party consults it; seeking an understanding is AGREE;
+    leading the opposition to a measure disapproves; goods added to a state's purchases are a
+    purchase. Without a party (a person's wish, a company) none of them is an event."""
+    names = (
+        "wants X to",
+        "wants to",
+        "insisting on",
+        "company insisted",
+        "talking to",
+        "seek an understanding",
+        "led the opposition",
+        "added to purchases",
+        "added to reserves",
+    )
+    got = {
+        name: [
+            (r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"], r["target_name"])
+            for r in rows[name]
+            if r["event_type"] in PLOVER
+        ]
+        for name in names
+    }
+    assert got == {
+        "wants X to": [
+            ("wants", "REQUEST", "Canada", "Mexico"),
+            ("tariffs", "SANCTION", "Mexico", None),
+        ],
+        "wants to": [],
+        "insisting on": [("insisting", "REQUEST", "EC", None)],
+        "company insisted": [],
+        "talking to": [("talking", "CONSULT", "Chile", "Japan")],
+        "seek an understanding": [("seek", "AGREE", "Peru", "World Bank")],
+        "led the opposition": [
+            ("opposition", "ACCUSE", "Sweden", None),
+            ("opposition", "ACCUSE", "Norway", None),
+        ],
+        "added to purchases": [("added", "COOPERATE", "Iraq", None)],
+        "added to reserves": [],
+    }
