@@ -60,6 +60,12 @@ SENTENCES = {
     "led the opposition": "Sweden and Norway led the opposition to the plan.",
     "added to purchases": "Iraq has added 50,000 tonnes of Australian barley to its purchases.",
     "added to reserves": "The company added 5 mln dlrs to its reserves.",
+    "placed orders": "Olympic Airways has placed orders for four Airbus jets.",
+    "order placed on file": "The court order was placed on file.",
+    "defended the program": "The Irish farm minister defended the program against its critics.",
+    "defended the city": "Troops defended the city.",
+    "advocates": "The Cairns group advocates free farm trade.",
+    "analysts advocate": "Analysts advocate buying shares.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -316,4 +322,34 @@ def test_demands_talks_and_purchases_the_field_reads_with_a_party(rows):
         ],
         "added to purchases": [("added", "COOPERATE", "Iraq", None)],
         "added to reserves": [],
+    }
+
+
+def test_orders_placed_a_program_defended_and_a_policy_advocated(rows):
+    """Extraction version 47 (dev4's errors): orders placed for goods are a purchase; a
+    program or a decision defended is verbal support (CAMEO 052), a city defended is not; a
+    party that advocates a policy supports it, analysts' advice is no event."""
+    names = (
+        "placed orders",
+        "order placed on file",
+        "defended the program",
+        "defended the city",
+        "advocates",
+        "analysts advocate",
+    )
+    got = {
+        name: [
+            (r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"])
+            for r in rows[name]
+            if r["event_type"] in PLOVER
+        ]
+        for name in names
+    }
+    assert got == {
+        "placed orders": [("orders", "COOPERATE", "Olympic Airways")],
+        "order placed on file": [],
+        "defended the program": [("defended", "SUPPORT", "Ireland")],
+        "defended the city": [("defended", "MOBILIZE", "Troops")],
+        "advocates": [("advocates", "SUPPORT", "Cairns")],
+        "analysts advocate": [],
     }
