@@ -100,6 +100,17 @@ NO_EVENT = {
     ),
     "pressured the dollar": ("Strong selling pressured the dollar downward.", "pressured"),
     "demand rose": ("U.S. oil demand rose 0.6 pct in the four weeks.", "demand"),
+    # extraction version 48
+    "trade war": ("Fears of a trade war between Canada and Brazil hit the peso.", "war"),
+    "declined comment": ("The Kenyan embassy declined comment on the report.", "declined"),
+    "pleaded not guilty": (
+        "The Serbian driver pleaded not guilty to six counts of homicide.",
+        "pleaded",
+    ),
+    "drug approved": (
+        "A Swiss drug has been approved by the U.S. Food and Drug Administration.",
+        "approved",
+    ),
 }
 PLOVER = set(PLOVER_TYPES)
 
