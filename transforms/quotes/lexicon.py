@@ -45,6 +45,11 @@ ORGANISATION_NOUNS = _WORDS["organisation_nouns"]
 TITLE_ABBREVIATIONS = dict(w.split("=", 1) for w in _WORDS["title_abbreviations"])
 #: Offices whose holder the article names: "the senator said" → the person in focus.
 TITLE_EPITHETS = _WORDS["title_epithets"]
+#: Titles and the narrower titles that fit them: "the lawmaker" for a "Sen." (title -> titles).
+TITLE_HYPERNYMS = {
+    title: frozenset(narrower.split(","))
+    for title, narrower in (w.split("=", 1) for w in _WORDS["title_hypernyms"])
+}
 #: Organisation nouns for a business: "the company", "the firm".
 COMPANY_NOUNS = _WORDS["company_nouns"]
 #: Last words of company names: "Inc", "Corp", "A/S".

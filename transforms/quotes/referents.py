@@ -22,9 +22,13 @@ for it, from the evidence of the text, in this order:
    commission" → "Commission on Presidential Debates"), and for a company noun ("the
    company", "the firm") the company the article is about — a corporate name, speaking
    often, the subject of its sentences;
-5. an **epithet** — a capitalized noun ("the Maryland Democrat"), an age ("the 45-year-old"),
+5. an **office** ("the senator", "the lawmaker") whose holder no description resolves: the
+   person in focus, only if the text gave them that office or a narrower one ("Sen. X" … "the
+   lawmaker"); never a person merely near ("Mara Quist runs the shelter. … The minister
+   said" is nominal);
+6. an **epithet** — a capitalized noun ("the Maryland Democrat"), an age ("the 45-year-old"),
    a word of the ``epithet_nouns`` list — refers to the person who spoke last, if near;
-6. otherwise nobody: the speaker is nominal ("the official", "the witness").
+7. otherwise nobody: the speaker is nominal ("the official", "the witness").
 
 A speaker "it" right after a thing that spoke ("The report said … “…,” it added") is that
 thing. :func:`speaker_kind` is the ``speaker_kind`` column. The words are data:
@@ -61,9 +65,12 @@ from transforms.quotes.lexicon import (
     DOCUMENT_ACTS,
     DOCUMENT_NOUNS,
     ISSUE_VERBS,
+    LEADER_NOUNS,
+    LEADER_TITLES,
     ORGANISATION_NOUNS,
     PART_NOUNS,
     REPRESENTATIVES,
+    TITLE_HYPERNYMS,
     is_cue_verb,
 )
 from transforms.quotes.linking import link
@@ -196,7 +203,7 @@ class Referents:
                 return None, True  # "an aide … the aide": nobody named
         if title_epithet(head, lemma):
             # "Sen. Bernie Sanders defended his call … “…,” the senator said"
-            found = self._in_focus(head) if prior is None else self._said_as(prior)
+            found = self._in_focus(head, lemma) if prior is None else self._said_as(prior)
             if found is not None:
                 return found, False
         if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
@@ -206,7 +213,8 @@ class Referents:
             if found is None and lemma in COMPANY_NOUNS:
                 found = self._company(head)
             return found, False
-        if is_epithet(head, lemma):
+        if is_epithet(head, lemma) and not title_epithet(head, lemma):
+            # an office ("the Minister said") was judged above: only with evidence
             return self._last_person(head), False
         return None, False
 
@@ -399,10 +407,12 @@ class Referents:
         key = max(score, key=lambda k: (score[k], latest[k].start))
         return latest[key]
 
-    def _in_focus(self, head: Token) -> Mention | None:
-        """The person in focus before a title: the subject of the main clause of the nearest
-        sentence before (this paragraph or the one before, three sentences at most) that
-        has a person for subject, else the person who spoke last."""
+    def _in_focus(self, head: Token, lemma: str) -> Mention | None:
+        """The person in focus before a title, if the text gave them that office (a narrower
+        title, a leader's title: :meth:`_holds`): the subject of the main clause of the
+        nearest sentence before (this paragraph or the one before, three sentences at most)
+        that has a person for subject, else the person who spoke last. Without that evidence
+        nobody: "Mara Quist runs the shelter. … The minister said" is not Mara Quist."""
         an = self.an
         k = an.sentence_of(head.i)
         para = self._paragraph(head.i)
@@ -421,8 +431,21 @@ class Referents:
                     m = an.mention_at(subj.i)
                     m = an.misread.get(id(m), m) if m is not None else None
                 if m is not None and m.family == "PERSON":
-                    return m
-        return self._last_person(head)
+                    return m if self._holds(m, lemma, head.i) else None
+        last = self._last_person(head)
+        return last if last is not None and self._holds(last, lemma, head.i) else None
+
+    def _holds(self, person: Mention, lemma: str, upto: int) -> bool:
+        """Did the text describe this person, before token ``upto``, with the title or a
+        narrower one ("Sen. Bernie Sanders" … "the lawmaker"; ``TITLE_HYPERNYMS``), or with a
+        leader's title for a leader noun ("President X" … "the leader")?"""
+        roles: set[str] = set()
+        for _, m, words in self._role_index(upto):
+            if m is person or (m.entity is not None and m.entity is person.entity):
+                roles |= words
+        if lemma in roles or TITLE_HYPERNYMS.get(lemma, frozenset()) & roles:
+            return True
+        return lemma in LEADER_NOUNS and bool(roles & LEADER_TITLES)
 
     def _said_as(self, prior: Token) -> Mention | None:
         """The person an earlier speaker with the same title was ("the senator said … the
