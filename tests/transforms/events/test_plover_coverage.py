@@ -66,6 +66,7 @@ SENTENCES = {
     "defended the city": "Troops defended the city.",
     "advocates": "The Cairns group advocates free farm trade.",
     "analysts advocate": "Analysts advocate buying shares.",
+    "convicted": "A Kenyan court convicted two British soldiers of assault.",
 }
 #: Senses of event words that are no event (each fails without its lexicon row).
 NO_EVENT = {
@@ -364,3 +365,10 @@ def test_orders_placed_a_program_defended_and_a_policy_advocated(rows):
         "advocates": [("advocates", "SUPPORT", "Cairns")],
         "analysts advocate": [],
     }
+
+
+def test_a_conviction_is_the_manuals_sanction(rows):
+    """Extraction version 49: the PLOVER manual's SANCTION mode ``convict`` (was COERCE)."""
+    assert [_typed(r) for r in rows["convicted"] if r["event_type"] in PLOVER][:1] == [
+        ("SANCTION", "convict", "Kenya")
+    ]
