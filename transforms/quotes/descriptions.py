@@ -23,6 +23,7 @@ from transforms.quotes.lexicon import (
     ORGANISATION_NOUNS,
     TITLE_ABBREVIATIONS,
     TITLE_EPITHETS,
+    TITLE_HYPERNYMS,
 )
 from transforms.quotes.speakers import Attribution
 
@@ -166,6 +167,15 @@ def is_leader(lemma: str, roles: frozenset[str], shared: int) -> bool:
     """Is a leader noun ("the UAW chief") the head the text titled otherwise ("UAW president
     Owen Bieber"): a leader's title, and a name of the phrase (the organisation's) shared?"""
     return lemma in LEADER_NOUNS and bool(roles & LEADER_TITLES) and shared > 0
+
+
+def fits_office(lemma: str, roles: frozenset[str]) -> bool:
+    """Do these descriptions give someone the office ``lemma``: the word itself, a narrower
+    title ("Sen. X" … "the lawmaker": ``TITLE_HYPERNYMS``), or for a leader noun ("the
+    chief") a leader's title?"""
+    if lemma in roles or TITLE_HYPERNYMS.get(lemma, frozenset()) & roles:
+        return True
+    return lemma in LEADER_NOUNS and bool(roles & LEADER_TITLES)
 
 
 def document_names(noun: Token) -> set[str]:

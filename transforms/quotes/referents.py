@@ -51,6 +51,7 @@ from transforms.quotes.descriptions import (
     determiner,
     document_names,
     epithet_mention,
+    fits_office,
     is_epithet,
     is_leader,
     of_object,
@@ -65,12 +66,9 @@ from transforms.quotes.lexicon import (
     DOCUMENT_ACTS,
     DOCUMENT_NOUNS,
     ISSUE_VERBS,
-    LEADER_NOUNS,
-    LEADER_TITLES,
     ORGANISATION_NOUNS,
     PART_NOUNS,
     REPRESENTATIVES,
-    TITLE_HYPERNYMS,
     is_cue_verb,
 )
 from transforms.quotes.linking import link
@@ -436,16 +434,10 @@ class Referents:
         return last if last is not None and self._holds(last, lemma, head.i) else None
 
     def _holds(self, person: Mention, lemma: str, upto: int) -> bool:
-        """Did the text describe this person, before token ``upto``, with the title or a
-        narrower one ("Sen. Bernie Sanders" … "the lawmaker"; ``TITLE_HYPERNYMS``), or with a
-        leader's title for a leader noun ("President X" … "the leader")?"""
-        roles: set[str] = set()
-        for _, m, words in self._role_index(upto):
-            if m is person or (m.entity is not None and m.entity is person.entity):
-                roles |= words
-        if lemma in roles or TITLE_HYPERNYMS.get(lemma, frozenset()) & roles:
-            return True
-        return lemma in LEADER_NOUNS and bool(roles & LEADER_TITLES)
+        """Did the text give this person, before token ``upto``, that office
+        (:func:`fits_office`)?"""
+        same = [w for _, m, w in self._role_index(upto) if m.entity is person.entity or m is person]
+        return fits_office(lemma, frozenset().union(*same))
 
     def _said_as(self, prior: Token) -> Mention | None:
         """The person an earlier speaker with the same title was ("the senator said … the
