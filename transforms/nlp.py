@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "50"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "51"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -142,6 +142,8 @@ EXTRACTION_VERSION = "50"  # 2: quotes and events tables filled; 3: is_partial, 
 # 49: an office ("the minister said") is the person in focus only if the text gave them that
 # office or a narrower one ("Sen. X" … "the lawmaker"; title_hypernyms), else nominal
 # 50: a conviction is SANCTION convict, as the manual has it (was COERCE)
+# 51: "the company" is only a company (a corporate name, or one described as a company); a
+# participle after "footage/a clip/video of X" is X's ("footage of X asking, “…”")
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -29,7 +29,7 @@ def test_errors_name_the_line():
         ("event_words.txt", 43),
         ("language_words.txt", 1),
         ("mention_words.txt", 11),
-        ("quote_words.txt", 18),
+        ("quote_words.txt", 19),
         ("tokenizer_words.txt", 2),
     ],
 )

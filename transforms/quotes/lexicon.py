@@ -28,6 +28,8 @@ REPORTING_NOUNS = _WORDS["reporting_nouns"]
 REPRESENTATIVES = _WORDS["representatives"]
 #: Nouns for messages: "a message reading “…”" is said by whoever posted it.
 MESSAGE_NOUNS = _WORDS["message_nouns"]
+#: Records that show someone: "footage of X asking, “…”" is X's.
+DEPICTION_NOUNS = _WORDS["depiction_nouns"]
 #: Documents that say things for whoever issued them: "the statement said".
 DOCUMENT_NOUNS = _WORDS["document_nouns"]
 #: Nouns for a part of a document: "part of the judge's statement" speaks as the statement.

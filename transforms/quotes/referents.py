@@ -381,28 +381,31 @@ class Referents:
         return None
 
     def _company(self, head: Token) -> Mention | None:
-        """The company the article is about: among the organisations named before, the one
-        with a corporate name or described as a company, that speaks and is named most."""
+        """The company the article is about: of the organisations named before with a corporate
+        name or described as a company (never one merely named most), the one that speaks and
+        is named most."""
         an = self.an
+        roles = self._role_index(head.i)
         k = bisect.bisect_left(an.named_starts, head.i)
         score: dict[int, float] = {}
         latest: dict[int, Mention] = {}
+        firms: set[int] = set()
         for m in an.named[:k]:
             if m.family != "ORG" or an.quoted[m.start]:
                 continue
             key = id(m.entity)
-            if key not in score:
-                score[key] = 6.0 if corporate(m, self._role_index(head.i)) else 0.0
-            score[key] += 1.0
+            if key not in firms and corporate(m, roles):
+                firms.add(key)
+            score[key] = score.get(key, 0.0) + 1.0
             root = an.doc[m.start : m.end].root
             if root.dep_ in {"nsubj", "nsubjpass"}:
                 score[key] += 1.0
                 if is_cue_verb(root.head, DIRECT_CLASSES):
                     score[key] += 2.0
             latest[key] = m
-        if not score:
+        if not firms:
             return None
-        key = max(score, key=lambda k: (score[k], latest[k].start))
+        key = max(firms, key=lambda k: (score[k], latest[k].start))
         return latest[key]
 
     def _in_focus(self, head: Token, lemma: str) -> Mention | None:

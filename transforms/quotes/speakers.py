@@ -29,6 +29,7 @@ from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
+    DEPICTION_NOUNS,
     DIRECT_CLASSES,
     DOCUMENT_NOUNS,
     MESSAGE_NOUNS,
@@ -51,6 +52,7 @@ _CLIMB = {"xcomp", "advcl", "conj", "pcomp", "prep"}
 _NOT_SPEAKERS = {"this", "that", "which", "what", "there", "something", "nothing"}
 #: Verbs whose object is the speaker of the "as saying" they govern.
 _QUOTING = {"quote", "cite"}
+_SUBJ = {"nsubj", "nsubjpass"}
 
 
 @dataclass
@@ -128,6 +130,19 @@ def subject_of(verb: Token, skip: bytearray | None = None) -> Token | None:
     return fallback
 
 
+def _depicted(verb: Token) -> Token | None:
+    """ "The ad uses footage of Hillary Clinton asking, “…”": a participle right after "<a
+    record> of X" (``DEPICTION_NOUNS``) is X's, not the record's or the clause subject's."""
+    shown = verb.doc[verb.i - 1] if verb.tag_ == "VBG" and verb.i else None
+    while shown is not None and shown.dep_ in {"compound", "flat"} and shown.head.i > shown.i:
+        shown = shown.head
+    if shown is None or shown.dep_ != "pobj" or shown.head.lower_ != "of":
+        return None
+    record, subj = shown.head.head, [c for c in verb.children if c.dep_ in _SUBJ]
+    ok = record.lemma_.lower() in DEPICTION_NOUNS and all(c.i == record.i for c in subj)
+    return shown if ok and shown.pos_ in _NOMINAL else None
+
+
 def _outside_place_clause(v: Token, participle: Token) -> Token:
     """ "looping the streets around the stadium - where the Panthers played the Vikings -
     while chanting, “…”": a "where" clause the parser hung the participle on describes a
@@ -166,8 +181,11 @@ def _object_as_subject(v: Token, subj: Token) -> bool:
 
 def _quoted_as(v: Token, participle: Token) -> Token | None:
     """ "Xinhua quoted the official as saying": the one quoted speaks, not the medium that
-    quotes — the object of "quote", reached from the participle through its "as"."""
-    if v is participle or v.lemma_.lower() not in _QUOTING:
+    quotes — the object of "quote", reached from the participle through its "as"; at the
+    participle itself, the one a record shows (:func:`_depicted`)."""
+    if v is participle:
+        return _depicted(participle)
+    if v.lemma_.lower() not in _QUOTING:
         return None
     as_ = participle.head
     if as_.lower_ != "as" or as_.head.i != v.i or participle.dep_ != "pcomp":

@@ -145,6 +145,18 @@ def test_a_document_speaks_for_whoever_released_it(nlp):
     assert direct(nlp, text)[-1][2:] == ("Peter Cook", "person")
 
 
+def test_the_company_is_only_a_company(nlp):
+    # an organisation with no corporate name and never described as a company does not fit
+    # "the company", however often it is named; a corporate name does
+    text = (
+        "The United Nations met in Geneva on Monday. The United Nations spoke again. "
+        "“We will not pay,” the company said."
+    )
+    assert direct(nlp, text)[-1][1:] == ("the company", None, "nominal")
+    text = "Honeybee Inc met the United Nations on Monday. “We will not pay,” the company said."
+    assert direct(nlp, text)[-1][1:] == ("the company", "Honeybee Inc", "organisation")
+
+
 TITLES = [
     # the person in focus holds the office only if the text says so: here it does not
     (

@@ -502,6 +502,19 @@ def test_a_participle_after_a_where_clause_goes_on_with_the_clause_around_it(nlp
     ]
 
 
+def test_the_one_a_record_shows_says_what_the_participle_reports(nlp):
+    # "a clip of X saying": X says it; neither the clip nor the spot that shows it speaks
+    got = quotes_of(
+        nlp,
+        "The spot shows a clip of Mara Quist saying, “We will never raise taxes.”\n\n"
+        "The commercial uses video of Tom Smith telling voters, “I will fix the roads.”",
+    )
+    assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
+        ("We will never raise taxes.", "Mara Quist", "Mara Quist"),
+        ("I will fix the roads.", "Tom Smith", "Tom Smith"),
+    ]
+
+
 def test_a_name_among_an_appositions_modifiers_is_not_the_speaker(nlp):
     # the apposition's own head names the person; Bachmann only owns the campaign
     got = quotes_of(
