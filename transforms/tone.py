@@ -16,7 +16,10 @@ of its valences to [-1, 1]; it is what we store:
 :func:`compound` is VADER's ``polarity_scores(text)["compound"]`` computed with fewer steps
 for an emoji-free text: VADER's character-by-character emoji pass (which leaves such a text
 as it is, stripped) and its rules for the words outside its lexicon (a valence of 0 whatever
-the neighbours) are skipped, so a sentence without a rated word scores 0.0 at once.
+the neighbours) are skipped, so a sentence without a rated word scores 0.0 at once; and
+VADER's rules for a rated word are handed the six words they read (three before it, two
+after), not the whole text, which its negation and idiom checks would lower-case again at
+each of their calls.
 ``tests/transforms/test_tone.py`` holds it to VADER's score on the sample articles' sentences.
 
 Scores are rounded to 4 decimals. Like GDELT's tone, it measures the words, not the events:
@@ -27,9 +30,14 @@ below zero on average.
 from __future__ import annotations
 
 import functools
+import string
 from collections.abc import Iterable
 
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    SentimentIntensityAnalyzer,
+    allcap_differential,
+)
 
 #: Decimals kept: more would only record the float arithmetic.
 DIGITS = 4
@@ -52,6 +60,19 @@ def warm() -> None:
     _emoji_chars()
 
 
+_PUNCTUATION = string.punctuation
+
+
+class _Window:
+    """The part of a ``SentiText`` that ``sentiment_valence`` reads, over a window of words."""
+
+    __slots__ = ("is_cap_diff", "words_and_emoticons")
+
+    def __init__(self, words: list[str], is_cap_diff: bool):
+        self.words_and_emoticons = words
+        self.is_cap_diff = is_cap_diff
+
+
 def compound(text: str) -> float:
     """VADER's compound score of a text, unrounded: ``polarity_scores(text)["compound"]``.
 
@@ -62,12 +83,14 @@ def compound(text: str) -> float:
     if not _emoji_chars().isdisjoint(text):
         return analyzer.polarity_scores(text)["compound"]
     text = text.strip()  # what VADER's emoji pass leaves of an emoji-free text
-    sentitext = SentiText(text)
-    words = sentitext.words_and_emoticons
+    # SentiText's words: each stripped of its punctuation unless that leaves two characters
+    # or fewer (an emoticon); its capitals flag is only read when a word is rated.
+    words = [w if len(s := w.strip(_PUNCTUATION)) <= 2 else s for w in text.split()]
     lexicon = analyzer.lexicon
     lowered = [w.lower() for w in words]
     if not any(w in lexicon for w in lowered):
         return 0.0
+    is_cap_diff = allcap_differential(words)
     sentiments: list[float] = []
     for i, item in enumerate(lowered):
         if (
@@ -77,7 +100,12 @@ def compound(text: str) -> float:
         ):
             sentiments.append(0)
         else:
-            sentiments = analyzer.sentiment_valence(0, sentitext, words[i], i, sentiments)
+            # VADER's rules for word i read words i-3 .. i+2 only, but its negation and idiom
+            # checks lower-case the whole text at each call: handed just that window (same
+            # offsets from i, the same ends of the text), they do the same on six words.
+            lo = max(0, i - 3)
+            window = _Window(words[lo : i + 3], is_cap_diff)
+            sentiments = analyzer.sentiment_valence(0, window, words[i], i - lo, sentiments)
     sentiments = analyzer._but_check(words, sentiments)
     return analyzer.score_valence(sentiments, text)["compound"]
 

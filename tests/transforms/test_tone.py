@@ -82,3 +82,40 @@ def test_the_shortcut_for_unrated_text_gives_vaders_score():
     assert [compound(t) for t in texts] == [vader.polarity_scores(t)["compound"] for t in texts]
     unrated = [t for t in texts if compound(t) == 0.0]
     assert 100 < len(unrated) < len(texts) - 100  # both ways taken, many times
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # VADER reads words i-3 .. i+2 around a rated word i: each of its rules at each edge
+        "good",
+        "no good",  # "no" before a rated word negates it ...
+        "good no",  # ... and "no" at the end is rated itself
+        "no problem at all, it is not good and no bad",
+        "it is no very good idea nor bad",
+        "not very good",
+        "never so good",  # "never so" / "never this" boost
+        "it was never this bad at all",
+        "without doubt good",
+        "without any doubt good",
+        "at least good",  # "least" negates, but not after "at" or "very"
+        "very least good",
+        "the least good of them",
+        "least good",
+        "the kiss of death for him",  # idioms ending at, around and after the rated word
+        "he said the kiss of death",
+        "that is the bomb",
+        "a bad ass move",
+        "yeah right good",
+        "it is kind of good",
+        "sort of good",
+        "VERY GOOD news for some",  # capitals, with and without others in lower case
+        "VERY GOOD",
+        "hardly good, but awful",
+        "The deal was good but the terms were not great, and the outlook is bleak.",
+    ],
+)
+def test_a_rated_word_is_scored_on_its_window_as_vader_scores_the_whole_text(text):
+    from transforms.tone import _analyzer, compound
+
+    assert compound(text) == _analyzer().polarity_scores(text)["compound"]
