@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from prefect.utilities.annotations import quote
 
-from flows import dbt_process, fetch_state, input_files, interrupt, lake, warehouse
+from flows import dbt_process, fetch_state, held, input_files, interrupt, lake, warehouse
 from flows import sources as src
 from flows import web as webmod
 from flows.input_files import InputFiles
@@ -135,6 +136,7 @@ def source_batches(run: Run, entries: list[src.Entry], runner: NlpRunner) -> Non
         _source_batches(run, entries, runner, _Reader(run, todo), planner, inputs)
     finally:
         planner.release()
+        held.let_go(run.settings.db_path)  # kept by a batch: checkpointed (errors too)
 
 
 def _source_batches(
@@ -188,6 +190,7 @@ def _source_batches(
             run.progress(len(inputs.skipped) + batch.entry, len(entries), run.counts)
         batch = upcoming[0] if upcoming else reader.next()
     planner.release()
+    held.let_go(run.settings.db_path)
     if deferred:
         second_chance(run, deferred, runner)
     _save_fetch_state(run, None)  # feeds and lists: once their entries are all loaded
@@ -437,7 +440,7 @@ def _transform_load(
             fingerprints=quote(fingerprints),
             con=connect(),
         )
-        connect.close()  # closing the file writes its checkpoint: the load's own cost
+        connect.close(keep=True)  # closing the file checkpoints it: kept while workers work
     return loaded, written, parts
 
 
@@ -447,12 +450,17 @@ class _BatchConnection:
     work (``runner.busy``: the next batch's), DuckDB runs its statements on one thread: the
     workers keep every core busy, and a second DuckDB thread would only add its parallel
     overhead (more CPU for the same statements, taken from the workers). The last batch's,
-    with the workers idle, keeps DuckDB's threads."""
+    with the workers idle, keeps DuckDB's threads.
+
+    After the batch's load, ``close(keep=True)`` leaves the file open for the next batch while
+    the workers are busy (:mod:`flows.held`: not checkpointed at every batch, its commit in
+    DuckDB's log), while it would be let go within ``held.HOLD_SECONDS`` of its opening; the
+    next batch's connection takes it over."""
 
     def __init__(self, settings, runner=None):
         self.settings = settings
         self.runner = runner
-        self._held: contextlib.ExitStack | None = None
+        self._held: held.Held | None = None
         self._con = None
 
     def __enter__(self) -> _BatchConnection:
@@ -463,18 +471,29 @@ class _BatchConnection:
 
     def __call__(self):
         if self._con is None:
-            self._held = contextlib.ExitStack()
-            self._con = self._held.enter_context(
-                warehouse.connection(self.settings, read_only=False)
-            )
-            if not self.settings.catalog and getattr(self.runner, "busy", False):
-                self._con.execute("SET threads = 1")  # this file's instance, until closed
+            path, busy = self.settings.db_path, getattr(self.runner, "busy", False)
+            kept = None if self.settings.catalog else held.take(path)
+            if kept is None:
+                closer = contextlib.ExitStack()
+                con = closer.enter_context(warehouse.connection(self.settings, read_only=False))
+                kept = held.Held(closer, con, time.monotonic())
+            self._held, self._con = kept, kept.con
+            if not self.settings.catalog:  # this file's instance, until closed
+                self._con.execute("SET threads = 1" if busy else "RESET threads")
         return self._con
 
-    def close(self) -> None:
-        held, self._held, self._con = self._held, None, None
-        if held is not None:
-            held.close()
+    def close(self, keep: bool = False) -> None:
+        """Close the connection (DuckDB checkpoints the file), or with ``keep`` (after the
+        batch's load) leave it open for the next batch when the workers are busy and it would
+        be let go soon enough (:func:`flows.held.may_keep`)."""
+        kept, self._held, self._con = self._held, None, None
+        if kept is None:
+            return
+        busy = getattr(self.runner, "busy", False)
+        if keep and held.may_keep(self.settings.db_path, kept) and busy:
+            held.keep(self.settings.db_path, kept)
+        else:
+            kept.closer.close()
 
 
 def _take_back(articles: list[Article], rows) -> None:

@@ -6,7 +6,8 @@ processes open it read-only, not both at once. So:
 * a run takes an exclusive file lock (``.newsetl.lock``) for its whole duration: a second run
   waits up to ``lock_timeout`` seconds and then fails with a clear message;
 * the run opens its DuckDB connection only for the moments it needs it (planning a batch,
-  loading it) and closes it in between, so read-only queries get in between batches;
+  loading it; kept from batch to batch for at most ``flows.held.HOLD_SECONDS`` while the NLP
+  workers are busy) and closes it in between, so read-only queries get in between batches;
 * both sides retry opening the file for a bounded time when the other holds it.
 
 Every batch is loaded in one transaction: the old versions of its articles and everything
@@ -27,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows import changes, lake, migrations
+from flows import changes, held, lake, migrations
 from flows.errors import WarehouseBusy, WarehouseError
 from flows.settings import Settings
 from transforms.schemas import (
@@ -150,7 +151,10 @@ def wait_until_free(settings: Settings) -> None:
 
 
 def _open(db_path: Path, *, read_only: bool, timeout: float, config: dict | None = None):
-    """Open the DuckDB file, retrying while another process holds it (bounded)."""
+    """Open the DuckDB file, retrying while another process holds it (bounded); while the run
+    keeps it open across batches, a cursor on that instance (flows/held.py)."""
+    if not config and (cur := held.cursor(db_path)) is not None:
+        return cur
     if read_only and not db_path.exists():
         raise WarehouseError(
             f"no warehouse at {db_path}: run `newsetl run SOURCE --warehouse "
@@ -417,19 +421,8 @@ def load_batch(
     """
     from flows.ducklake import retried
 
-    replaced = retried(
-        con,
-        lambda: _load_batch(
-            con,
-            warehouse_dir,
-            parts=parts,
-            incoming=incoming,
-            rejects=rejects,
-            run_id=run_id,
-            batch=batch,
-            also=also,
-        ),
-    )
+    load = dict(parts=parts, incoming=incoming, rejects=rejects, run_id=run_id, batch=batch)
+    replaced = retried(con, lambda: _load_batch(con, warehouse_dir, also=also, **load))
     if getattr(con, "shared", False):
         for _, rel, *_ in parts:
             (warehouse_dir / rel).unlink(missing_ok=True)

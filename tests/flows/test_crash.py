@@ -4,6 +4,7 @@ next run converges to exactly the tables of an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -182,3 +183,66 @@ def test_sigkill_at_random_moments_never_corrupts_and_reruns_converge(prefect_se
         on_disk = {p.relative_to(wh).as_posix() for p in (wh / "lake").rglob("*") if p.is_file()}
         assert on_disk == registered  # orphans of killed runs are cleaned up, never loaded twice
     assert completed_before_kill < KILLS // 2  # the kills really interrupted runs
+
+
+#: A run whose NLP workers count as busy at every batch (flows/held.py keeps the file open from
+#: one batch's load to the next, for an hour at most, from the second batch on), SIGKILLed once
+#: two more batches are loaded with the file still open: their commits are in DuckDB's log,
+#: never checkpointed.
+KILLED_WHILE_HELD = """
+import os, signal, sys
+from flows import held, nlp_runner
+nlp_runner.NlpRunner.busy = property(lambda self: True)
+held.HOLD_SECONDS = 3600.0
+kept, keep = [], held.keep
+def killing_keep(path, connection):
+    keep(path, connection)
+    kept.append(path)
+    if len(kept) == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+held.keep = killing_keep
+from flows.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_run_killed_while_it_keeps_the_file_open_between_batches_reruns_to_the_same_tables(
+    prefect_server, tmp_path
+):
+    """The log left by a kill between checkpoints (flows/held.py): the file opens with both
+    batches, consistent with the lake; the next run completes with the tables of a run that
+    was never killed."""
+    _, env = prefect_server
+    src = corpus(tmp_path / "corpus")
+    ref = tmp_path / "ref"
+    proc = run(env, src, ref)
+    assert proc.wait(timeout=600) == 0, proc.stderr.read().decode()[-3000:]
+    expected = content(ref / "news.duckdb")
+    wh = tmp_path / "killed"
+    argv = ["run", str(src), "--warehouse", str(wh), "--batch-size", "1", "--no-progress"]
+    killed = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-c", KILLED_WHILE_HELD, *argv, "--no-models"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _, err = killed.communicate(timeout=600)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(killed.pid, signal.SIGKILL)  # anything of its session still there
+    assert killed.returncode == -signal.SIGKILL, err.decode()[-3000:]
+    assert (wh / "news.duckdb.wal").stat().st_size > 0  # batches 2 and 3, in the log only
+    check_consistent(wh)
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+    con.close()
+    final = run(env, src, wh)
+    assert final.wait(timeout=600) == 0, final.stderr.read().decode()[-3000:]
+    check_consistent(wh)
+    assert content(wh / "news.duckdb") == expected
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    registered = {r[0] for r in con.execute("SELECT path FROM _lake_parts").fetchall()}
+    con.close()
+    on_disk = {p.relative_to(wh).as_posix() for p in (wh / "lake").rglob("*") if p.is_file()}
+    assert on_disk == registered

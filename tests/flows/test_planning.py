@@ -354,3 +354,75 @@ def test_a_batch_connection_runs_duckdb_on_one_thread_while_the_workers_are_busy
     assert default == threads(SimpleNamespace(busy=False)) >= 1
     assert threads(SimpleNamespace(busy=True)) == 1
     assert threads(None) == default  # not kept by the file once closed
+
+
+def test_a_batch_connection_keeps_the_file_open_for_the_next_batch_while_the_workers_are_busy(
+    tmp_path, monkeypatch
+):
+    """After a batch's load (flows/held.py): while the workers are busy and the next batch would
+    be loaded within ``HOLD_SECONDS`` of the file's opening, the file stays open, its commit in
+    DuckDB's log (not checkpointed), other processes kept out; in the run's process every open
+    gets the held instance; the next batch's connection takes it over. It is let go
+    (checkpointed: no log left) after a run's first batch (no batch's length known yet), past
+    ``HOLD_SECONDS``, and when the workers are idle."""
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from flows import held
+    from flows.batches import _BatchConnection
+
+    wh = tmp_path / "wh"
+    build_warehouse(wh, rows())
+    settings = load_settings(wh)
+    wal = settings.db_path.with_name(settings.db_path.name + ".wal")
+    busy, idle = SimpleNamespace(busy=True), SimpleNamespace(busy=False)
+    other = [
+        sys.executable,
+        "-c",
+        "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True)",
+    ]
+
+    def count(con, table: str) -> int:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def load(runner, sql: str) -> None:
+        with _BatchConnection(settings, runner) as connect:
+            connect().execute(sql)
+            connect.close(keep=True)
+
+    with warehouse.connection(settings, read_only=True) as con:
+        mentions, events = count(con, "mentions"), count(con, "events")
+    assert mentions and events
+    try:
+        load(busy, "DELETE FROM quotes")  # the run's first batch: let go
+        assert held.cursor(settings.db_path) is None and not wal.exists()
+        load(busy, "DELETE FROM mentions")  # kept: the next batch would be loaded in time
+        assert wal.stat().st_size > 0  # the commit is in the log
+        refused = subprocess.run([*other, str(settings.db_path)], capture_output=True, text=True)
+        assert refused.returncode == 1 and "lock" in refused.stderr, refused.stderr[-500:]
+        with warehouse.connection(settings, read_only=True) as con:  # the held instance
+            assert (count(con, "quotes"), count(con, "mentions"), count(con, "events")) == (
+                0,
+                0,
+                events,
+            )
+        with _BatchConnection(settings, busy) as connect:
+            assert connect().execute("SELECT current_setting('threads')").fetchone()[0] == 1
+            connect().execute(
+                "DELETE FROM events WHERE event_id = (SELECT min(event_id) FROM events)"
+            )
+            assert held.take(settings.db_path) is None  # taken over by this batch
+            monkeypatch.setattr(held, "HOLD_SECONDS", 0.0)
+            connect.close(keep=True)  # it would be held too long: let go
+        assert held.cursor(settings.db_path) is None and not wal.exists()
+        assert subprocess.run([*other, str(settings.db_path)]).returncode == 0
+        with warehouse.connection(settings, read_only=True) as con:
+            assert count(con, "events") == events - 1
+        monkeypatch.setattr(held, "HOLD_SECONDS", 3600.0)
+        load(idle, "DELETE FROM events")  # the last batch: workers idle
+        assert held.cursor(settings.db_path) is None and not wal.exists()
+    finally:
+        held.let_go(settings.db_path)
+    with warehouse.connection(settings, read_only=True) as con:
+        assert count(con, "events") == 0
