@@ -142,8 +142,8 @@ EXTRACTION_VERSION = "51"  # 2: quotes and events tables filled; 3: is_partial, 
 # 49: an office ("the minister said") is the person in focus only if the text gave them that
 # office or a narrower one ("Sen. X" … "the lawmaker"; title_hypernyms), else nominal
 # 50: a conviction is SANCTION convict, as the manual has it (was COERCE)
-# 51: "the company" is only a company (a corporate name, or one described as a company); a
-# participle after "footage/a clip/video of X" is X's ("footage of X asking, “…”")
+# 51: "the company" is never an organisation named as another kind ("Department of …") unless
+# corporate; a participle after "footage/a clip/video of X" is X's ("footage of X asking")
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

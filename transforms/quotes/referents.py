@@ -84,6 +84,7 @@ _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
 #: How many sentences back a document's act may be ("declared … the proclamation").
 _ACT_SENTENCES = 6
+_NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
 
 
 @dataclass
@@ -381,11 +382,10 @@ class Referents:
         return None
 
     def _company(self, head: Token) -> Mention | None:
-        """The company the article is about: of the organisations named before with a corporate
-        name or described as a company (never one merely named most), the one that speaks and
-        is named most."""
+        """The company the article is about: of the organisations that may be one (not named as
+        another kind: "Department of …"), the corporate one that speaks and is named most."""
         an = self.an
-        roles = self._role_index(head.i)
+        any_kind = head.lemma_.lower() == "group"
         k = bisect.bisect_left(an.named_starts, head.i)
         score: dict[int, float] = {}
         latest: dict[int, Mention] = {}
@@ -394,9 +394,12 @@ class Referents:
             if m.family != "ORG" or an.quoted[m.start]:
                 continue
             key = id(m.entity)
-            if key not in firms and corporate(m, roles):
-                firms.add(key)
-            score[key] = score.get(key, 0.0) + 1.0
+            if key not in score:
+                firm = corporate(m, self._role_index(head.i))
+                score[key] = 6.0 if firm else 0.0
+                if firm or any_kind or not _NOT_BUSINESS & set(m.entity.name.lower().split()):
+                    firms.add(key)
+            score[key] += 1.0
             root = an.doc[m.start : m.end].root
             if root.dep_ in {"nsubj", "nsubjpass"}:
                 score[key] += 1.0

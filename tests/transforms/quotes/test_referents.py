@@ -146,10 +146,10 @@ def test_a_document_speaks_for_whoever_released_it(nlp):
 
 
 def test_the_company_is_only_a_company(nlp):
-    # an organisation with no corporate name and never described as a company does not fit
-    # "the company", however often it is named; a corporate name does
+    # an organisation named as one of another kind does not fit "the company", however often
+    # it is named; a corporate name does
     text = (
-        "The United Nations met in Geneva on Monday. The United Nations spoke again. "
+        "The Ministry of Finance met in Oslo on Monday. The Ministry of Finance spoke again. "
         "“We will not pay,” the company said."
     )
     assert direct(nlp, text)[-1][1:] == ("the company", None, "nominal")
