@@ -29,6 +29,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -100,6 +101,8 @@ def _with_deadline(seconds: float, fn: Callable, *args):
                         _set_async(target, _Overtime)
 
     watcher = threading.Thread(target=watch, name="nlp-deadline", daemon=True)
+    hook = sys.unraisablehook
+    sys.unraisablehook = _unraisable_but_overtime(hook)
     watcher.start()
     try:
         return fn(*args)
@@ -108,6 +111,20 @@ def _with_deadline(seconds: float, fn: Callable, *args):
             done.set()
             _set_async(target, None)  # one still pending must not fire after the call
         watcher.join()
+        sys.unraisablehook = hook
+
+
+def _unraisable_but_overtime(hook: Callable) -> Callable:
+    """``sys.unraisablehook`` that drops the deadline's exception: one raised in a finalizer
+    (``__del__``) or a garbage collector's callback cannot propagate — Python reports it as
+    "Exception ignored in …" with a traceback on stderr (pytest: a failed test) — and the
+    watcher raises it again at its next look anyway. Anything else goes to ``hook``."""
+
+    def unraisable(info) -> None:
+        if not isinstance(info.exc_value, _Overtime):
+            hook(info)
+
+    return unraisable
 
 
 def _set_async(thread_id: int, exc: type[BaseException] | None) -> None:
