@@ -22,6 +22,7 @@ from flows.settings import load_settings
 from tests.warehouse_rows import ENTITIES, load_rows, rows
 
 INCREMENTAL = {
+    "agg_event_months",
     "int_entity_articles",
     "dim_entities",
     "fct_events",

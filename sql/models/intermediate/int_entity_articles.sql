@@ -40,8 +40,9 @@
         group by all
     )
     select
+        r.rowid as row_id,
         r.entity_id,
-        r.article_id,
+        r.is_boilerplate as was_boilerplate,
         shares.source_entity_article_count,
         sizes.source_article_count,
         r.news_mention_count = 0
@@ -55,7 +56,9 @@
     inner join shares on r.entity_id = shares.entity_id and r.source_name = shares.source_name
     inner join sizes on r.source_name = sizes.source_name
 {% endraw %}{%- endset %}
-{%- set same_row = 't.entity_id = n.entity_id and t.article_id = n.article_id' %}
+{#- computed once into a temporary table the next two hooks read, then dropped; its rows
+    matched by rowid (a join on the two ids read both columns of every row of the table) -#}
+{%- set per_source_table = 'int_entity_articles_per_source' %}
 {{
     config(
         materialized="incremental",
@@ -65,17 +68,20 @@
             "{{ incremental_delete(changed('article_id', 'article')) }}",
         ],
         post_hook=[
+            "{% if is_incremental() %}create or replace temporary table " ~ per_source_table
+            ~ " as " ~ per_source ~ "{% else %}select 1{% endif %}",
             "{% if is_incremental() %}insert into main._scope_int_entity_articles (entity_id) "
-            ~ "select distinct t.entity_id from {{ this }} as t inner join (" ~ per_source
-            ~ ") as n on " ~ same_row ~ " where t.is_boilerplate <> n.is_boilerplate"
-            ~ "{% else %}select 1{% endif %}",
+            ~ "select distinct entity_id from " ~ per_source_table
+            ~ " where was_boilerplate <> is_boilerplate{% else %}select 1{% endif %}",
             "{% if is_incremental() %}update {{ this }} as t set "
             ~ "source_entity_article_count = n.source_entity_article_count, "
             ~ "source_article_count = n.source_article_count, is_boilerplate = n.is_boilerplate "
-            ~ "from (" ~ per_source ~ ") as n where " ~ same_row
+            ~ "from " ~ per_source_table ~ " as n where t.rowid = n.row_id"
             ~ " and (t.source_entity_article_count is distinct from n.source_entity_article_count"
             ~ " or t.source_article_count is distinct from n.source_article_count"
             ~ " or t.is_boilerplate is distinct from n.is_boilerplate)"
+            ~ "{% else %}select 1{% endif %}",
+            "{% if is_incremental() %}drop table if exists " ~ per_source_table
             ~ "{% else %}select 1{% endif %}",
         ],
     )

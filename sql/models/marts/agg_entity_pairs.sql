@@ -9,8 +9,7 @@
     the table). -#}
 {%- set names -%}{% raw %}
     select
-        t.entity_a_id,
-        t.entity_b_id,
+        t.pair_rowid,
         entity_a.canonical_name as entity_a_name,
         entity_a.entity_label as entity_a_label,
         entity_b.canonical_name as entity_b_name,
@@ -22,8 +21,9 @@
         ) as jaccard
     -- the pairs of a changed entity, by rowid: a scan of each id column alone first (`a in (…)
     -- or b in (…)` on the table read every column of every pair: 0.83 s -> 0.35 s at 100,000)
+    -- (and updated by rowid: a join on the two ids read both columns of every pair)
     from (
-        select * from {{ this }}
+        select rowid as pair_rowid, * from {{ this }}
         where rowid in (
             select rowid from {{ this }} where {{ changed('entity_a_id', 'entity') }}
             union all
@@ -43,7 +43,7 @@
         ~ "entity_a_name = n.entity_a_name, entity_a_label = n.entity_a_label, "
         ~ "entity_b_name = n.entity_b_name, entity_b_label = n.entity_b_label, "
         ~ "jaccard = n.jaccard from (" ~ names ~ ") as n "
-        ~ "where t.entity_a_id = n.entity_a_id and t.entity_b_id = n.entity_b_id "
+        ~ "where t.rowid = n.pair_rowid "
         ~ "and (t.entity_a_name is distinct from n.entity_a_name "
         ~ "or t.entity_a_label is distinct from n.entity_a_label "
         ~ "or t.entity_b_name is distinct from n.entity_b_name "

@@ -1,8 +1,15 @@
+{#- Incremental (sql/macros/changed.sql): a scheduled build deletes and recomputes the changed
+    entities. Their rows as they were are kept first (main._scope_dim_entities): the marts that
+    copy an entity's name (fct_events, fct_quotes) set it again only where it moved
+    (changed(…, 'renamed')), not in every row of every changed entity. -#}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+        pre_hook=[
+            "{{ scope_table('dim_entities', 'select entity_id, canonical_name, entity_label from ' ~ this ~ ' where ' ~ changed('entity_id', 'entity')) }}",
+            "{{ incremental_delete(changed_rows(this.identifier)) }}",
+        ],
     )
 }}
 

@@ -1,10 +1,12 @@
 {#- Incremental (sql/macros/changed.sql): a scheduled build recomputes the events of the changed
-    articles; the other events naming a changed entity as actor, target or place get its name
-    again where it moved (a post-hook UPDATE of the three name columns: the rest of such a row
-    is its own article's, unchanged). Recomputing those events whole (a popular entity's are
+    articles; the other events naming a renamed entity (a changed entity whose dim_entities
+    name moved: changed(…, 'renamed')) as actor, target or place get its name again (a
+    post-hook UPDATE of the three name columns: the rest of such a row is its own article's,
+    unchanged). Recomputing those events whole (a popular entity's are
     thousands: 9,296 for 50 new stories at 18,992) was most of this model's time; rebuilding
     every event took 31 s of a 50-new build at 100,000 articles. The name columns' SQL is the
-    model's own, below (`final`). -#}
+    model's own, below (`final`). The months of the events it deletes are kept first
+    (main._scope_fct_events): agg_event_months recomputes those months and the new events'. -#}
 {%- set names -%}{% raw %}
     select
         events.event_id,
@@ -18,15 +20,18 @@
     left join {{ ref('dim_entities') }} as locations
         on events.location_entity_id = locations.entity_id
     where {{ any_changed(ref('stg_events'), 'event_id', [
-        ['actor_entity_id', 'entity'], ['target_entity_id', 'entity'],
-        ['location_entity_id', 'entity'],
+        ['actor_entity_id', 'renamed'], ['target_entity_id', 'renamed'],
+        ['location_entity_id', 'renamed'],
     ]) }}
 {% endraw %}{%- endset %}
 {{
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed('article_id', 'article')) }}",
+        pre_hook=[
+            "{{ scope_table('fct_events', 'select distinct ' ~ event_month('effective_date') ~ ' as event_month from ' ~ this ~ ' where ' ~ changed('article_id', 'article')) }}",
+            "{{ incremental_delete(changed('article_id', 'article')) }}",
+        ],
         post_hook="{% if is_incremental() %}update {{ this }} as t set "
         ~ "actor_name = n.actor_name, target_name = n.target_name, "
         ~ "location_name = n.location_name from (" ~ names ~ ") as n "

@@ -1,7 +1,7 @@
 {#- Incremental (sql/macros/changed.sql): a scheduled build recomputes the quotes of the changed
-    articles; the other quotes of a changed entity get the speaker's name and label again where
-    they moved (a post-hook UPDATE of those columns: the rest of such a row is its own
-    article's, unchanged). The columns' SQL is the model's own, below (`final`). -#}
+    articles; the other quotes of a renamed entity (a changed entity whose dim_entities name or
+    label moved: changed(…, 'renamed')) get the speaker's name and label again (a post-hook
+    UPDATE of those columns: the rest of such a row is its own article's, unchanged). The columns' SQL is the model's own, below (`final`). -#}
 {%- set speakers -%}{% raw %}
     select
         quotes.quote_id,
@@ -12,7 +12,7 @@
     from {{ ref('stg_quotes') }} as quotes
     left join {{ ref('dim_entities') }} as entities
         on quotes.speaker_entity_id = entities.entity_id
-    where {{ changed('speaker_entity_id', 'entity') }}
+    where {{ changed('speaker_entity_id', 'renamed') }}
 {% endraw %}{%- endset %}
 {{
     config(
