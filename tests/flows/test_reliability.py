@@ -640,6 +640,18 @@ def test_ctrl_c_at_random_moments_is_one_line_and_never_half_loads(env, state):
             assert proc.returncode == 130 and statuses[-1] == "interrupted"
 
 
+def run_child(child: str, *argv: str, timeout: float = 60, **kwargs):
+    """Run ``child`` as a Python script of this project's environment (its output captured)."""
+    return subprocess.run(
+        [str(VENV_BIN / "python"), "-c", child, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
+
+
 def test_a_signal_while_the_command_is_set_up_is_one_line():
     """A Ctrl-C that lands before the command's interrupt handling is installed — while
     `configure_output` imports DuckDB, seconds into a run on a loaded machine — printed
@@ -664,13 +676,7 @@ def test_a_signal_while_the_command_is_set_up_is_one_line():
         "from flows.cli import main\n"
         "sys.exit(main(['check', '--warehouse', sys.argv[1]]))\n"
     )
-    proc = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", child, "/nonexistent/warehouse"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_child(child, "/nonexistent/warehouse", timeout=120)
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "newsetl: interrupted\n")
 
 
@@ -689,14 +695,7 @@ def test_a_signal_ignored_at_start_stays_ignored():
         "os.kill(os.getpid(), signal.SIGINT)\n"
         "print('still here')\n"
     )
-    proc = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", child],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
+    proc = run_child(child, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "False True True\nstill here\n", "")
 
 
@@ -712,13 +711,7 @@ def test_a_signal_after_the_command_ended_exits_with_its_code():
         "os.kill(os.getpid(), signal.SIGINT)\n"
         "time.sleep(30)\n"
     )
-    proc = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", child],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_child(child)
     assert (proc.returncode, proc.stdout, proc.stderr) == (3, "done\n", "")
 
 
@@ -739,11 +732,5 @@ def test_an_exiting_script_skips_the_interpreters_teardown_and_exits_with_its_co
         "interrupt.exiting(3)\n"
         "print('done')\n"  # not flushed: the exit hook flushes it
     )
-    proc = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", child],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_child(child)
     assert (proc.stdout, proc.stderr, proc.returncode) == ("done\n", "", 3)
