@@ -75,9 +75,11 @@ CODED_IN = (
 )
 
 
-def wiki_texts() -> list[dict]:
-    """The Wikinews articles no set of ``DRAWN_AGAINST`` uses but those of ``WIKI_SHARED``."""
-    others = [f for f in DRAWN_AGAINST if f not in WIKI_SHARED]
+def wiki_texts(
+    drawn_against: tuple[str, ...] = DRAWN_AGAINST, wiki_shared: tuple[str, ...] = WIKI_SHARED
+) -> list[dict]:
+    """The Wikinews articles no set of ``drawn_against`` uses but those of ``wiki_shared``."""
+    others = [f for f in drawn_against if f not in wiki_shared]
     taken = set()
     for name in others:
         for line in (GOLD / name).read_text(encoding="utf-8").splitlines():
@@ -90,25 +92,40 @@ def wiki_texts() -> list[dict]:
     ]
 
 
-def main() -> int:
+def draw(
+    seed: int = SEED,
+    per_stratum: dict[str, int] = PER_STRATUM,
+    wiki_per_stratum: dict[str, int] = WIKI_PER_STRATUM,
+    extra_per_stratum: dict[str, int] | None = EXTRA_PER_STRATUM,
+    drawn_against: tuple[str, ...] = DRAWN_AGAINST,
+    wiki_shared: tuple[str, ...] = WIKI_SHARED,
+    coded_in: tuple[str, ...] = CODED_IN,
+    split: str = "dev6",
+    prefix: str = "t",
+) -> int:
+    """Print the candidate lines of a stratified draw (the module's docstring says how):
+    Wikinews articles of ``wiki_texts`` first, then Reuters stories in no set of
+    ``drawn_against``, until ``per_stratum`` is drawn (``wiki_per_stratum`` of it from
+    Wikinews), then ``extra_per_stratum`` more Reuters texts in the same order; ids
+    ``prefix`` + number; a sentence a set of ``coded_in`` holds is no candidate."""
     from transforms.parse import ParseError
 
-    rng = random.Random(SEED)
-    _, reut = texts(DRAWN_AGAINST)
-    wiki = wiki_texts()
+    rng = random.Random(seed)
+    _, reut = texts(drawn_against)
+    wiki = wiki_texts(drawn_against, wiki_shared)
     coded_elsewhere = {
         json.loads(line)["text"]
-        for f in CODED_IN
+        for f in coded_in
         for line in (GOLD / f).read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
     n = 0
-    reut_quota = {k: PER_STRATUM[k] - WIKI_PER_STRATUM[k] for k in PER_STRATUM}
+    reut_quota = {k: per_stratum[k] - wiki_per_stratum[k] for k in per_stratum}
     for quota, extra, pool in (
-        (WIKI_PER_STRATUM, None, wiki),
-        (reut_quota, EXTRA_PER_STRATUM, reut),
+        (wiki_per_stratum, None, wiki),
+        (reut_quota, extra_per_stratum, reut),
     ):
-        here = dict.fromkeys(PER_STRATUM, 0)
+        here = dict.fromkeys(per_stratum, 0)
         for rec in rng.sample(pool, len(pool)):
             if here == quota:
                 if extra is None:
@@ -133,9 +150,13 @@ def main() -> int:
             here[stratum] += 1
             n += 1
             text = rng.choice(chosen)
-            line = {"id": f"t{n:03d}", "split": "dev6", **rec, "published": str(published)}
+            line = {"id": f"{prefix}{n:03d}", "split": split, **rec, "published": str(published)}
             print(json.dumps({**line, "stratum": stratum, "text": text}, ensure_ascii=False))
     return 0
+
+
+def main() -> int:
+    return draw()
 
 
 if __name__ == "__main__":
