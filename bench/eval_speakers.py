@@ -5,7 +5,7 @@
                                                               # speaker_kind, spans)
     .venv/bin/python bench/eval_speakers.py --json out.json
 
-The gold sets (``bench/gold/speakers_{dev,dev2,…,dev10,heldout}.jsonl``, guideline in
+The gold sets (``bench/gold/speakers_{dev,dev2,…,dev11,heldout}.jsonl``, guideline in
 ``bench/gold/README.md``) list every double-quoted stretch of 65 news texts (Wikinews,
 ``data/sample``, the seed, Reuters 1987), each as a *full* direct quotation, a *partial* one
 (a fragment inside the writer's sentence) or *other* (scare quotes, titles, names, signs), with
@@ -63,6 +63,7 @@ SPLITS = {
     "dev8": GOLD / "speakers_dev8.jsonl",
     "dev9": GOLD / "speakers_dev9.jsonl",
     "dev10": GOLD / "speakers_dev10.jsonl",
+    "dev11": GOLD / "speakers_dev11.jsonl",
     "heldout": GOLD / "speakers_heldout.jsonl",
 }
 KINDS = ("full", "partial", "other")

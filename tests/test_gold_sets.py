@@ -125,6 +125,18 @@ def test_speaker_sets_are_big_enough_and_apart():
     # and three short pieces of one quotation each
     assert len(dev10[0]) == 7
     assert sum(1 for it in dev10[1] if it["kind"] == "full" and it["speaker"]) >= 14
+    dev11 = load_gold_docs(SPLITS["dev11"])
+    assert not set(dev11[0]) & (everything | set(dev9[0]) | set(dev10[0]))
+    # 30 invented articles written for the set (bench/gold/texts/dev11): modern web-news styles
+    # and the hard attributions in many surface forms
+    assert len(dev11[0]) == 30
+    assert all(d["path"].startswith("bench/gold/texts/dev11/") for d in dev11[0].values())
+    kinds = Counter(it["kind"] for it in dev11[1])
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == (273, 78, 25)
+    attributions = Counter(it["attribution"] for it in dev11[1] if it["kind"] == "full")
+    assert attributions["name"] >= 60 and attributions["noun"] >= 20
+    assert attributions["continuation"] >= 50 and attributions["pronoun-far"] >= 10
+    assert attributions["document"] >= 8
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
