@@ -39,9 +39,9 @@ Figures, per split:
   row is right with any party as actor and another party, or nothing, as recipient;
 * **false events** — share of no-event sentences where any PLOVER event is found.
 
-Held-out errors are not listed (``--errors heldout`` refuses), nor dev6's this session (the
-unselected measure: ``NOT_LISTED``); dev5 is a development set since session 13. dev7 is the
-unselected measure of session 14: its errors are not listed either.
+Held-out errors are not listed (``--errors heldout`` refuses: ``NOT_LISTED``), nor dev7's this
+session (session 14's unselected measure); dev5 is a development set since session 13, dev6
+since session 14.
 """
 
 from __future__ import annotations
@@ -88,13 +88,12 @@ PLOVER_TYPES = (
 #: Splits whose errors are not listed, and why.
 NOT_LISTED = {
     "heldout": "the held-out part is not for tuning",
-    "dev6": "dev6 is the unselected measure of session 13 (drawn and coded before the "
-    "extractor ran on it); its errors are not looked at until a later session declares it a "
-    "development set",
     "dev7": "dev7 is the unselected measure of session 14 (drawn and coded before the "
     "extractor ran on it); its errors are not looked at until a later session declares it a "
     "development set",
 }
+#: dev6 was session 13's unselected measure; session 14 declared it a development set (its
+#: errors are listed since).
 MODE_COLUMNS = ("mode", "event_mode", "plover_mode")
 NULL = "-"
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "51"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "52"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -144,6 +144,9 @@ EXTRACTION_VERSION = "51"  # 2: quotes and events tables filled; 3: is_partial, 
 # 50: a conviction is SANCTION convict, as the manual has it (was COERCE)
 # 51: "the company" is never an organisation named as another kind ("Department of …") unless
 # corporate; a participle after "footage/a clip/video of X" is X's ("footage of X asking")
+# 52: a prepositional predicate supports an event noun ("were in agreement", "remained on
+# strike", "on alert", "participate in talks"); "a meeting involving X", "a call came from X"
+# name the noun's parties; forces or vessels that flee RETREAT
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -47,6 +47,7 @@ from transforms.events.lexicon import (
     TARGET_PREPS,
 )
 from transforms.events.participants import args_of, owners_of, span_arg
+from transforms.events.predicates import source_of
 from transforms.events.syntax import (
     agent_of,
     child_with,
@@ -313,7 +314,7 @@ def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[A
         }:
             actor_tok = subject_of(ctx, gov)
     if actor_tok is None:
-        actor_tok = compound_actor(t)
+        actor_tok = compound_actor(t) or source_of(ctx, t)  # "the call came from X"
     if target_tok is not None and not target_ok(ctx, target_tok, trig):
         target_tok = None
     sym = trig.type in SYMMETRIC_TYPES or "sym" in trig.entry.flags

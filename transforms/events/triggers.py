@@ -31,6 +31,7 @@ from transforms.events.kinds import (
 )
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.markets import endangers, market_operation, political
+from transforms.events.predicates import clause_participant, predicate_support
 from transforms.events.syntax import (
     agent_of,
     governing_verb,
@@ -58,6 +59,11 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
     verb_tokens, nouns = _candidates(ctx)
     verbs = [t for t in _verb_triggers(ctx, verb_tokens, nouns) if not _metaphor(ctx, t)]
     verb_at = {t.token.i: t for t in verbs}
+    for trig in nouns.values():
+        if trig.light is None and trig.token.dep_ == "pobj":
+            trig.light = predicate_support(ctx, trig.token)  # "were in agreement"
+            if trig.light is not None:
+                _retype(ctx, trig)
     light_at = {t.light.i: t for t in nouns.values() if t.light is not None}
     kept: list[Trigger] = []
     for trig in verbs:
@@ -329,7 +335,7 @@ def _keep_noun(
             return False
     if "strict" in flags:
         return participant
-    if participant:
+    if participant or clause_participant(ctx, t):
         return True
     if _noun_time_or_place(ctx, t):
         return True

@@ -1,0 +1,62 @@
+"""Event nouns supported or given their parties by the clause around them (extraction version
+52, :mod:`transforms.events.predicates`), and forces that flee. The sentences are made up
+(none is a gold sentence); each is parsed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.transforms.helpers import events_of
+from transforms.events.lexicon import PLOVER_TYPES
+
+SENTENCES = {
+    "in talks": "Iran is in talks with Iraq.",
+    "in agreement": "Peru and Chile were in agreement on the border.",
+    "on strike": "The union said 40,000 dockers remained on strike.",
+    "on alert": "Hundreds of marines were on alert at the port.",
+    "participate": "Mexico participated in the negotiations.",
+    "in the garden": "The minister was in the garden.",
+    "no party": "Prices were on alert.",
+    "involving": "The meeting, involving Brazil and Colombia, ended.",
+    "came from": "A call for lower rates came from the Bundesbank.",
+    "came from a place": "The call came from a hotel.",
+    "boats fled": "Iranian boats fled.",
+    "refugees fled": "Thousands of refugees fled.",
+}
+
+
+@pytest.fixture(scope="module")
+def rows(nlp):
+    return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
+
+
+def _top(rows: list[dict]) -> tuple | None:
+    top = [r for r in rows if r["is_top_event"]]
+    if not top:
+        return None
+    r = top[0]
+    return r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"]
+
+
+def test_a_prepositional_predicate_supports_the_event_noun(rows):
+    got = {name: _top(rows[name]) for name in list(SENTENCES)[:7]}
+    assert got == {
+        "in talks": ("talks", "CONSULT", "Iran"),
+        "in agreement": ("agreement", "AGREE", "Peru"),
+        "on strike": ("strike", "PROTEST", "40,000 dockers"),
+        "on alert": ("alert", "MOBILIZE", "marines"),
+        "participate": ("negotiations", "CONSULT", "Mexico"),
+        "in the garden": None,
+        "no party": None,  # prices take part in nothing
+    }
+
+
+def test_the_clause_names_the_parties_of_an_event_noun(rows):
+    assert _top(rows["involving"])[:2] == ("meeting", "CONSULT")
+    assert _top(rows["came from"]) == ("call", "REQUEST", "Bundesbank")
+    assert _top(rows["came from a place"]) is None  # a hotel is no party
+
+
+def test_forces_that_flee_retreat_and_refugees_make_no_row(rows):
+    assert _top(rows["boats fled"])[:2] == ("fled", "RETREAT")
+    assert [r for r in rows["refugees fled"] if r["event_type"] in PLOVER_TYPES] == []

@@ -1,0 +1,72 @@
+"""Event nouns whose support or participants are in the clause around them, not in the noun
+phrase.
+
+* A **prepositional predicate** supports an event noun the way a support verb does: a party
+  that *is in talks* or *in agreement*, *remains on strike*, *is on alert*, *participates in*
+  negotiations holds that event, and the clause's subject is its actor
+  (:func:`predicate_support`).
+* A noun phrase may name its participants in a participle (*a meeting involving Brazil and
+  Colombia*), and an act may be said to *come from* a party (*a call for a cut came from the
+  Dutch central bank*): :func:`clause_participant`, :func:`source_of`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from transforms.events.context import EventContext
+from transforms.events.kinds import is_participant
+from transforms.events.markets import political
+from transforms.events.syntax import subject_of
+
+#: Verbs whose "in"/"on" phrase states that the subject takes part in the event it names.
+PREDICATE_VERBS = frozenset({"be", "remain", "stay", "participate"})
+PREDICATE_PREPS = frozenset({"in", "on"})
+#: Participles that name the parties of an event noun ("a meeting involving Brazil").
+PARTY_PARTICIPLES = frozenset({"involve"})
+#: Verbs that give an event noun subject its source ("the call came from X").
+SOURCE_VERBS = frozenset({"come"})
+
+
+def predicate_support(ctx: EventContext, t: Token) -> Token | None:
+    """The verb of a prepositional predicate that supports the event noun ``t`` ("Japan and
+    the US were in agreement", "marines were on alert", "delegates will participate in the
+    talks"), when its subject is a participant; else None."""
+    prep = t.head
+    if t.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in PREDICATE_PREPS:
+        return None
+    verb = prep.head
+    if verb.lemma_ not in PREDICATE_VERBS or verb.i == prep.i:
+        return None
+    subj = subject_of(ctx, verb)
+    if subj is None:
+        return None
+    forces = ctx.lex.cls("@force")  # "marines were on alert"
+    party = political(ctx, subj) or bool({subj.lower_, subj.lemma_.lower()} & forces)
+    return verb if party else None
+
+
+def clause_participant(ctx: EventContext, t: Token) -> bool:
+    """Does the clause around the event noun ``t`` name a party of it ("the meeting, involving
+    Brazil", "a call … came from Wim Duisenberg")?"""
+    for c in t.children:
+        if (
+            c.dep_ == "acl"
+            and c.lemma_ in PARTY_PARTICIPLES
+            and any(o.dep_ == "dobj" and is_participant(ctx, o) for o in c.children)
+        ):
+            return True
+    return source_of(ctx, t) is not None
+
+
+def source_of(ctx: EventContext, t: Token) -> Token | None:
+    """ "A call for a German move came yesterday from Wim Duisenberg": the party the event
+    noun, subject of a verb of coming, comes from."""
+    if t.dep_ != "nsubj" or t.head.lemma_ not in SOURCE_VERBS:
+        return None
+    for c in t.head.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            for p in c.children:
+                if p.dep_ == "pobj" and is_participant(ctx, p):
+                    return p
+    return None
