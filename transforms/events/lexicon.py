@@ -153,8 +153,8 @@ def parse_lexicon(text: str) -> Lexicon:
 def _entry(n: int, cols: list[str], classes: dict[str, frozenset[str]]) -> Entry:
     """One lexicon row (line ``n``): its type, conditions and flags."""
     lemma, pos, type_, when, _note = cols
-    if pos not in {"VERB", "NOUN"}:
-        raise LexiconError(f"line {n}: pos must be VERB, NOUN or CLASS, not {pos!r}")
+    if pos not in {"VERB", "NOUN", "ADJ"}:
+        raise LexiconError(f"line {n}: pos must be VERB, NOUN, ADJ or CLASS, not {pos!r}")
     if type_ not in {*EVENT_TYPES, "LIGHT", "-", "NULL"}:
         raise LexiconError(f"line {n}: unknown type {type_!r}")
     conds: list[Cond] = []

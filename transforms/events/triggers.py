@@ -17,7 +17,7 @@ DISASTER when the cause is one, else ASSAULT.
 
 from __future__ import annotations
 
-from spacy.symbols import AUX, NOUN, PROPN, VERB
+from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Token
 
 from transforms.events.candidates import target_ok
@@ -86,7 +86,7 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
     verb_tokens: list[Token] = []
     tokens = ctx.tokens
     # Only nouns and verbs: the other tokens are passed over on the POS array.
-    wanted = {NOUN, PROPN, VERB, AUX}
+    wanted = {NOUN, PROPN, VERB, AUX, ADJ}
     for i in (i for i, p in enumerate(ctx.doc.to_array("POS").tolist()) if p in wanted):
         token = tokens[i]
         pos = token.pos_
@@ -94,6 +94,10 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
         )
+        if pos == "ADJ":  # "has been critical of": a predicate adjective reads like a verb
+            if token.dep_ == "acomp" and ctx.lex.rows(token.lemma_.lower(), "ADJ"):
+                verb_tokens.append(token)
+            continue
         prefixes = ctx.prefixes if verbal else ctx.lex.prefixes  # the field has verbs only
         if low[:4] not in prefixes and token.lemma_.lower()[:4] not in prefixes:
             continue
@@ -140,6 +144,8 @@ def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> E
     the field's dictionary that the clause satisfies; then our unconditioned row; then — for a
     verb our lexicon does not list — the dictionary's own code for the verb. ``-`` readings
     (not an event) stop the search like any other."""
+    if token.pos_ == "ADJ":
+        return _first_entry(ctx, token, ctx.lex.rows(token.lemma_.lower(), "ADJ"), "verb")
     rows = lookup(ctx.lex, token, "VERB")
     for entry in rows:
         if entry.type == "LIGHT":

@@ -42,6 +42,8 @@ def test_lexicon_errors_name_the_line():
         parse_lexicon(head + "attack\tVERB\tASSAULT\tobj=@nowhere\t\n")
     with pytest.raises(LexiconError, match="line 2: unknown condition 'colour'"):
         parse_lexicon(head + "attack\tVERB\tASSAULT\tcolour=red\t\n")
+    with pytest.raises(LexiconError, match="line 2: pos must be VERB, NOUN, ADJ or CLASS"):
+        parse_lexicon(head + "quickly\tADV\tASSAULT\t\t\n")
 
 
 def test_packaged_lexicon_types_are_plover_or_ours():

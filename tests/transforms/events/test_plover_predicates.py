@@ -1,6 +1,7 @@
 """Event nouns supported or given their parties by the clause around them (extraction version
-52, :mod:`transforms.events.predicates`), and forces that flee. The sentences are made up
-(none is a gold sentence); each is parsed once."""
+52, :mod:`transforms.events.predicates`), forces that flee, and predicate adjectives read like
+their verbs (version 53). The sentences are made up (none is a gold sentence); each is parsed
+once."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ SENTENCES = {
     "came from a place": "The call came from a hotel.",
     "boats fled": "Iranian boats fled.",
     "refugees fled": "Thousands of refugees fled.",
+    "critical of": "Japan has been increasingly critical of the United States.",
+    "who was critical": "The plan was drawn up by Ortiz Mena, who was critical of Mexico.",
+    "supportive of": "France was supportive of Germany.",
+    "critical condition": "The minister is in critical condition.",
+    "critical to": "Exports are critical to Chile.",
 }
 
 
@@ -60,3 +66,18 @@ def test_the_clause_names_the_parties_of_an_event_noun(rows):
 def test_forces_that_flee_retreat_and_refugees_make_no_row(rows):
     assert _top(rows["boats fled"])[:2] == ("fled", "RETREAT")
     assert [r for r in rows["refugees fled"] if r["event_type"] in PLOVER_TYPES] == []
+
+
+def test_a_predicate_adjective_reads_like_its_verb(rows):
+    def typed(name: str) -> tuple | None:
+        top = [r for r in rows[name] if r["is_top_event"]]
+        if not top:
+            return None
+        r = top[0]
+        return r["event_type"], r["mode"], r["actor_name"], r["target_name"]
+
+    assert typed("critical of") == ("ACCUSE", "disapprove", "Japan", "United States")
+    assert typed("who was critical") == ("ACCUSE", "disapprove", "Ortiz Mena", "Mexico")
+    assert typed("supportive of") == ("SUPPORT", None, "France", "Germany")
+    assert typed("critical condition") is None
+    assert typed("critical to") is None  # "critical" only with "of"
