@@ -28,6 +28,9 @@ SENTENCES = {
     "supportive of": "France was supportive of Germany.",
     "critical condition": "The minister is in critical condition.",
     "critical to": "Exports are critical to Chile.",
+    "submit a petition": "The American Meat Institute expects to submit a trade petition by April 30.",
+    "submitted a complaint": "Chile submitted a complaint against Peru.",
+    "submitted a report": "Chile submitted a report to Peru.",
 }
 
 
@@ -81,3 +84,9 @@ def test_a_predicate_adjective_reads_like_its_verb(rows):
     assert typed("supportive of") == ("SUPPORT", None, "France", "Germany")
     assert typed("critical condition") is None
     assert typed("critical to") is None  # "critical" only with "of"
+
+
+def test_a_petition_is_an_appeal_and_submitting_it_hands_over_the_event(rows):
+    assert _top(rows["submit a petition"]) == ("petition", "REQUEST", "American Meat Institute")
+    assert _top(rows["submitted a complaint"]) == ("complaint", "ACCUSE", "Chile")
+    assert _top(rows["submitted a report"]) is None
