@@ -15,7 +15,13 @@ names that are the subject of a verb of saying, when the text gives evidence of 
 * a lone word that is the surname of a person named in full earlier ("Ben Radmall … Radmall
   conceded");
 * a name the parser hung on the noun for the person's role before it ("Foreign Ministry
-  spokesman Per Paust told Reuters": "Per" taken for a preposition).
+  spokesman Per Paust told Reuters": "Per" taken for a preposition);
+* whatever the tagger made of its words: a name closing the inverted subject after a quotation
+  ("“…,” said study co-author and Royal Society University Research Fellow Martin How": "How"
+  an adverb), or closing a subject headed by a title ("Former US Ambassador to the United
+  Nations Nikki Haley wrote": an organisation), when a first name opens it or a title comes
+  right before it; a name in apposition to a noun for a role in the subject ("The mayor, Ivo
+  Kranjc, said": an organisation; "said … San Diego's chancellor, Pradeep Khosla": missed).
 
 The name is a run of capitalized proper nouns ending at the subject's head; a name with a
 company suffix or an organisation's head noun, a word that is a known place (a state or
@@ -93,7 +99,128 @@ def speaker_persons(
             if surname and missed:
                 # the model missed it: found as a known name's alias, as the resolver's would
                 Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
+        found = [inverted_name(doc, verb), _name_closing_title(doc, verb)]
+        for name in found + apposed_names(doc, verb):
+            if (
+                name is not None
+                and not any(sp.label_ == "PERSON" and sp.start < name.end <= sp.end for sp in spans)
+                and may_be_person(name.text)
+                and not _starts_an_organisation(name, spans)
+            ):
+                spans = _replace(doc, spans, name)
+                made.add((name.start, name.end))
     return spans, made
+
+
+def inverted_name(doc: Doc, verb: Token) -> Span | None:
+    """The person's name closing the inverted subject of a verb of saying right after a
+    quotation, whatever the tagger made of its words ("“…,” said study co-author and Royal
+    Society University Research Fellow Martin How.": "How" tagged an adverb; "“…,” said
+    Jo Bloggs, 34, a nurse"): the words after the verb up to a comma or the sentence's end
+    must end with a run of two to four capitalized words that opens with a census first name
+    and has the shape of a person's name (:func:`person_shaped`), or that follows a title or
+    a noun for a person's role ("said spokesman Kwabena Otchere")."""
+    if not _after_quotation(doc, verb):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and end - verb.i <= _MAX_INVERTED and not _ends_subject(doc, end):
+        end += 1
+    if end - verb.i > _MAX_INVERTED:
+        return None  # no comma or end of sentence: not a subject's phrase alone
+    return _closing_name(doc, verb.i + 1, end)
+
+
+def _name_closing_title(doc: Doc, verb: Token) -> Span | None:
+    """The person's name closing a subject whose head is a title or a noun for a person,
+    right before the verb of saying ("Former US Ambassador to the United Nations Nikki Haley
+    wrote": the model tags "Nikki Haley" an organisation, the parser makes it the object of
+    "to"): the name as :func:`inverted_name` reads it."""
+    head = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if head is None or verb.i - head.i < 3:
+        return None
+    low = head.lower_
+    if low not in _person_nouns() and low.rstrip(".") not in TITLES:
+        return None
+    name = _closing_name(doc, head.i + 1, verb.i)
+    # the name reaches into the subject's phrase (its last word may hang on the verb: "Tomas
+    # Then told", "Then" an adverb)
+    return name if name is not None and name.start <= head.right_edge.i else None
+
+
+def apposed_names(doc: Doc, verb: Token) -> list[Span]:
+    """Names in apposition to a noun for a person's role (:func:`_role`) in the subject of a verb of saying ("The
+    mayor, Ivo Kranjc, said", tagged an organisation; "said University of California, San
+    Diego's chancellor, Pradeep Khosla", missed): the apposition is two to four capitalized
+    words after a comma, closed by punctuation, none a word of an organisation's name."""
+    out = []
+    for subj in verb.children:
+        if subj.dep_ != "nsubj":
+            continue
+        for tok in subj.subtree:
+            if tok.dep_ != "appos" or not _role(tok.head):
+                continue
+            lo, hi = tok.left_edge.i, tok.right_edge.i + 1
+            if doc[lo - 1].text != ",":
+                continue
+            while lo < hi and doc[lo].lower_.rstrip(".") in TITLES:
+                lo += 1  # "the director, Dr Meerjady Sabrina Flora": the name after the title
+            if not 2 <= hi - lo <= MAX_NAME_WORDS:
+                continue
+            if hi < len(doc) and not doc[hi].is_punct:
+                continue
+            words = doc[lo:hi]
+            if all(
+                _capitalized(doc, i) and doc[i].lower_ not in _NOT_IN_NAMES for i in range(lo, hi)
+            ):
+                out.append(words)
+    return out
+
+
+def _closing_name(doc: Doc, lo: int, end: int) -> Span | None:
+    """The name a run of capitalized words (after ``lo``) ending at ``end`` closes with."""
+    start = end
+    while start > lo and _capitalized(doc, start - 1):
+        start -= 1
+    for i in range(max(start, end - MAX_NAME_WORDS), end - 1):
+        if person_shaped([t.text for t in doc[i:end] if t.text != "-"]):
+            return doc[i:end]
+    prev = doc[start - 1]
+    if 2 <= end - start <= MAX_NAME_WORDS and (_honorific(prev) or _role(prev)):
+        words = doc[start:end]
+        if not any(t.lower_ in _NOT_IN_NAMES for t in words):
+            return words
+    return None
+
+
+#: The longest inverted subject read for a name ("said … Martin How"), in tokens.
+_MAX_INVERTED = 16
+_QUOTE_MARKS = frozenset({'"', "“", "”", "``", "''", "„", "«", "»"})
+
+
+def _after_quotation(doc: Doc, verb: Token) -> bool:
+    """Does the verb follow a closing quotation mark (“…,” said; “…” said)?"""
+    i = verb.i - 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return i >= 0 and doc[i].text in _QUOTE_MARKS
+
+
+def _ends_subject(doc: Doc, i: int) -> bool:
+    """Does token ``i`` end an inverted subject's phrase: punctuation (a hyphen inside a
+    word aside) or a line break? (Not the parser's sentence start: it may split a name whose
+    last word it took for an adverb, "… Nadia | Why.")"""
+    tok = doc[i]
+    if tok.text == "-" and not tok.whitespace_ and not doc[i - 1].whitespace_:
+        return False
+    return tok.is_punct or (tok.is_space and "\n" in tok.text)
+
+
+def _capitalized(doc: Doc, i: int) -> bool:
+    """A word of a name in title case (whatever its tag), or a hyphen inside one."""
+    tok = doc[i]
+    if tok.text == "-":
+        return not tok.whitespace_ and not doc[i - 1].whitespace_ and i > 0
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.is_upper
 
 
 def person_name(doc: Doc, head: Token) -> Span | None:
@@ -259,7 +386,11 @@ def _replace(doc: Doc, spans: list[Span], name: Span) -> list[Span]:
     for s in spans:
         if s.end <= name.start or s.start >= name.end:
             out.append(s)
-        elif s.label_ != "PERSON" and s.start < name.start:
-            out.append(Span(doc, s.start, name.start, label=s.label_))
+        elif (
+            s.label_ != "PERSON"
+            and s.start < name.start
+            and any(t.lower_.rstrip(".") not in TITLES for t in doc[s.start : name.start])
+        ):
+            out.append(Span(doc, s.start, name.start, label=s.label_))  # not "Dr" alone
     out.append(Span(doc, name.start, name.end, label="PERSON"))
     return sorted(out, key=lambda s: s.start)

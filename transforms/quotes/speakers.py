@@ -39,6 +39,12 @@ from transforms.quotes.lexicon import (
 )
 from transforms.quotes.linking import link
 from transforms.quotes.marks import QUOTE_TOKEN_RE
+from transforms.quotes.subject_names import (
+    name_after_occupation,
+    name_at_verb,
+    name_before,
+    titled_name,
+)
 
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
 #: Pronouns in the object case: never the subject of an inverted verb of saying.
@@ -342,7 +348,13 @@ def from_cue(an: Analysis, cue: Span | None, speaker_head: Token | None) -> Attr
         ante = an.antecedent(speaker_head)
         return Attribution(speaker=span, cue=cue, mention=ante, pronoun=True)
     span = speaker_span(speaker_head)
-    return Attribution(speaker=span, cue=cue, mention=link(an, span, speaker_head))
+    mention = link(an, span, speaker_head)
+    if mention is not None and mention.start <= speaker_head.i < mention.end:
+        # the whole name the head is part of, however the parser split it ("… Fellow Nadia
+        # Why": "Why" an adverb, "Nadia" hung elsewhere)
+        doc = speaker_head.doc
+        span = doc[min(span.start, mention.start) : max(span.end, mention.end)]
+    return Attribution(speaker=span, cue=cue, mention=mention)
 
 
 def cue_span(verb: Token) -> Span:
@@ -408,91 +420,14 @@ def attribution(an: Analysis, tok: Token, inverted: bool = False) -> Attribution
             None,
         )
     if subj is None:
-        subj = _name_before(an, tok)
+        subj = name_before(an, tok)
     if subj is None:
         return None
     if subj.pos_ == "NOUN":
-        subj = _titled_name(an, subj, tok) or subj
+        subj = titled_name(an, subj, tok) or subj
     elif subj.pos_ == "PROPN" and subj.i < tok.i:
-        subj = _name_at_verb(an, subj, tok) or subj
+        subj = name_at_verb(an, subj, tok) or subj
     elif subj.pos_ == "PROPN":
-        subj = _name_after_occupation(an, subj) or subj
+        subj = name_after_occupation(an, subj) or subj
     attr = from_cue(an, cue_span(tok), subj)
     return attr if attr.found else None
-
-
-def _titled_name(an: Analysis, subj: Token, verb: Token) -> Token | None:
-    """The name a run of title words leads to, when the parser took one of them for the
-    subject ("said study co-author Karen Alley", "selection committee member Ulf Danielsson
-    said"): only nouns, adjectives and hyphens between the noun and the name, and the name
-    next to the verb or the noun right after it."""
-    doc = an.doc
-    lo, hi = (verb.i + 1, verb.i + 8) if subj.i > verb.i else (subj.i, verb.i)
-    for m in an.mentions_in(lo, min(hi, len(doc))):
-        if m.family != "PERSON" or m.start <= subj.i or m.start - subj.i > 6:
-            continue
-        between = doc[subj.i + 1 : m.start]
-        if not all(t.pos_ in {"NOUN", "ADJ", "PROPN"} or t.text in {"-", "–"} for t in between):
-            return None
-        after = doc[m.end] if m.end < len(doc) else None
-        if after is not None and after.tag_ == "POS":
-            return None  # "said Smith's lawyer"
-        if subj.i < verb.i and m.end != verb.i:
-            return None
-        return doc[m.start : m.end].root
-    return None
-
-
-def _name_at_verb(an: Analysis, subj: Token, verb: Token) -> Token | None:
-    """The person named last in the subject's phrase, right before the verb, when the parser
-    took an earlier proper noun for the subject ("Longtime Imus in the Morning writer Rob
-    Bartlett tweeted": the show's "Imus"): the head of an English noun phrase comes last."""
-    doc = an.doc
-    other = an.mention_at(subj.i)
-    if other is None or other.family != "PERSON":
-        return None  # a title ("US Ambassador to Germany Richard Grenell"): linked already
-    for m in an.mentions_in(subj.i + 1, verb.i):
-        if m.family != "PERSON" or m.end != verb.i or m.start <= subj.i:
-            continue
-        if m.start - subj.i > 8 or an.quoted[m.start]:
-            return None
-        if any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in doc[subj.i + 1 : m.start]):
-            return None  # "Smith, Jones said", "Smith told Jones"
-        return doc[m.start : m.end].root
-    return None
-
-
-def _name_after_occupation(an: Analysis, subj: Token) -> Token | None:
-    """The person an inverted subject's phrase ends with, after a noun for what they do,
-    when the parser took an earlier proper noun for the subject ("said Carroll McEntee and
-    McGinley analyst Denis Karnosky": the firm's "McEntee"): the names before the noun
-    modify it, and the head of an English noun phrase comes last."""
-    doc = an.doc
-    for m in an.mentions_in(subj.i + 1, min(subj.i + 9, len(doc))):
-        if m.family != "PERSON" or m.start <= subj.i + 1 or an.quoted[m.start]:
-            continue
-        noun = doc[m.start - 1]
-        if noun.tag_ != "NN" or noun.lemma_.lower() not in speaker_nouns():
-            continue  # "said Smith and Jones": two speakers, the first one named
-        between = doc[subj.i + 1 : noun.i]
-        if any(t.is_punct and t.text not in {"-", "&"} for t in between):
-            return None  # "said Smith, a Morgan analyst, and Jones"
-        if any(t.pos_ in {"VERB", "AUX"} for t in between):
-            return None
-        return doc[m.start : m.end].root
-    return None
-
-
-def _name_before(an: Analysis, verb: Token) -> Token | None:
-    """A person named right before a verb the parser left without a subject
-    ("her adviser, Jake Sullivan, said": the name hangs on "adviser")."""
-    doc = an.doc
-    i = verb.i - 1
-    while i >= 0 and doc[i].text == ",":
-        i -= 1
-    if i < 0 or an.quoted[i]:
-        return None
-    for m in an.mentions_in(i, i + 1):
-        if m.end == i + 1 and m.family == "PERSON":
-            return doc[m.start : m.end].root
-    return None

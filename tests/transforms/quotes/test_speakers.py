@@ -526,3 +526,28 @@ def test_a_name_among_an_appositions_modifiers_is_not_the_speaker(nlp):
     assert [(q.text, q.speaker_text, q.speaker_name) for q in got if q.is_direct] == [
         ("We expected a close race", "Brett O’Donnell", "Brett O’Donnell"),
     ]
+
+
+def test_a_name_after_a_run_of_titles_closing_an_inverted_subject_is_the_speaker(nlp):
+    # the parser makes "co" the subject and tags "Why" an adverb; two titles joined by "and"
+    text = (
+        "Zebra stripes confuse flies, a study found. “The flies cannot land,” said study "
+        "co-author and Royal Society Research Fellow Nadia Why."
+    )
+    direct = direct_quotes_of(nlp, text)
+    assert [(q.speaker_text, q.speaker_name, q.speaker_kind) for q in direct] == [
+        ("Nadia Why", "Nadia Why", "person")
+    ]
+
+
+def test_a_name_in_apposition_to_a_role_names_the_speaker_as_a_person(nlp):
+    # the model tags "Ivo Kranjc" an organisation and misses "Pradeep Khosla"
+    text = (
+        "The mayor, Ivo Kranjc, said: “It is over.”\n\n"
+        "“He was brilliant,” said University of Toledo's chancellor, Pradeep Khosla."
+    )
+    direct = direct_quotes_of(nlp, text)
+    assert [(q.speaker_name, q.speaker_kind) for q in direct] == [
+        ("Ivo Kranjc", "person"),
+        ("Pradeep Khosla", "person"),
+    ]
