@@ -333,6 +333,14 @@ def expected_rows(lake) -> dict[str, list[tuple]]:
         con.close()
 
 
+def differing_rows(got: list[tuple], want: list[tuple]) -> dict[str, list]:
+    """The rows only one side has (first five each), for a failure's message."""
+    from collections import Counter
+
+    g, w = Counter(got), Counter(want)
+    return {"only_got": list((g - w).elements())[:5], "only_want": list((w - g).elements())[:5]}
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_two_concurrent_runs_commit_into_a_ducklake_warehouse(live, lake, kind):
     for name in ("east", "west"):
@@ -343,7 +351,8 @@ def test_two_concurrent_runs_commit_into_a_ducklake_warehouse(live, lake, kind):
         for table, (cols, want) in expected_rows(lake).items():
             sel = ", ".join(f'"{c}"' for c in cols)
             got = con.execute(f"SELECT {sel} FROM lake.main.{table} ORDER BY ALL").fetchall()
-            assert got == want, table  # nothing lost, nothing twice
+            # nothing lost, nothing twice; on failure say which rows differ
+            assert got == want, (table, cols, differing_rows(got, want), live["results"])
         assert len(want) == 2  # rejects: the empty file of each input (not vacuous)
         runs = con.execute("SELECT status, articles_new, rejected FROM lake.main.runs").fetchall()
         assert sorted(runs) == [("completed", 3, 1), ("completed", 3, 1)]
@@ -371,8 +380,8 @@ def test_rerun_on_a_ducklake_replaces_a_changed_article_and_builds_the_models(li
         )  # fmt: skip
     finally:
         changed.write_text(text)
-    assert (summary["articles_changed"], summary["articles_new"]) == (1, 0)
-    assert summary["articles_unchanged"] == 2 and summary["models"]["success"]
+    assert (summary["articles_changed"], summary["articles_new"]) == (1, 0), summary
+    assert summary["articles_unchanged"] == 2 and summary["models"]["success"], summary
     con = live_con(catalog)
     try:
         assert con.execute("SELECT count(*) FROM lake.main.articles").fetchone()[0] == 6
