@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "55"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "56"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -153,6 +153,12 @@ EXTRACTION_VERSION = "55"  # 2: quotes and events tables filled; 3: is_partial, 
 # the event to the noun
 # 55: a name closing an inverted or titled speaker's phrase, or in apposition to a role, is a
 # person whatever its tags ("said … Research Fellow Martin How"); speaker span = whole name
+# 56: event roles: a pronoun whose only antecedent is the clause's subject the NER missed or
+# mistyped ("a grain dealer said he", "The Barracuda … its attack"); orchestrate, mastermind, attend,
+# conclude support event nouns; a consultation's object is its topic beside a "with" party;
+# "had reason to reject"; "criticising his role" is aimed at his antecedent; a purchase "from" X
+# is directed at X; "died after being shot" is done to the subject; no event: securities
+# warrants, services offered, currencies supported
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

@@ -49,6 +49,12 @@ def is_participant(ctx: EventContext, p: Token) -> bool:
     return is_agentive(p) or (p.pos_ == "NOUN" and state_of(ctx, p) is not None)
 
 
+def is_person(ctx: EventContext, tok: Token) -> bool:
+    """A person or people: a pronoun, a person's name, a people noun."""
+    m = ctx.mention_at(tok)
+    return tok.pos_ == "PRON" or (m.family == "PERSON" if m is not None else is_agentive(tok))
+
+
 def state_of(ctx: EventContext, noun: Token) -> Mention | None:
     """A country, nationality or organisation modifying a noun, that PLOVER codes the noun
     as ("Afghan warplanes" → Afghanistan, "Iranian platforms", "UNITA rebels"); not a

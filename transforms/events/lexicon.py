@@ -285,7 +285,7 @@ TARGET_PREPS: dict[str | None, tuple[str, ...]] = {
     "CONSULT": ("with", "to", "between"),
     "SUPPORT": ("with", "for", "to"),
     "CONCEDE": ("to", "for"),
-    "COOPERATE": ("with", "to"),
+    "COOPERATE": ("with", "to", "from"),
     "AID": ("to", "for"),
     "RETREAT": ("from", "out", "of", "against"),
     "REQUEST": ("to", "on", "upon", "from"),

@@ -23,10 +23,13 @@ from transforms.events.words import (
     FIRST_PERSON,
     ORG_DEFINITES,
     ORG_NOUNS,
+    PERSON_TITLES,
     SPEECH,
     TITLE_DEFINITES,
 )
+from transforms.gazetteer import gazetteer
 from transforms.mentions.model import Mention
+from transforms.quotes.lexicon import speaker_nouns
 
 _PERSON_PRONOUNS = frozenset(PRONOUN_GENDER)
 _THING_PRONOUNS = THING_PRONOUNS
@@ -52,7 +55,32 @@ def _compatible(ctx: EventContext, pron: str, cand: Token) -> bool:
     return False
 
 
-def _local_antecedent(ctx: EventContext, pron: Token) -> Token | None:
+def _loosely_compatible(ctx: EventContext, pron: str, cand: Token) -> bool:
+    """Agreement when nothing stricter answers (no compatible subject, no antecedent in the
+    article): "he/his/she/her" and a name the NER missed ("Ortoli, due here for his official
+    visit, told"), a one-word name it took for a place the gazetteer does not know, or one
+    person named by a common noun ("a grain dealer said he shipped"); "its" and a name under
+    "the" it took for a person (people's names take no article: "The Barracuda … after its
+    attack")."""
+    m = ctx.mention_at(cand)
+    if pron in _PERSON_PRONOUNS:
+        if m is None:
+            if cand.tag_ == "NN":
+                return (
+                    cand.lemma_.lower() in speaker_nouns() or cand.lemma_.lower() in PERSON_TITLES
+                )
+            return cand.tag_ == "NNP" and cand.is_title and not cand.conjuncts
+        return m.family == "PLACE" and m.end - m.start == 1 and gazetteer().place(m.text) is None
+    if pron in _THING_PRONOUNS:
+        return (
+            m is not None
+            and m.family == "PERSON"
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in cand.children)
+        )
+    return False
+
+
+def _local_antecedent(ctx: EventContext, pron: Token, compatible=_compatible) -> Token | None:
     """A compatible subject of an enclosing clause in the same sentence ("France reduces its
     operations", "the government said it had arrested")."""
     low = pron.lower_
@@ -65,17 +93,15 @@ def _local_antecedent(ctx: EventContext, pron: Token) -> Token | None:
         if h.pos_ not in {"VERB", "AUX"}:
             continue
         subj = explicit_subject(ctx, h)
-        if (
-            subj is None
-            or subj.i == pron.i
-            or pron.i in range(subj.left_edge.i, subj.right_edge.i + 1)
-        ):
+        if subj is None or subj.i == pron.i or pron.head.i == subj.i:
             continue
+        if compatible is _compatible and subj.left_edge.i <= pron.i <= subj.right_edge.i:
+            continue  # (a modifier of the subject: "Ortoli, due here for his visit, told")
         if subj.pos_ == "PRON":
             continue
         if ctx.in_quote(pron.idx) and not ctx.in_quote(subj.idx):
             break  # the speaker outside a quotation is "I" inside it, not "he"
-        if _compatible(ctx, low, subj):
+        if compatible(ctx, low, subj):
             return subj
     return None
 
@@ -116,6 +142,9 @@ def resolve_pronoun(ctx: EventContext, t: Token, depth: int) -> tuple[Mention | 
             return None, None
         return None, local
     m = ctx.antecedent(t)
+    if m is None and depth <= 2 and (loose := _local_antecedent(ctx, t, _loosely_compatible)):
+        lm = ctx.mention_at(loose)
+        return lm, (None if lm is not None else loose)
     if m is not None and ctx.in_quote(t.idx):
         # A third-person pronoun in a quotation is not its speaker, who says "I": "Yu said:
         # 'he fired a live shot'" (a workaround for the resolver, which may pick the speaker).
@@ -124,6 +153,11 @@ def resolve_pronoun(ctx: EventContext, t: Token, depth: int) -> tuple[Mention | 
         if sm is not None and (sm is m or (sm.entity_id and sm.entity_id == m.entity_id)):
             return None, None
     return m, None
+
+
+def resolved_possessive(ctx: EventContext, c: Token) -> bool:
+    """ "criticising his role": "his" when it names someone, not an unresolved pronoun."""
+    return c.tag_ == "PRP$" and resolve_pronoun(ctx, c, 0) != (None, None)
 
 
 def person_country(ctx: EventContext, m: Mention) -> Mention | None:

@@ -4,7 +4,7 @@ actor = PLOVER source: subject (inherited through *to*-infinitives, coordination
 clauses), *by*-agent of a passive, possessor or entity modifier of a noun. target =
 recipient: direct object, or the category's preposition (``TARGET_PREPS``: *with* for
 meetings and agreements, *against* for attacks and accusations, *on* for sanctions, *to* for
-aid and visits, *from* for withdrawals). Support verbs (*held talks*) give the noun trigger
+aid and visits, *from* for withdrawals and purchases). Support verbs (*held talks*) give the noun trigger
 their subject as actor. An inanimate cause is no actor ("the attack killed twelve"); objects
 that are things, not participants, are no targets ("condemned the measures"); the object of
 a withdrawal or a deployment is its theme ("withdrew its troops from Mali" → Mali is the
@@ -38,6 +38,7 @@ from transforms.events.kinds import (
     entity_modifier,
     is_agentive,
     is_participant,
+    is_person,
     state_of,
 )
 from transforms.events.lexicon import (
@@ -48,6 +49,7 @@ from transforms.events.lexicon import (
 )
 from transforms.events.participants import args_of, owners_of, span_arg
 from transforms.events.predicates import source_of
+from transforms.events.references import resolved_possessive
 from transforms.events.syntax import (
     agent_of,
     child_with,
@@ -78,6 +80,9 @@ def roles_of(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[Arg], To
         obj = object_of(ctx, v, "verb")  # "shelled and destroyed two Iranian platforms"
     actor_tok = agent_of(t) if passive else (stance or subject_of(ctx, t))
     target_tok = obj
+    if trig.type == "CONSULT" and obj is not None and not is_person(ctx, obj):
+        # "discussed the Middle East with Soviet officials": the object is the topic
+        target_tok = prep_target(ctx, t, trig, exclude=actor_tok) or obj
     if trig.type == "MOBILIZE" and actor_tok is None and obj is not None:
         actor_tok, target_tok = obj, None  # "the army had been deployed"
     theme = None
@@ -116,7 +121,7 @@ OWNED_OBJECT_TYPES = frozenset({"ACCUSE", "REJECT", "SUPPORT", "REQUEST", "CONCE
 
 def _target_owner(ctx: EventContext, trig: Trigger, obj: Token) -> Token | None:
     """For an object that is no participant, whose it is: "alleged Iranian involvement",
-    "rejected the EU's demand", "condemned the act of the NTC", "rejected a demand by the
+    "rejected the EU's demand", "a report criticising his role", "condemned the act of the NTC", "rejected a demand by the
     IMF" (accusations, rejections, support, requests, concessions, agreements); None
     otherwise."""
     if trig.type not in OWNED_OBJECT_TYPES or is_theme(ctx, trig, obj):
@@ -126,7 +131,10 @@ def _target_owner(ctx: EventContext, trig: Trigger, obj: Token) -> Token | None:
             c
             for c in obj.children
             if c.dep_ in {"poss", "amod", "compound", "nmod"}
-            and (entity_modifier(ctx, c) is not None or (c.dep_ == "poss" and is_agentive(c)))
+            and (
+                entity_modifier(ctx, c) is not None
+                or (c.dep_ == "poss" and (is_agentive(c) or resolved_possessive(ctx, c)))
+            )
         ),
         None,
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from spacy.tokens import Token
 
 from transforms.events.context import EventContext
+from transforms.events.kinds import is_agentive
 from transforms.events.words import (
     ACCUSING,
     NOT_TIME_PREPS,
@@ -132,6 +133,11 @@ def object_of(ctx: EventContext, t: Token, kind: str = "verb") -> Token | None:
         c = child_with(ctx, t.head, {"nsubj", "nsubjpass"})
         if c is not None:
             return of_quantifier(c) or c
+    if dep in {"pcomp", "advcl"} and t.tag_ == "VBN" and is_passive(t):
+        # "died in Aden after being shot": the main clause's subject
+        c = child_with(ctx, _verb_above(t.head), {"nsubj", "nsubjpass"})
+        if c is not None:
+            return of_quantifier(c) or c
     return None
 
 
@@ -169,7 +175,7 @@ def subject_of(ctx: EventContext, t: Token, depth: int = 0) -> Token | None:
     if dep == "conj" and head.pos_ in {"VERB", "AUX"}:
         return subject_of(ctx, head, depth + 1)
     if dep == "relcl":
-        return t.head
+        return _relative_subject(ctx, t, depth)
     if dep == "acl":
         return _acl_subject(ctx, t, depth)
     if dep == "pcomp" and head.lower_ == "of":
@@ -211,13 +217,31 @@ def _controller(ctx: EventContext, head: Token, depth: int) -> Token | None:
     return got
 
 
+def _relative_subject(ctx: EventContext, t: Token, depth: int) -> Token | None:
+    """The noun a relative clause hangs on; but "had reason to reject a compromise" (an
+    infinitive the parser took for a relative clause) is done by who has the reason, as for
+    "a chance to soothe"."""
+    if _to_infinitive(t) and t.head.pos_ == "NOUN" and not _people(ctx, t.head):
+        return _noun_agent(ctx, t.head, depth)
+    return t.head
+
+
+def _to_infinitive(t: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+
+
+def _people(ctx: EventContext, noun: Token) -> bool:
+    """A noun that can do the infinitive itself ("hired lawyers to sue")."""
+    return ctx.mention_at(noun) is not None or is_agentive(noun)
+
+
 def _acl_subject(ctx: EventContext, t: Token, depth: int) -> Token | None:
     """The subject of a verb modifying a noun: "protesters demanding …" (the noun, or its
     owner), "a commitment by the CDS to release" (who would do what the noun announces)."""
     if t.tag_ == "VBG":
         owner = _noun_agent_only(t.head)
         return owner if owner is not None else t.head
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+    if _to_infinitive(t):
         return _noun_agent(ctx, t.head, depth)
     return None
 

@@ -112,6 +112,13 @@ NO_EVENT = {
         "A Swiss drug has been approved by the U.S. Food and Drug Administration.",
         "approved",
     ),
+    # extraction version 52
+    "franc warrants": ("Belgium will issue Swiss franc warrants to buy gold.", "issue"),
+    "service offered": (
+        "The bank is offering extended warranty service to its clients.",
+        "offering",
+    ),
+    "support the pound": ("The Bank of England acted to support the pound.", "support"),
 }
 PLOVER = set(PLOVER_TYPES)
 
