@@ -20,11 +20,19 @@ DATA_DIR = Path(__file__).with_name("data")
 _COMMA_NAME_RE = re.compile(r"^(?P<base>[^,]+),\s*(?P<qual>.+)$")
 
 
+_LEADING_THE_RE = re.compile(r"(?i)^the\s+")
+_POSSESSIVE_S_RE = re.compile(r"(?i)'s$")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
-    """Normalize a name for matching: NFKC, casefold, no dots or apostrophe-s, one space."""
+    """Normalize a name for matching: NFKC, casefold, no dots or apostrophe-s, one space.
+
+    Kept per text (a worker asks for the same names again and again: each entity's span is
+    looked up as an organisation, a place and a non-entity, and again by the resolver)."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'")
-    text = re.sub(r"(?i)^the\s+", "", text.strip())
-    text = re.sub(r"(?i)'s$", "", text)
+    text = _LEADING_THE_RE.sub("", text.strip())
+    text = _POSSESSIVE_S_RE.sub("", text)
     text = text.replace(".", "").replace("-", " ")
     return " ".join(text.casefold().split())
 

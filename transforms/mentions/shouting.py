@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_UPPER, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -24,12 +26,25 @@ MIN_LETTERS = 4
 
 
 def shouted_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the lines (sentences) written wholly in capitals."""
+    """Token ranges of the lines (sentences) written wholly in capitals: at least
+    ``MIN_LETTERS`` letters in their alphabetic tokens, every one of them a capital.
+
+    Read on the Doc's lexeme columns: a sentence with an alphabetic token that is not
+    ``str.isupper()`` cannot be all capitals, nor one with fewer letters; only the few left
+    are checked letter by letter (``isupper()`` passes a word with an uncased letter)."""
+    sents = [(s.start, s.end) for s in doc.sents]
+    if not sents:
+        return []
+    cols = doc.to_array([IS_ALPHA, IS_UPPER, LENGTH]).astype(numpy.int64)
+    alpha = cols[:, 0]
+    starts = [start for start, _ in sents]
+    letters = numpy.add.reduceat(alpha * cols[:, 2], starts)
+    not_upper = numpy.add.reduceat(alpha * (1 - cols[:, 1]), starts)
     out = []
-    for sent in doc.sents:
-        letters = [c for t in sent if t.is_alpha for c in t.text]
-        if len(letters) >= MIN_LETTERS and all(c.isupper() for c in letters):
-            out.append((sent.start, sent.end))
+    for k in numpy.flatnonzero((letters >= MIN_LETTERS) & (not_upper == 0)).tolist():
+        start, end = sents[k]
+        if all(c.isupper() for t in doc[start:end] if t.is_alpha for c in t.text):
+            out.append((start, end))
     return out
 
 

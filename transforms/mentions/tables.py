@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy
 from spacy.tokens import Doc
 
 #: Standings: at least this many consecutive rows.
@@ -129,8 +130,12 @@ def bracketed_nationals(
     something else (a company, a club, a known place).
     """
     out: list[tuple[int, int]] = []
-    for tok in doc:
-        if tok.text != "(" or tok.i < 2:
+    if not len(doc):
+        return out
+    # the opening brackets found on the Doc's ORTH column, not by a Token for every token
+    brackets = numpy.flatnonzero(doc.to_array("ORTH") == doc.vocab.strings["("])
+    for tok in map(doc.__getitem__, brackets.tolist()):
+        if tok.i < 2:
             continue
         close = next(
             (j for j in range(tok.i + 2, min(tok.i + 5, len(doc))) if doc[j].text == ")"), None

@@ -151,6 +151,20 @@ def test_a_shouted_headline_is_read_on_recased_words(nlp):
     assert got == [("FRANCE", "GPE"), ("MEXICO", "GPE"), ("PARIS", "GPE")]
 
 
+def test_shouted_lines_are_sentences_of_at_least_four_letters_all_capitals():
+    import spacy
+    from spacy.tokens import Doc
+
+    from transforms.mentions.shouting import shouted_ranges
+
+    words = "SOCCER - FRANCE WIN . Paris is calm . UN OK . ABC中 NEWS . IBM 1996 .".split()
+    starts = [i in {0, 5, 9, 12, 15} for i in range(len(words))]
+    doc = Doc(spacy.blank("en").vocab, words=words, sent_starts=starts)
+    # "UN OK": four letters, enough; "ABC中" passes str.isupper() but one of its letters is
+    # no capital; "IBM 1996": three letters, too few
+    assert shouted_ranges(doc) == [(0, 5), (9, 12)]
+
+
 def test_team_names_in_results_and_standings_are_organisations(nlp):
     text = (
         "Results of matches on Saturday:\n\n"
