@@ -36,6 +36,7 @@ from flows.commands.options import (
     verbosity,
 )
 from flows.commands.run import cmd_run
+from flows.commands.run import start_early as run_start_early
 from flows.commands.scheduling import DEFAULT_API_URL, cmd_serve, cmd_server
 from flows.commands.tables import (
     cmd_check,
@@ -345,6 +346,8 @@ def _main(argv: list[str] | None) -> int:
         # A Ctrl-C while the command is still being set up (configure_output imports DuckDB
         # and dbt's settings; seconds on a loaded machine) ends it as a later one would.
         args = build_parser().parse_args(argv)
+        if args.command == "run":
+            run_start_early(args)  # a first run's workers, before the imports that follow
         configure_output(args)
         handler = HANDLERS[args.command]
         # Commands that write stop at safe points only (flows.interrupt); readers stop at once.

@@ -222,3 +222,47 @@ def test_serve_banner_prints_a_command_that_works():
         "runs in the UI: http://127.0.0.1:4200/runs",
     ]
     assert prefect.is_file() and os.access(prefect, os.X_OK)
+
+
+CONFIGURE_THEN_STOP = """
+import json, sys
+from multiprocessing import forkserver
+from flows import cli, nlp_runner
+seen = []
+def configure(args):
+    seen.append(getattr(forkserver._forkserver, "_forkserver_pid", None) is not None)
+    raise RuntimeError("stopped where the output is configured")
+cli.configure_output = configure
+for wh in sys.argv[2:]:
+    cli.main(["run", sys.argv[1], "--warehouse", wh, "--n-process", "2"])
+nlp_runner.stop_server()
+print(json.dumps(seen))
+"""
+
+
+def test_a_first_run_starts_its_workers_fork_server_before_the_output_is_configured(tmp_path):
+    """flows/commands/run.py start_early: before configure_output's imports (DuckDB, Arrow,
+    dbt's settings), only for a run that will surely parse (a new warehouse, enough text)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    source = tmp_path / "big.jsonl"
+    body = "The harbour authority closed the north pier on Monday. " * 20
+    lines = [json.dumps({"id": f"a{i}", "title": f"Pier {i}", "body": body}) for i in range(60)]
+    source.write_text("\n".join(lines) + "\n")
+    assert source.stat().st_size >= 50_000  # flows.nlp_runner.MIN_POOL_CHARS
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "news.duckdb").touch()  # an existing warehouse: not a first run
+    root = Path(__file__).resolve().parents[2]
+    warehouses = [str(tmp_path / "old"), str(tmp_path / "new")]
+    out = subprocess.run(
+        [sys.executable, "-c", CONFIGURE_THEN_STOP, str(source), *warehouses],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, True]
