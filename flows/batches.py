@@ -261,7 +261,11 @@ def _early_plan(
 
 
 def _prefetch(run: Run, runner: NlpRunner, articles: list[Article]) -> None:
-    """Start the NLP of a source batch's articles (as transform_batch will ask for it)."""
+    """Start the NLP of a source batch's articles (as transform_batch will ask for it). The
+    run's dbt build process, if any, is started first: a first run's first prefetch waits
+    for the workers' fork server to finish its preload, and dbt's imports use that wait."""
+    if articles:
+        dbt_process.prestart()
     if articles and hasattr(runner, "prefetch"):
         todo = [a for a in articles if not work_bound(a.body)]
         for model, inputs in nlp_inputs(todo, run.settings, bands=True).items():

@@ -105,3 +105,26 @@ def test_a_process_gone_before_the_build_means_an_in_process_build(
     dbt_process.arm(settings)
     dbt_process.prestart()
     assert dbt_process._STATE == {"settings": None, "process": None}
+
+
+def test_a_batchs_prefetch_starts_the_armed_build_process_before_the_workers(tmp_path, monkeypatch):
+    """flows/batches.py _prefetch: the build process first — a first run's first prefetch
+    waits there for the workers' fork server, and dbt's imports use that wait — and only for a
+    batch with articles to parse."""
+    from types import SimpleNamespace
+
+    from flows import batches
+    from tests.flows.test_planning import article
+
+    calls: list[str] = []
+    monkeypatch.setattr(dbt_process, "prestart", lambda: calls.append("dbt"))
+
+    class Workers:
+        def prefetch(self, inputs, model):
+            calls.append(f"workers: {len(inputs)}")
+
+    run = SimpleNamespace(settings=load_settings(str(tmp_path / "wh")))
+    batches._prefetch(run, Workers(), [])
+    assert calls == []
+    batches._prefetch(run, Workers(), [article("a1", "u1", "s1"), article("a2", "u2", "s2")])
+    assert calls == ["dbt", "workers: 2"]
