@@ -321,10 +321,15 @@ def _save_fetch_state(run: Run, urls: set[str] | None, planner: _Planner | None 
 def backfill_batches(run: Run, runner: NlpRunner) -> None:
     """Reprocess stale loaded articles from their stored bodies, batch by batch (resumable).
     Not even looked for while the warehouse is as the last search found none stale (the same
-    settings): the search scanned every article, and started a task run."""
+    settings): the search scanned every article, and started a task run. Nor when the
+    warehouse held no article at the run's start (``run.fresh``): every article is then this
+    run's, which the search leaves out; the mark is saved as that search would have."""
     failed: list[str] = []
     with run.stage("plan"):
         mark = None if run.full_refresh else input_files.StateMark(run, "backfill_checked")
+        if mark is not None and run.fresh:
+            mark.save()
+            return
         if mark is not None and mark.unchanged():
             return
     while True:

@@ -169,6 +169,7 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         return
     with warehouse.connection(run.settings, read_only=False) as con:
         _open_state(con, run)
+        run.fresh = not con.execute("SELECT count(*) FROM articles").fetchone()[0]
         registered = compaction.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")

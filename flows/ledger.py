@@ -89,6 +89,8 @@ class Run:
     web: webmod.WebContext | None = None
     progress: ProgressHook | None = None
     batch: int = 0
+    #: The warehouse held no article when the run started (every article is then this run's).
+    fresh: bool = False
     #: CPU seconds of the flow's process (all its threads) per stage: logged, not kept.
     stage_cpu: dict[str, float] = field(default_factory=dict)
 

@@ -230,7 +230,7 @@ def test_the_backfill_looks_for_stale_articles_only_once_the_warehouse_or_settin
 ):
     searched = {step: steps[step][0].get("stale_searches") for step in steps if step != "wh"}
     assert searched == {
-        "first": 1,  # none found: the warehouse's state and the settings marked
+        "first": 0,  # no article at its start: none searched, the state and settings marked
         "again": 0,
         "third": 0,
         "appended": 1,  # f4 loaded
