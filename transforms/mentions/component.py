@@ -42,6 +42,7 @@ from transforms.mentions.repair import (
     COMPANY_SUFFIXES,
     is_non_entity,
     join_fragments,
+    join_hyphenated,
     join_particles,
     keeps_possessive,
     law_name,
@@ -210,7 +211,7 @@ class EntityFixer:
             ents = [e for e in ents if e.end <= start or e.start >= end]
             ents.append(Span(doc, start, end, label="PERSON"))
             firm.add((start, end))
-        return join_particles(doc, sorted(ents, key=lambda e: e.start)), firm
+        return join_hyphenated(doc, join_particles(doc, sorted(ents, key=lambda e: e.start))), firm
 
     def _is_country(self, text: str) -> bool:
         place = self.gaz.place(text)

@@ -323,3 +323,55 @@ def _replace(doc: Doc, ents: list[Span], start: int, end: int) -> list[Span]:
         return ents
     kept = [e for e in ents if e.end <= start or e.start >= end]
     return [*kept, Span(doc, start, end, label="PERSON")]
+
+
+def join_hyphenated(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A person's name the model cut at the hyphen of a double surname ("[Renata Okonkwo-]
+    [Baptiste]" ORG and PERSON, "[Agnieszka Wróblewska]-[Nowak]"): two spans joined by a hyphen
+    with no space on either side, the left one of two words or more (a given name, then the
+    first part), are one name — a person's when either part is, else of their label when they
+    agree; a person's name the model ended at such a hyphen takes the capitalized word after
+    it ("[Jolanta Kwiatkowska]-Lis"). Two surnames alone stay apart ("the Trump-Pence
+    ticket")."""
+    out: list[Span] = []
+    for e in sorted(ents, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if prev is not None and _hyphen_joined(doc, prev, e):
+            labels = {prev.label_, e.label_}
+            label = "PERSON" if "PERSON" in labels else (prev.label_ if len(labels) == 1 else "")
+            if label:
+                out[-1] = Span(doc, prev.start, e.end, label=label)
+                continue
+        out.append(e)
+    taken = {i for e in out for i in range(e.start, e.end)}
+    for k, e in enumerate(out):
+        end = e.end
+        if (
+            e.label_ == "PERSON"
+            and end + 1 < len(doc)
+            and end + 1 not in taken
+            and doc[end + 1].is_alpha
+            and _hyphen_joined(doc, e, doc[end + 1 : end + 2])
+        ):
+            out[k] = Span(doc, e.start, end + 2, label="PERSON")  # "[Jolanta Kwiatkowska]-Lis"
+    return out
+
+
+def _hyphen_joined(doc: Doc, left: Span, right: Span) -> bool:
+    """Are ``left`` and ``right`` the two sides of a hyphen inside a word?"""
+    gap = right.start - left.end
+    if gap == 1:
+        hyphen = doc[left.end]  # [A]-[B]
+    elif gap == 0 and doc[left.end - 1].text == "-":
+        hyphen = doc[left.end - 1]  # [A-][B]
+    else:
+        return False
+    words = [t for t in doc[left.start : hyphen.i] if t.is_alpha]
+    return (
+        hyphen.text == "-"
+        and not hyphen.whitespace_
+        and not doc[hyphen.i - 1].whitespace_
+        and len(words) >= 2
+        and all(t.text[:1].isupper() for t in words)
+        and doc[hyphen.i + 1].is_title
+    )

@@ -215,6 +215,11 @@ def _ends_subject(doc: Doc, i: int) -> bool:
     return tok.is_punct or (tok.is_space and "\n" in tok.text)
 
 
+def _double_name(doc: Doc, i: int) -> bool:
+    """Is token ``i`` the hyphen of a double name ("Okonkwo-Baptiste"), no space around it?"""
+    return doc[i].text == "-" and _capitalized(doc, i) and _name_word(doc[i - 1])
+
+
 def _capitalized(doc: Doc, i: int) -> bool:
     """A word of a name in title case (whatever its tag), or a hyphen inside one."""
     tok = doc[i]
@@ -231,7 +236,11 @@ def person_name(doc: Doc, head: Token) -> Span | None:
     if head.pos_ != "PROPN" or not head.text[:1].isupper():
         return None
     start = head.i
-    while start > 0 and (_name_word(doc[start - 1]) or _wrapped(doc, start - 1)):
+    while start > 0 and (
+        _name_word(doc[start - 1])
+        or _wrapped(doc, start - 1)
+        or (start > 1 and _double_name(doc, start - 1))  # "Renata Okonkwo-Baptiste"
+    ):
         start -= 1
     if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
         return None  # a description: "the Maryland Democrat"

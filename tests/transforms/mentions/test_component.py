@@ -270,6 +270,26 @@ def test_a_name_cut_at_a_lowercase_particle_is_joined(nlp):
     ]
 
 
+def test_a_name_cut_at_the_hyphen_of_a_double_surname_is_joined(nlp):
+    # the model's own splits, as it makes them in news copy
+    text = "Deputy Finance Minister Agata Wróblewska-Nowak met the press on Monday."
+    got = fixed(nlp, text, [("Agata Wróblewska", "PERSON"), ("Nowak", "PERSON")])
+    assert got == [("Agata Wróblewska-Nowak", "PERSON")]
+    with nlp.select_pipes(disable=["newsetl_entities"]):
+        doc = nlp("Officials thanked Renata Okonkwo-Baptiste and left.")
+    doc.ents = [doc.char_span(18, 33, label="ORG"), doc.char_span(33, 41, label="PERSON")]
+    assert [e.text for e in doc.ents] == ["Renata Okonkwo-", "Baptiste"]
+    got = [(e.text, e.label_) for e in nlp.get_pipe("newsetl_entities")(doc).ents]
+    assert got == [("Renata Okonkwo-Baptiste", "PERSON")]
+    text = "Deputy Finance Minister Jolanta Kwiatkowska-Lis met the press on Monday."
+    got = fixed(nlp, text, [("Jolanta Kwiatkowska", "PERSON")])
+    assert got == [("Jolanta Kwiatkowska-Lis", "PERSON")]
+    # two surnames alone, or spaced dashes, stay apart
+    text = "The Trump-Pence ticket met Smith - Jones in Ohio."
+    got = fixed(nlp, text, [("Trump", "PERSON"), ("Pence", "PERSON"), ("Smith", "PERSON")])
+    assert got == [("Trump", "PERSON"), ("Pence", "PERSON"), ("Smith", "PERSON")]
+
+
 def test_a_bare_surname_that_speaks_is_the_person_named_in_full_before(nlp):
     # the model leaves the surname untagged (or takes it for an organisation) when it opens
     # a paragraph; as the subject of a verb of saying it is the person named before

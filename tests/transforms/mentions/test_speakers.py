@@ -118,6 +118,14 @@ def test_a_name_in_apposition_to_a_speakers_role_is_a_person(nlp):
     )
 
 
+def test_a_speaker_with_a_double_surname_is_one_person(nlp):
+    # the model tags "Sandhu-Ross" an organisation without the first name
+    found = ents(
+        nlp, "Analyst Anita Sandhu-Ross of the consultancy Cask & Cooper called it “a bet.”"
+    )
+    assert found == [("Anita Sandhu-Ross", "PERSON"), ("Cask & Cooper", "ORG")]
+
+
 def test_organisations_that_look_like_names_are_left_alone(nlp):
     # a title word opening a company name, an organisation noun, a longer company name
     assert ents(nlp, "General Motors said on Monday it would cut jobs.") == [
