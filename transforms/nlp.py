@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "57"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "58"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -161,6 +161,8 @@ EXTRACTION_VERSION = "57"  # 2: quotes and events tables filled; 3: is_partial, 
 # warrants, services offered, currencies supported
 # 57: a person's name the model cut at the hyphen of a double surname is joined
 # ("[Renata Okonkwo-] [Baptiste]"); a speaker's name read back crosses that hyphen
+# 58: "after being shot" (a passive participle after a preposition) only; no REQUEST from
+# "Asked by reporters, X said"
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

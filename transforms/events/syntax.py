@@ -133,8 +133,9 @@ def object_of(ctx: EventContext, t: Token, kind: str = "verb") -> Token | None:
         c = child_with(ctx, t.head, {"nsubj", "nsubjpass"})
         if c is not None:
             return of_quantifier(c) or c
-    if dep in {"pcomp", "advcl"} and t.tag_ == "VBN" and is_passive(t):
-        # "died in Aden after being shot": the main clause's subject
+    if dep == "pcomp" and t.tag_ == "VBN" and is_passive(t):
+        # "died in Aden after being shot": the main clause's subject; only after a
+        # preposition ("Asked by reporters, he said" is an interview frame, not a request)
         c = child_with(ctx, _verb_above(t.head), {"nsubj", "nsubjpass"})
         if c is not None:
             return of_quantifier(c) or c
