@@ -5,6 +5,8 @@ phrase.
   that *is in talks* or *in agreement*, *remains on strike*, *is on alert*, *participates in*
   negotiations holds that event, and the clause's subject is its actor
   (:func:`predicate_support`).
+* An aspectual verb's subject is the party of the event noun it begins, goes on with or ends
+  (*officials concluded a trip to China*): :func:`aspectual_object`.
 * A noun phrase may name its participants in a participle (*a meeting involving Brazil and
   Colombia*), and an act may be said to *come from* a party (*a call for a cut came from the
   Dutch central bank*): :func:`clause_participant`, :func:`source_of`.
@@ -26,6 +28,11 @@ PREDICATE_PREPS = frozenset({"in", "on"})
 PARTY_PARTICIPLES = frozenset({"involve"})
 #: Verbs that give an event noun subject its source ("the call came from X").
 SOURCE_VERBS = frozenset({"come"})
+#: Aspectual verbs: their subject is the party of the event they begin, go on with or end
+#: ("officials concluded a trip to China", "the two sides resumed talks").
+ASPECT_VERBS = frozenset(
+    {"begin", "start", "conclude", "end", "complete", "finish", "continue", "resume"}
+)
 
 
 def predicate_support(ctx: EventContext, t: Token) -> Token | None:
@@ -70,3 +77,9 @@ def source_of(ctx: EventContext, t: Token) -> Token | None:
                 if p.dep_ == "pobj" and is_participant(ctx, p):
                     return p
     return None
+
+
+def aspectual_object(t: Token) -> bool:
+    """Is the event noun ``t`` the object of an aspectual verb ("concluded a trip", "resumed
+    talks"), whose subject is then its party?"""
+    return t.dep_ == "dobj" and t.head.lemma_ in ASPECT_VERBS

@@ -48,7 +48,7 @@ from transforms.events.lexicon import (
     TARGET_PREPS,
 )
 from transforms.events.participants import args_of, owners_of, span_arg
-from transforms.events.predicates import source_of
+from transforms.events.predicates import aspectual_object, source_of
 from transforms.events.references import resolved_possessive
 from transforms.events.syntax import (
     agent_of,
@@ -321,6 +321,8 @@ def _noun_role_args(ctx: EventContext, trig: Trigger) -> tuple[list[Arg], list[A
             "to",  # "drove straight to a meeting with Shevardnadze"
         }:
             actor_tok = subject_of(ctx, gov)
+    elif actor_tok is None and type_ in PARTICIPATORY and aspectual_object(t):
+        actor_tok = subject_of(ctx, t.head)  # "officials concluded a trip to China"
     if actor_tok is None:
         actor_tok = compound_actor(t) or source_of(ctx, t)  # "the call came from X"
     if target_tok is not None and not target_ok(ctx, target_tok, trig):

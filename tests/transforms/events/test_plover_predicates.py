@@ -31,6 +31,8 @@ SENTENCES = {
     "submit a petition": "The American Meat Institute expects to submit a trade petition by April 30.",
     "submitted a complaint": "Chile submitted a complaint against Peru.",
     "submitted a report": "Chile submitted a report to Peru.",
+    "concluded a trip": "Officials of the exchange concluded a ten-day trip to China.",
+    "reported a trip": "Newspapers reported a ten-day trip to China.",
 }
 
 
@@ -90,3 +92,14 @@ def test_a_petition_is_an_appeal_and_submitting_it_hands_over_the_event(rows):
     assert _top(rows["submit a petition"]) == ("petition", "REQUEST", "American Meat Institute")
     assert _top(rows["submitted a complaint"]) == ("complaint", "ACCUSE", "Chile")
     assert _top(rows["submitted a report"]) is None
+
+
+def test_an_aspectual_verbs_subject_is_the_party_of_the_event_noun(rows):
+    trip = next(r for r in rows["concluded a trip"] if r["is_top_event"])
+    assert (trip["event_type"], trip["actor_text"], trip["target_name"]) == (
+        "CONSULT",
+        "Officials",
+        "China",
+    )
+    trip = [r for r in rows["reported a trip"] if r["trigger"] == "trip"]
+    assert [r["actor_text"] for r in trip] == [None]  # the press only reports it
