@@ -24,6 +24,8 @@ from transforms.events.syntax import subject_of
 #: Verbs whose "in"/"on" phrase states that the subject takes part in the event it names.
 PREDICATE_VERBS = frozenset({"be", "remain", "stay", "participate"})
 PREDICATE_PREPS = frozenset({"in", "on"})
+#: Fixed phrases that name no event ("in charge of": responsible for).
+PREDICATE_IDIOMS = frozenset({("in", "charge")})
 #: Participles that name the parties of an event noun ("a meeting involving Brazil").
 PARTY_PARTICIPLES = frozenset({"involve"})
 #: Verbs that give an event noun subject its source ("the call came from X").
@@ -43,7 +45,9 @@ def predicate_support(ctx: EventContext, t: Token) -> Token | None:
     if t.dep_ != "pobj" or prep.dep_ != "prep" or prep.lower_ not in PREDICATE_PREPS:
         return None
     verb = prep.head
-    if verb.lemma_ not in PREDICATE_VERBS or verb.i == prep.i:
+    if verb.lemma_ not in PREDICATE_VERBS or prep.i < verb.i:
+        return None  # "In the talks, Canada is …": a fronted phrase is no predicate
+    if (prep.lower_, t.lower_) in PREDICATE_IDIOMS:
         return None
     subj = subject_of(ctx, verb)
     if subj is None:
