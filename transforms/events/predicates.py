@@ -30,11 +30,10 @@ PREDICATE_IDIOMS = frozenset({("in", "charge")})
 PARTY_PARTICIPLES = frozenset({"involve"})
 #: Verbs that give an event noun subject its source ("the call came from X").
 SOURCE_VERBS = frozenset({"come"})
-#: Aspectual verbs: their subject is the party of the event they begin, go on with or end
-#: ("officials concluded a trip to China", "the two sides resumed talks").
-ASPECT_VERBS = frozenset(
-    {"begin", "start", "conclude", "end", "complete", "finish", "continue", "resume"}
-)
+#: Aspectual verbs: their subject is the party of the event they begin, go on with or
+#: complete ("officials concluded a trip to China", "the two sides resumed talks"); not "end",
+#: whose subject is often the other side ("the company ended the strike").
+ASPECT_VERBS = frozenset({"begin", "start", "conclude", "complete", "finish", "continue", "resume"})
 
 
 def predicate_support(ctx: EventContext, t: Token) -> Token | None:

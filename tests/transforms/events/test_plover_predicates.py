@@ -37,6 +37,7 @@ SENTENCES = {
     "pull request": "One user submitted a pull request to the repository.",
     "concluded a trip": "Officials of the exchange concluded a ten-day trip to China.",
     "reported a trip": "Newspapers reported a ten-day trip to China.",
+    "ended a strike": "The company ended a strike that began last week.",
 }
 
 
@@ -111,3 +112,5 @@ def test_an_aspectual_verbs_subject_is_the_party_of_the_event_noun(rows):
     )
     trip = [r for r in rows["reported a trip"] if r["trigger"] == "trip"]
     assert [r["actor_text"] for r in trip] == [None]  # the press only reports it
+    strike = [r for r in rows["ended a strike"] if r["trigger"] == "strike"]
+    assert [r["actor_text"] for r in strike] == [None]  # the company is the other side
