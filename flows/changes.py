@@ -2,7 +2,8 @@
 
 ``_table_versions`` counts the changes of each table (the models' digest reads it instead of
 hashing rows); ``_changes`` lists, under a load's number (``_meta`` ``change_seq``), the articles
-it replaced or inserted and the entities they name (the incremental marts rebuild those).
+it replaced or inserted, the entities they name and the first occurrences they repeat (the
+incremental marts rebuild those).
 """
 
 from __future__ import annotations
@@ -35,17 +36,21 @@ def next_change(con) -> int:
     )
 
 
-def record(con, seq: int, ids: str, mentions: str, quotes: str) -> None:
-    """Record in _changes, under the load's number, the articles of the relation ``ids`` and
-    the entities that their rows in ``mentions`` and ``quotes`` name. Called for the old
-    versions before they are deleted and for the new ones once loaded: both are recorded."""
+def record(con, seq: int, ids: str, mentions: str, quotes: str, articles: str = "articles") -> None:
+    """Record in _changes, under the load's number, the articles of the relation ``ids``, the
+    entities that their rows in ``mentions`` and ``quotes`` name, and the first occurrences
+    their rows in ``articles`` repeat (``duplicate_of``, kind 'story': dim_stories recomputes
+    those stories, whose reprints they join or leave). Called for the old versions before
+    they are deleted and for the new ones once loaded: both are recorded."""
     con.execute(
         f"INSERT INTO _changes SELECT DISTINCT ?, 'article', article_id FROM {ids} "
         f"UNION SELECT DISTINCT ?, 'entity', entity_id FROM {mentions} "
         f"WHERE entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids}) "
         f"UNION SELECT DISTINCT ?, 'entity', speaker_entity_id FROM {quotes} "
-        f"WHERE speaker_entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids})",
-        [seq, seq, seq],
+        f"WHERE speaker_entity_id IS NOT NULL AND article_id IN (SELECT article_id FROM {ids}) "
+        f"UNION SELECT DISTINCT ?, 'story', duplicate_of FROM {articles} "
+        f"WHERE duplicate_of IS NOT NULL AND article_id IN (SELECT article_id FROM {ids})",
+        [seq, seq, seq, seq],
     )
 
 

@@ -60,8 +60,9 @@ _INTERNAL_DDL = (
   table_name VARCHAR PRIMARY KEY, version BIGINT NOT NULL, changed_at TIMESTAMPTZ NOT NULL,
   run_id VARCHAR)""",
     # What each load changed, for the incremental marts (sql/macros/changed.sql): the articles
-    # it replaced or inserted ('article') and the entities their mentions and quotes name
-    # ('entity'), numbered by _meta 'change_seq'; flows/models.py prunes what builds took in.
+    # it replaced or inserted ('article'), the entities their mentions and quotes name
+    # ('entity') and the first occurrences they repeat ('story'), numbered by _meta
+    # 'change_seq'; flows/models.py prunes what builds took in.
     """CREATE TABLE IF NOT EXISTS _changes (
   change_seq BIGINT NOT NULL, kind VARCHAR NOT NULL, key VARCHAR NOT NULL)""",
     # The input files a run settled, not read again while unchanged (flows/input_files.py).
@@ -493,9 +494,11 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
                 t: f"read_parquet({_sql_list(by_table[t])}, hive_partitioning = false)"
                 if by_table.get(t)
                 else f"(SELECT * FROM {t} LIMIT 0)"
-                for t in ("mentions", "quotes")
+                for t in ("mentions", "quotes", "articles")
             }
-            changes.record(con, seq, "_incoming", scans["mentions"], scans["quotes"])
+            changes.record(
+                con, seq, "_incoming", scans["mentions"], scans["quotes"], scans["articles"]
+            )
         if incoming:
             con.unregister("_incoming")
         if upsert_rejects(con, rejects):

@@ -202,6 +202,42 @@
     cast(date_trunc('month', {{ column }}) as date)
 {%- endmacro %}
 
+{#-
+    dim_stories, incremental by story: the stories a scheduled build recomputes are those the
+    changed articles belong or belonged to — the article's own, or the first occurrence it
+    repeats (the loader records both versions' duplicate_of: _changes kind 'story') — and
+    those of the articles that repeat a changed article (its load or removal moves whether
+    they stand for their own story). story_keys(column, 'stories') is the condition "column is
+    one of them"; story_keys(column, 'articles'): "column is an article of one of them (the
+    first occurrence or a reprint), or the first occurrence such an article repeats" (whether
+    that one is loaded decides its story). Keys written out (key_list), read once per build;
+    `true` in a build of everything.
+-#}
+{% macro changed_stories() -%}
+    select key as story_id from main._changes
+    where kind in ('article', 'story') and change_seq > {{ changes_since_now() }}
+    union
+    select article_id from main.articles where {{ changed('duplicate_of', 'article') }}
+{%- endmacro %}
+
+{% macro story_keys(column, which) -%}
+    {%- set since = changes_since_now() -%}
+    {%- if since is not none and since < 0 -%}
+    true
+    {%- else -%}
+    {%- set sql = changed_stories() if which == 'stories' else
+        'with stories as (' ~ changed_stories() ~ '), members as (select article_id, '
+        ~ 'duplicate_of from main.articles where article_id in (select story_id from stories) '
+        ~ 'or duplicate_of in (select story_id from stories)) select article_id from members '
+        ~ 'union select duplicate_of from members where duplicate_of is not null' -%}
+    {%- set memo = invocation_memo() -%}
+    {%- if ('stories ' ~ sql) not in memo -%}
+        {%- do memo.update({'stories ' ~ sql: key_values(sql)}) -%}
+    {%- endif -%}
+    {{ key_list(column, sql, memo['stories ' ~ sql]) }}
+    {%- endif -%}
+{%- endmacro %}
+
 {#- the months agg_event_months recomputes: those fct_events deleted events from (its scope)
     and those of the changed articles' events it inserted -#}
 {% macro changed_event_months(fct_events) -%}
@@ -330,6 +366,8 @@
         {%- for column, kind in columns[name] -%}
             {%- do conditions.append(changed(column, kind)) -%}
         {%- endfor -%}
+    {%- elif name == 'dim_stories' -%}
+        {%- do conditions.append(story_keys('story_id', 'stories') if incremental else 'true') -%}
     {%- elif name == 'int_entity_articles' -%}
         {#- its rows the build deleted and inserted or updated: those of its scope's sources -#}
         {%- do conditions.append(key_list('source_name', 'select source_name from '

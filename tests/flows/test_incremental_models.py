@@ -23,6 +23,7 @@ from tests.warehouse_rows import ENTITIES, load_rows, rows
 
 INCREMENTAL = {
     "agg_event_months",
+    "dim_stories",
     "int_entity_articles",
     "dim_entities",
     "fct_events",
@@ -134,6 +135,8 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     added = _new_version(given, "a1", "a5")
     added["articles"][0].update(source_uri="/corpus/a5.txt", source_id="a5")
     added["articles"][0]["published_date"] += dt.timedelta(days=6)
+    # a reprint of a1: a1's story gains an article
+    added["articles"][0].update(duplicate_of="a1", duplicate_similarity=0.9)
     changed = _new_version(given, "a2", "a2v2")
     # and five copies of a1 from a wire (/wire): Warsaw and Duda in all five, its boilerplate
     wire = [_in_source(given, "a1", f"w{i}", "/wire") for i in range(5)]
@@ -167,6 +170,7 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     # two copies of a4 on the wire (Carney alone): Warsaw and Duda are in 5 of its 7 articles,
     # no longer its boilerplate — though no load names them (the ranking's source rule)
     wire = [_in_source(given, "a4", f"w{i}", "/wire") for i in (5, 6)]
+    wire[1]["articles"][0].update(duplicate_of="w5", duplicate_similarity=0.9)  # a reprint
     loaded = [*copies, moved, *wire]
     _load(settings, {t: [r for one in loaded for r in one[t]] for t in moved}, "r4")
     after = _build_and_compare(settings, tmp_path, "new speaker+moved source")
@@ -176,6 +180,8 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     assert ranks == {"e_carney": 1, "e_poland": 2, "e_duda": 3}
     sources = {r[1]: (r[2], r[-2]) for r in after["int_entity_articles"]}  # source, its size
     assert sources["a4"] == ("/elsewhere", 1) and sources["a1"] == ("/corpus", 4)
+    stories = {r[0]: r[5] for r in after["dim_stories"]}  # story_id: article_count
+    assert (stories["a1"], stories["w5"]) == (2, 2) and "w6" not in stories  # a5, w6: reprints
 
     # entities whose last rows go: a2v2 reprocessed without its mention of Ottawa (the only
     # one left) and without Duda's quote (his only one)
@@ -213,6 +219,28 @@ def test_incremental_marts_equal_a_full_rebuild_after_adds_changes_and_reprocess
     finally:
         con.close()
     assert names == ("Carney, Mark", "Carney, Mark")
+
+    # a story's first occurrence replaced (a1 by a1v2: its reprint a5 now stands for its own
+    # story), a reprint of a8 loaded (a9) and the reprint w6 reprocessed as no reprint (w5's
+    # story loses it)
+    first = _new_version(given, "a1", "a1v2")
+    first["articles"][0]["run_id"] = "r7"
+    again = _in_source(given, "a4", "w6", "/wire")
+    again["articles"][0]["run_id"] = "r7"
+    reprint = _new_version(given, "a2", "a9")
+    reprint["articles"][0].update(
+        source_uri="/corpus/a9.txt",
+        source_id="a9",
+        run_id="r7",
+        duplicate_of="a8",
+        duplicate_similarity=0.95,
+    )
+    _load(settings, {t: first[t] + reprint[t] + again[t] for t in first}, "r7")
+    after = _build_and_compare(settings, tmp_path, "first occurrence replaced, reprints")
+    stories = {r[0]: r[5] for r in after["dim_stories"]}  # story_id: article_count
+    assert (stories["a5"], stories["a8"], stories["a1v2"]) == (1, 2, 1)
+    assert (stories["w5"], stories["w6"]) == (1, 1)
+    assert "a1" not in stories and "a9" not in stories
 
 
 def _in_source(given, article_id: str, new_id: str, folder: str) -> dict[str, list[dict]]:

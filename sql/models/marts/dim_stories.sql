@@ -1,7 +1,24 @@
+{#- Incremental (sql/macros/changed.sql, story_keys): a scheduled build deletes and recomputes
+    the stories the changed articles belong or belonged to and those of the articles repeating
+    them, from those stories' articles alone (their ids written out). Rebuilding it whole
+    grouped every article: the largest node of a 50-new build at 300,000 articles
+    (docs/performance.md). -#}
+{{
+    config(
+        materialized="incremental",
+        incremental_strategy="append",
+        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+    )
+}}
+
 with
 
 articles as (
     select * from {{ ref('stg_articles') }}
+    {%- if is_incremental() %}
+    -- the changed stories' articles and the first occurrences they repeat
+    where {{ story_keys('article_id', 'articles') }}
+    {%- endif %}
 ),
 
 -- A story is its first occurrence and the reprints linked to it (duplicate_of). A reprint
@@ -28,6 +45,9 @@ stats as (
         min(published_date) as first_published_date,
         max(published_date) as last_published_date
     from story_of
+    {%- if is_incremental() %}
+    where {{ story_keys('story_key', 'stories') }}
+    {%- endif %}
     group by all
 ),
 
