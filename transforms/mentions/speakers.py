@@ -41,6 +41,7 @@ from spacy.tokens import Doc, Span, Token
 
 from transforms.gazetteer import gazetteer
 from transforms.mentions.names import TITLES
+from transforms.quotes.marks import QUOTE_TOKEN_RE
 from transforms.wordlists import DATA_DIR, word_lists
 
 _NAMES = word_lists("first_names.txt")
@@ -194,7 +195,6 @@ def _closing_name(doc: Doc, lo: int, end: int) -> Span | None:
 
 #: The longest inverted subject read for a name ("said … Martin How"), in tokens.
 _MAX_INVERTED = 16
-_QUOTE_MARKS = frozenset({'"', "“", "”", "``", "''", "„", "«", "»"})
 
 
 def _after_quotation(doc: Doc, verb: Token) -> bool:
@@ -202,7 +202,7 @@ def _after_quotation(doc: Doc, verb: Token) -> bool:
     i = verb.i - 1
     while i >= 0 and doc[i].is_space:
         i -= 1
-    return i >= 0 and doc[i].text in _QUOTE_MARKS
+    return i >= 0 and QUOTE_TOKEN_RE.match(doc[i].text) is not None
 
 
 def _ends_subject(doc: Doc, i: int) -> bool:
