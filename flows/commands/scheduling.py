@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -88,16 +89,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     }
     parameters = {k: v for k, v in parameters.items() if v is not None}
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
-    if verbosity(args) != "quiet":
-        print(serve_banner(args.name, url, schedule), flush=True)
-    # One run at a time (limit=1): a run that comes due while another is loading waits for it,
-    # instead of starting a second process that waits --lock-timeout and then fails busy.
+    import asyncio
+
+    from prefect.exceptions import TerminationSignal
+    from prefect.runner import Runner
+
     with temporary_settings(updates={PREFECT_API_URL: url}):
-        news_etl.serve(
-            name=args.name,
-            parameters=parameters,
-            print_starting_message=False,
-            limit=1,
-            **schedule,
-        )
+        # What Flow.serve does, split so that the banner comes after the deployment is on the
+        # server: its "run it now" command works the moment it is printed (Flow.serve prints
+        # only after registering too, but its message cannot be ours). One run at a time
+        # (limit=1): a run that comes due while another is loading waits for it, instead of
+        # starting a second process that waits --lock-timeout and then fails busy.
+        runner = Runner(name=args.name, limit=1)
+        runner.add_flow(news_etl, name=args.name, parameters=parameters, **schedule)
+        if verbosity(args) != "quiet":
+            print(serve_banner(args.name, url, schedule), flush=True)
+        # Ctrl-C or a termination signal ends the runner, which has stopped its runs
+        with contextlib.suppress(KeyboardInterrupt, TerminationSignal):
+            asyncio.run(runner.start())
     return EXIT_OK
