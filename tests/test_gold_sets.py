@@ -324,10 +324,11 @@ def test_plover_sets_cover_every_type(plover_gold):
 
 
 @pytest.mark.parametrize(
-    "split, coded", [("dev3", 80), ("dev4", 40), ("dev5", 50), ("dev6", 55), ("dev7", 55)]
+    "split, coded",
+    [("dev3", 80), ("dev4", 40), ("dev5", 50), ("dev6", 55), ("dev7", 55), ("dev8", 55)],
 )
 def test_plover_random_sets_are_the_draw_of_their_script(plover_gold, split, coded):
-    """dev3 to dev7 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
+    """dev3 to dev8 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
     order, coded or marked as having no event; enough are coded; no text is in another
     split."""
     import json
