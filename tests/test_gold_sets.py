@@ -17,7 +17,7 @@ from tests.conftest import ROOT, SHARED
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from eval_speakers import KINDS, SPEAKER_KINDS, SPLITS, speaker_ok
+from eval_speakers import KINDS, SPEAKER_KINDS, SPLITS, main, speaker_ok
 from goldset import (
     GoldError,
     load_gold_docs,
@@ -137,12 +137,41 @@ def test_speaker_sets_are_big_enough_and_apart():
     assert attributions["name"] >= 60 and attributions["noun"] >= 20
     assert attributions["continuation"] >= 50 and attributions["pronoun-far"] >= 10
     assert attributions["document"] >= 8
+    dev12 = load_gold_docs(SPLITS["dev12"])
+    assert not set(dev12[0]) & (everything | set(dev9[0]) | set(dev10[0]) | set(dev11[0]))
+    # 30 more invented articles (bench/gold/texts/dev12), written afresh, apart from dev11's
+    # texts, for session 15's unselected measure: modern web news, the hard attributions in
+    # many surface forms beside the easy ones
+    assert len(dev12[0]) == 30
+    assert all(d["path"].startswith("bench/gold/texts/dev12/") for d in dev12[0].values())
+    assert not {d["path"] for d in dev12[0].values()} & {d["path"] for d in dev11[0].values()}
+    kinds = Counter(it["kind"] for it in dev12[1])
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == (248, 56, 19)
+    attributions = Counter(it["attribution"] for it in dev12[1] if it["kind"] == "full")
+    assert attributions == {
+        "pronoun": 88,
+        "name": 59,
+        "continuation": 37,
+        "noun": 27,
+        "document": 25,
+        "pronoun-far": 12,
+    }
+    speaker_kinds = Counter(it["speaker_kind"] for it in dev12[1] if it["kind"] == "full")
+    assert speaker_kinds == {"person": 190, "organisation": 36, "nominal": 22}
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
         assert kinds["full"] >= 100
         attributions = Counter(it["attribution"] for it in items if it["kind"] == "full")
         assert attributions["noun"] >= 7 and attributions["document"] >= 4
+
+
+def test_unselected_and_held_out_errors_are_not_listed(capsys):
+    # refused before any text is read or the model loaded
+    assert main(["--errors", "dev12"]) == 2
+    assert "dev12 errors are not listed" in capsys.readouterr().out
+    assert main(["--errors", "heldout"]) == 2
+    assert "not for tuning" in capsys.readouterr().out
 
 
 BODY = (
