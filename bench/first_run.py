@@ -5,7 +5,8 @@
 
 A narrower ``bench/throughput.py``: only its first two rows (first run into a fresh
 warehouse: flow time and wall clock over raw ``nlp.pipe`` on the same bodies), with the run's
-time per stage and the CPU seconds of the run (the flow's process and its NLP workers). Each
+time per stage and the CPU seconds of the run (the flow's process and its NLP workers; the
+background Prefect server's during the run beside them, its own process). Each
 ``--tree`` is a checkout of the project (``git archive`` of another commit, or ``.``); the
 runs alternate between the trees (``--repeat`` rounds), each into a fresh warehouse, all
 against one baseline and one background Prefect server, so that a before/after comparison
@@ -34,6 +35,7 @@ from throughput import (  # noqa: E402
     children_cpu,
     load_average,
     run_env,
+    server_cpu,
     stage_seconds,
 )
 
@@ -120,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
                         cmd = [python, str(ROOT / "bench" / "timeline.py"), str(saved)]
                     cmd += ["run", str(src), "--warehouse", str(wh)]
                     cmd += ["--no-progress", "-v"] + ([] if args.models else ["--no-models"])
+                    served = server_cpu(env)
                     wall, out, cpu = run_cli(cmd, {**env, "PYTHONPATH": str(tree)}, tree)
+                    if served is not None and (after := server_cpu(env)) is not None:
+                        served = after - served
                     flow = ledger(wh)[-1]["seconds"]
                     if args.logs:
                         Path(args.logs).mkdir(parents=True, exist_ok=True)
@@ -131,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
                         else ""
                     )
                     print(
-                        f"{tree.name}: wall {wall:.1f} s, flow {flow:.1f} s, CPU {cpu:.1f} s, "
-                        f"{ratio}\n  stages: "
+                        f"{tree.name}: wall {wall:.1f} s, flow {flow:.1f} s, CPU {cpu:.1f} s"
+                        + ("" if served is None else f" (+ Prefect server {served:.1f})")
+                        + f"{ratio}\n  stages: "
                         + ", ".join(f"{k} {v:.2f}" for k, v in stage_seconds(out).items()),
                         flush=True,
                     )

@@ -73,6 +73,21 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def server_cpu(env: dict[str, str]) -> float | None:
+    """CPU seconds (user + system) so far of the background Prefect server of ``env``'s
+    ``PREFECT_HOME`` (flows/prefect_env.py's state file): it serves every run's API calls and
+    runs its services beside the run, on the same cores. None when there is none."""
+    import json
+
+    try:
+        state = json.loads((Path(env["PREFECT_HOME"]) / "newsetl-server.json").read_text())
+        with open(f"/proc/{int(state['pid'])}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def run_env(tmp: Path, n_process: int, model: str) -> dict[str, str]:
     """The benchmarked commands' environment: no Prefect API of the caller's, a Prefect home
     in ``tmp``, one background server reused by every run, the given workers and model."""

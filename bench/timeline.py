@@ -9,7 +9,8 @@ Runs ``newsetl`` in this process (``flows`` from ``PYTHONPATH``: any tree) with 
 functions wrapped to note the time (``CLOCK_BOOTTIME``, so that the process's own start, from
 ``/proc/self/stat``, is on the same clock) and this process's CPU seconds: the stages
 (``Run.stage``), the run's start and its ledger's close, the workers' pool and each chunk
-handed to them (submitted, done), the held file let go. Writes the events to TIMELINE.json
+handed to them (submitted, done), the held file let go, and the models stage's parts (the
+build in dbt's process, the state's reading and fingerprints). Writes the events to TIMELINE.json
 and prints a summary: the seconds before the first chunk, the workers' time with fewer chunks
 in flight than workers, and what follows the last chunk. Nothing of the run is changed.
 """
@@ -68,6 +69,7 @@ WATCHED = (
     "flows.etl",
     "flows.held",
     "flows.ledger",
+    "flows.models",
     "flows.nlp_runner",
 )
 
@@ -144,10 +146,11 @@ def _patch_names(*names: str):
 
 PATCHES = {
     "flows.batches": _patch_names("second_chance", "backfill_batches", "_record_inputs"),
-    "flows.dbt_process": _patch_names("arm", "prestart"),
+    "flows.dbt_process": _patch_names("arm", "prestart", "build"),
     "flows.etl": _patch_names("_start", "close_ledger", "discover_sources"),
     "flows.held": _patch_names("let_go"),
     "flows.ledger": _patch_ledger,
+    "flows.models": _patch_names("fingerprint", "_read_state"),
     "flows.nlp_runner": _patch_nlp_runner,
 }
 
