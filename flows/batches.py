@@ -389,7 +389,7 @@ def _transform_load(
     one connection, opened once the NLP is done (the file is not held while the workers
     work), and the near-duplicate band hashes are committed with the articles.
 
-    The tasks' collections (the batch's articles, its keys, months, parts and band hashes)
+    The tasks' collections (the batch's articles, its keys, parts and band hashes)
     are passed in Prefect's ``quote`` (to tasks only: a plain function would get the
     wrapper): Prefect walks every task parameter element by element twice (for the run's
     inputs, then to resolve futures), ~90 ms of the flow's CPU per batch of 256 Reuters
@@ -430,8 +430,11 @@ def _transform_load(
     months = {a.article_id: lake.month_of(a.published_date) for a in loaded}
     interrupt.checkpoint()
     if parts is None:
+        # A plain call, as reading and parsing are: the write has no retries or state of its own
+        # to show, and a task run costs the run's Prefect server ~35 ms of CPU (its events
+        # recorded) and the flow's process ~5 ms, beside the workers (docs/performance.md).
         with run.stage("write"):
-            parts = write_parquet(tables, quote(months), settings, run.run_id, run.batch)
+            parts = write_parquet.fn(tables, months, settings, run.run_id, run.batch)
     interrupt.checkpoint()
     fingerprints = {
         a.article_id: plan.fingerprints[a.article_id]

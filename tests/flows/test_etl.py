@@ -240,6 +240,40 @@ def test_runs_ledger_records_both_runs(built):
     assert [r[0] for r in runs] == [built["first"]["run_id"], built["second"]["run_id"]]
 
 
+def test_a_batchs_nlp_and_load_are_task_runs_its_parquet_write_a_plain_call(built):
+    """A batch with articles to parse shows its NLP and its load as task runs; its Parquet
+    write, like its reading and parsing, is a plain call (each task run costs the run's Prefect
+    server ~35 ms of CPU beside the workers: flows/batches.py). The first run's three batches
+    of three records each have an article to parse, and each wrote its Parquet parts."""
+    import time
+    import uuid
+    from collections import Counter
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    con = duckdb.connect(str(built["wh"] / "news.duckdb"), read_only=True)
+    run_id = built["first"]["run_id"]
+    flow_run_id = con.execute("SELECT flow_run_id FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    written = con.execute(
+        "SELECT list(DISTINCT batch ORDER BY batch) FROM _lake_parts WHERE run_id = ?", [run_id]
+    ).fetchone()
+    con.close()
+    assert written == ([1, 2, 3],)
+    flow_run_id = flow_run_id[0]
+    expected = {"discover_sources": 1, "transform_batch": 3, "load_warehouse": 3}
+    only = FlowRunFilter(id=FlowRunFilterId(any_=[uuid.UUID(flow_run_id)]))
+    with get_client(sync_client=True) as client:
+        for _ in range(60):  # the server records task runs from their events, a moment later
+            names = Counter(
+                run.name.rsplit("-", 1)[0] for run in client.read_task_runs(flow_run_filter=only)
+            )
+            if names == expected:
+                break
+            time.sleep(0.5)
+    assert names == expected
+
+
 def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     wh = tmp_path / "wh"
