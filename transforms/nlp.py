@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "61"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "62"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -169,6 +169,8 @@ EXTRACTION_VERSION = "61"  # 2: quotes and events tables filled; 3: is_partial, 
 # lockdown patients are not able" are none), "in charge of" is no event; a pull or feature
 # request is software, no appeal
 # 61: "end" is no aspectual verb of version 59: who ends a strike is often the other side
+# 62: a person's first name (census lists) counts for or against a "he"/"she" antecedent, and
+# a pronoun or a nearby word does not teach the gender the first name contradicts
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

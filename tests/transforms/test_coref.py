@@ -236,3 +236,16 @@ def test_he_after_a_newly_named_speaker_is_his_not_the_earlier_speaker_s(nlp):
         "Baker said the deal was done. “It is a good day,” she said."
     )
     assert resolve_all(nlp, text, "she") == ["Anna Berg", "Anna Berg"]
+
+
+def test_a_first_name_s_gender_counts_for_and_against(nlp):
+    # the census lists: "Pedro" is a man's name, "Rosa" a woman's; the nearer speaker is no
+    # "she", and the speaker before him is
+    text = (
+        "Rosa Delgado runs the clinic in the port. Pedro Ruiz, a nurse there, said the beds "
+        "were full. “We cannot take more,” she said."
+    )
+    assert resolve_all(nlp, text, "she") == ["Rosa Delgado"]
+    # soft evidence: a name never rules a person out ("Andrea" is a man's name in Italy)
+    text = "Andrea Conti rebuilt the harbour wall. “It took nine years,” he said."
+    assert resolve_all(nlp, text, "he") == ["Andrea Conti"]
