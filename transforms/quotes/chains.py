@@ -16,7 +16,23 @@ from spacy.tokens import Token
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import determiner, document_names
 from transforms.quotes.linking import link
-from transforms.quotes.unnamed import Scope, writer_sentence_before
+from transforms.quotes.unnamed import Scope, office, unnamed_reporter, writer_sentence_before
+
+
+def reporter_before(
+    scope: Scope, pronoun: Token, antecedent: Mention | None
+) -> tuple[Mention | None, bool] | None:
+    """Whom a "he"/"she" speaker stands for when a person brought in by a common noun is the
+    subject right before it (:func:`~transforms.quotes.unnamed.unnamed_reporter`); an office
+    only when it names a person ("The mayor said …. Asked …, she laughed": the person the
+    article titled mayor; "the senator" resolved to nobody leaves the antecedent alone)."""
+    reporter = unnamed_reporter(scope, pronoun, antecedent)
+    if reporter is None:
+        return None
+    found = reporter_referent(scope, reporter)
+    if office(reporter) and (found[0] is None or found[0].family != "PERSON"):
+        return None
+    return found
 
 
 def reporter_referent(scope: Scope, noun: Token) -> tuple[Mention | None, bool]:

@@ -44,7 +44,7 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
-from transforms.quotes.chains import carried_on, earlier_document, reporter_referent
+from transforms.quotes.chains import carried_on, earlier_document, reporter_before
 from transforms.quotes.descriptions import (
     CONTENT_POS,
     corporate,
@@ -74,7 +74,7 @@ from transforms.quotes.lexicon import (
 from transforms.quotes.linking import link
 from transforms.quotes.marks import paragraph_spans
 from transforms.quotes.speakers import Attribution
-from transforms.quotes.unnamed import Scope, unnamed_before, unnamed_nearer, unnamed_reporter
+from transforms.quotes.unnamed import Scope, unnamed_before, unnamed_nearer
 
 #: The values of the ``speaker_kind`` column.
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
@@ -137,9 +137,9 @@ class Referents:
             elif (before := carried_on(self._scope, head)) is not None:
                 attr.mention, attr.nominal = before.mention, before.nominal
                 self._scope.carried.add(id(attr))
-            elif (reporter := unnamed_reporter(self._scope, head, attr.mention)) is not None:
+            elif (found := reporter_before(self._scope, head, attr.mention)) is not None:
                 # "A spokesman for Airbus confirmed those terms. “…,” he said": Airbus
-                attr.mention, attr.nominal = reporter_referent(self._scope, reporter)
+                attr.mention, attr.nominal = found
                 self._scope.carried.add(id(attr))
             elif attr.mention is None:
                 attr.nominal = unnamed_before(self._scope, head)

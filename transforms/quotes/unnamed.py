@@ -79,12 +79,13 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
     wholly inside a quotation is the speaker's, not the writer's), nearer than the
     named antecedent, nobody named in between ("Crandall told a briefing … A spokesman for
     Airbus confirmed those terms. “…,” he said": the spokesman — the subject of the sentence
-    before is the likeliest antecedent). Indefinite ("a spokesman", "one trader"), or a
-    definite spokesperson ("The CBT spokesman said …. “…,” he said": whom the description
-    stands for, which the caller resolves; not "the senator", "the candidate", whom the
-    pronoun's antecedent names better). Its verb is any verb of saying or thinking ("One
-    analyst speculated …", "A manager … agreed that …"). A noun of the other gender does not
-    count."""
+    before is the likeliest antecedent). Indefinite ("a spokesman", "one trader"), a
+    relative ("Her daughter, 23, was less impressed. “…,” she said"), or definite ("The CBT
+    spokesman said …. “…,” he said"; "The mayor said …. Asked …, she laughed"): whom the
+    description stands for, which the caller resolves (an office only when it names a
+    person: :func:`office`). Its verb is any verb of saying or thinking ("One analyst
+    speculated …", "A manager … agreed that …"), or the main verb of its sentence. A noun of
+    the other gender does not count."""
     if pronoun.lower_ not in {"he", "she"}:
         return None
     an = scope.an
@@ -106,7 +107,7 @@ def unnamed_reporter(scope: Scope, pronoun: Token, antecedent: Mention | None) -
             and _brought_in(tok)
             and tok.lemma_.lower() in speaker_nouns()
             and tok.lemma_.lower() not in _OTHER_GENDER[pronoun.lower_]
-            and verb_class(tok.head) is not None
+            and (verb_class(tok.head) is not None or tok.head.dep_ == "ROOT")
             and scope.paragraph(pronoun.i) - scope.paragraph(i) <= 1
         ):
             named = an.mentions_in(tok.right_edge.i + 1, pronoun.i)
@@ -136,10 +137,20 @@ def _rival(an: Analysis, m: Mention, subject: Token) -> bool:
 
 
 def _brought_in(noun: Token) -> bool:
-    """An indefinite noun ("a spokesman"), or a definite one for someone who speaks for an
-    organisation ("the CBT spokesman")."""
-    how = determiner(noun)
-    return how == "indefinite" or (how == "definite" and noun.lemma_.lower() in REPRESENTATIVES)
+    """An indefinite noun ("a spokesman") or a definite one ("the CBT spokesman", "her
+    daughter", "the mayor")."""
+    return determiner(noun) in {"indefinite", "definite"}
+
+
+def office(noun: Token) -> bool:
+    """A definite description that is neither a representative's ("the CBT spokesman") nor a
+    relative's ("her daughter"): "the mayor", "the senator" — a pronoun after it is theirs
+    only when the text names them (else the pronoun's antecedent names them better)."""
+    return (
+        determiner(noun) == "definite"
+        and noun.lemma_.lower() not in REPRESENTATIVES
+        and not any(c.dep_ == "poss" for c in noun.children)
+    )
 
 
 def writer_sentence_before(an: Analysis, sent: int) -> int:

@@ -445,3 +445,30 @@ def test_she_goes_on_with_a_spokeswoman_two_sentences_back(nlp):
     assert [(q.text, q.speaker_text, q.speaker_name, q.speaker_kind) for q in got] == [
         ("That is all we can say", "she", "Siemens", "organisation"),
     ]
+
+
+def test_she_after_a_titled_office_in_subject_position_is_its_holder(nlp):
+    # "the mayor" is the subject right before "she", nearer than the woman who spoke last
+    text = (
+        "Mayor Irene Caldwell opened the meeting.\n\n"
+        "Outside, Joan Pike, a retired nurse, said the rise was too steep. "
+        "“We were never told,” she said.\n\n"
+        "The mayor said details would be released next month. Asked by a reporter whether she "
+        "would stand again, she laughed. “Ask me after the bills go out.”"
+    )
+    assert direct(nlp, text)[-1] == (
+        "Ask me after the bills go out.",
+        "she",
+        "Irene Caldwell",
+        "person",
+    )
+
+
+def test_she_after_a_relative_in_subject_position_is_not_the_last_speaker(nlp):
+    # the subject of the sentence before is the daughter, whom the text does not name: the
+    # quotation is hers (nominal), not the mother's who spoke before
+    text = (
+        "Rosa Delgado, a cleaner, said prices were rising. “I buy less every week,” she said.\n\n"
+        "Her daughter, who works in a shop, was less worried. “My wages went up,” she said."
+    )
+    assert direct(nlp, text)[-1] == ("My wages went up", "she", None, "nominal")
