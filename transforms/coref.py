@@ -68,9 +68,10 @@ PRONOUN_GENDER = {
 #: little likelier to be "he" (1 : 3/4): the bonus scales with the log of those odds — "he
 #: noted" after a newly named speaker is his, not the earlier speaker's whom a "he" taught.
 KNOWN_GENDER_BONUS = {"f": 2.5, "m": round(2.5 * math.log(4 / 3) / math.log(4), 2)}
-#: What a first name of the other gender takes off a candidate's salience (two sentences'
-#: distance): the census lists say 9 in 10 of its bearers, not all, and they are American.
-NAME_MISMATCH = 6.0
+#: What a first name of the other gender takes off a candidate's salience: more than any
+#: other evidence gives, so that such a person is the antecedent only when nobody else fits
+#: (the census lists say 9 in 10 of its bearers, not all, and they are American).
+NAME_MISMATCH = 20.0
 THING_PRONOUNS = {"it", "its", "itself"}
 PLURAL_PRONOUNS = {"they", "them", "their", "theirs", "themselves"}
 _PRONOUN_FORMS = frozenset(PRONOUN_GENDER) | THING_PRONOUNS | PLURAL_PRONOUNS
