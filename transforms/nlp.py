@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "63"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "64"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -174,6 +174,9 @@ EXTRACTION_VERSION = "63"  # 2: quotes and events tables filled; 3: is_partial, 
 # 63: a "he"/"she" speaker goes on with a person brought in by a common noun as the subject
 # right before it also when definite ("her daughter"; "the mayor" only when it names a
 # person) and when the subject of the main verb, whatever the verb
+# 64: a first name of the other gender only when nobody else fits (-20); 80 more nouns for
+# people; a document in the "in" phrase of any active verb (or of its subject) is the
+# subject's, "the statement" names the nearest statement before it, a company noun no person
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

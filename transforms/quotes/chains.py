@@ -9,12 +9,15 @@ still the embassy's, when no other report came between.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spacy.tokens import Token
 
+from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import determiner, document_names
+from transforms.quotes.lexicon import DOCUMENT_ACTS
 from transforms.quotes.linking import link
 from transforms.quotes.unnamed import Scope, office, unnamed_reporter, writer_sentence_before
 
@@ -81,3 +84,35 @@ def earlier_document(scope: Scope, noun: Token) -> Any | None:
         if root.i < noun.i and root.lemma_.lower() == lemma and said.attr.pronoun is False:
             return said.attr if names <= document_names(root) else None
     return None
+
+
+#: How many sentences back a document's act may be ("declared … the proclamation").
+_ACT_SENTENCES = 6
+_SPEAKING_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT", "PERSON"}
+
+
+def act_before(
+    an: Analysis, noun: Token, entity_of: Callable[[Token], Mention | None]
+) -> Mention | None:
+    """The one whose act the document records, in the last few sentences: "Trump
+    declared a national emergency … The proclamation said" (``DOCUMENT_ACTS``)."""
+    verbs = DOCUMENT_ACTS.get(noun.lemma_.lower())
+    if not verbs:
+        return None
+    sent = an.sents[an.sentence_of(noun.i)]
+    said = {t.lemma_.lower() for t in sent if t.pos_ in {"NOUN", "PROPN"}}
+    lo = an.sent_starts[max(0, an.sentence_of(noun.i) - _ACT_SENTENCES)]
+    best: tuple[int, int, Mention] | None = None
+    for i in range(lo, noun.i):
+        tok = an.doc[i]
+        if an.quoted[i] or tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        found = entity_of(subj) if subj is not None else None
+        if found is None or found.family not in _SPEAKING_FAMILIES:
+            continue
+        # the act whose object the document's sentence speaks of, else the nearest
+        obj = {t.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for t in c.subtree}
+        if best is None or len(obj & said) >= best[0]:
+            best = (len(obj & said), i, found)
+    return best[2] if best else None

@@ -44,7 +44,7 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
-from transforms.quotes.chains import carried_on, earlier_document, reporter_before
+from transforms.quotes.chains import act_before, carried_on, earlier_document, reporter_before
 from transforms.quotes.descriptions import (
     CONTENT_POS,
     corporate,
@@ -63,7 +63,6 @@ from transforms.quotes.descriptions import (
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
     DIRECT_CLASSES,
-    DOCUMENT_ACTS,
     DOCUMENT_NOUNS,
     ISSUE_VERBS,
     ORGANISATION_NOUNS,
@@ -82,9 +81,8 @@ _ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
-#: How many sentences back a document's act may be ("declared … the proclamation").
-_ACT_SENTENCES = 6
 _NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
+_ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
 
 
 @dataclass
@@ -234,34 +232,11 @@ class Referents:
             owner = self._owner_in_phrase(tok) or self._issued_by(tok)
             if owner is not None:
                 return owner
+            if tok.lemma_ == head.lemma_ and tok.dep_ != "compound":
+                break  # the nearest statement before "the statement" is the one it names
         if (same := earlier_document(self._scope, head)) is not None:
             return same.mention  # "the U.S. Embassy report says … the report states"
-        return self._act_before(head)
-
-    def _act_before(self, noun: Token) -> Mention | None:
-        """The one whose act the document records, in the last few sentences: "Trump
-        declared a national emergency … The proclamation said" (``DOCUMENT_ACTS``)."""
-        verbs = DOCUMENT_ACTS.get(noun.lemma_.lower())
-        if not verbs:
-            return None
-        an = self.an
-        sent = an.sents[an.sentence_of(noun.i)]
-        said = {t.lemma_.lower() for t in sent if t.pos_ in {"NOUN", "PROPN"}}
-        lo = an.sent_starts[max(0, an.sentence_of(noun.i) - _ACT_SENTENCES)]
-        best: tuple[int, int, Mention] | None = None
-        for i in range(lo, noun.i):
-            tok = an.doc[i]
-            if an.quoted[i] or tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
-                continue
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            found = self._entity_of(subj) if subj is not None else None
-            if found is None or found.family not in _ORGANISATION_FAMILIES | {"PERSON"}:
-                continue
-            # the act whose object the document's sentence speaks of, else the nearest
-            obj = {t.lemma_.lower() for c in tok.children if c.dep_ == "dobj" for t in c.subtree}
-            if best is None or len(obj & said) >= best[0]:
-                best = (len(obj & said), i, found)
-        return best[2] if best else None
+        return act_before(self.an, head, self._entity_of)
 
     def _owner_in_phrase(self, noun: Token) -> Mention | None:
         """ "Novo's statement", "the Ministry statement", "a statement from/by the ministry",
@@ -297,16 +272,20 @@ class Referents:
         return None
 
     def _issued_by(self, noun: Token) -> Mention | None:
-        """ "X said in a statement", "X issued a statement": the subject of the verb whose
-        object (or "in" phrase) the document is."""
+        """ "X said in a statement", "X issued a statement", "X confirmed the cuts in a
+        statement", "X, in a post on X, congratulated …": the subject of the verb whose object
+        (or "in" phrase: of any verb in the active) the document is."""
         verb = noun.head
+        deps = {"nsubj", "nsubjpass"}
         if noun.dep_ == "pobj" and verb.lower_ == "in":
             verb = verb.head
+            if verb.dep_ == "nsubj":
+                return self._entity_of(verb)  # the "in" phrase hangs on the subject
+            # "was named in a report" is no issuer
+            deps = deps if is_cue_verb(verb, DIRECT_CLASSES) else {"nsubj"}
         elif noun.dep_ != "dobj" or verb.lemma_.lower() not in ISSUE_VERBS:
             return None
-        if noun.dep_ == "pobj" and not is_cue_verb(verb, DIRECT_CLASSES):
-            return None
-        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        subj = next((c for c in verb.children if c.dep_ in deps), None)
         if subj is None:
             return None
         return self._entity_of(subj)
@@ -335,8 +314,8 @@ class Referents:
         for pos, m, roles in self._role_index(head.i):
             if pos >= head.i:
                 break
-            if self.an.quoted[pos]:
-                continue
+            if self.an.quoted[pos] or (m.family == "PERSON" and lemma in _ORGANISATION_WORDS):
+                continue  # "Dara Osei, the company's chief executive" is not "the company"
             score = len(words & roles)
             if lemma not in roles and not is_leader(lemma, roles, len(names & roles)):
                 continue

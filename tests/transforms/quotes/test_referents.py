@@ -472,3 +472,41 @@ def test_she_after_a_relative_in_subject_position_is_not_the_last_speaker(nlp):
         "Her daughter, who works in a shop, was less worried. “My wages went up,” she said."
     )
     assert direct(nlp, text)[-1] == ("My wages went up", "she", None, "nominal")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a document in the "in" phrase of any verb in the active is its subject's
+        (
+            "Brightwater Inc cut 500 jobs in a short statement to reporters. "
+            "“These were difficult decisions,” the statement said.",
+            ("These were difficult decisions", "the statement", "Brightwater Inc"),
+        ),
+        # … or of the subject itself
+        (
+            "Police Minister Tom Baker, in a post on the ministry's account, congratulated the "
+            "officers. “Criminals must know the consequences,” the post said.",
+            ("Criminals must know the consequences", "the post", "Tom Baker"),
+        ),
+    ],
+)
+def test_a_document_in_an_in_phrase_is_its_subject_s(nlp, text, expected):
+    assert direct(nlp, text)[-1][:3] == expected
+
+
+def test_the_company_is_not_a_person_described_with_the_company(nlp):
+    # the nearest statement before "the statement" is the one it names: issued by "the
+    # company", never by the chief executive whom the text describes with "the company"
+    text = (
+        "Brightwater announced the cuts on Tuesday in a memo from chief executive Dara Osei, "
+        "the company's founder. In the memo, Osei took responsibility.\n\n"
+        "The company confirmed the cuts in a short statement. “These were difficult "
+        "decisions,” the statement said."
+    )
+    assert direct(nlp, text)[-1] == (
+        "These were difficult decisions",
+        "the statement",
+        None,
+        "nominal",
+    )
