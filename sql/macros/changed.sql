@@ -128,6 +128,22 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- renamed_rows(relation, columns): the rows of `relation` where one of `columns` names a
+    renamed entity (changed(…, 'renamed')), with their rowid as `row_id`, as a relation to
+    read: their rowids found first (one scan of each column alone), then those rows fetched.
+    The key list on the table itself is an optional filter of its scan (zone maps only), so
+    every column the query reads was read for every row and filtered above the scan
+    (fct_quotes' name update read every quote's text: 27.5 s of 33 s at 300,000 articles). -#}
+{% macro renamed_rows(relation, columns) -%}
+    {%- set selects = [] -%}
+    {%- for column in columns -%}
+        {%- do selects.append('select rowid from ' ~ relation ~ ' where '
+            ~ changed(column, 'renamed')) -%}
+    {%- endfor -%}
+    (select rowid as row_id, * from {{ relation }}
+    where rowid in ({{ selects | join(' union all ') }}))
+{%- endmacro %}
+
 {#- the keys `sql` selects (its first column), or none when more than key_list_max -#}
 {% macro key_values(sql, key_list_max=5000) -%}
     {%- if not execute -%}
