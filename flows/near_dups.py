@@ -140,12 +140,18 @@ def assign(
     meta: dict[str, tuple] = {}  # article_id -> (source_uri, published_date, duplicate_of)
     if wanted:
         with values_table(con, "_nd_wanted", wanted, pa.int64()) as name:
+            # the bands first, then their articles by rowid (a scan of article_id alone):
+            # joined to the bands, the articles' scan read every body (0.54 -> 0.08 CPU-s
+            # for 50 new stories at 300,000 articles)
             rows = con.execute(
-                "SELECT b.article_id, list(DISTINCT b.band_hash ORDER BY b.band_hash), "
+                "WITH hits AS MATERIALIZED (SELECT article_id, band_hash FROM _near_dup_bands "
+                f"WHERE band_hash IN (SELECT v FROM {name})) "
+                "SELECT h.article_id, list(DISTINCT h.band_hash ORDER BY h.band_hash), "
                 "any_value(a.source_uri), any_value(a.body), any_value(a.published_date), "
-                "any_value(a.duplicate_of) "
-                "FROM _near_dup_bands b JOIN articles a USING (article_id) "
-                f"WHERE b.band_hash IN (SELECT v FROM {name}) GROUP BY b.article_id"
+                "any_value(a.duplicate_of) FROM hits h JOIN (SELECT * FROM articles "
+                "WHERE rowid IN (SELECT rowid FROM articles "
+                "WHERE article_id IN (SELECT article_id FROM hits))) a USING (article_id) "
+                "GROUP BY h.article_id"
             ).fetchall()
         for aid, shared, uri, body, published, dup_of in rows:
             known[aid] = dedup.fingerprint(body, tuple(shared))

@@ -520,19 +520,29 @@ def _check_unique_keys(con, by_table: dict[str, list[str]]) -> None:
     held by two rows: twice in the batch, or by a row of another article already loaded (the
     batch's articles' old rows are deleted first). These tables (``articles``, the derived
     ones) have no PRIMARY KEY (:func:`transforms.schemas.duckdb_ddl`); this is their
-    uniqueness. Only the incoming keys are looked up: its cost grows with the batch."""
+    uniqueness. Only the incoming keys are looked up, but with no index that is a scan of the
+    table's key column (16.8 M mention ids at 300,000 articles)."""
     for table in lake_tables():
         paths = by_table.get(table)
         if not paths:
             continue
         key = key_column(table)
-        dup = con.execute(
-            f'SELECT t."{key}", count(*), list(DISTINCT t.article_id ORDER BY t.article_id) '
-            f'FROM "{table}" t SEMI JOIN (SELECT "{key}" FROM '
+        # the key column alone first: the articles of a duplicate are read only when there is
+        # one (reading every row's article_id too cost 0.72 CPU-s instead of 0.43 for the
+        # mentions at 300,000 articles: the scan of the whole column is the cost)
+        held = con.execute(
+            f'SELECT t."{key}" FROM "{table}" t SEMI JOIN (SELECT "{key}" FROM '
             "read_parquet(?, hive_partitioning = false)) n "
             f'ON t."{key}" = n."{key}" GROUP BY t."{key}" HAVING count(*) > 1 '
             f'ORDER BY t."{key}" LIMIT 1',
             [paths],
+        ).fetchone()
+        if not held:
+            continue
+        dup = con.execute(
+            f'SELECT "{key}", count(*), list(DISTINCT article_id ORDER BY article_id) '
+            f'FROM "{table}" WHERE "{key}" = ? GROUP BY ALL',
+            [held[0]],
         ).fetchone()
         if dup:
             raise WarehouseError(
