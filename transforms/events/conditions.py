@@ -3,7 +3,8 @@
 A row's ``when`` column holds conditions on slots of the trigger: its particle (``prt=``),
 prepositions (``prep=``, ``p:with=``), object (``obj=``), subject (``subj=``), theme, the
 objects of its prepositions (``pobj=``), its modifiers (``mod=``), complements (``xcomp=``,
-``ccomp=``, ``oprd=``; ``ccomp_subj=`` the subject of a that-clause), clause marker
+``ccomp=``, ``oprd=``; ``ccomp_subj=`` the subject of a that-clause, ``ccomp_aux=`` its
+auxiliaries and adverbs), clause marker
 (``mark=``), governing verb (``gov=``) and the words of its sentence and the two before
 (``ctx=``). A value matches a slot's word or lemma, or the
 "of" object of a head such as "a wave of …", or ``%family`` a mention of that family
@@ -67,7 +68,8 @@ def _cond(ctx: EventContext, t: Token, cond: Cond, kind: str) -> bool:
     if slot == "ctx":
         return bool(ctx.window_words(t.i) & values)
     if slot.startswith("p:"):
-        return _match(ctx, values, _pobjs(t, {"prep", "agent"}, slot[2:]))
+        # "sold barley to Greece": the parser labels a recipient's "to" dative, not prep
+        return _match(ctx, values, _pobjs(t, {"prep", "agent", "dative"}, slot[2:]))
     words = _SLOT_WORDS.get(slot)
     return words is not None and _match(ctx, values, words(ctx, t, kind))
 
@@ -113,6 +115,22 @@ def _obj(ctx: EventContext, t: Token, kind: str) -> list[Token | None]:
         return [
             a for c in t.children if c.dep_ == "dative" for a in c.children if a.dep_ == "appos"
         ]
+    if kind == "verb" and obj is not None and obj.head.i == t.i:
+        # a double object, "will lend it 20 billion yen", "lent Cuba two tankers": the small
+        # parser labels the recipient dobj or dative; theme and recipient both count (not a
+        # second dobj after a comma: "won the downhill, the most prestigious race")
+        doc = t.doc
+        return [
+            obj,
+            *(
+                c
+                for c in t.children
+                if c.dep_ == "dobj"
+                and c.i != obj.i
+                and not any(w.is_punct for w in doc[min(c.i, obj.i) : max(c.i, obj.i)])
+            ),
+            *(c for c in t.children if c.dep_ == "dative" and c.pos_ != "ADP"),
+        ]
     return [obj]
 
 
@@ -125,17 +143,23 @@ def _children(*deps: str):
     return lambda ctx, t, kind: [c for c in t.children if c.dep_ in deps]
 
 
+#: The auxiliaries and adverbs of a that-clause ("would", "likely"): ``ccomp_aux=``.
+_AUX_DEPS = {"aux", "auxpass", "advmod"}
+
 #: Slot -> the words of the trigger's context that a condition on it is about.
 _SLOT_WORDS = {
     "obj": _obj,
     "subj": lambda ctx, t, kind: [agent_of(t) or subject_of(ctx, t)],
     "theme": _theme,
-    "pobj": lambda ctx, t, kind: _pobjs(t, {"prep", "agent"}),
+    "pobj": lambda ctx, t, kind: _pobjs(t, {"prep", "agent", "dative"}),
     "mod": _children("compound", "amod", "nmod"),
     "xcomp": _children("xcomp"),
     "ccomp": _children("ccomp"),
     "ccomp_subj": lambda ctx, t, kind: [
         explicit_subject(ctx, c) for c in t.children if c.dep_ == "ccomp"
+    ],
+    "ccomp_aux": lambda ctx, t, kind: [
+        a for c in t.children if c.dep_ == "ccomp" for a in c.children if a.dep_ in _AUX_DEPS
     ],
     "mark": lambda ctx, t, kind: _markers(t),
     "gov": lambda ctx, t, kind: [governing_verb(t)],

@@ -74,6 +74,7 @@ SLOTS = frozenset(
         "mod",
         "xcomp",
         "ccomp_subj",
+        "ccomp_aux",
         "ccomp",
         "mark",
         "gov",

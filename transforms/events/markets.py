@@ -1,5 +1,5 @@
 """Readings that are no PLOVER event in economic copy: market operations and things that
-"threaten" (extraction versions 35 and 38).
+"threaten" (extraction versions 35 and 38); trade figures over a season or a year (70).
 
 Central banks' money-market operations are no event (the guideline, ``bench/gold/README.md``,
 "PLOVER sentences"): an event with the money market as a participant, or a bank trading
@@ -8,6 +8,8 @@ securities or currency. PLOVER's THREATEN needs an actor: a thing as the subject
 """
 
 from __future__ import annotations
+
+import re
 
 from spacy.tokens import Token
 
@@ -38,6 +40,38 @@ def market_operation(ctx: EventContext, trig: Trigger) -> bool:
     things += [g for t in things for c in t.children if c.dep_ == "prep" for g in c.children]
     things += [c for t in things for c in t.children if c.dep_ == "compound"]
     return any({t.lemma_.lower(), t.lower_} & MARKET_INSTRUMENTS for t in things)
+
+
+#: A trade figure's period: a season, a split year ("1986/87"), a marketing year, or a rate.
+_SPLIT_YEAR = re.compile(r"^(19|20)?\d\d/(19|20)?\d\d$")
+_PERIOD_WORDS = frozenset({"season", "annually", "yearly"})
+
+
+def trade_statistics(trig: Trigger) -> bool:
+    """A purchase or sale over a season or a year is a trade figure, no event (the guideline's
+    aggregate statistics, ``bench/gold/README.md``): "France sold 300,000 tonnes of wheat to
+    Tunisia during the 1986/87 season", "in 1985/86", "each year has exported", "in the
+    marketing year"; a dated sale, or a future or agreed one, stays COOPERATE."""
+    tok = trig.token
+    if trig.type != "COOPERATE" or trig.kind != "verb" or tok.dep_ == "xcomp":
+        return False  # "agreed to purchase 500,000 tonnes a year" is an agreement
+    if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "shall", "'ll"} for c in tok.children):
+        return False
+    periods = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in {"in", "during", "over"}:
+            periods += [p for p in c.children if p.dep_ == "pobj"]  # not "since", "for delivery in"
+        elif c.dep_ in {"npadvmod", "advmod"}:
+            periods.append(c)
+    for t in periods:
+        words = [t, *(d for d in t.children if d.dep_ in {"compound", "amod", "nummod", "det"})]
+        if any(_SPLIT_YEAR.match(w.lower_) or w.lemma_.lower() in _PERIOD_WORDS for w in words):
+            return True
+        if t.lower_ in {"year", "years"} and any(
+            d.lower_ in {"each", "every", "per", "a", "marketing"} for d in t.children
+        ):
+            return True
+    return False
 
 
 def endangers(ctx: EventContext, trig: Trigger) -> bool:

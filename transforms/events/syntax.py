@@ -171,7 +171,7 @@ def subject_of(ctx: EventContext, t: Token, depth: int = 0) -> Token | None:
         head = head.head  # "Wierzbicki is due to visit Canada"
     if dep == "xcomp" or (dep == "advcl" and mark_of(t) == "to"):
         return _controller(ctx, head, depth)
-    if dep == "acomp" and t.pos_ == "ADJ":
+    if (dep == "acomp" and t.pos_ == "ADJ") or (dep == "attr" and head.lemma_ == "be"):
         return subject_of(ctx, head, depth + 1)  # "X has been critical of": the copula's
     if dep == "conj" and head.pos_ in {"VERB", "AUX"}:
         return subject_of(ctx, head, depth + 1)

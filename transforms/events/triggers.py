@@ -30,7 +30,7 @@ from transforms.events.kinds import (
     is_place,
 )
 from transforms.events.lexicon import Entry, lookup
-from transforms.events.markets import endangers, market_operation, political
+from transforms.events.markets import endangers, market_operation, political, trade_statistics
 from transforms.events.predicates import clause_participant, predicate_support
 from transforms.events.syntax import (
     agent_of,
@@ -72,7 +72,11 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
     for trig in nouns.values():
         if _keep_noun(ctx, trig, verb_at, light_at):
             kept.append(trig)
-    kept = [t for t in kept if not market_operation(ctx, t) and not endangers(ctx, t)]
+    kept = [
+        t
+        for t in kept
+        if not market_operation(ctx, t) and not endangers(ctx, t) and not trade_statistics(t)
+    ]
     for trig in kept:
         if "harm" in trig.entry.flags and trig.type == "ASSAULT":
             trig.type = _harm_type(ctx, trig, kept)
@@ -94,8 +98,10 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
         )
-        if pos == "ADJ":  # "has been critical of": a predicate adjective reads like a verb
-            if token.dep_ == "acomp" and ctx.lex.rows(token.lemma_.lower(), "ADJ"):
+        if pos == "ADJ" or _predicate_noun(ctx, token):
+            # "has been critical of", "was an outspoken opponent of": a predicate adjective or
+            # agent noun after a copula reads like its verb (rows of pos ADJ)
+            if token.dep_ in {"acomp", "attr"} and ctx.lex.rows(token.lemma_.lower(), "ADJ"):
                 verb_tokens.append(token)
             continue
         prefixes = ctx.prefixes if verbal else ctx.lex.prefixes  # the field has verbs only
@@ -111,6 +117,17 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         if trig is not None:
             nouns[token.i] = trig
     return verb_tokens, nouns
+
+
+def _predicate_noun(ctx: EventContext, token: Token) -> bool:
+    """Is this noun a predicate nominal the lexicon reads like a verb ("X was a long-time
+    advocate for democratization": the copula's subject advocates)?"""
+    return (
+        token.pos_ == "NOUN"
+        and token.dep_ == "attr"
+        and token.head.lemma_ == "be"
+        and bool(ctx.lex.rows(token.lemma_.lower(), "ADJ"))
+    )
 
 
 def _noun_candidate(ctx: EventContext, token: Token) -> bool:
@@ -144,7 +161,7 @@ def _verb_entry(ctx: EventContext, token: Token, nouns: dict[int, Trigger]) -> E
     the field's dictionary that the clause satisfies; then our unconditioned row; then — for a
     verb our lexicon does not list — the dictionary's own code for the verb. ``-`` readings
     (not an event) stop the search like any other."""
-    if token.pos_ == "ADJ":
+    if token.pos_ == "ADJ" or (token.pos_ == "NOUN" and token.dep_ == "attr"):  # a predicate
         return _first_entry(ctx, token, ctx.lex.rows(token.lemma_.lower(), "ADJ"), "verb")
     rows = lookup(ctx.lex, token, "VERB")
     for entry in rows:
