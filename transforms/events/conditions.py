@@ -119,18 +119,22 @@ def _obj(ctx: EventContext, t: Token, kind: str) -> list[Token | None]:
         # a double object, "will lend it 20 billion yen", "lent Cuba two tankers": the small
         # parser labels the recipient dobj or dative; theme and recipient both count (not a
         # second dobj after a comma: "won the downhill, the most prestigious race")
-        doc = t.doc
-        return [
-            obj,
-            *(
-                c
-                for c in t.children
-                if c.dep_ == "dobj"
-                and c.i != obj.i
-                and not any(w.is_punct for w in doc[min(c.i, obj.i) : max(c.i, obj.i)])
-            ),
-            *(c for c in t.children if c.dep_ == "dative" and c.pos_ != "ADP"),
+        more = [
+            c
+            for c in t.children
+            if (c.dep_ == "dobj" and c.i != obj.i) or (c.dep_ == "dative" and c.pos_ != "ADP")
         ]
+        if more:
+            doc = t.doc
+            return [
+                obj,
+                *(
+                    c
+                    for c in more
+                    if c.dep_ == "dative"
+                    or not any(w.is_punct for w in doc[min(c.i, obj.i) : max(c.i, obj.i)])
+                ),
+            ]
     return [obj]
 
 
