@@ -96,6 +96,9 @@ def _phrase_words(an: Analysis, span: range, leftwards: bool) -> set[str]:
             break
         toks.append(tok)
     if leftwards:
+        det = next((k for k, tok in enumerate(toks) if tok.pos_ == "DET"), None)
+        if det is not None and toks[det].i > 0 and doc[toks[det].i - 1].pos_ == "ADP":
+            toks = toks[: det + 1]  # "talks with the employers' association, VHW, broke down"
         toks.reverse()
         if toks and toks[0].pos_ != "DET" and (toks[0].i > 0 and not toks[0].is_sent_start):
             return set()  # "After meeting the mayor, Ivo Kranjc said": not a description

@@ -510,3 +510,17 @@ def test_the_company_is_not_a_person_described_with_the_company(nlp):
         None,
         "nominal",
     )
+
+
+def test_a_description_before_a_name_in_a_prepositional_phrase(nlp):
+    # "with the employers' association, Vereniging Haven Werkgevers (VHW)," describes it
+    text = (
+        "The strike was called by the dockers' union after talks with the employers' "
+        "association, Vereniging Haven Werkgevers (VHW), broke down on Friday.\n\n"
+        "“No company can give such a guarantee,” the association said."
+    )
+    assert direct(nlp, text)[-1][1:] == (
+        "the association",
+        "Vereniging Haven Werkgevers",
+        "organisation",
+    )
