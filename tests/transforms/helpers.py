@@ -72,3 +72,12 @@ def check_event_rows(body: str, rows: list[dict]) -> None:
         assert key not in keys
         keys.add(key)
     assert len({r["event_id"] for r in rows}) == len(rows)
+
+
+def top_event(rows: list[dict]) -> tuple | None:
+    """The top event of a sentence's rows as (trigger, type, actor's name or text), or None."""
+    top = [r for r in rows if r["is_top_event"]]
+    if not top:
+        return None
+    r = top[0]
+    return r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"]

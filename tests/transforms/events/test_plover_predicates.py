@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transforms.helpers import events_of
+from tests.transforms.helpers import events_of, top_event
 from transforms.events.lexicon import PLOVER_TYPES
 
 SENTENCES = {
@@ -46,16 +46,8 @@ def rows(nlp):
     return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
 
 
-def _top(rows: list[dict]) -> tuple | None:
-    top = [r for r in rows if r["is_top_event"]]
-    if not top:
-        return None
-    r = top[0]
-    return r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"]
-
-
 def test_a_prepositional_predicate_supports_the_event_noun(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[:10]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[:10]}
     assert got == {
         "in talks": ("talks", "CONSULT", "Iran"),
         "in agreement": ("agreement", "AGREE", "Peru"),
@@ -71,13 +63,13 @@ def test_a_prepositional_predicate_supports_the_event_noun(rows):
 
 
 def test_the_clause_names_the_parties_of_an_event_noun(rows):
-    assert _top(rows["involving"])[:2] == ("meeting", "CONSULT")
-    assert _top(rows["came from"]) == ("call", "REQUEST", "Bundesbank")
-    assert _top(rows["came from a place"]) is None  # a hotel is no party
+    assert top_event(rows["involving"])[:2] == ("meeting", "CONSULT")
+    assert top_event(rows["came from"]) == ("call", "REQUEST", "Bundesbank")
+    assert top_event(rows["came from a place"]) is None  # a hotel is no party
 
 
 def test_forces_that_flee_retreat_and_refugees_make_no_row(rows):
-    assert _top(rows["boats fled"])[:2] == ("fled", "RETREAT")
+    assert top_event(rows["boats fled"])[:2] == ("fled", "RETREAT")
     assert [r for r in rows["refugees fled"] if r["event_type"] in PLOVER_TYPES] == []
 
 
@@ -97,10 +89,14 @@ def test_a_predicate_adjective_reads_like_its_verb(rows):
 
 
 def test_a_petition_is_an_appeal_and_submitting_it_hands_over_the_event(rows):
-    assert _top(rows["submit a petition"]) == ("petition", "REQUEST", "American Meat Institute")
-    assert _top(rows["submitted a complaint"]) == ("complaint", "ACCUSE", "Chile")
-    assert _top(rows["submitted a report"]) is None
-    assert _top(rows["pull request"]) is None  # software, no appeal
+    assert top_event(rows["submit a petition"]) == (
+        "petition",
+        "REQUEST",
+        "American Meat Institute",
+    )
+    assert top_event(rows["submitted a complaint"]) == ("complaint", "ACCUSE", "Chile")
+    assert top_event(rows["submitted a report"]) is None
+    assert top_event(rows["pull request"]) is None  # software, no appeal
 
 
 def test_an_aspectual_verbs_subject_is_the_party_of_the_event_noun(rows):

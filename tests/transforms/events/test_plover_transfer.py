@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transforms.helpers import events_of
+from tests.transforms.helpers import events_of, top_event
 
 SENTENCES = {
     "lend it yen": "Chile said Japanese banks will lend it 50 billion yen.",
@@ -46,16 +46,8 @@ def rows(nlp):
     return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
 
 
-def _top(rows: list[dict]) -> tuple | None:
-    top = [r for r in rows if r["is_top_event"]]
-    if not top:
-        return None
-    r = top[0]
-    return r["trigger"], r["event_type"], r["actor_name"] or r["actor_text"]
-
-
 def test_a_double_object_and_a_credit_are_lending(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[:6]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[:6]}
     assert got == {
         "lend it yen": ("lend", "AGREE", "Japan"),
         "lend goods": ("lent", "AID", "Mexico"),
@@ -67,7 +59,7 @@ def test_a_double_object_and_a_credit_are_lending(rows):
 
 
 def test_an_agent_noun_after_a_copula_reads_like_its_verb(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[6:13]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[6:13]}
     assert got == {
         "opponent of": ("opponent", "REJECT", "Maria Mendez"),
         "advocate for": ("advocate", "SUPPORT", "Jansen"),
@@ -80,7 +72,7 @@ def test_an_agent_noun_after_a_copula_reads_like_its_verb(rows):
 
 
 def test_agreeing_with_an_assessment_is_no_event(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[13:16]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[13:16]}
     assert got == {
         "agreed an assessment": None,
         "agreed a forecast": None,
@@ -89,7 +81,7 @@ def test_agreeing_with_an_assessment_is_no_event(rows):
 
 
 def test_seeking_approval_or_an_act_is_a_request(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[16:19]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[16:19]}
     assert got == {
         "seek approval": ("seeking", "REQUEST", "Unilever"),
         "seek removal": ("seek", "REQUEST", "Brazil"),
@@ -98,7 +90,7 @@ def test_seeking_approval_or_an_act_is_a_request(rows):
 
 
 def test_a_dative_to_is_a_preposition_of_the_conditions(rows):
-    got = {name: _top(rows[name]) for name in list(SENTENCES)[19:]}
+    got = {name: top_event(rows[name]) for name in list(SENTENCES)[19:]}
     assert got == {
         "sold to a state": ("sold", "COOPERATE", "Cargill"),
         "sold to a company": None,
