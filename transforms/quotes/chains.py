@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
-from transforms.quotes.descriptions import determiner, document_names
+from transforms.quotes.descriptions import ORGANISATION_FAMILIES, determiner, document_names
 from transforms.quotes.lexicon import DOCUMENT_ACTS
 from transforms.quotes.linking import link
 from transforms.quotes.unnamed import Scope, office, unnamed_reporter, writer_sentence_before
@@ -88,7 +88,7 @@ def earlier_document(scope: Scope, noun: Token) -> Any | None:
 
 #: How many sentences back a document's act may be ("declared … the proclamation").
 _ACT_SENTENCES = 6
-_SPEAKING_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT", "PERSON"}
+_SPEAKING_FAMILIES = ORGANISATION_FAMILIES | {"PERSON"}
 
 
 def act_before(

@@ -47,6 +47,7 @@ from transforms.mentions.model import Mention
 from transforms.quotes.chains import act_before, carried_on, earlier_document, reporter_before
 from transforms.quotes.descriptions import (
     CONTENT_POS,
+    ORGANISATION_FAMILIES,
     corporate,
     determiner,
     document_names,
@@ -77,7 +78,6 @@ from transforms.quotes.unnamed import Scope, unnamed_before, unnamed_nearer
 
 #: The values of the ``speaker_kind`` column.
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
-_ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
@@ -157,7 +157,7 @@ class Referents:
         lemma = head.lemma_.lower()
         if lemma not in REPRESENTATIVES or head.tag_ != "NN" or determiner(head) != "definite":
             return None
-        if org.family not in _ORGANISATION_FAMILIES or org.start <= head.i < org.end:
+        if org.family not in ORGANISATION_FAMILIES or org.start <= head.i < org.end:
             return None
         person = self._described(head, lemma)
         org_words = {t.lemma_.lower() for t in self.an.doc[org.start : org.end]}
@@ -263,7 +263,7 @@ class Referents:
         an = self.an
         for t in (tok, *(c for c in tok.children if c.dep_ == "poss")):
             for m in an.mentions_in(t.i, t.i + 1):
-                if m.family in _ORGANISATION_FAMILIES or m.family == "PERSON":
+                if m.family in ORGANISATION_FAMILIES or m.family == "PERSON":
                     return an.misread.get(id(m), m)
             if t.pos_ == "PRON":
                 ante = an.antecedent(t)
@@ -276,7 +276,7 @@ class Referents:
         statement", "X, in a post on X, congratulated …": the subject of the verb whose object
         (or "in" phrase: of any verb in the active) the document is."""
         verb = noun.head
-        deps = {"nsubj", "nsubjpass"}
+        deps = _SUBJECTS
         if noun.dep_ == "pobj" and verb.lower_ == "in":
             verb = verb.head
             if verb.dep_ == "nsubj":
@@ -380,7 +380,7 @@ class Referents:
                     firms.add(key)
             score[key] += 1.0
             root = an.doc[m.start : m.end].root
-            if root.dep_ in {"nsubj", "nsubjpass"}:
+            if root.dep_ in _SUBJECTS:
                 score[key] += 1.0
                 if is_cue_verb(root.head, DIRECT_CLASSES):
                     score[key] += 2.0
@@ -468,7 +468,7 @@ class Referents:
         if attr.pronoun and attr.speaker.root.lower_ != "it":
             return None
         if attr.mention is not None:
-            return attr if attr.mention.family in _ORGANISATION_FAMILIES else None
+            return attr if attr.mention.family in ORGANISATION_FAMILIES else None
         lemma = attr.speaker.root.lemma_.lower()
         thing = (
             attr.nominal
