@@ -4,7 +4,7 @@
     UPDATE of those columns: the rest of such a row is its own article's, unchanged). The columns' SQL is the model's own, below (`final`). -#}
 {%- set speakers -%}{% raw %}
     select
-        quotes.quote_rowid,
+        quotes.row_id as quote_rowid,
         entities.canonical_name as speaker_canonical_name,
         entities.entity_label as speaker_label,
         coalesce(entities.canonical_name, quotes.speaker_name, quotes.speaker_text)
@@ -13,9 +13,7 @@
     -- their speaker_name and speaker_text are their loaded quote's, copied by `final`. Read
     -- off stg_quotes by the key list, every quote's text was read (27.5 s of statement wall at
     -- 300,000 articles, s14)
-    from (
-        select row_id as quote_rowid, * from {{ renamed_rows(this, ['speaker_entity_id']) }}
-    ) as quotes
+    from {{ renamed_rows(this, ['speaker_entity_id']) }} as quotes
     left join {{ ref('dim_entities') }} as entities
         on quotes.speaker_entity_id = entities.entity_id
 {% endraw %}{%- endset %}
