@@ -98,10 +98,13 @@ def _candidates(ctx: EventContext) -> tuple[list[Token], dict[int, Trigger]]:
         verbal = pos == "VERB" or (
             pos == "AUX" and token.dep_ not in {"aux", "auxpass"} and token.lemma_ != "be"
         )
-        if pos == "ADJ" or (pos == "NOUN" and token.dep_ == "attr" and _predicate_noun(ctx, token)):
+        if pos == "ADJ" or _predicate_noun(ctx, token):
             # "has been critical of", "was an outspoken opponent of": a predicate adjective or
-            # agent noun after a copula reads like its verb (rows of pos ADJ)
-            if token.dep_ in {"acomp", "attr"} and ctx.lex.rows(token.lemma_.lower(), "ADJ"):
+            # agent noun after a copula reads like its verb (rows of pos ADJ; a predicate
+            # noun's were looked up by _predicate_noun)
+            if pos == "NOUN" or (
+                token.dep_ in {"acomp", "attr"} and ctx.lex.rows(token.lemma_.lower(), "ADJ")
+            ):
                 verb_tokens.append(token)
             continue
         prefixes = ctx.prefixes if verbal else ctx.lex.prefixes  # the field has verbs only
