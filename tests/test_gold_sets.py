@@ -354,10 +354,18 @@ def test_plover_sets_cover_every_type(plover_gold):
 
 @pytest.mark.parametrize(
     "split, coded",
-    [("dev3", 80), ("dev4", 40), ("dev5", 50), ("dev6", 55), ("dev7", 55), ("dev8", 55)],
+    [
+        ("dev3", 80),
+        ("dev4", 40),
+        ("dev5", 50),
+        ("dev6", 55),
+        ("dev7", 55),
+        ("dev8", 55),
+        ("dev9", 55),
+    ],
 )
 def test_plover_random_sets_are_the_draw_of_their_script(plover_gold, split, coded):
-    """dev3 to dev8 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
+    """dev3 to dev9 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
     order, coded or marked as having no event; enough are coded; no text is in another
     split."""
     import json
@@ -380,6 +388,16 @@ def test_plover_random_sets_are_the_draw_of_their_script(plover_gold, split, cod
     assert [[d.get(k) for k in keys] for d in drawn] == [
         [g.get(k) for k in keys] for g in drawn_set
     ]
+
+
+def test_plover_unselected_errors_are_not_listed(capsys):
+    # refused before any text is read or the model loaded
+    from eval_plover import main as plover_main
+
+    assert plover_main(["--errors", "dev9"]) == 2
+    assert "dev9 errors are not listed" in capsys.readouterr().out
+    assert plover_main(["--errors", "heldout"]) == 2
+    assert "not for tuning" in capsys.readouterr().out
 
 
 def test_plover_sentences_are_quoted_from_their_records(plover_gold):
