@@ -158,6 +158,27 @@ def test_speaker_sets_are_big_enough_and_apart():
     }
     speaker_kinds = Counter(it["speaker_kind"] for it in dev12[1] if it["kind"] == "full")
     assert speaker_kinds == {"person": 190, "organisation": 36, "nominal": 22}
+    dev13 = load_gold_docs(SPLITS["dev13"])
+    before = everything | set(dev9[0]) | set(dev10[0]) | set(dev11[0]) | set(dev12[0])
+    assert not set(dev13[0]) & before
+    # 30 invented articles (bench/gold/texts/dev13) written afresh for session 16's unselected
+    # measure, in 30 countries none of dev11's or dev12's: modern web news, the hard
+    # attributions in many surface forms beside the easy ones
+    assert len(dev13[0]) == 30
+    assert all(d["path"].startswith("bench/gold/texts/dev13/") for d in dev13[0].values())
+    kinds = Counter(it["kind"] for it in dev13[1])
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == (279, 49, 13)
+    attributions = Counter(it["attribution"] for it in dev13[1] if it["kind"] == "full")
+    assert attributions == {
+        "pronoun": 75,
+        "continuation": 60,
+        "name": 50,
+        "pronoun-far": 46,
+        "noun": 33,
+        "document": 15,
+    }
+    speaker_kinds = Counter(it["speaker_kind"] for it in dev13[1] if it["kind"] == "full")
+    assert speaker_kinds == {"person": 230, "organisation": 28, "nominal": 21}
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
@@ -170,6 +191,8 @@ def test_unselected_and_held_out_errors_are_not_listed(capsys):
     # refused before any text is read or the model loaded
     assert main(["--errors", "dev12"]) == 2
     assert "dev12 errors are not listed" in capsys.readouterr().out
+    assert main(["--errors", "dev13"]) == 2
+    assert "dev13 errors are not listed" in capsys.readouterr().out
     assert main(["--errors", "heldout"]) == 2
     assert "not for tuning" in capsys.readouterr().out
 
