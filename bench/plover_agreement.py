@@ -151,7 +151,8 @@ def report(out: dict, pairs: list[tuple[dict, dict]]) -> None:
         ok, n = out[key]
         print(f"{key:<10} (types share one) {ok}/{n}")
     print(
-        "type confusions (first -> second): " + ", ".join(f"{k} {v}" for k, v in out["confusions"])
+        "type confusions (first -> second): "
+        + (", ".join(f"{k} {v}" for k, v in out["confusions"]) or "none")
     )
     by_id = {a["id"]: (a, b) for a, b in pairs}
     for title, ids in (
