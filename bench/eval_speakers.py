@@ -6,8 +6,8 @@
     .venv/bin/python bench/eval_speakers.py --json out.json
 
 The gold sets (``bench/gold/speakers_{dev,dev2,…,dev13,heldout}.jsonl``, guideline in
-``bench/gold/README.md``) list every double-quoted stretch of 65 news texts (Wikinews,
-``data/sample``, the seed, Reuters 1987), each as a *full* direct quotation, a *partial* one
+``bench/gold/README.md``) list every double-quoted stretch of 454 news texts (Wikinews,
+``data/sample``, the seed, Reuters 1987, and web-news articles invented for dev11–dev13), each as a *full* direct quotation, a *partial* one
 (a fragment inside the writer's sentence) or *other* (scare quotes, titles, names, signs), with
 its speaker as the text names it and the kind of speaker. The script runs the ETL's own NLP
 step on each text and scores the ``quotes`` rows:
