@@ -31,7 +31,7 @@ from transforms.events.kinds import (
 )
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.markets import endangers, market_operation, political, trade_statistics
-from transforms.events.predicates import clause_participant, predicate_support
+from transforms.events.predicates import clause_participant, object_support, predicate_support
 from transforms.events.syntax import (
     agent_of,
     governing_verb,
@@ -59,11 +59,17 @@ def find_triggers(ctx: EventContext) -> list[Trigger]:
     verb_tokens, nouns = _candidates(ctx)
     verbs = [t for t in _verb_triggers(ctx, verb_tokens, nouns) if not _metaphor(ctx, t)]
     verb_at = {t.token.i: t for t in verbs}
+    busy = set(verb_at) | {t.light.i for t in nouns.values() if t.light is not None}
     for trig in nouns.values():
         if trig.light is None and trig.token.dep_ == "pobj":
             trig.light = predicate_support(ctx, trig.token)  # "were in agreement"
-            if trig.light is not None:
-                _retype(ctx, trig)
+        elif trig.light is None and "light" not in trig.entry.flags:
+            trig.light = object_support(ctx, trig.token, busy)  # "is preparing lawsuits"
+        else:
+            continue
+        if trig.light is not None:
+            busy.add(trig.light.i)
+            _retype(ctx, trig)
     light_at = {t.light.i: t for t in nouns.values() if t.light is not None}
     kept: list[Trigger] = []
     for trig in verbs:

@@ -1,0 +1,40 @@
+"""Session 16's structural changes, written on plover_dev7's and plover_dev8's diagnosis: an
+event noun that is the direct object of a verb with no event of its own is that clause's event
+when the clause's subject is a party doing the act (extraction version 72). The sentences are
+made up (none is a gold sentence); each is parsed once."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.transforms.helpers import events_of, top_event
+
+SENTENCES = {
+    "preparing lawsuits": "Iran is preparing lawsuits against the Danish government.",
+    "to fulfill pledges": "Kenya has still to fulfill pledges to reduce tariffs.",
+    "likely to bring a promise": "Peru is likely to bring a promise to buy Chilean copper.",
+    "fears lawsuits": "Peru fears lawsuits.",
+    "wants cooperation": "Chile wants Japanese cooperation on fishing.",
+    "will need a pledge": "Chile will need a pledge of support.",
+    "a report prepares": "The report prepared a promise.",
+}
+
+
+@pytest.fixture(scope="module")
+def rows(nlp):
+    return {name: events_of(nlp, text) for name, text in SENTENCES.items()}
+
+
+def test_a_verb_with_no_event_carries_its_object_noun(rows):
+    assert {name: top_event(r) for name, r in rows.items()} == {
+        "preparing lawsuits": ("lawsuits", "ACCUSE", "Iran"),
+        "to fulfill pledges": ("pledges", "AGREE", "Kenya"),
+        "likely to bring a promise": ("promise", "AGREE", "Peru"),
+        # the subject fears, wants or needs the act: not its doer, no row
+        "fears lawsuits": None,
+        "wants cooperation": None,
+        "will need a pledge": None,
+        # the subject is no party
+        "a report prepares": None,
+    }
+    assert rows["preparing lawsuits"][0]["target_text"] == "the Danish government"
