@@ -43,8 +43,7 @@ def ensure(con) -> int:
         con.execute("DELETE FROM _near_dup_bands")
         con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [META_KEY, dedup.INDEX_VERSION])
     state = _state(con)
-    checked = con.execute("SELECT value FROM _meta WHERE key = ?", [CHECKED_KEY]).fetchone()
-    if state is not None and checked == (state,):
+    if state is not None and _checked(con) == (state,):
         return 0
     indexed = _heal(con)
     if state is not None:
@@ -60,6 +59,10 @@ def _state(con) -> str | None:
         return f"{dedup.INDEX_VERSION}:{warehouse_state(con)}"
     except duckdb.Error:
         return None
+
+
+def _checked(con) -> tuple | None:
+    return con.execute("SELECT value FROM _meta WHERE key = ?", [CHECKED_KEY]).fetchone()
 
 
 def _heal(con) -> int:
@@ -92,9 +95,10 @@ def record(con, bands: dict[str, tuple[int, ...]]) -> None:
         raise
 
 
-def write(con, bands: dict[str, tuple[int, ...]]) -> None:
+def write(con, bands: dict[str, tuple[int, ...]], *, replace: bool = True) -> None:
     """:func:`record` inside the caller's transaction (a batch's load: the articles and their
-    band hashes committed together)."""
+    band hashes committed together). ``replace=False``: the articles are known to have no rows
+    (:class:`LoadBands`), none are looked for."""
     if not bands:
         return
     ids, hashes = [], []
@@ -107,12 +111,48 @@ def write(con, bands: dict[str, tuple[int, ...]]) -> None:
     )
     con.register("_nd_new", table)
     try:
-        con.execute(
-            "DELETE FROM _near_dup_bands WHERE article_id IN (SELECT article_id FROM _nd_new)"
-        )
+        if replace:
+            con.execute(
+                "DELETE FROM _near_dup_bands WHERE article_id IN (SELECT article_id FROM _nd_new)"
+            )
         con.execute("INSERT INTO _near_dup_bands SELECT article_id, band_hash FROM _nd_new")
     finally:
         con.unregister("_nd_new")
+
+
+class LoadBands:
+    """The band hashes of a batch's articles (article id -> hashes), written by its load in its
+    transaction (:func:`flows.warehouse.load_batch`'s ``also``: ``before`` runs first, ``after``
+    last).
+
+    When the index was complete in the state the load started from (:func:`ensure` found it so
+    and nothing moved since) and the hashes are those of exactly the articles the load
+    inserts, the load keeps it complete: the rows of the versions it replaced are deleted, its
+    articles' rows inserted (a complete index holds rows of loaded articles only: a new
+    article has none to delete), and the state it leaves is recorded as checked. The next
+    run's ensure then skips its two anti-joins over every band row (0.9-1.3 CPU-s at 300,000
+    articles, 9.6 M band rows), and the load its delete by the batch's ids (a scan of them).
+    Otherwise the rows are replaced as :func:`write` does and the next ensure checks."""
+
+    def __init__(self, bands: dict[str, tuple[int, ...]]):
+        self.bands = bands
+        self.current = False
+
+    def before(self, con) -> None:
+        state = _state(con)
+        self.current = state is not None and _checked(con) == (state,)
+
+    def after(self, con, article_ids: list[str], old: str | None) -> None:
+        """``old``: the table of the article ids the load deleted (None: it deleted none)."""
+        if not (self.current and self.bands.keys() == set(article_ids)):
+            write(con, self.bands)
+            return
+        if old is not None:
+            con.execute(
+                f"DELETE FROM _near_dup_bands WHERE article_id IN (SELECT article_id FROM {old})"
+            )
+        write(con, self.bands, replace=False)
+        con.execute("INSERT OR REPLACE INTO _meta VALUES (?, ?)", [CHECKED_KEY, _state(con)])
 
 
 def _days(a: dt.date | None, b: dt.date | None) -> int | None:

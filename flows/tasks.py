@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 from collections.abc import Callable
 
 import duckdb
@@ -346,7 +345,7 @@ def load_warehouse(
             rejects=rejects,
             run_id=run_id,
             batch=batch,
-            also=functools.partial(near_dups.write, bands=fingerprints) if fingerprints else None,
+            also=near_dups.LoadBands(fingerprints or {}),
         )
 
 

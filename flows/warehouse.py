@@ -22,7 +22,7 @@ import datetime as dt
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -409,17 +409,16 @@ def load_batch(
     rejects: pa.Table,
     run_id: str,
     batch: int,
-    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    also=None,
 ) -> int:
     """Load one batch in one transaction. Returns the number of old article versions replaced.
 
-    ``incoming`` lists (article_id, source_uri) of the articles in ``parts``; ``also`` writes
-    what belongs with them (their near-duplicate band hashes) in the same transaction.
+    ``incoming`` lists (article_id, source_uri) of the articles in ``parts``; ``also`` writes what
+    belongs with them in the transaction (flows.near_dups.LoadBands: ``before``, then ``after``).
 
     A DuckLake warehouse (``con.shared``, flows/ducklake.py): the same transaction, retried
     whole on a commit conflict with another run; the parts are only staged (DuckLake writes
-    its own data files): not registered, and removed once committed.
-    """
+    its own data files): not registered, and removed once committed."""
     from flows.ducklake import retried
 
     load = dict(parts=parts, incoming=incoming, rejects=rejects, run_id=run_id, batch=batch)
@@ -434,6 +433,8 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
     shared = getattr(con, "shared", False)
     con.execute("BEGIN TRANSACTION")
     try:
+        if also is not None:
+            also.before(con)
         replaced = 0
         changed: set[str] = set()
         if incoming:
@@ -506,7 +507,7 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
         if not shared:  # the models' change counters (a DuckLake rebuilds its models)
             changes.bump_versions(con, changed, run_id)
         if also is not None:
-            also(con)
+            also.after(con, [a for a, _ in incoming], "_old" if replaced else None)
         con.execute("COMMIT")
         return replaced
     except BaseException:

@@ -467,3 +467,61 @@ def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):
     assert [a["article_id"] for a in stale] == ["a2"]
     assert [a["article_id"] for a in everything] == ["a1", "a2"]
     assert none_from_this_run == []
+
+
+def test_a_load_keeps_a_complete_band_index_complete_and_checked(loaded):
+    """near_dups.LoadBands: a load that starts from a checked index and brings the hashes of
+    exactly its articles deletes the replaced versions' rows, inserts its own and records
+    its state as checked (the next ensure has nothing to do, as a full check confirms); hashes
+    missing for one of its articles, or an index not checked before, leave the check to the
+    next ensure."""
+    from flows import near_dups
+
+    settings, _ = loaded
+    bands = "SELECT article_id, list(band_hash ORDER BY band_hash) FROM _near_dup_bands GROUP BY 1"
+
+    def checked(con):
+        key = near_dups.CHECKED_KEY
+        return con.execute("SELECT value FROM _meta WHERE key = ?", [key]).fetchone()[0]
+
+    with warehouse.connection(settings, read_only=False) as con:
+        assert near_dups.ensure(con) == 4
+        a2 = dict(con.execute(bands).fetchall())["a2"]
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            also=near_dups.LoadBands({"b1": (7, 3)}),
+            **batch(changed_a1(), settings, "r2", 1),
+        )
+        after = dict(con.execute(bands).fetchall())
+        assert (sorted(after), after["b1"], after["a2"]) == (["a2", "a3", "a4", "b1"], [3, 7], a2)
+        assert checked(con) == near_dups._state(con)  # the next ensure skips its scans
+        con.execute("DELETE FROM _meta WHERE key = ?", [near_dups.CHECKED_KEY])
+        assert near_dups.ensure(con) == 0  # checked in full: complete
+        assert dict(con.execute(bands).fetchall()) == after
+        # b2 (a new source) without its hashes: nothing written, the next ensure indexes it
+        b2 = changed_a1()
+        b2["articles"][0].update(article_id="b2", source_uri="/corpus/b2.txt", run_id="r3")
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            also=near_dups.LoadBands({}),
+            **batch(b2, settings, "r3", 1),
+        )
+        assert "b2" not in dict(con.execute(bands).fetchall())
+        assert checked(con) != near_dups._state(con)
+        assert near_dups.ensure(con) == 1
+        # an index not checked in the state the load starts from: the next ensure checks
+        con.execute("DELETE FROM _meta WHERE key = ?", [near_dups.CHECKED_KEY])
+        con.execute("DELETE FROM _near_dup_bands WHERE article_id = 'a3'")
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            also=near_dups.LoadBands({"b2": (5,)}),
+            **batch(b2, settings, "r4", 1),
+        )
+        assert dict(con.execute(bands).fetchall())["b2"] == [5]
+        assert near_dups.ensure(con) == 1  # a3 indexed again
