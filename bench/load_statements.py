@@ -3,6 +3,7 @@
     .venv/bin/python bench/load_statements.py WAREHOUSE
     .venv/bin/python bench/load_statements.py WAREHOUSE --set "SET disabled_compression_methods = 'fsst'"
     .venv/bin/python bench/load_statements.py WAREHOUSE --repeat 2
+    .venv/bin/python bench/load_statements.py WAREHOUSE --no-changes   # as a first run loads
 
 ``WAREHOUSE``: one made by a first run (``newsetl run … --warehouse WAREHOUSE``). Its batches'
 Parquet parts are loaded again, batch after batch, into a fresh warehouse, as a first run
@@ -10,7 +11,8 @@ loads them while the workers are busy (``bench/load_threads.py``): a read-only o
 batch's early plan), the batch's connection on one thread (and each ``--set`` statement), its
 ``warehouse.load_batch`` and its close. Prints the CPU seconds of every statement the loader
 ran (summed over the batches, by its first 70 characters), of the opens and the closes, the
-closes of the first and last four batches, and the file's size.
+closes of the first and last four batches, and the file's size. ``--no-changes``: the loads
+list nothing in ``_changes``, as a run into a warehouse no build has passed on loads.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ class _Timed:
         return getattr(self._con, name)
 
 
-def replay(src: Path, dst: Path, parts: list, sets: list[str]) -> tuple[collections.Counter, list]:
+def replay(
+    src: Path, dst: Path, parts: list, sets: list[str], record_changes: bool = True
+) -> tuple[collections.Counter, list]:
     """Load every batch of ``parts`` into a fresh warehouse at ``dst``: the CPU seconds by
     statement, and each batch's close."""
     settings = fresh_warehouse(src, dst)
@@ -64,7 +68,7 @@ def replay(src: Path, dst: Path, parts: list, sets: list[str]) -> tuple[collecti
         for sql in sets:
             con.execute(sql)
         c2 = time.process_time()
-        load(_Timed(con, spent), settings, batch, these, ids)
+        load(_Timed(con, spent), settings, batch, these, ids, record_changes)
         c3 = time.process_time()
         con.close()
         c4 = time.process_time()
@@ -80,12 +84,13 @@ def main() -> None:
     parser.add_argument("warehouse")
     parser.add_argument("--set", action="append", default=[], help="a statement run on open")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-changes", action="store_true", help="record no _changes")
     args = parser.parse_args()
     src = Path(args.warehouse)
     parts = lake_parts(src)
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="newsetl-load-statements-") as tmp:
-            spent, closes = replay(src, Path(tmp) / "wh", parts, args.set)
+            spent, closes = replay(src, Path(tmp) / "wh", parts, args.set, not args.no_changes)
             size = (Path(tmp) / "wh" / "news.duckdb").stat().st_size
         total = sum(spent.values())
         for what, cpu in spent.most_common():

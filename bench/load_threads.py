@@ -59,8 +59,9 @@ def batches(dst: Path, parts: list):
         yield batch, these, ids
 
 
-def load(con, settings, batch: int, these: list, ids: list) -> None:
-    """``warehouse.load_batch`` of one batch, as a run's load calls it."""
+def load(con, settings, batch: int, these: list, ids: list, record_changes: bool = True) -> None:
+    """``warehouse.load_batch`` of one batch, as a run's load calls it (``record_changes``: as
+    a run into a warehouse with a passing build does; a first run's are not recorded)."""
     warehouse.load_batch(
         con,
         settings.lake_base,
@@ -69,6 +70,7 @@ def load(con, settings, batch: int, these: list, ids: list) -> None:
         rejects=to_table("rejects", []),
         run_id="r1",
         batch=batch,
+        record_changes=record_changes,
     )
 
 

@@ -451,6 +451,7 @@ def _transform_load(
             run.batch,
             fingerprints=quote(fingerprints),
             con=connect(),
+            record_changes=run.track_changes,
         )
         connect.close(keep=True)  # closing the file checkpoints it: kept while workers work
     return loaded, written, parts

@@ -25,6 +25,7 @@ from flows import (
     fetch_state,
     interrupt,
     lake,
+    models,
     near_dups,
     nlp_runner,
     runners,
@@ -170,6 +171,8 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
     with warehouse.connection(run.settings, read_only=False) as con:
         _open_state(con, run)
         run.fresh = not con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        # no passing build recorded (flows/models.py): the next build is a full one
+        run.track_changes = models.state_path(run.settings).exists()
         registered = compaction.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")

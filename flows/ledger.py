@@ -91,6 +91,9 @@ class Run:
     batch: int = 0
     #: The warehouse held no article when the run started (every article is then this run's).
     fresh: bool = False
+    #: The loads list what they change in ``_changes`` for an incremental build: not in a
+    #: warehouse no build has passed on (its next build is a full one; set by the run's start).
+    track_changes: bool = True
     #: CPU seconds of the flow's process (all its threads) per stage: logged, not kept.
     stage_cpu: dict[str, float] = field(default_factory=dict)
 

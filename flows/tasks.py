@@ -331,10 +331,12 @@ def load_warehouse(
     batch: int,
     fingerprints: dict | None = None,
     con=None,
+    record_changes: bool = True,
 ) -> int:
     """Load the batch into DuckDB in one transaction, with the near-duplicate band hashes of
     its articles (``fingerprints``: article id -> band hashes); returns old versions replaced. ``con``: an open
-    connection to load on (else one is opened)."""
+    connection to load on (else one is opened). ``record_changes``: see
+    :func:`flows.warehouse.load_batch`."""
     opened = contextlib.nullcontext(con) if con is not None else None
     with opened or warehouse.connection(settings, read_only=False) as con:
         return warehouse.load_batch(
@@ -346,6 +348,7 @@ def load_warehouse(
             run_id=run_id,
             batch=batch,
             also=near_dups.LoadBands(fingerprints or {}),
+            record_changes=record_changes,
         )
 
 

@@ -377,6 +377,7 @@ def stale_articles(
     for the rest (default: ``nlp_version``)."""
     cols = ", ".join(f'"{c}"' for c in _ARTICLE_FIELDS)
     langs = {"en": nlp_version, **(by_language or {})}
+    others = other_languages or nlp_version
     rows = con.execute(
         f"SELECT {cols} FROM articles WHERE run_id <> ? "
         "AND (? OR nlp_version IS DISTINCT FROM coalesce(("
@@ -384,15 +385,7 @@ def stale_articles(
         "  WHERE l = coalesce(articles.language, 'en')), ?)) "
         "AND article_id NOT IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY ingested_at, article_id LIMIT ?",
-        [
-            run_id,
-            everything,
-            list(langs),
-            list(langs.values()),
-            other_languages or nlp_version,
-            skip,
-            limit,
-        ],
+        [run_id, everything, list(langs), list(langs.values()), others, skip, limit],
     ).fetchall()
     return [dict(zip(_ARTICLE_FIELDS, r, strict=True)) for r in rows]
 
@@ -410,11 +403,14 @@ def load_batch(
     run_id: str,
     batch: int,
     also=None,
+    record_changes: bool = True,
 ) -> int:
     """Load one batch in one transaction. Returns the number of old article versions replaced.
 
     ``incoming`` lists (article_id, source_uri) of the articles in ``parts``; ``also`` writes what
     belongs with them in the transaction (flows.near_dups.LoadBands: ``before``, then ``after``).
+    ``record_changes=False``: nothing listed in ``_changes`` (a warehouse no build has passed
+    on: its next build is a full one, which reads none of it).
 
     A DuckLake warehouse (``con.shared``, flows/ducklake.py): the same transaction, retried
     whole on a commit conflict with another run; the parts are only staged (DuckLake writes
@@ -422,14 +418,16 @@ def load_batch(
     from flows.ducklake import retried
 
     load = dict(parts=parts, incoming=incoming, rejects=rejects, run_id=run_id, batch=batch)
-    replaced = retried(con, lambda: _load_batch(con, warehouse_dir, also=also, **load))
+    # a DuckLake has no _changes (it rebuilds its models whole)
+    load.update(also=also, record=record_changes and not getattr(con, "shared", False))
+    replaced = retried(con, lambda: _load_batch(con, warehouse_dir, **load))
     if getattr(con, "shared", False):
         for _, rel, *_ in parts:
             (warehouse_dir / rel).unlink(missing_ok=True)
     return replaced
 
 
-def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, also) -> int:
+def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, also, record):
     shared = getattr(con, "shared", False)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -452,6 +450,7 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
             if replaced:  # new articles alone: the tables are not scanned for old versions
                 if not shared:  # a DuckLake has no parts of ours to compact, nor _changes
                     con.execute("INSERT INTO _lake_stale SELECT article_id, run_id FROM _old")
+                if record:
                     changes.record(con, seq, "_old", "mentions", "quotes")
                 for table in (*derived_tables(), "articles"):
                     if _count(
@@ -489,7 +488,7 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
             lake.register_parts(
                 con, [(r, t, run_id, batch, n, now, d[0] if d else None) for t, r, n, *d in parts]
             )
-        if incoming and not shared:
+        if incoming and record:
             # the new versions' entities, read from the batch's parts (not the whole tables)
             scans = {
                 t: f"read_parquet({_sql_list(by_table[t])}, hive_partitioning = false)"

@@ -274,11 +274,32 @@ def test_a_batchs_nlp_and_load_are_task_runs_its_parquet_write_a_plain_call(buil
     assert names == expected
 
 
+def _changes(wh: Path) -> tuple[set[str], list[str]]:
+    """The article ids listed in _changes, and the kinds listed."""
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT kind, key FROM _changes").fetchall()
+    finally:
+        con.close()
+    return {k for kind, k in rows if kind == "article"}, sorted({kind for kind, _ in rows})
+
+
 def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
+    from flows import models
+
     corpus = make_corpus(tmp_path / "corpus")
     wh = tmp_path / "wh"
     news_etl = built["news_etl"]
     news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
+    # A warehouse no build has passed on: its loads list nothing for an incremental build (the
+    # next build is a full one). Once a build passed, a load lists what it changed.
+    assert _changes(wh) == (set(), [])
+    assert models.run_models(load_settings(wh), log_level="none", if_changed=True)["success"]
+    con = duckdb.connect(str(wh / "news.duckdb"), read_only=True)
+    (old_c,) = con.execute(
+        "SELECT article_id FROM articles WHERE source_uri = ?", [f"{corpus}/c.txt"]
+    ).fetchone()
+    con.close()
     (corpus / "c.txt").write_text(f"Dock strike in Antwerp\n\n{BODY_C} It was the third strike.\n")
     result = news_etl(sources=[str(corpus)], warehouse_dir=str(wh), batch_size=3, run_models=False)
     assert (result["articles_changed"], result["articles_unchanged"]) == (1, 3)
@@ -305,6 +326,8 @@ def test_changed_article_replaces_old_version_everywhere(built, tmp_path):
     assert bodies == [(f"{BODY_C} It was the third strike.",)]
     assert n == 4
     assert orphans == 0
+    (new_c,) = {r[0] for r in db_rows["articles"] if r[1] == f"{corpus}/c.txt"}
+    assert _changes(wh) == ({old_c, new_c}, ["article", "entity"])
     for table, rows in db_rows.items():
         assert lake_rows(wh, table) == rows
 

@@ -446,6 +446,27 @@ def test_each_load_counts_the_changes_of_the_tables_it_changed(loaded):
     assert {c[0] for c in recorded} == {1, 2}
 
 
+def test_a_load_told_not_to_record_its_changes_lists_none_and_still_counts_them(loaded):
+    settings, _ = loaded
+    with warehouse.connection(settings, read_only=False) as con:
+        con.execute("DELETE FROM _changes")  # the fixture's load, taken in
+        seq = changes.change_seq(con)
+        warehouse.load_batch(
+            con,
+            settings.warehouse_dir,
+            rejects=reject_rows(),
+            record_changes=False,
+            **batch(changed_a1(), settings, "r3", 1),
+        )
+        recorded = con.execute("SELECT count(*) FROM _changes").fetchone()[0]
+        after = (changes.change_seq(con), changes.table_versions(con), counts(con))
+    # a1 replaced by b1 as with its changes recorded: the rows, the counters, the change number
+    assert recorded == 0
+    assert after[0] == seq + 1
+    assert after[1] == {"articles": 2, "mentions": 2, "quotes": 2, "events": 2, "rejects": 1}
+    assert (after[2]["articles"], after[2]["_lake_stale"]) == (4, 1)
+
+
 def test_stale_articles_oldest_first_skipping_this_run_and_failures(loaded):
     settings, _ = loaded
     with warehouse.connection(settings, read_only=False) as con:
