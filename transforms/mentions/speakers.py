@@ -102,15 +102,59 @@ def speaker_persons(
                 Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
         found = [inverted_name(doc, verb), _name_closing_title(doc, verb)]
         for name in found + apposed_names(doc, verb):
-            if (
-                name is not None
-                and not any(sp.label_ == "PERSON" and sp.start < name.end <= sp.end for sp in spans)
-                and may_be_person(name.text)
-                and not _starts_an_organisation(name, spans)
-            ):
-                spans = _replace(doc, spans, name)
-                made.add((name.start, name.end))
+            spans = _correct(doc, spans, name, may_be_person, made)
+    for name in aged_names(doc):
+        spans = _correct(doc, spans, name, may_be_person, made)
     return spans, made
+
+
+def _correct(
+    doc: Doc,
+    spans: list[Span],
+    name: Span | None,
+    may_be_person: Callable[[str], bool],
+    made: set[tuple[int, int]],
+) -> list[Span]:
+    """``spans`` with ``name`` a PERSON (recorded in ``made``), unless it is already part of
+    one, may not be a person's name or opens an organisation's."""
+    if (
+        name is None
+        or any(sp.label_ == "PERSON" and sp.start < name.end <= sp.end for sp in spans)
+        or not may_be_person(name.text)
+        or _starts_an_organisation(name, spans)
+    ):
+        return spans
+    made.add((name.start, name.end))
+    return _replace(doc, spans, name)
+
+
+#: The ages an apposition gives a person ("Vicent Soler, 58,").
+_AGES = range(1, 111)
+
+
+def aged_names(doc: Doc) -> list[Span]:
+    """Names followed by an age in apposition, wherever they stand ("Vicent Soler, 58, a
+    season-ticket holder, said": missed; "Sophie Lindström, 34, from Gothenburg": an
+    organisation): two to four capitalized proper nouns right before ", <number>," (the
+    number a whole age), none a word of an organisation's name, not after a determiner."""
+    out = []
+    for tok in doc[2:-1]:
+        i = tok.i
+        if not (tok.text.isdigit() and int(tok.text) in _AGES):
+            continue
+        if doc[i - 1].text != "," or doc[i + 1].text != ",":
+            continue
+        end = start = i - 1
+        while start > 0 and (_name_word(doc[start - 1]) or _double_name(doc, start - 1)):
+            start -= 1
+        if not 2 <= end - start <= MAX_NAME_WORDS or doc[start].text == "-":
+            continue
+        if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
+            continue
+        if any(t.lower_ in _NOT_IN_NAMES or not t.is_alpha for t in doc[start:end] if t.text != "-"):
+            continue
+        out.append(doc[start:end])
+    return out
 
 
 def inverted_name(doc: Doc, verb: Token) -> Span | None:

@@ -144,3 +144,25 @@ def test_organisations_that_look_like_names_are_left_alone(nlp):
 def test_the_name_lists_are_loaded():
     assert {"Regina", "Crystal", "John", "Alexis"} <= FIRST_NAMES
     assert "general" not in HONORIFICS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an age in apposition: a person the model took for an organisation
+        (
+            "Fans waited outside the ground. Lluís Valls, 58, a season-ticket holder for 30 "
+            "years, said he wanted the truth.",
+            [("Lluís Valls", "PERSON")],
+        ),
+        (
+            "Cars queued along the quay. Mireia Fuster, 34, a teacher, had been due to sail.",
+            [("Mireia Fuster", "PERSON")],
+        ),
+        # not after a determiner, nor a number that is no age
+        ("The Boeing 747, 30, landed.", [("Boeing", "ORG")]),
+        ("Mireia Fuster, 340, waited.", [("Mireia Fuster", "ORG")]),
+    ],
+)
+def test_a_name_with_an_age_in_apposition_is_a_person(nlp, text, expected):
+    assert ents(nlp, text) == expected
