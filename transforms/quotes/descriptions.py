@@ -76,8 +76,15 @@ def roles_of(an: Analysis, m: Mention) -> frozenset[str]:
         words |= _phrase_words(an, range(i - 1, max(-1, i - 8), -1), leftwards=True)
     if m.end < len(doc) and doc[m.end].text == ",":
         words |= _phrase_words(an, range(m.end + 1, min(len(doc), m.end + 12)), leftwards=False)
-    root = an.doc[m.start : m.end].root
-    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+    # the copula's subject: the name's root, or a word of it when the parser split the name
+    # ("Dr. Pieter Van den Bossche is the medical director": "den" a verb, "Bossche" the
+    # subject of "is")
+    span = an.doc[m.start : m.end]
+    root = next(
+        (t for t in (span.root, *reversed(span)) if t.dep_ == "nsubj" and t.head.lemma_ == "be"),
+        span.root,
+    )
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be" and not m.start <= root.head.i < m.end:
         for c in root.head.children:
             if c.dep_ == "attr" and c.pos_ == "NOUN":
                 words |= {t.lemma_.lower() for t in c.subtree if t.pos_ in CONTENT_POS}

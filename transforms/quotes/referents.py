@@ -85,6 +85,22 @@ _NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
 _ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
 
 
+def _kinds(head: Token) -> list[str]:
+    """The nouns before an organisation noun that narrow its kind: "the energy ministry" is
+    not the Interior Ministry ("the central bank", an adjective, may be the Bundesbank)."""
+    if head.lemma_.lower() not in _ORGANISATION_WORDS:
+        return []  # "the company spokesman" is Honeybee's
+    return [c.lower_ for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+
+
+def _of_kind(m: Mention, kinds: list[str]) -> bool:
+    """Does the entity's name hold every one of those nouns (persons hold none)?"""
+    if not kinds or m.family == "PERSON":
+        return True
+    words = {w.lower() for w in m.entity.name.split()}
+    return all(k in words for k in kinds)
+
+
 @dataclass
 class _Said:
     """An attribution already resolved, in text order: where its speaker is, what it names."""
@@ -183,6 +199,11 @@ class Referents:
                 return self.refer(whole, depth + 1)
         if lemma in DOCUMENT_NOUNS:
             return self._issuer(head, depth), True
+        if lemma in REPRESENTATIVES and head.tag_ == "NN":
+            # "A spokeswoman for the ministry said": the organisation it speaks for
+            owner = self._owner_in_phrase(head, depth)
+            if owner is not None and owner.family in ORGANISATION_FAMILIES:
+                return owner, False
         if head.tag_ in {"NNS", "NNPS"} or determiner(head) == "indefinite":
             return None, False
         found = self._described(head, lemma)
@@ -192,8 +213,8 @@ class Referents:
         if prior is not None:
             owner = link(self.an, self.an.doc[prior.i : prior.i + 1], prior)
             if owner is None and lemma in REPRESENTATIVES:
-                owner = self._owner_in_phrase(prior)
-            if owner is not None:
+                owner = self._owner_in_phrase(prior, depth)
+            if owner is not None and _of_kind(owner, _kinds(head)):
                 return owner, False
             organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
             if determiner(prior) == "indefinite" and not organisation:
@@ -218,7 +239,7 @@ class Referents:
     def _issuer(self, head: Token, depth: int) -> Mention | None:
         """Who issued a document: the owner in its own phrase, else the issuer an earlier
         mention of a document names."""
-        owner = self._owner_in_phrase(head) or self._issued_by(head)
+        owner = self._owner_in_phrase(head, depth) or self._issued_by(head)
         if owner is not None or depth > 1 or determiner(head) == "indefinite":
             return owner
         doc, quoted = self.an.doc, self.an.quoted
@@ -229,7 +250,7 @@ class Referents:
                 continue
             if not document_names(head) <= document_names(tok):
                 continue  # "the Republican report" is not the Democrats' report before it
-            owner = self._owner_in_phrase(tok) or self._issued_by(tok)
+            owner = self._owner_in_phrase(tok, depth) or self._issued_by(tok)
             if owner is not None:
                 return owner
             if tok.lemma_ == head.lemma_ and tok.dep_ != "compound":
@@ -238,14 +259,18 @@ class Referents:
             return same.mention  # "the U.S. Embassy report says … the report states"
         return act_before(self.an, head, self._entity_of)
 
-    def _owner_in_phrase(self, noun: Token) -> Mention | None:
+    def _owner_in_phrase(self, noun: Token, depth: int = 0) -> Mention | None:
         """ "Novo's statement", "the Ministry statement", "a statement from/by the ministry",
-        "a spokesman for CP": a name that depends on the noun itself (or the common noun
-        there, resolved in turn)."""
+        "a spokesman for CP": a name that depends on the noun itself, or the organisation
+        noun there resolved in turn ("the institute's report", "a police press release",
+        "a spokesman for the company")."""
         for child in noun.children:
             target = None
             if child.dep_ in {"poss", "compound", "nmod"}:
                 target = child
+                if child.dep_ == "compound" and child.lemma_.lower() not in _ORGANISATION_WORDS:
+                    # "a police press release": the compound before the compound
+                    target = next((g for g in child.children if g.dep_ == "compound"), child)
             elif child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "for"}:
                 target = pobj(child)
             elif child.dep_ == "acl" and child.tag_ == "VBN":
@@ -253,9 +278,22 @@ class Referents:
                 by = [g for g in child.children if g.dep_ == "agent" or g.lower_ == "from"]
                 target = pobj(by[0]) if by else None
             found = self._named(target) if target is not None else None
+            if found is None and target is not None and depth < 2:
+                found = self._organisation_noun(target, depth)
             if found is not None:
                 return found
         return None
+
+    def _organisation_noun(self, tok: Token, depth: int) -> Mention | None:
+        """The organisation a singular organisation noun that is not indefinite stands for
+        ("the ministry", "the company", "police"), by :meth:`refer`."""
+        lemma = tok.lemma_.lower()
+        if tok.tag_ != "NN" or lemma not in _ORGANISATION_WORDS:
+            return None
+        if determiner(tok) == "indefinite":
+            return None
+        found, _ = self.refer(tok, depth + 1)
+        return found if found is not None and found.family in ORGANISATION_FAMILIES else None
 
     def _named(self, tok: Token) -> Mention | None:
         """The person or organisation a word names: its mention, a pronoun's antecedent,
@@ -351,9 +389,10 @@ class Referents:
         """The latest organisation whose name holds the noun ("the commission" →
         "Commission on Presidential Debates", "the central bank" → "Bundesbank")."""
         an = self.an
+        kinds = _kinds(head)
         k = bisect.bisect_left(an.named_starts, head.i)
         for m in reversed(an.named[:k]):
-            if m.family != "ORG" or an.quoted[m.start]:
+            if m.family != "ORG" or an.quoted[m.start] or not _of_kind(m, kinds):
                 continue
             words = [w.lower() for w in m.entity.name.split()]
             if lemma in words or any(len(w) > len(lemma) + 2 and w.endswith(lemma) for w in words):

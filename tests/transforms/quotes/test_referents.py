@@ -524,3 +524,61 @@ def test_a_description_before_a_name_in_a_prepositional_phrase(nlp):
         "Vereniging Haven Werkgevers",
         "organisation",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a representative "for the ministry": the ministry, resolved in turn
+        (
+            "The Ministry of Transport published new rules for lorries on Monday. A "
+            "spokeswoman for the ministry said: “The rules take effect in May.”",
+            ("A spokeswoman for the ministry", "Ministry of Transport", "organisation"),
+        ),
+        # a document owned by an organisation noun ("the institute's report")
+        (
+            "Karin Dahl leads the fisheries group at the Baltic Marine Institute. She "
+            "published the institute's annual report on Friday. “Cod stocks in the east "
+            "have collapsed,” the report said.",
+            ("the report", "Baltic Marine Institute", "organisation"),
+        ),
+        # the compound before the compound: "a police press release"
+        (
+            "Four men were arrested on Tuesday, the Hamburg State Police Office said. "
+            "They had posed as roofers, according to a police press release. “The men "
+            "are suspected of fraud,” the release said.",
+            ("the release", "Hamburg State Police Office", "organisation"),
+        ),
+    ],
+)
+def test_an_organisation_noun_in_a_speaker_s_phrase_is_resolved_in_turn(nlp, text, expected):
+    assert direct(nlp, text)[-1][1:] == expected
+
+
+def test_a_noun_before_an_organisation_noun_narrows_its_kind(nlp):
+    # "the energy ministry" is not the Interior Ministry named last; the Ministry of Energy is
+    text = (
+        "The Ministry of Energy approved the dam in May. The Interior Ministry said 14 "
+        "people had been detained. “We will not build on graves,” the energy ministry said."
+    )
+    assert direct(nlp, text)[-1][1:] == ("the energy ministry", "Ministry of Energy", "organisation")
+
+
+def test_a_copula_after_a_name_the_parser_split_describes_it(nlp):
+    # "den" parsed as a verb: "Broeck" is the subject of "is", the name's last word
+    text = (
+        "Dr. Koen Van den Broeck is the medical director of the Dender Hospital. He has run "
+        "it since 2015. “The beds are full,” the medical director said."
+    )
+    assert direct(nlp, text)[-1][1:] == ("the medical director", "Koen Van den Broeck", "person")
+
+
+def test_a_startup_or_chipmaker_in_apposition_is_the_company(nlp):
+    # "the company" is the firm the text calls a startup, not the one that speaks more often
+    text = (
+        "Nordvik, the Oslo chip-design startup, said on Monday it would build a lab with "
+        "Equinor. Equinor said it would pay half. Equinor said the lab fitted its plans. In a "
+        "statement, the company said the lab would open in 2028. “We are betting on demand, "
+        "not on hope,” the statement said."
+    )
+    assert direct(nlp, text)[-1][1:] == ("the statement", "Nordvik", "organisation")
