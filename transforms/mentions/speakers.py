@@ -100,10 +100,9 @@ def speaker_persons(
             if surname and missed:
                 # the model missed it: found as a known name's alias, as the resolver's would
                 Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
-        found = [inverted_name(doc, verb), _name_closing_title(doc, verb)]
-        for name in found + apposed_names(doc, verb):
+        for name in (inverted_name(doc, verb), _name_closing_title(doc, verb)):
             spans = _correct(doc, spans, name, may_be_person, made)
-    for name in aged_names(doc):
+    for name in aged_names(doc) + apposed_names(doc):
         spans = _correct(doc, spans, name, may_be_person, made)
     return spans, made
 
@@ -192,32 +191,34 @@ def _name_closing_title(doc: Doc, verb: Token) -> Span | None:
     return name if name is not None and name.start <= head.right_edge.i else None
 
 
-def apposed_names(doc: Doc, verb: Token) -> list[Span]:
-    """Names in apposition to a noun for a person's role (:func:`_role`) in the subject of a verb of saying ("The
-    mayor, Ivo Kranjc, said", tagged an organisation; "said University of California, San
-    Diego's chancellor, Pradeep Khosla", missed): the apposition is two to four capitalized
-    words after a comma, closed by punctuation, none a word of an organisation's name."""
+def apposed_names(doc: Doc) -> list[Span]:
+    """Names in apposition to a noun for a person's role (:func:`_role`), wherever they stand
+    ("The mayor, Ivo Kranjc, said", tagged an organisation; "said University of California,
+    San Diego's chancellor, Pradeep Khosla", missed; "according to its director, Oyunchimeg
+    Batbayar,": an organisation; "whose founder, Nino Beridze-Gelashvili, grew up": missed):
+    the apposition is two to four capitalized words after a comma, closed by punctuation,
+    none a word of an organisation's name. The parser's apposition is read, or the words
+    right after the role's comma when it hung them elsewhere ("Batbayar" an adverbial)."""
     out = []
-    for subj in verb.children:
-        if subj.dep_ != "nsubj":
-            continue
-        for tok in subj.subtree:
-            if tok.dep_ != "appos" or not _role(tok.head):
-                continue
+    for tok in doc:
+        if tok.dep_ == "appos" and _role(tok.head):
             lo, hi = tok.left_edge.i, tok.right_edge.i + 1
-            if doc[lo - 1].text != ",":
-                continue
-            while lo < hi and doc[lo].lower_.rstrip(".") in TITLES:
-                lo += 1  # "the director, Dr Meerjady Sabrina Flora": the name after the title
-            if not 2 <= hi - lo <= MAX_NAME_WORDS:
-                continue
-            if hi < len(doc) and not doc[hi].is_punct:
-                continue
-            words = doc[lo:hi]
-            if all(
-                _capitalized(doc, i) and doc[i].lower_ not in _NOT_IN_NAMES for i in range(lo, hi)
-            ):
-                out.append(words)
+        elif _role(tok) and tok.i + 2 < len(doc) and doc[tok.i + 1].text == ",":
+            lo = hi = tok.i + 2
+            while hi < len(doc) and hi - lo <= MAX_NAME_WORDS and _capitalized(doc, hi):
+                hi += 1
+        else:
+            continue
+        if lo == 0 or doc[lo - 1].text != ",":
+            continue
+        while lo < hi and doc[lo].lower_.rstrip(".") in TITLES:
+            lo += 1  # "the director, Dr Meerjady Sabrina Flora": the name after the title
+        if not 2 <= hi - lo <= MAX_NAME_WORDS:
+            continue
+        if hi < len(doc) and not doc[hi].is_punct:
+            continue
+        if all(_capitalized(doc, i) and doc[i].lower_ not in _NOT_IN_NAMES for i in range(lo, hi)):
+            out.append(doc[lo:hi])
     return out
 
 

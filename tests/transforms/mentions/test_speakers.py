@@ -166,3 +166,18 @@ def test_the_name_lists_are_loaded():
 )
 def test_a_name_with_an_age_in_apposition_is_a_person(nlp, text, expected):
     assert ents(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a name in apposition to a role, wherever it stands: after "according to" (the
+        # parser hangs the name on the verb) and in a relative clause's subject
+        "The Gobi Herders Trust has sent hay to 4,000 families. According to its director, "
+        "Lkhagva Dorj, “The cash helps more than hay.”",
+        "The rally was called by the group Clean Air Now, whose director, Lkhagva Dorj, grew up "
+        "in the city.",
+    ],
+)
+def test_a_name_in_apposition_to_a_role_anywhere_is_a_person(nlp, text):
+    assert [e for e in ents(nlp, text) if "Dorj" in e[0]] == [("Lkhagva Dorj", "PERSON")]
