@@ -150,7 +150,9 @@ def aged_names(doc: Doc) -> list[Span]:
             continue
         if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
             continue
-        if any(t.lower_ in _NOT_IN_NAMES or not t.is_alpha for t in doc[start:end] if t.text != "-"):
+        if any(
+            t.lower_ in _NOT_IN_NAMES or not t.is_alpha for t in doc[start:end] if t.text != "-"
+        ):
             continue
         out.append(doc[start:end])
     return out

@@ -561,7 +561,11 @@ def test_a_noun_before_an_organisation_noun_narrows_its_kind(nlp):
         "The Ministry of Energy approved the dam in May. The Interior Ministry said 14 "
         "people had been detained. “We will not build on graves,” the energy ministry said."
     )
-    assert direct(nlp, text)[-1][1:] == ("the energy ministry", "Ministry of Energy", "organisation")
+    assert direct(nlp, text)[-1][1:] == (
+        "the energy ministry",
+        "Ministry of Energy",
+        "organisation",
+    )
 
 
 def test_a_copula_after_a_name_the_parser_split_describes_it(nlp):
