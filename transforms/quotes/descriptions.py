@@ -7,6 +7,8 @@ Read by :mod:`transforms.quotes.referents` to link common-noun speakers ("the co
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Token
 
 from transforms.analysis import Analysis
@@ -35,6 +37,7 @@ CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 #: Heads of a speaker phrase that stand for an organisation, never a person's name.
 _THING_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | COMPANY_NOUNS
+_ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
 _BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 
 
@@ -214,3 +217,33 @@ def corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> b
     if last in CORPORATE_SUFFIXES:
         return True
     return any(r is m and bool(words & COMPANY_NOUNS) for _, r, words in roles)
+
+
+def narrowing_nouns(head: Token) -> list[str]:
+    """The nouns before an organisation noun that narrow its kind: "the energy ministry" is
+    not the Interior Ministry ("the central bank", an adjective, may be the Bundesbank)."""
+    if head.lemma_.lower() not in _ORGANISATION_WORDS:
+        return []  # "the company spokesman" is Honeybee's
+    return [c.lower_ for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+
+
+def of_kind(m: Mention, kinds: list[str]) -> bool:
+    """Does the entity's name hold every one of those nouns (persons hold none)?"""
+    if not kinds or m.family == "PERSON":
+        return True
+    words = {w.lower() for w in m.entity.name.split()}
+    return all(k in words for k in kinds)
+
+
+def named_kind(an: Analysis, head: Token, lemma: str) -> Mention | None:
+    """The latest organisation whose name holds the noun ("the commission" → "Commission on
+    Presidential Debates", "the central bank" → "Bundesbank") and the nouns that narrow it."""
+    kinds = narrowing_nouns(head)
+    k = bisect.bisect_left(an.named_starts, head.i)
+    for m in reversed(an.named[:k]):
+        if m.family != "ORG" or an.quoted[m.start] or not of_kind(m, kinds):
+            continue
+        words = [w.lower() for w in m.entity.name.split()]
+        if lemma in words or any(len(w) > len(lemma) + 2 and w.endswith(lemma) for w in words):
+            return m
+    return None

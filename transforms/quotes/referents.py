@@ -55,6 +55,9 @@ from transforms.quotes.descriptions import (
     fits_office,
     is_epithet,
     is_leader,
+    named_kind,
+    narrowing_nouns,
+    of_kind,
     of_object,
     pobj,
     roles_of,
@@ -83,22 +86,6 @@ _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
 _ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
-
-
-def _kinds(head: Token) -> list[str]:
-    """The nouns before an organisation noun that narrow its kind: "the energy ministry" is
-    not the Interior Ministry ("the central bank", an adjective, may be the Bundesbank)."""
-    if head.lemma_.lower() not in _ORGANISATION_WORDS:
-        return []  # "the company spokesman" is Honeybee's
-    return [c.lower_ for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
-
-
-def _of_kind(m: Mention, kinds: list[str]) -> bool:
-    """Does the entity's name hold every one of those nouns (persons hold none)?"""
-    if not kinds or m.family == "PERSON":
-        return True
-    words = {w.lower() for w in m.entity.name.split()}
-    return all(k in words for k in kinds)
 
 
 @dataclass
@@ -199,11 +186,8 @@ class Referents:
                 return self.refer(whole, depth + 1)
         if lemma in DOCUMENT_NOUNS:
             return self._issuer(head, depth), True
-        if lemma in REPRESENTATIVES and head.tag_ == "NN":
-            # "A spokeswoman for the ministry said": the organisation it speaks for
-            owner = self._owner_in_phrase(head, depth)
-            if owner is not None and owner.family in ORGANISATION_FAMILIES:
-                return owner, False
+        if (owner := self._spoken_for(head, lemma, depth)) is not None:
+            return owner, False
         if head.tag_ in {"NNS", "NNPS"} or determiner(head) == "indefinite":
             return None, False
         found = self._described(head, lemma)
@@ -211,10 +195,7 @@ class Referents:
             return found, False
         prior = self._same_noun(head, lemma)
         if prior is not None:
-            owner = link(self.an, self.an.doc[prior.i : prior.i + 1], prior)
-            if owner is None and lemma in REPRESENTATIVES:
-                owner = self._owner_in_phrase(prior, depth)
-            if owner is not None and _of_kind(owner, _kinds(head)):
+            if (owner := self._prior_owner(head, prior, lemma, depth)) is not None:
                 return owner, False
             organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
             if determiner(prior) == "indefinite" and not organisation:
@@ -227,7 +208,7 @@ class Referents:
         if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
             # "A sugar mill … closed … the Haitian American Sugar Company … the mill warned":
             # an organisation brought in by a common noun is named later
-            found = self._named_kind(head, lemma)
+            found = named_kind(self.an, head, lemma)
             if found is None and lemma in COMPANY_NOUNS:
                 found = self._company(head)
             return found, False
@@ -235,6 +216,21 @@ class Referents:
             # an office ("the Minister said") was judged above: only with evidence
             return self._last_person(head), False
         return None, False
+
+    def _spoken_for(self, head: Token, lemma: str, depth: int) -> Mention | None:
+        """ "A spokeswoman for the ministry said": the organisation it speaks for."""
+        if lemma not in REPRESENTATIVES or head.tag_ != "NN":
+            return None
+        owner = self._owner_in_phrase(head, depth)
+        return owner if owner is not None and owner.family in ORGANISATION_FAMILIES else None
+
+    def _prior_owner(self, head: Token, prior: Token, lemma: str, depth: int) -> Mention | None:
+        """Whom an earlier mention of the same noun named ("a Cathay spokesman … the
+        spokesman"), when it is of the kind the speaker's nouns narrow it to."""
+        owner = link(self.an, self.an.doc[prior.i : prior.i + 1], prior)
+        if owner is None and lemma in REPRESENTATIVES:
+            owner = self._owner_in_phrase(prior, depth)
+        return owner if owner is not None and of_kind(owner, narrowing_nouns(head)) else None
 
     def _issuer(self, head: Token, depth: int) -> Mention | None:
         """Who issued a document: the owner in its own phrase, else the issuer an earlier
@@ -285,8 +281,7 @@ class Referents:
         return None
 
     def _organisation_noun(self, tok: Token, depth: int) -> Mention | None:
-        """The organisation a singular organisation noun that is not indefinite stands for
-        ("the ministry", "the company", "police"), by :meth:`refer`."""
+        """The organisation "the ministry", "the company", "police" stands for (:meth:`refer`)."""
         lemma = tok.lemma_.lower()
         if tok.tag_ != "NN" or lemma not in _ORGANISATION_WORDS:
             return None
@@ -384,20 +379,6 @@ class Referents:
         found = self._nouns.get(lemma, [])
         k = bisect.bisect_left(found, head.i)
         return self.an.tokens[found[k - 1]] if k else None
-
-    def _named_kind(self, head: Token, lemma: str) -> Mention | None:
-        """The latest organisation whose name holds the noun ("the commission" →
-        "Commission on Presidential Debates", "the central bank" → "Bundesbank")."""
-        an = self.an
-        kinds = _kinds(head)
-        k = bisect.bisect_left(an.named_starts, head.i)
-        for m in reversed(an.named[:k]):
-            if m.family != "ORG" or an.quoted[m.start] or not _of_kind(m, kinds):
-                continue
-            words = [w.lower() for w in m.entity.name.split()]
-            if lemma in words or any(len(w) > len(lemma) + 2 and w.endswith(lemma) for w in words):
-                return m
-        return None
 
     def _company(self, head: Token) -> Mention | None:
         """The company the article is about: of the organisations that may be one (not named as
