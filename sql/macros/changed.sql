@@ -563,7 +563,9 @@
         'agg_entity_pairs': ['entity_a_id', 'entity_b_id'],
         'agg_speaker_monthly_tone': ['speaker_entity_id'],
         'fct_quotes': ['article_id', 'speaker_entity_id'],
-        'fct_events': ['article_id'],
+        'fct_events': [
+            'article_id', 'actor_entity_id', 'target_entity_id', 'location_entity_id',
+        ],
         'dim_entities': ['entity_id'],
     } if target.name != 'ducklake' else {}) -%}
 {%- endmacro %}
