@@ -17,7 +17,8 @@ import sys
 
 def component_digest(nlp) -> str:
     """A hex digest of the source of the tree's code that shapes the parse."""
-    prefixes = {"transforms.nlp", "transforms.unwrap"}  # unwrap: the text the model reads
+    # unwrap and wirecase: the text the model reads
+    prefixes = {"transforms.nlp", "transforms.unwrap", "transforms.wirecase"}
     for _, pipe in nlp.pipeline:
         name = getattr(pipe, "__module__", None) or type(pipe).__module__
         parts = name.split(".")

@@ -14,10 +14,13 @@ is
 * an inflected verb ("Hopes", "Imposed", "Determines", "Saw": a suffix on a verb of the
   lemmatizer's word index, or an irregular form of its exceptions), or
 * an adjective or adverb of the word index followed by no capitalized word ("a U.S.
-  Official said"; "U.S. Trade Representative" and "U.S. Home Corp" stay names).
+  Official said"; "U.S. Trade Representative" and "U.S. Home Corp" stay names), or
+* an event noun of the packaged event lexicon (a PLOVER type) followed by no capitalized word
+  ("the U.S. Attack on Iran", "due to U.S. Pressure for an appreciation": read as a name,
+  the event was lost).
 
-Nouns are left alone (the word index's nouns include names and the names of institutions:
-"U.S. Treasury", "U.S. Navy", "U.S. Steel").
+Other nouns are left alone (the word index's nouns include names and the names of
+institutions: "U.S. Treasury", "U.S. Navy", "U.S. Steel").
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class WireCase:
     verbs: frozenset[str]
     verb_forms: frozenset[str]  # irregular inflected forms ("saw", "sought")
     modifiers: frozenset[str]  # adjectives and adverbs
+    event_nouns: frozenset[str] = frozenset()  # nouns of the event lexicon (a PLOVER type)
 
     def inflected_verb(self, low: str) -> bool:
         if low in self.verb_forms:
@@ -65,7 +69,7 @@ class WireCase:
             return False
         if low in self.function_words or self.inflected_verb(low):
             return True
-        return not name_follows and low in self.modifiers
+        return not name_follows and (low in self.modifiers or low in self.event_nouns)
 
     def edits(self, body: str) -> list[tuple[int, int, str]]:
         """(start, end, replacement) of each capital to read in lower case."""
@@ -89,4 +93,15 @@ def wire_case(nlp: Language) -> WireCase | None:
     verbs = frozenset(index["verb"]) if "verb" in index else frozenset()
     forms = frozenset(exc["verb"]) if "verb" in exc else frozenset()
     modifiers = frozenset(w for pos in ("adj", "adv") if pos in index for w in index[pos])
-    return WireCase(frozenset(nlp.Defaults.stop_words), verbs, forms, modifiers)
+    return WireCase(frozenset(nlp.Defaults.stop_words), verbs, forms, modifiers, _event_nouns())
+
+
+def _event_nouns() -> frozenset[str]:
+    """The nouns of the packaged event lexicon that have a PLOVER type ("attack", "pressure")."""
+    from transforms.events.lexicon import PLOVER_TYPES, lexicon
+
+    return frozenset(
+        lemma
+        for (lemma, pos), rows in lexicon().entries.items()
+        if pos == "NOUN" and any(e.type in PLOVER_TYPES for e in rows)
+    )

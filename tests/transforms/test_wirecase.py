@@ -27,6 +27,9 @@ def test_ordinary_words_after_us_are_read_in_lower_case(nlp):
     # (Not, And); nouns and names stay (Treasury, Navy, Trade Representative, Economic before
     # a name, the month May)
     assert changed == ["Hopes", "Official", "Not", "And", "Banks"]
+    # an event noun of the lexicon before no capitalized word; before one it stays a name
+    text = "the U.S. Attack on Iran and the U.S. Attack Force"
+    assert prepare(text, wire_case(nlp)).text == "the U.S. attack on Iran and the U.S. Attack Force"
     assert prepare("No capital after U.S. here.", wire_case(nlp)) is None
     assert prepare("the U.S. Hopes Japan will act.") is None  # without the word lists
 

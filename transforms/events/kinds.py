@@ -102,3 +102,27 @@ def titled_person(cand: Token) -> bool:
         c.dep_ == "appos" and c.lemma_.lower() in PERSON_TITLES and c.tag_ == "NN"
         for c in cand.children
     )
+
+
+def named_event(token: Token) -> bool:
+    """A capitalised event noun inside a name, mid-sentence: a historical event the article
+    refers to ("the Iran–Iraq War", "the Cold War"), not one it reports."""
+    if not token.text.istitle() or token.is_sent_start:
+        return False
+    if wire_capital(token):
+        return False
+    return any(
+        c.dep_ in {"compound", "amod", "nmod"} and c.i < token.i and c.text[:1].isupper()
+        for c in token.children
+    )
+
+
+def wire_capital(token: Token) -> bool:
+    """Reuters' capital right after "U.S." with no capitalized word after it, which the model
+    read in lower case (:mod:`transforms.wirecase`): "the U.S. Attack on Iran" is no name."""
+    doc = token.doc
+    return (
+        token.i > 0
+        and doc[token.i - 1].text == "U.S."
+        and not (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
+    )

@@ -28,6 +28,7 @@ from transforms.events.kinds import (
     entity_modifier,
     is_participant,
     is_place,
+    named_event,
 )
 from transforms.events.lexicon import Entry, lookup
 from transforms.events.markets import endangers, market_operation, political, trade_statistics
@@ -149,7 +150,7 @@ def _noun_candidate(ctx: EventContext, token: Token) -> bool:
         return False
     if token.pos_ == "PROPN" and token.ent_type_ not in {"", "EVENT"}:
         return False
-    return not _named_event(token)
+    return not named_event(token)
 
 
 def _verb_triggers(
@@ -225,17 +226,6 @@ def _not_event_object(ctx: EventContext, token: Token) -> bool:
             if entry is not None and entry.type == "-":
                 return True
     return False
-
-
-def _named_event(token: Token) -> bool:
-    """A capitalised event noun inside a name, mid-sentence: a historical event the article
-    refers to ("the Iran–Iraq War", "the Cold War"), not one it reports."""
-    if not token.text.istitle() or token.is_sent_start:
-        return False
-    return any(
-        c.dep_ in {"compound", "amod", "nmod"} and c.i < token.i and c.text[:1].isupper()
-        for c in token.children
-    )
 
 
 def _noun_trigger(ctx: EventContext, token: Token) -> Trigger | None:

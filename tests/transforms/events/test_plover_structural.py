@@ -1,7 +1,8 @@
 """Session 16's structural changes, written on plover_dev7's and plover_dev8's diagnosis: an
 event noun that is the direct object of a verb with no event of its own is that clause's event
-when the clause's subject is a party doing the act (extraction version 72). The sentences are
-made up (none is a gold sentence); each is parsed once."""
+when the clause's subject is a party doing the act (extraction version 72); Reuters' capital after
+"U.S." on an event noun is no name (version 73). The sentences are made up (none is a gold
+sentence); each is parsed once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ SENTENCES = {
     "wants cooperation": "Chile wants Japanese cooperation on fishing.",
     "will need a pledge": "Chile will need a pledge of support.",
     "a report prepares": "The report prepared a promise.",
+    "U.S. Attack on": "Egypt will not comment on the U.S. Attack on Libya, diplomats said.",
+    "U.S. Pressure for": "Taipei could not act due to U.S. Pressure for a stronger currency.",
+    "U.S. Civil War": "Egypt will not comment on the U.S. Civil War, diplomats said.",
 }
 
 
@@ -26,7 +30,7 @@ def rows(nlp):
 
 
 def test_a_verb_with_no_event_carries_its_object_noun(rows):
-    assert {name: top_event(r) for name, r in rows.items()} == {
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[:7]} == {
         "preparing lawsuits": ("lawsuits", "ACCUSE", "Iran"),
         "to fulfill pledges": ("pledges", "AGREE", "Kenya"),
         "likely to bring a promise": ("promise", "AGREE", "Peru"),
@@ -38,3 +42,13 @@ def test_a_verb_with_no_event_carries_its_object_noun(rows):
         "a report prepares": None,
     }
     assert rows["preparing lawsuits"][0]["target_text"] == "the Danish government"
+
+
+def test_the_wire_capital_after_us_is_no_name(rows):
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[7:]} == {
+        "U.S. Attack on": ("Attack", "ASSAULT", "United States"),
+        "U.S. Pressure for": ("Pressure", "REQUEST", "United States"),
+        # a capital followed by another: a name, a historical reference
+        "U.S. Civil War": None,
+    }
+    assert rows["U.S. Attack on"][0]["target_name"] == "Libya"
