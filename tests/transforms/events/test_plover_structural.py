@@ -1,7 +1,7 @@
 """Session 16's structural changes, written on plover_dev7's and plover_dev8's diagnosis: an
 event noun that is the direct object of a verb with no event of its own is that clause's event
 when the clause's subject is a party doing the act (extraction version 72); Reuters' capital after
-"U.S." on an event noun is no name (version 73). The sentences are made up (none is a gold
+"U.S." on an event noun is no name (version 74). The sentences are made up (none is a gold
 sentence); each is parsed once."""
 
 from __future__ import annotations
