@@ -73,36 +73,52 @@ POSITIONED = ("articles", "mentions", "quotes", "events")
 
 
 def tails(con) -> dict[str, list]:
-    """Each of :data:`POSITIONED`'s last row now, ``{table: [rowid, key]}`` (an empty table is
-    absent). DuckDB appends a load's rows after every row it holds, and its checkpoint, when it
-    compacts deleted rows away, moves the rows after them to lower rowids, in order: so while
-    this row is still at its rowid (:func:`rows_after`), the rows loaded since lie after it."""
+    """Each of :data:`POSITIONED`'s last row now, ``{table: [rowid, key, run_id]}`` (an empty
+    table is absent), ``run_id`` the run that loaded the row's article. DuckDB appends a load's
+    rows after every row it holds, and its checkpoint, when it compacts deleted rows away, moves
+    the rows after them to lower rowids, in order: so while this row is still at its rowid
+    (:func:`rows_after`), the rows loaded since lie after it. The key alone does not say it is
+    still the same row: reprocessing writes the same ids again (a new extraction version
+    reprocesses every article), and once the old rows are compacted away the new ones can sit
+    at the rowids the old had — the last among them with the recorded key, every changed row
+    before it. A reprocessed article's run is the run that reprocessed it, so the run tells."""
     from transforms.schemas import key_column
 
     out = {}
     for table in POSITIONED:
         last = con.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
         if last is not None:
-            key = con.execute(
-                f'SELECT "{key_column(table)}" FROM "{table}" WHERE rowid = {int(last)}'
-            ).fetchone()[0]
-            out[table] = [int(last), key]
+            key, run = _row(con, table, key_column(table), int(last))
+            out[table] = [int(last), key, run]
     return out
 
 
+def _row(con, table: str, key: str, rowid: int) -> tuple:
+    """(key, run_id of its article) of ``table``'s row at ``rowid``; (None, None) if none."""
+    row = con.execute(
+        f'SELECT t."{key}", a.run_id FROM "{table}" AS t '
+        "LEFT JOIN articles AS a ON a.article_id = t.article_id "
+        f"WHERE t.rowid = {rowid}"
+    ).fetchone()
+    return row or (None, None)
+
+
 def rows_after(con, recorded: dict | None) -> dict[str, int]:
-    """``{table: rowid}`` of the :func:`tails` a build recorded whose row is still at its rowid:
-    the rows loaded since are those after it. A table whose row moved or went is left out (its
-    changed rows are then found by their keys alone)."""
+    """``{table: rowid}`` of the :func:`tails` a build recorded whose row is still at its rowid,
+    with its key and its article's run: the rows loaded since are those after it. A table whose
+    row moved, went or was loaded again is left out (its changed rows are then found by their
+    keys alone), as is a tail recorded without its run (before session 16)."""
     from transforms.schemas import key_column
 
     out = {}
-    for table, (rowid, key) in (recorded or {}).items():
-        if table not in POSITIONED:
+    for table, tail in (recorded or {}).items():
+        if table not in POSITIONED or len(tail) != 3:
             continue
-        row = con.execute(
-            f'SELECT "{key_column(table)}" FROM "{table}" WHERE rowid = {int(rowid)}'
-        ).fetchone()
-        if row and row[0] == key:
+        rowid, key, run = tail
+        if (
+            key is not None
+            and run is not None
+            and _row(con, table, key_column(table), int(rowid)) == (key, run)
+        ):
             out[table] = int(rowid)
     return out
