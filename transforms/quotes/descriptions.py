@@ -37,7 +37,8 @@ CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 #: Heads of a speaker phrase that stand for an organisation, never a person's name.
 _THING_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | COMPANY_NOUNS
-_ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
+#: Common nouns for an organisation of any kind ("the ministry", "the company").
+ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
 _BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 
 
@@ -222,7 +223,7 @@ def corporate(m: Mention, roles: list[tuple[int, Mention, frozenset[str]]]) -> b
 def narrowing_nouns(head: Token) -> list[str]:
     """The nouns before an organisation noun that narrow its kind: "the energy ministry" is
     not the Interior Ministry ("the central bank", an adjective, may be the Bundesbank)."""
-    if head.lemma_.lower() not in _ORGANISATION_WORDS:
+    if head.lemma_.lower() not in ORGANISATION_WORDS:
         return []  # "the company spokesman" is Honeybee's
     return [c.lower_ for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
 

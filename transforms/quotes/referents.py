@@ -48,6 +48,7 @@ from transforms.quotes.chains import act_before, carried_on, earlier_document, r
 from transforms.quotes.descriptions import (
     CONTENT_POS,
     ORGANISATION_FAMILIES,
+    ORGANISATION_WORDS,
     corporate,
     determiner,
     document_names,
@@ -85,7 +86,6 @@ SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
 _NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
-_ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
 
 
 @dataclass
@@ -197,7 +197,7 @@ class Referents:
         if prior is not None:
             if (owner := self._prior_owner(head, prior, lemma, depth)) is not None:
                 return owner, False
-            organisation = lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS
+            organisation = lemma in ORGANISATION_WORDS
             if determiner(prior) == "indefinite" and not organisation:
                 return None, True  # "an aide … the aide": nobody named
         if title_epithet(head, lemma):
@@ -205,7 +205,7 @@ class Referents:
             found = self._in_focus(head, lemma) if prior is None else self._said_as(prior)
             if found is not None:
                 return found, False
-        if lemma in ORGANISATION_NOUNS or lemma in COMPANY_NOUNS:
+        if lemma in ORGANISATION_WORDS:
             # "A sugar mill … closed … the Haitian American Sugar Company … the mill warned":
             # an organisation brought in by a common noun is named later
             found = named_kind(self.an, head, lemma)
@@ -264,7 +264,7 @@ class Referents:
             target = None
             if child.dep_ in {"poss", "compound", "nmod"}:
                 target = child
-                if child.dep_ == "compound" and child.lemma_.lower() not in _ORGANISATION_WORDS:
+                if child.dep_ == "compound" and child.lemma_.lower() not in ORGANISATION_WORDS:
                     # "a police press release": the compound before the compound
                     target = next((g for g in child.children if g.dep_ == "compound"), child)
             elif child.dep_ == "prep" and child.lower_ in {"from", "by", "of", "for"}:
@@ -283,7 +283,7 @@ class Referents:
     def _organisation_noun(self, tok: Token, depth: int) -> Mention | None:
         """The organisation "the ministry", "the company", "police" stands for (:meth:`refer`)."""
         lemma = tok.lemma_.lower()
-        if tok.tag_ != "NN" or lemma not in _ORGANISATION_WORDS:
+        if tok.tag_ != "NN" or lemma not in ORGANISATION_WORDS:
             return None
         if determiner(tok) == "indefinite":
             return None
@@ -347,7 +347,7 @@ class Referents:
         for pos, m, roles in self._role_index(head.i):
             if pos >= head.i:
                 break
-            if self.an.quoted[pos] or (m.family == "PERSON" and lemma in _ORGANISATION_WORDS):
+            if self.an.quoted[pos] or (m.family == "PERSON" and lemma in ORGANISATION_WORDS):
                 continue  # "Dara Osei, the company's chief executive" is not "the company"
             score = len(words & roles)
             if lemma not in roles and not is_leader(lemma, roles, len(names & roles)):
@@ -490,10 +490,5 @@ class Referents:
         if attr.mention is not None:
             return attr if attr.mention.family in ORGANISATION_FAMILIES else None
         lemma = attr.speaker.root.lemma_.lower()
-        thing = (
-            attr.nominal
-            or lemma in DOCUMENT_NOUNS
-            or lemma in ORGANISATION_NOUNS
-            or lemma in COMPANY_NOUNS
-        )
+        thing = attr.nominal or lemma in DOCUMENT_NOUNS or lemma in ORGANISATION_WORDS
         return attr if thing else None
