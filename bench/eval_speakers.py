@@ -5,9 +5,9 @@
                                                               # speaker_kind, spans)
     .venv/bin/python bench/eval_speakers.py --json out.json
 
-The gold sets (``bench/gold/speakers_{dev,dev2,…,dev13,heldout}.jsonl``, guideline in
-``bench/gold/README.md``) list every double-quoted stretch of 454 news texts (Wikinews,
-``data/sample``, the seed, Reuters 1987, and web-news articles invented for dev11–dev13), each as a *full* direct quotation, a *partial* one
+The gold sets (``bench/gold/speakers_{dev,dev2,…,dev14,heldout}.jsonl``, guideline in
+``bench/gold/README.md``) list every double-quoted stretch of 484 news texts (Wikinews,
+``data/sample``, the seed, Reuters 1987, and web-news articles invented for dev11–dev14), each as a *full* direct quotation, a *partial* one
 (a fragment inside the writer's sentence) or *other* (scare quotes, titles, names, signs), with
 its speaker as the text names it and the kind of speaker. The script runs the ETL's own NLP
 step on each text and scores the ``quotes`` rows:
@@ -29,8 +29,9 @@ step on each text and scores the ``quotes`` rows:
 Matching: gold and row spans are trimmed of whitespace, quotation marks and end punctuation;
 a pair matches when overlap / union of their characters is at least 0.5, one-to-one, best
 pairs first. Held-out errors are not listed (``--errors heldout`` refuses), nor dev13's this
-session (the unselected measure of session 16: ``NOT_LISTED``). dev12, session 15's unselected
-measure, is a development set since session 16.
+session (the unselected measure of session 16: ``NOT_LISTED``), nor dev14's (session 17's
+unselected measure). dev12, session 15's unselected measure, is a development set since
+session 16.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ SPLITS = {
     "dev11": GOLD / "speakers_dev11.jsonl",
     "dev12": GOLD / "speakers_dev12.jsonl",
     "dev13": GOLD / "speakers_dev13.jsonl",
+    "dev14": GOLD / "speakers_dev14.jsonl",
     "heldout": GOLD / "speakers_heldout.jsonl",
 }
 #: Splits whose errors are not listed, and why.
@@ -76,6 +78,8 @@ NOT_LISTED = {
     "dev13": "dev13 is the unselected measure of session 16 (written and annotated before the "
     "extractor ran on it); its errors are not looked at until a later session declares it a "
     "development set",
+    "dev14": "dev14 is the unselected measure of session 17 (written and annotated before the "
+    "extractor ran on it); its errors are not listed this session",
 }
 KINDS = ("full", "partial", "other")
 SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")

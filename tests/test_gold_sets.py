@@ -179,6 +179,26 @@ def test_speaker_sets_are_big_enough_and_apart():
     }
     speaker_kinds = Counter(it["speaker_kind"] for it in dev13[1] if it["kind"] == "full")
     assert speaker_kinds == {"person": 230, "organisation": 28, "nominal": 21}
+    dev14 = load_gold_docs(SPLITS["dev14"])
+    assert not set(dev14[0]) & (before | set(dev13[0]))
+    # 30 invented articles (bench/gold/texts/dev14) written afresh for session 17's unselected
+    # measure, in 30 countries none of dev11's, dev12's or dev13's: modern web news, the hard
+    # attributions in many surface forms beside the easy ones
+    assert len(dev14[0]) == 30
+    assert all(d["path"].startswith("bench/gold/texts/dev14/") for d in dev14[0].values())
+    kinds = Counter(it["kind"] for it in dev14[1])
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == (271, 60, 13)
+    attributions = Counter(it["attribution"] for it in dev14[1] if it["kind"] == "full")
+    assert attributions == {
+        "name": 86,
+        "continuation": 64,
+        "pronoun-far": 51,
+        "pronoun": 39,
+        "noun": 23,
+        "document": 8,
+    }
+    speaker_kinds = Counter(it["speaker_kind"] for it in dev14[1] if it["kind"] == "full")
+    assert speaker_kinds == {"person": 238, "nominal": 18, "organisation": 15}
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
@@ -192,6 +212,8 @@ def test_unselected_and_held_out_errors_are_not_listed(capsys):
     # measure, is a development set since session 16)
     assert main(["--errors", "dev13"]) == 2
     assert "dev13 errors are not listed" in capsys.readouterr().out
+    assert main(["--errors", "dev14"]) == 2
+    assert "dev14 errors are not listed" in capsys.readouterr().out
     assert main(["--errors", "heldout"]) == 2
     assert "not for tuning" in capsys.readouterr().out
 
