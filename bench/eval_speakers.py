@@ -28,10 +28,9 @@ step on each text and scores the ``quotes`` rows:
 
 Matching: gold and row spans are trimmed of whitespace, quotation marks and end punctuation;
 a pair matches when overlap / union of their characters is at least 0.5, one-to-one, best
-pairs first. Held-out errors are not listed (``--errors heldout`` refuses), nor dev13's this
-session (the unselected measure of session 16: ``NOT_LISTED``), nor dev14's (session 17's
-unselected measure). dev12, session 15's unselected measure, is a development set since
-session 16.
+pairs first. Held-out errors are not listed (``--errors heldout`` refuses), nor dev14's (session
+17's unselected measure: ``NOT_LISTED``). dev12, session 15's unselected measure, is a
+development set since session 16; dev13, session 16's, since session 17.
 """
 
 from __future__ import annotations
@@ -75,9 +74,6 @@ SPLITS = {
 #: Splits whose errors are not listed, and why.
 NOT_LISTED = {
     "heldout": "the held-out part is not for tuning",
-    "dev13": "dev13 is the unselected measure of session 16 (written and annotated before the "
-    "extractor ran on it); its errors are not looked at until a later session declares it a "
-    "development set",
     "dev14": "dev14 is the unselected measure of session 17 (written and annotated before the "
     "extractor ran on it); its errors are not listed this session",
 }
