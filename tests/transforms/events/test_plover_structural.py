@@ -1,7 +1,9 @@
 """Session 16's structural changes, written on plover_dev7's and plover_dev8's diagnosis: an
 event noun that is the direct object of a verb with no event of its own is that clause's event
 when the clause's subject is a party doing the act (extraction version 72); Reuters' capital after
-"U.S." on an event noun is no name (version 74). The sentences are made up (none is a gold
+"U.S." on an event noun is no name (version 74). Session 17's, written on the misses of
+plover_dev3 to dev9 pooled: money reallocated, or switched where credit is spoken of, is AID
+(version 75). The sentences are made up (none is a gold
 sentence); each is parsed once."""
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ SENTENCES = {
     "U.S. Attack on": "Egypt will not comment on the U.S. Attack on Libya, diplomats said.",
     "U.S. Pressure for": "Taipei could not act due to U.S. Pressure for a stronger currency.",
     "U.S. Civil War": "Egypt will not comment on the U.S. Civil War, diplomats said.",
+    "reallocated": "The bank has reallocated 7 mln dlrs in credit guarantees for sales to Peru.",
+    "switched credit": "The agency switched 3 mln dlrs in loan guarantees to Chile.",
+    "switched, no credit": "Investors switched 3 mln dlrs into Chilean bonds.",
 }
 
 
@@ -45,10 +50,20 @@ def test_a_verb_with_no_event_carries_its_object_noun(rows):
 
 
 def test_the_wire_capital_after_us_is_no_name(rows):
-    assert {name: top_event(rows[name]) for name in list(SENTENCES)[7:]} == {
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[7:10]} == {
         "U.S. Attack on": ("Attack", "ASSAULT", "United States"),
         "U.S. Pressure for": ("Pressure", "REQUEST", "United States"),
         # a capital followed by another: a name, a historical reference
         "U.S. Civil War": None,
     }
     assert rows["U.S. Attack on"][0]["target_name"] == "Libya"
+
+
+def test_money_reallocated_or_switched_as_credit_is_aid(rows):
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[10:]} == {
+        "reallocated": ("reallocated", "AID", "The bank"),
+        "switched credit": ("switched", "AID", "The agency"),
+        # money switched with no credit, loan or aid in the sentence: a market move
+        "switched, no credit": None,
+    }
+    assert rows["switched credit"][0]["target_name"] == "Chile"
