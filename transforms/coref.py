@@ -88,6 +88,10 @@ FIRST_NAME_GENDER = {
 }
 #: Verbs of saying: their subjects stay in focus for the next pronoun speaker.
 SAYING = _WORDS["saying"]
+#: Nouns for a place: a name that modifies one, or is the object of its "of", is a place.
+PLACE_NOUNS = _WORDS["place_nouns"]
+#: Prepositions of place: "in Bayan Lepas" names no person.
+_LOCATIVE = {"in", "at", "near", "across", "throughout", "around", "into"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 #: The arguments of a verb that a personal pronoun cannot share a referent with.
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "dative"}
@@ -186,7 +190,7 @@ class _Resolver:
 
     def _kind_ok(self, pronoun: str, m: Mention) -> bool:
         if pronoun in PRONOUN_GENDER:
-            if m.family != "PERSON":
+            if m.family != "PERSON" or place_shaped(self.doc[m.start : m.end].root):
                 return False
             g = self.gender.get(id(m.entity))
             return g is None or g == PRONOUN_GENDER[pronoun]
@@ -379,6 +383,24 @@ class _Resolver:
         if same_clause and pronoun in {"he", "she", "they", "it"}:
             score -= 8.0
         return score
+
+
+def place_shaped(root: Token) -> bool:
+    """Does a name the recognizer took for a person stand where a place does: the object of
+    a preposition of place ("in Bayan Lepas"), of the "of" of a place noun ("the villages of
+    El Rodeo and La Trinidad"), a modifier of a place noun ("Mae Chaem district"), or an
+    adjective ("Moldovan wine")? Such a name is no antecedent of "he" or "she"."""
+    while root.dep_ == "conj" and root.head.pos_ == "PROPN":
+        root = root.head
+    if root.tag_ == "JJ":
+        return True
+    head = root.head
+    if root.dep_ == "pobj" and root.left_edge.i == head.i + 1:
+        # right after the preposition ("Outside, Slim Gharbi, 27, said" is a misparse)
+        if head.lower_ in _LOCATIVE:
+            return True
+        return head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS
+    return root.dep_ in {"compound", "amod", "nmod"} and head.lemma_.lower() in PLACE_NOUNS
 
 
 def _word_gender(words: set[str]) -> str | None:

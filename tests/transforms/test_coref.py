@@ -249,3 +249,12 @@ def test_a_first_name_s_gender_counts_for_and_against(nlp):
     # soft evidence: a name never rules a person out ("Andrea" is a man's name in Italy)
     text = "Andrea Conti rebuilt the harbour wall. “It took nine years,” he said."
     assert resolve_all(nlp, text, "he") == ["Andrea Conti"]
+
+
+def test_a_name_where_a_place_stands_is_no_he_or_she(nlp):
+    # "Bayan Lepas" (a town the recognizer takes for a person) is the object of "in": no "he"
+    text = (
+        "The plant in Bayan Lepas will close next year. A technician who has worked there for "
+        "ten years was not worried. “Good technicians do not stay unemployed for long,” he said."
+    )
+    assert resolve_all(nlp, text, "he") == [None]

@@ -25,7 +25,7 @@ def test_errors_name_the_line():
 @pytest.mark.parametrize(
     ("filename", "lists"),
     [
-        ("coref_words.txt", 3),
+        ("coref_words.txt", 4),
         ("event_words.txt", 43),
         ("language_words.txt", 1),
         ("mention_words.txt", 11),

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
 from transforms.quotes.descriptions import ORGANISATION_FAMILIES, determiner, document_names
-from transforms.quotes.lexicon import DOCUMENT_ACTS
+from transforms.quotes.lexicon import DOCUMENT_ACTS, DOCUMENT_NOUNS
 from transforms.quotes.linking import link
 from transforms.quotes.unnamed import Scope, office, unnamed_reporter, writer_sentence_before
 
@@ -116,3 +116,16 @@ def act_before(
         if best is None or len(obj & said) >= best[0]:
             best = (len(obj & said), i, found)
     return best[2] if best else None
+
+
+def document_before(an: Analysis, it: Token, antecedent: Mention | None) -> Token | None:
+    """A document named nearer before a speaker "it" than its antecedent ("A letter from the
+    staff association … “…,” it said"): this sentence or the one before."""
+    lo = an.sent_starts[max(0, an.sentence_of(it.i) - 1)]
+    if antecedent is not None:
+        lo = max(lo, antecedent.end)
+    for i in range(it.i - 1, lo - 1, -1):
+        tok = an.tokens[i]
+        if not an.quoted[i] and tok.tag_ == "NN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
+            return tok
+    return None

@@ -12,11 +12,13 @@ import bisect
 from spacy.tokens import Token
 
 from transforms.analysis import Analysis
+from transforms.gazetteer import gazetteer
 from transforms.mentions.model import Mention
 from transforms.mentions.speakers import person_shaped
 from transforms.quotes.lexicon import (
     COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
+    DIRECT_CLASSES,
     DOCUMENT_NOUNS,
     EPITHET_MODIFIERS,
     EPITHET_NOUNS,
@@ -26,6 +28,7 @@ from transforms.quotes.lexicon import (
     TITLE_ABBREVIATIONS,
     TITLE_EPITHETS,
     TITLE_HYPERNYMS,
+    is_cue_verb,
 )
 from transforms.quotes.speakers import Attribution
 
@@ -39,6 +42,8 @@ ORGANISATION_FAMILIES = {"ORG", "PLACE", "FAC", "PRODUCT"}
 _THING_NOUNS = DOCUMENT_NOUNS | ORGANISATION_NOUNS | COMPANY_NOUNS
 #: Common nouns for an organisation of any kind ("the ministry", "the company").
 ORGANISATION_WORDS = ORGANISATION_NOUNS | COMPANY_NOUNS
+_NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
+_SUBJECTS = {"nsubj", "nsubjpass"}
 _BOUNDARY = {",", ";", ":", "(", ")", ".", "—", "–", "!", "?"}
 
 
@@ -236,6 +241,41 @@ def of_kind(m: Mention, kinds: list[str]) -> bool:
     return all(k in words for k in kinds)
 
 
+def name_in_place(an: Analysis, noun: Token) -> tuple[bool, Mention | None]:
+    """(whether an organisation noun carries its own name, the organisation that name is):
+    "the state-owned tin mining company PT Tambang Timah" (a name in apposition), "the
+    Sustainable Australia party" (proper nouns before it, not all a place or a people: "the
+    U.S. company" names no company). The name is the organisation a mention of it is, else one
+    the recognizer missed (None): never another organisation with the same noun."""
+    lemma = noun.lemma_.lower()
+    if noun.tag_ != "NN" or lemma not in ORGANISATION_WORDS or an.mention_at(noun.i) is not None:
+        return False, None  # "the Interior Ministry" is a name, not a noun with one
+    for c in noun.children:
+        before = c.dep_ == "compound" and c.i < noun.i
+        if c.pos_ != "PROPN" or not (before or (c.dep_ == "appos" and c.i > noun.i)):
+            continue
+        lo, hi = c.left_edge.i, c.right_edge.i + 1
+        ms = an.mentions_in(lo, hi)
+        if before and _place_or_people(an, ms, range(lo, hi)):
+            continue  # "the U.S. company", "the Labor party"
+        whole = next((m for m in ms if m.start <= lo and m.end >= hi), None)
+        if whole is not None and whole.family in ORGANISATION_FAMILIES - {"PLACE"}:
+            return True, an.misread.get(id(whole), whole)
+        return True, None
+    return False, None
+
+
+def _place_or_people(an: Analysis, ms: list[Mention], span: range) -> bool:
+    """Are these words, every one, a place's or a people's name ("Omsk hospital": a place
+    the gazetteer knows, whatever the recognizer said)?"""
+    words = " ".join(an.tokens[i].text for i in span)
+    if gazetteer().place(words) or gazetteer().is_demonym(words):
+        return True
+    if not ms or any(m.family not in {"PLACE", "NORP"} for m in ms):
+        return False
+    return all(an.mention_at(i) is not None for i in span if an.tokens[i].is_alpha)
+
+
 def named_kind(an: Analysis, head: Token, lemma: str) -> Mention | None:
     """The latest organisation whose name holds the noun ("the commission" → "Commission on
     Presidential Debates", "the central bank" → "Bundesbank") and the nouns that narrow it."""
@@ -248,3 +288,36 @@ def named_kind(an: Analysis, head: Token, lemma: str) -> Mention | None:
         if lemma in words or any(len(w) > len(lemma) + 2 and w.endswith(lemma) for w in words):
             return m
     return None
+
+
+def company(
+    an: Analysis, head: Token, roles: list[tuple[int, Mention, frozenset[str]]]
+) -> Mention | None:
+    """The company the article is about (for "the company"): of the organisations that may be
+    one (not named as another kind: "Department of …"), the corporate one that speaks and is
+    named most."""
+    any_kind = head.lemma_.lower() == "group"
+    k = bisect.bisect_left(an.named_starts, head.i)
+    score: dict[int, float] = {}
+    latest: dict[int, Mention] = {}
+    firms: set[int] = set()
+    for m in an.named[:k]:
+        if m.family != "ORG" or an.quoted[m.start]:
+            continue
+        key = id(m.entity)
+        if key not in score:
+            firm = corporate(m, roles)
+            score[key] = 6.0 if firm else 0.0
+            if firm or any_kind or not _NOT_BUSINESS & set(m.entity.name.lower().split()):
+                firms.add(key)
+        score[key] += 1.0
+        root = an.doc[m.start : m.end].root
+        if root.dep_ in _SUBJECTS:
+            score[key] += 1.0
+            if is_cue_verb(root.head, DIRECT_CLASSES):
+                score[key] += 2.0
+        latest[key] = m
+    if not firms:
+        return None
+    key = max(firms, key=lambda k: (score[k], latest[k].start))
+    return latest[key]

@@ -44,18 +44,25 @@ from spacy.tokens import Token
 
 from transforms.analysis import Analysis
 from transforms.mentions.model import Mention
-from transforms.quotes.chains import act_before, carried_on, earlier_document, reporter_before
+from transforms.quotes.chains import (
+    act_before,
+    carried_on,
+    document_before,
+    earlier_document,
+    reporter_before,
+)
 from transforms.quotes.descriptions import (
     CONTENT_POS,
     ORGANISATION_FAMILIES,
     ORGANISATION_WORDS,
-    corporate,
+    company,
     determiner,
     document_names,
     epithet_mention,
     fits_office,
     is_epithet,
     is_leader,
+    name_in_place,
     named_kind,
     narrowing_nouns,
     of_kind,
@@ -70,7 +77,6 @@ from transforms.quotes.lexicon import (
     DIRECT_CLASSES,
     DOCUMENT_NOUNS,
     ISSUE_VERBS,
-    ORGANISATION_NOUNS,
     PART_NOUNS,
     REPRESENTATIVES,
     is_cue_verb,
@@ -85,7 +91,6 @@ SPEAKER_KINDS = ("person", "organisation", "nominal", "pronoun", "none")
 #: How far back (paragraphs) the person who spoke last may be for an epithet.
 _FOCUS_PARAGRAPHS = 2
 _SUBJECTS = {"nsubj", "nsubjpass"}
-_NOT_BUSINESS = ORGANISATION_NOUNS - COMPANY_NOUNS
 
 
 @dataclass
@@ -133,7 +138,7 @@ class Referents:
                 prev = self._previous_thing(head.i)
                 if prev is not None:
                     attr.mention, attr.nominal = prev.mention, prev.mention is None
-                elif (document := self._document_before(head, attr.mention)) is not None:
+                elif (document := document_before(self.an, head, attr.mention)) is not None:
                     attr.mention, attr.nominal = self.refer(document, depth=0)
             elif (before := carried_on(self._scope, head)) is not None:
                 attr.mention, attr.nominal = before.mention, before.nominal
@@ -180,20 +185,18 @@ class Referents:
         """(the entity a common noun stands for, or None; whether it is known to name
         nobody)."""
         lemma = head.lemma_.lower()
-        if lemma in PART_NOUNS:
-            whole = of_object(head)  # "part of the judge's statement"
-            if whole is not None and depth < 2:
-                return self.refer(whole, depth + 1)
-        if lemma in DOCUMENT_NOUNS:
-            return self._issuer(head, depth), True
-        if (owner := self._spoken_for(head, lemma, depth)) is not None:
-            return owner, False
+        if (own := self._own_phrase(head, lemma, depth)) is not None:
+            return own
         if head.tag_ in {"NNS", "NNPS"} or determiner(head) == "indefinite":
             return None, False
         found = self._described(head, lemma)
+        prior = self._same_noun(head, lemma)
+        # "the LNP, a conservative party, … the Sustainable Australia party … the party"
+        later = prior is not None and (found is None or found.start < prior.i)
+        if later and (named := name_in_place(self.an, prior))[0]:
+            return named[1], False
         if found is not None:
             return found, False
-        prior = self._same_noun(head, lemma)
         if prior is not None:
             if (owner := self._prior_owner(head, prior, lemma, depth)) is not None:
                 return owner, False
@@ -210,12 +213,29 @@ class Referents:
             # an organisation brought in by a common noun is named later
             found = named_kind(self.an, head, lemma)
             if found is None and lemma in COMPANY_NOUNS:
-                found = self._company(head)
+                found = company(self.an, head, self._role_index(head.i))
             return found, False
         if is_epithet(head, lemma) and not title_epithet(head, lemma):
             # an office ("the Minister said") was judged above: only with evidence
             return self._last_person(head), False
         return None, False
+
+    def _own_phrase(
+        self, head: Token, lemma: str, depth: int
+    ) -> tuple[Mention | None, bool] | None:
+        """What the noun's own phrase says: the document it is part of ("part of the judge's
+        statement"), a document's issuer, whom a representative speaks for, an organisation's
+        own name ("the company PT Tambang Timah": that one, known or not)."""
+        if lemma in PART_NOUNS:
+            whole = of_object(head)
+            if whole is not None and depth < 2:
+                return self.refer(whole, depth + 1)
+        if lemma in DOCUMENT_NOUNS:
+            return self._issuer(head, depth), True
+        if (owner := self._spoken_for(head, lemma, depth)) is not None:
+            return owner, False
+        named, in_place = name_in_place(self.an, head)
+        return (in_place, False) if named else None
 
     def _spoken_for(self, head: Token, lemma: str, depth: int) -> Mention | None:
         """ "A spokeswoman for the ministry said": the organisation it speaks for."""
@@ -380,36 +400,6 @@ class Referents:
         k = bisect.bisect_left(found, head.i)
         return self.an.tokens[found[k - 1]] if k else None
 
-    def _company(self, head: Token) -> Mention | None:
-        """The company the article is about: of the organisations that may be one (not named as
-        another kind: "Department of …"), the corporate one that speaks and is named most."""
-        an = self.an
-        any_kind = head.lemma_.lower() == "group"
-        k = bisect.bisect_left(an.named_starts, head.i)
-        score: dict[int, float] = {}
-        latest: dict[int, Mention] = {}
-        firms: set[int] = set()
-        for m in an.named[:k]:
-            if m.family != "ORG" or an.quoted[m.start]:
-                continue
-            key = id(m.entity)
-            if key not in score:
-                firm = corporate(m, self._role_index(head.i))
-                score[key] = 6.0 if firm else 0.0
-                if firm or any_kind or not _NOT_BUSINESS & set(m.entity.name.lower().split()):
-                    firms.add(key)
-            score[key] += 1.0
-            root = an.doc[m.start : m.end].root
-            if root.dep_ in _SUBJECTS:
-                score[key] += 1.0
-                if is_cue_verb(root.head, DIRECT_CLASSES):
-                    score[key] += 2.0
-            latest[key] = m
-        if not firms:
-            return None
-        key = max(firms, key=lambda k: (score[k], latest[k].start))
-        return latest[key]
-
     def _in_focus(self, head: Token, lemma: str) -> Mention | None:
         """The person in focus before a title, if the text gave them that office (a narrower
         title, a leader's title: :meth:`_holds`): the subject of the main clause of the
@@ -462,19 +452,6 @@ class Referents:
             return None
         m = prev.attr.mention
         return m if m is not None and m.family == "PERSON" else None
-
-    def _document_before(self, it: Token, antecedent: Mention | None) -> Token | None:
-        """A document named nearer before a speaker "it" than its antecedent ("A letter
-        from the staff association … “…,” it said"): this sentence or the one before."""
-        an = self.an
-        lo = an.sent_starts[max(0, an.sentence_of(it.i) - 1)]
-        if antecedent is not None:
-            lo = max(lo, antecedent.end)
-        for i in range(it.i - 1, lo - 1, -1):
-            tok = an.tokens[i]
-            if not an.quoted[i] and tok.tag_ == "NN" and tok.lemma_.lower() in DOCUMENT_NOUNS:
-                return tok
-        return None
 
     def _previous_thing(self, pos: int) -> Attribution | None:
         """The speaker before a speaker "it", when it is a thing (an organisation or a

@@ -586,3 +586,30 @@ def test_a_startup_or_chipmaker_in_apposition_is_the_company(nlp):
         "not on hope,” the statement said."
     )
     assert direct(nlp, text)[-1][1:] == ("the statement", "Nordvik", "organisation")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the party named last by its own name, not the latest "… Party" described as a party
+        (
+            "The Liberal National Party, the state's dominant conservative party, won the seat "
+            "in 2020. Maya Reed is running for the Fair Water Alliance party. “We will fight for "
+            "water,” the party's website says.",
+            (
+                "We will fight for water",
+                "the party's website",
+                "Fair Water Alliance",
+                "organisation",
+            ),
+        ),
+        # a place before the noun is no name of its own: "the U.S. company" is Honeybee
+        (
+            "Honeybee Inc said it knows of no reason for the rise. “Business is continuing as "
+            "usual,” the U.S. company said.",
+            ("Business is continuing as usual", "the U.S. company", "Honeybee Inc", "organisation"),
+        ),
+    ],
+)
+def test_an_organisation_named_in_its_own_phrase(nlp, text, expected):
+    assert direct(nlp, text) == [expected]
