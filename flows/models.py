@@ -39,6 +39,10 @@ from transforms.schemas import TABLES
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
+#: Singular data tests that run model_checks over several relations (sql/tests/): their
+#: failing checks are named as a model_checks test's are, "relation: check".
+MERGED_CHECKS = frozenset({"reporting_leaf_checks"})
+
 #: dbt node statuses that fail a build (a warning does not).
 FAILED = frozenset({"fail", "error"})
 _KINDS = {"model": "model", "test": "test", "unit_test": "unit test", "seed": "seed"}
@@ -473,7 +477,7 @@ def outcomes(res, failing_checks=None) -> list[NodeOutcome]:
             failing_checks
             and r.failures
             and str(r.status) in FAILED | {"warn"}
-            and getattr(metadata, "name", None) == "model_checks"
+            and (getattr(metadata, "name", None) == "model_checks" or node.name in MERGED_CHECKS)
         ):
             with contextlib.suppress(Exception):  # the count alone then
                 checks = tuple((str(c), int(n)) for c, n in failing_checks(node.compiled_code))

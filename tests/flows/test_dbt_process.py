@@ -46,7 +46,7 @@ def test_the_started_process_builds_as_in_process_and_fails_naming_the_same_chec
     monkeypatch.setattr(models, "_build", _not_in_process)
     summary = run_models(settings, log_level="none", if_changed=True)
     built = models_warehouse["summary"]
-    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (built["models"], 34, 0)
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (built["models"], 28, 0)
     assert summary["success"] and summary["incremental"] is False
     assert summary["parse"] == "saved"
     assert len(list((tmp_path / "cache" / "newsetl" / "dbt").glob("parse-*.msgpack"))) == 1

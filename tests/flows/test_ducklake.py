@@ -141,7 +141,7 @@ def test_republishing_replaces_that_publisher_only(lake):
 def test_models_build_on_the_ducklake(lake):
     built = lake["built"]
     assert built["success"], built
-    assert (built["models"], built["tests"]) == (30, 34)
+    assert (built["models"], built["tests"]) == (30, 28)
     con = lake_con(lake)
     try:
         marts = con.execute("SELECT count(*) FROM lake.marts.fct_quotes").fetchone()[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import duckdb
 import pytest
 
 from flows.cli import main as cli_main
-from flows.models import SQL_DIR, ModelsFailed, run_models
+from flows.models import MERGED_CHECKS, SQL_DIR, ModelsFailed, run_models
 from flows.settings import load_settings
 from tests.conftest import SAMPLE
 from tests.warehouse_rows import RUN_ID
@@ -102,9 +103,10 @@ def test_build_passes_with_every_model_tested(models_warehouse):
     assert summary["success"] and summary["failed"] == []
     assert summary["models"] == len(MODELS)
     assert summary["unit_tests"] >= 16
-    # one model_checks test per model and seed but int_entity_mentions (30), and the four
-    # tests with a severity of their own
-    assert summary["tests"] == 34
+    # one model_checks test per model and seed but int_entity_mentions and the seven
+    # reporting leaves (23), their one test (reporting_leaf_checks), and the four tests with
+    # a severity of their own
+    assert summary["tests"] == 28
     assert set(summary["statuses"]) <= {"pass", "success"}
     relations = query(
         models_warehouse["db"],
@@ -176,6 +178,8 @@ def test_every_model_states_its_grain_documents_its_columns_and_is_tested(models
             kwargs = metadata["kwargs"] if metadata.get("name") == "model_checks" else {}
             checks = sum(len(v) for k, v in kwargs.items() if k != "model") or 1
             tested[node["attached_node"]] += checks
+    for name, checks in merged_checks(manifest).items():
+        tested[f"model.newsetl.{name}"] += len(checks)
     unit_tested = {u["model"] for u in manifest["unit_tests"].values()}
     actual = {}
     for _schema, table, column in query(
@@ -469,6 +473,65 @@ def test_a_models_checks_fail_each_named_and_counted_as_dbts_own_tests_count(
     assert "test fct_quotes_checks on fct_quotes: 7 failing rows (" in str(caught.value)
 
 
+def merged_checks(manifest: dict) -> dict[str, set[str]]:
+    """The checks of each relation that a merged test (flows.models.MERGED_CHECKS) runs, read
+    off its compiled SQL ("select 'relation: ' || check_name" before each relation's)."""
+    found: dict[str, set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node["name"] in MERGED_CHECKS:
+            parts = re.split(r"select '(\w+): ' \|\| check_name", node["compiled_code"])
+            for name, sql in zip(parts[1::2], parts[2::2], strict=True):
+                found[name] = set(re.findall(r"'(\w+\([^']*\)|rpt_\w+)'", sql))
+    return found
+
+
+def test_the_reporting_leaves_are_checked_in_one_test_naming_each_failing_check(
+    models_warehouse, tmp_path
+):
+    """sql/tests/reporting_leaf_checks.sql: the reporting relations nothing is built from, each
+    with the checks its own model_checks test had, in one node. Each is a leaf (a failing test
+    on it skipped nothing, so one test after them all stops what theirs stopped: the build);
+    a failing check is named "relation: check", counted as its own test counted it. Rows
+    planted in three of the tables, the test run: it fails the build, naming each."""
+    manifest = json.loads((models_warehouse["wh"] / "dbt" / "target" / "manifest.json").read_text())
+    leaves = {
+        "rpt_top_outlets", "rpt_top_pairs", "rpt_event_months", "rpt_entity_months",
+        "rpt_run_history", "rpt_summary", "rpt_speaker_quotes",
+    }  # fmt: skip
+    checked = merged_checks(manifest)
+    assert set(checked) == leaves
+    assert all(len(checks) >= 3 for checks in checked.values()), checked
+    for name in leaves:  # no model, seed or snapshot below any of them: tests alone
+        below = manifest["child_map"][f"model.newsetl.{name}"]
+        assert {child.split(".")[0] for child in below} <= {"test", "unit_test"}, (name, below)
+    wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
+    con = duckdb.connect(str(wh / "news.duckdb"))
+    outlets = "reporting.rpt_top_outlets"
+    con.execute(f"insert into {outlets} select * from {outlets} where outlet_rank = 1")
+    con.execute("update reporting.rpt_event_months set event_count = -1")
+    con.execute("update reporting.rpt_speaker_quotes set speaker_entity_id = 'e_nobody' "
+                "where quote_id = 'q3'")  # fmt: skip
+    rows = con.execute("select count(*) from reporting.rpt_event_months").fetchone()[0]
+    assert rows == 10
+    con.close()
+    settings = load_settings(wh)
+    with pytest.raises(ModelsFailed) as caught:
+        run_models(settings, select=["reporting_leaf_checks"], log_level="none")
+    failed = {f["name"]: (f["failures"], f["checks"]) for f in caught.value.failures}
+    speaker = "speaker_entity_id"
+    assert failed == {
+        "reporting_leaf_checks": (
+            2 + rows + 1,
+            (
+                ("rpt_event_months: rpt_event_months_counts_not_negative", rows),
+                (f"rpt_speaker_quotes: relationships({speaker} -> rpt_top_speakers.{speaker})", 1),
+                ("rpt_top_outlets: unique(outlet)", 1),
+                ("rpt_top_outlets: unique(outlet_rank)", 1),
+            ),
+        )
+    }
+
+
 def test_models_command_and_a_warning(models_warehouse, tmp_path, capsys):
     wh = copy_warehouse(models_warehouse["wh"], tmp_path / "wh")
     # A speaker without offsets breaks a plausibility rule: a warning, not a failure.
@@ -576,8 +639,8 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
         load_rows(con, settings, new, "r9")
     summary = run_models(settings, log_level="none", if_changed=True)
     assert summary["incremental"] is True
-    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 30, 0)
-    assert models_warehouse["summary"]["tests"] == 34  # a full build's
+    assert (summary["models"], summary["tests"], summary["unit_tests"]) == (20, 24, 0)
+    assert models_warehouse["summary"]["tests"] == 28  # a full build's
 
     def names(run_results: Path, kind: str) -> set[str]:
         results = json.loads(run_results.read_text())["results"]
@@ -591,7 +654,7 @@ def test_a_scheduled_build_runs_only_what_the_loaded_tables_it_changed_feed(
         "stg_mentions_checks",  # its spans read the articles' bodies
         "stg_rejects_checks",  # its relationships read the runs
         "dim_outlets",
-        "rpt_summary_checks",
+        "reporting_leaf_checks",
     } <= ran
     assert "stg_mentions" not in ran
     # the seed's, and the quotes' and events' warnings (of those tables alone)
