@@ -48,6 +48,44 @@ FAILED = frozenset({"fail", "error"})
 _KINDS = {"model": "model", "test": "test", "unit_test": "unit test", "seed": "seed"}
 
 
+#: The loaded tables' columns a scheduled build reads its changed keys by, indexed (ART) once
+#: the table holds LOOKUP_INDEX_MIN_ROWS rows: the entity marts (dim_entities, the entity
+#: aggregates and pairs) read the mentions of the changed entities (int_entity_mentions,
+#: filtered by the keys written out), a scan of every mention's entity_id without it
+#: (0.4-0.8 CPU-s per mart at 16.8 M mentions, 300,000 articles). Below the threshold the scan
+#: is cheap and the index would only cost the loads (the first run's) and the file
+#: (docs/performance.md, session 17). Created by the build (:func:`ensure_lookup_indexes`), then
+#: kept by every load (DuckDB maintains it on insert and delete; it alters an indexed table).
+LOOKUP_INDEXES = {"mentions": ("entity_id",)}
+LOOKUP_INDEX_MIN_ROWS = 2_000_000
+
+
+def ensure_lookup_indexes(con) -> list[str]:
+    """Create the missing :data:`LOOKUP_INDEXES` of the tables past the threshold; return the
+    indexes created."""
+    sizes = dict(
+        con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main' "
+            "AND database_name = current_database()"
+        ).fetchall()
+    )
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT index_name FROM duckdb_indexes() WHERE schema_name = 'main' "
+            "AND database_name = current_database()"
+        ).fetchall()
+    }
+    created = []
+    for table, cols in LOOKUP_INDEXES.items():
+        for column in cols:
+            name = f"{table}__{column}"
+            if sizes.get(table, 0) >= LOOKUP_INDEX_MIN_ROWS and name not in have:
+                con.execute(f'CREATE INDEX "{name}" ON "{table}" ("{column}")')
+                created.append(name)
+    return created
+
+
 class ModelsFailed(warehouse.WarehouseError):
     """dbt could not build the models, or a test failed; the message names the failing nodes."""
 
@@ -172,6 +210,7 @@ def run_models(
             # The views and the seed need no rebuild either when they are all there as the
             # last passing build left them (same SQL, same seed file: the project's digest).
             keep_views = incremental and previous.get("relations") == now["relations"]
+            ensure_lookup_indexes(con)
             state.unlink(missing_ok=True)
             _set_changes_since(
                 con,

@@ -8,7 +8,7 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
-from flows import changes, compaction, lake, migrations, warehouse
+from flows import changes, compaction, lake, migrations, models, warehouse
 from flows.errors import WarehouseError
 from flows.settings import load_settings
 from tests.warehouse_rows import RUN_ID, rows
@@ -91,6 +91,38 @@ def test_an_up_to_date_schema_is_left_alone_but_a_missing_table_or_other_code_mi
         warehouse.ensure_schema(con)
         assert con.execute(meta).fetchall() == [("schema_digest", "other code"), first[1]]
     assert [k for k, _ in first] == ["schema_digest", "schema_version"]
+
+
+def test_a_lookup_index_is_made_past_its_threshold_and_kept_by_a_migration(tmp_path, monkeypatch):
+    """The lookup index of mentions (flows/models.py, LOOKUP_INDEXES) is made by a build only
+    on a table past the threshold, once; a migration still adds a column to the indexed table
+    (DuckDB 1.5 alters a table with an index) and the index still finds its rows."""
+    settings = load_settings(tmp_path / "wh")
+    indexes = "SELECT index_name, table_name, expressions FROM duckdb_indexes()"
+    with warehouse.connection(settings, read_only=False) as con:
+        warehouse.ensure_schema(con)
+        mention = rows()["mentions"][0]
+        con.register("_given", to_table("mentions", [mention]))
+        con.execute("INSERT INTO mentions SELECT * FROM _given")
+        monkeypatch.setattr(models, "LOOKUP_INDEX_MIN_ROWS", 2)
+        assert models.ensure_lookup_indexes(con) == []  # 1 row: below the threshold
+        monkeypatch.setattr(models, "LOOKUP_INDEX_MIN_ROWS", 1)
+        assert models.ensure_lookup_indexes(con) == ["mentions__entity_id"]
+        assert models.ensure_lookup_indexes(con) == []  # there
+        assert con.execute(indexes).fetchall() == [
+            ("mentions__entity_id", "mentions", "[entity_id]")
+        ]
+        con.execute("DROP INDEX mentions__entity_id")
+        con.execute("ALTER TABLE mentions DROP COLUMN origin")  # as an older schema had it
+        assert models.ensure_lookup_indexes(con) == ["mentions__entity_id"]
+        monkeypatch.setattr(migrations, "schema_digest", lambda *a: "newer code")
+        warehouse.ensure_schema(con)
+        assert "origin" in migrations.columns_in(con, "mentions")
+        assert models.ensure_lookup_indexes(con) == []
+        got = con.execute(
+            "SELECT mention_id, origin FROM mentions WHERE entity_id = ?", [mention["entity_id"]]
+        ).fetchall()
+    assert got == [(mention["mention_id"], None)]
 
 
 def test_a_version_1_warehouse_loses_its_loaded_tables_primary_keys(tmp_path):

@@ -2,15 +2,18 @@
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed_rows(this.identifier)) }}",
+        pre_hook=[
+            "{{ check_scope('entity_mentions') }}",
+            "{{ incremental_delete(changed_rows(this.identifier)) }}",
+        ],
     )
 }}
 
 with
 
+-- the changed entities' mentions (sql/macros/changed.sql, entity_mentions_scope)
 entity_mentions as (
-    select * from {{ ref('int_entity_mentions') }}
-    where {{ incremental_filter('entity_id', 'entity') }}
+    {{ entity_mentions_scope(ref('int_entity_mentions')) }}
 ),
 
 entities as (

@@ -37,8 +37,11 @@
     config(
         materialized="incremental",
         incremental_strategy="append",
-        pre_hook="{{ incremental_delete(changed('entity_a_id', 'entity') ~ ' and '"
-        ~ " ~ changed('entity_b_id', 'entity')) }}",
+        pre_hook=[
+            "{{ check_scope('entity_mentions') }}",
+            "{{ incremental_delete(changed('entity_a_id', 'entity') ~ ' and '"
+            ~ " ~ changed('entity_b_id', 'entity')) }}",
+        ],
         post_hook="{% if is_incremental() %}update {{ this }} as t set "
         ~ "entity_a_name = n.entity_a_name, entity_a_label = n.entity_a_label, "
         ~ "entity_b_name = n.entity_b_name, entity_b_label = n.entity_b_label, "
@@ -54,12 +57,10 @@
 
 with
 
--- In an incremental build, the mentions of the changed entities: the pairs of two of them.
+-- In an incremental build, the mentions of the changed entities: the pairs of two of them
+-- (sql/macros/changed.sql, entity_mentions_scope).
 entity_mentions as (
-    select * from {{ ref('int_entity_mentions') }}
-    {%- if is_incremental() %}
-    where {{ changed('entity_id', 'entity') }}
-    {%- endif %}
+    {{ entity_mentions_scope(ref('int_entity_mentions')) }}
 ),
 
 entities as (

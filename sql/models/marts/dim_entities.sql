@@ -7,6 +7,7 @@
         materialized="incremental",
         incremental_strategy="append",
         pre_hook=[
+            "{{ entity_mentions_scope_sql() }}",
             "{{ scope_table('dim_entities', 'select entity_id, canonical_name, entity_label from ' ~ this ~ ' where ' ~ changed('entity_id', 'entity')) }}",
             "{{ incremental_delete(changed_rows(this.identifier)) }}",
         ],
@@ -15,9 +16,9 @@
 
 with
 
+-- the changed entities' mentions (sql/macros/changed.sql, entity_mentions_scope)
 entity_mentions as (
-    select * from {{ ref('int_entity_mentions') }}
-    where {{ incremental_filter('entity_id', 'entity') }}
+    {{ entity_mentions_scope(ref('int_entity_mentions')) }}
 ),
 
 -- An entity can carry different labels (GPE in one article, ORG in another) and spellings
