@@ -34,15 +34,15 @@ the overlapping ones (the part of a longer span before the name keeps its label:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
 from transforms.gazetteer import gazetteer
 from transforms.mentions.names import TITLES
+from transforms.quotes.lexicon import speaker_nouns
 from transforms.quotes.marks import QUOTE_TOKEN_RE
-from transforms.wordlists import DATA_DIR, word_lists
+from transforms.wordlists import word_lists
 
 _NAMES = word_lists("first_names.txt")
 FIRST_NAMES = _NAMES["female"] | _NAMES["male"] | _NAMES["either"]
@@ -65,13 +65,6 @@ HONORIFICS = frozenset(
     spokesman spokeswoman spokesperson president premier""".split()
 )
 MAX_NAME_WORDS = 4
-
-
-@functools.cache
-def _person_nouns() -> frozenset[str]:
-    """Nouns for people ("minister", "spokesman"): ``transforms/data/speaker_nouns.txt``."""
-    text = (DATA_DIR / "speaker_nouns.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if (w := line.split("#")[0].strip().lower()))
 
 
 def speaker_persons(
@@ -185,7 +178,7 @@ def _name_closing_title(doc: Doc, verb: Token) -> Span | None:
     if head is None or verb.i - head.i < 3:
         return None
     low = head.lower_
-    if low not in _person_nouns() and low.rstrip(".") not in TITLES:
+    if low not in speaker_nouns() and low.rstrip(".") not in TITLES:
         return None
     name = _closing_name(doc, head.i + 1, verb.i)
     # the name reaches into the subject's phrase (its last word may hang on the verb: "Tomas
@@ -295,7 +288,7 @@ def person_name(doc: Doc, head: Token) -> Span | None:
     while start < head.i and doc[start].lower_.rstrip(".") in TITLES:
         low = doc[start].lower_
         titled = (
-            titled or _honorific(doc[start]) or (low in _person_nouns() and low not in _NOT_ROLES)
+            titled or _honorific(doc[start]) or (low in speaker_nouns() and low not in _NOT_ROLES)
         )
         start += 1
     title = _last_title(doc, start, head.i)
@@ -315,7 +308,7 @@ def person_name(doc: Doc, head: Token) -> Span | None:
     if head.i + 1 - start > MAX_NAME_WORDS:
         return None
     apposed = any(
-        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in _person_nouns()
+        c.dep_ == "appos" and c.pos_ == "NOUN" and c.lemma_.lower() in speaker_nouns()
         for c in head.children
     )
     return doc[start : head.i + 1] if titled or apposed else None
@@ -355,7 +348,7 @@ def _last_title(doc: Doc, start: int, head: int) -> int | None:
     other things ("General", "Chief"), with one to three words after it."""
     for i in range(head - 1, start, -1):
         low = doc[i].lower_
-        titled = _honorific(doc[i]) or low in _person_nouns()
+        titled = _honorific(doc[i]) or low in speaker_nouns()
         if low.rstrip(".") in TITLES and low not in _NOT_ROLES and titled:
             return i if head - i <= 3 else None
     return None
@@ -425,7 +418,7 @@ def _role(tok: Token) -> bool:
         tok.pos_ == "NOUN"
         and tok.text.islower()
         and low not in _NOT_ROLES
-        and (low in _person_nouns() or low in TITLES)
+        and (low in speaker_nouns() or low in TITLES)
     )
 
 
