@@ -35,6 +35,16 @@ def _after(con, recorded) -> set[str]:
     }
 
 
+def _two_articles(tmp_path):
+    """A warehouse with a's 3 mentions and b's 2, checkpointed; the tails recorded then."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    warehouse.ensure_schema(con)
+    _mentions(con, "a", 3)
+    _mentions(con, "b", 2)
+    con.execute("CHECKPOINT")
+    return con, changes.tails(con)
+
+
 def test_the_rows_loaded_since_lie_after_the_recorded_last_row(tmp_path):
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     warehouse.ensure_schema(con)
@@ -54,12 +64,7 @@ def test_the_rows_loaded_since_lie_after_the_recorded_last_row(tmp_path):
 
 
 def test_no_bound_when_the_recorded_row_moved_or_went(tmp_path):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    warehouse.ensure_schema(con)
-    _mentions(con, "a", 3)
-    _mentions(con, "b", 2)
-    con.execute("CHECKPOINT")
-    recorded = changes.tails(con)
+    con, recorded = _two_articles(tmp_path)
     assert recorded["mentions"] == [4, "b-1", "r1"]
     # a's rows deleted and the table compacted at the checkpoint: b's rows move to lower
     # rowids, and the rows loaded since with them
@@ -80,12 +85,7 @@ def test_no_bound_when_the_recorded_row_was_loaded_again_with_the_same_ids(tmp_p
     """Every article reprocessed by a later run (a new extraction version) with the same row
     ids: compacted, the new rows take the old rowids, the last with the recorded key — yet
     every row is loaded since. Only the article's run tells them apart."""
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    warehouse.ensure_schema(con)
-    _mentions(con, "a", 3)
-    _mentions(con, "b", 2)
-    con.execute("CHECKPOINT")
-    recorded = changes.tails(con)
+    con, recorded = _two_articles(tmp_path)
     con.execute("DELETE FROM mentions")
     _mentions(con, "a", 3, run="r2")
     _mentions(con, "b", 2, run="r2")
