@@ -153,6 +153,8 @@ def prefect_server(tmp_path_factory):
     import signal
     import subprocess
 
+    from tests.reaper import reap_with
+
     home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
@@ -174,6 +176,8 @@ def prefect_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    # a killed pytest (no teardown) must not leave the server running: tests/reaper.py
+    reap_with(os.getpid(), proc.pid)
     url = f"http://127.0.0.1:{port}/api"
     try:
         if not wait_http(url + "/health", 180):
