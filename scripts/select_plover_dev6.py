@@ -155,6 +155,15 @@ def draw(
     return 0
 
 
+def draw_module(settings, split: str, prefix: str) -> int:
+    """``draw`` with the settings a later set's script holds as module constants (``SEED``,
+    ``PER_STRATUM``, ``WIKI_PER_STRATUM``, ``EXTRA_PER_STRATUM``, ``DRAWN_AGAINST``,
+    ``WIKI_SHARED``, ``CODED_IN``)."""
+    names = ("SEED", "PER_STRATUM", "WIKI_PER_STRATUM", "EXTRA_PER_STRATUM", "DRAWN_AGAINST")
+    names += ("WIKI_SHARED", "CODED_IN")
+    return draw(**{n.lower(): getattr(settings, n) for n in names}, split=split, prefix=prefix)
+
+
 def main() -> int:
     return draw()
 

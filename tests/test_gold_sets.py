@@ -406,10 +406,11 @@ def test_plover_sets_cover_every_type(plover_gold):
         ("dev8", 55),
         ("dev9", 55),
         ("dev10", 120),
+        ("dev11", 120),
     ],
 )
 def test_plover_random_sets_are_the_draw_of_their_script(plover_gold, split, coded):
-    """dev3 to dev10 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
+    """dev3 to dev11 hold every sentence ``scripts/select_plover_<split>.py`` draws, in its
     order, coded or marked as having no event; enough are coded; no text is in another
     split."""
     import json
@@ -440,6 +441,8 @@ def test_plover_unselected_errors_are_not_listed(capsys):
 
     assert plover_main(["--errors", "dev10"]) == 2
     assert "dev10 errors are not listed" in capsys.readouterr().out
+    assert plover_main(["--errors", "dev11"]) == 2
+    assert "dev11 errors are not listed" in capsys.readouterr().out
     assert plover_main(["--errors", "heldout"]) == 2
     assert "not for tuning" in capsys.readouterr().out
 
