@@ -47,9 +47,10 @@ far a set of this size could be from the same extractor's figure on another draw
 coded sentences the type figure's interval is about ± 0.12, with 128 about ± 0.09.
 
 Held-out errors are not listed (``--errors heldout`` refuses: ``NOT_LISTED``), nor dev10's this
-session (session 17's unselected measure), nor dev11's (session 18's unselected measure); dev5 is a development set since session 13, dev6
-since session 14, dev7 (session 14's unselected measure) since session 15, dev8 (session 15's
-unselected measure) since session 16, dev9 (session 16's unselected measure) since session 17.
+session (session 17's unselected measure), nor dev11's (session 18's unselected measure); dev5
+is a development set since session 13, dev6 since session 14, dev7 (session 14's unselected
+measure) since session 15, dev8 (session 15's unselected measure) since session 16, dev9
+(session 16's unselected measure) since session 17.
 """
 
 from __future__ import annotations
