@@ -2,10 +2,14 @@
 
     .venv/bin/python bench/plover_agreement.py bench/gold/plover_dev8.jsonl \\
         bench/gold/plover_dev8_second.jsonl            # dev8, first coding against the second
+    .venv/bin/python bench/plover_agreement.py bench/gold/plover_dev10.jsonl \\
+        bench/gold/plover_dev10_second.jsonl --sample  # a third of dev10, coded again
     .venv/bin/python bench/plover_agreement.py FIRST SECOND --json out.json
 
 Both files are JSON Lines in the format of ``bench/gold/README.md`` ("PLOVER sentences"), the
-same sentences (the same ids, each with the same text; anything else is an error). Figures:
+same sentences (the same ids, each with the same text; anything else is an error), or with
+``--sample`` the second codes a sample of the first's sentences and only those are compared.
+Figures:
 
 * **event or none**, on every sentence: observed agreement and Cohen's kappa of "coded with a
   type" against "no event";
@@ -50,8 +54,17 @@ def load(path: Path) -> dict[str, dict]:
     return out
 
 
-def pair(first: dict[str, dict], second: dict[str, dict]) -> list[tuple[dict, dict]]:
-    """The two codings of each sentence, in the first file's order; the same ids and texts."""
+def pair(
+    first: dict[str, dict], second: dict[str, dict], sample: bool = False
+) -> list[tuple[dict, dict]]:
+    """The two codings of each sentence, in the first file's order; the same ids and texts
+    (with ``sample``, the second codes a sample of the first's sentences: the first is read
+    on those ids only, and an id the first does not hold is still an error)."""
+    if sample:
+        if set(second) - set(first):
+            only = sorted(set(second) - set(first))
+            raise SystemExit(f"the second file codes sentences the first does not: {only[0]}")
+        first = {sid: rec for sid, rec in first.items() if sid in second}
     if set(first) != set(second):
         only = sorted(set(first) ^ set(second))
         raise SystemExit(f"the files code different sentences: {', '.join(only[:10])}")
@@ -173,8 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("first", type=Path)
     ap.add_argument("second", type=Path)
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    ap.add_argument(
+        "--sample", action="store_true", help="the second file codes a sample of the first's"
+    )
     args = ap.parse_args(argv)
-    pairs = pair(load(args.first), load(args.second))
+    pairs = pair(load(args.first), load(args.second), sample=args.sample)
     out = compare(pairs)
     report(out, pairs)
     if args.json:

@@ -77,3 +77,19 @@ def test_different_sentences_are_refused(tmp_path):
     changed = [*SECOND[:5], {**SECOND[5], "text": "another"}]
     with pytest.raises(SystemExit, match="s6: the two files give different texts"):
         main([str(first), str(_write(tmp_path / "c.jsonl", changed))])
+
+
+def test_a_sample_is_compared_on_its_own_sentences(tmp_path):
+    from plover_agreement import main
+
+    first = _write(tmp_path / "a.jsonl", FIRST)
+    second = _write(tmp_path / "b.jsonl", [SECOND[0], SECOND[3]])  # s1 and s4 coded again
+    assert main([str(first), str(second), "--sample", "--json", str(tmp_path / "o.json")]) == 0
+    out = json.loads((tmp_path / "o.json").read_text())
+    # s1: AGREE against AGREE|COOPERATE (lenient and strict agree); s4: ACCUSE against REJECT
+    assert out["coded"] == [2, 2] and out["both_coded"] == 2
+    assert out["type_lenient"] == 0.5 and out["type_strict"] == 0.5
+    assert out["type_disagreements"] == ["s4"]
+    extra = _write(tmp_path / "c.jsonl", [SECOND[0], _line("s9", None)])
+    with pytest.raises(SystemExit, match="codes sentences the first does not: s9"):
+        main([str(first), str(extra), "--sample"])
