@@ -199,6 +199,26 @@ def test_speaker_sets_are_big_enough_and_apart():
     }
     speaker_kinds = Counter(it["speaker_kind"] for it in dev14[1] if it["kind"] == "full")
     assert speaker_kinds == {"person": 238, "nominal": 18, "organisation": 15}
+    dev15 = load_gold_docs(SPLITS["dev15"])
+    assert not set(dev15[0]) & (before | set(dev13[0]) | set(dev14[0]))
+    # 30 invented articles (bench/gold/texts/dev15) written afresh for session 18's unselected
+    # measure, in 30 countries none of dev11's to dev14's and over three decades (1994-2025):
+    # modern and older web and print news, the hard attributions in many surface forms
+    assert len(dev15[0]) == 30
+    assert all(d["path"].startswith("bench/gold/texts/dev15/") for d in dev15[0].values())
+    kinds = Counter(it["kind"] for it in dev15[1])
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == (279, 51, 12)
+    attributions = Counter(it["attribution"] for it in dev15[1] if it["kind"] == "full")
+    assert attributions == {
+        "continuation": 85,
+        "pronoun": 72,
+        "name": 70,
+        "noun": 26,
+        "pronoun-far": 16,
+        "document": 10,
+    }
+    speaker_kinds = Counter(it["speaker_kind"] for it in dev15[1] if it["kind"] == "full")
+    assert speaker_kinds == {"person": 226, "nominal": 37, "organisation": 16}
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
@@ -213,6 +233,8 @@ def test_unselected_and_held_out_errors_are_not_listed(capsys):
     assert "dev13" not in NOT_LISTED
     assert main(["--errors", "dev14"]) == 2
     assert "dev14 errors are not listed" in capsys.readouterr().out
+    assert main(["--errors", "dev15"]) == 2
+    assert "dev15 errors are not listed" in capsys.readouterr().out
     assert main(["--errors", "heldout"]) == 2
     assert "not for tuning" in capsys.readouterr().out
 
