@@ -46,11 +46,11 @@ a fixed seed; each figure computed on a draw over the drawn sentences it counts)
 far a set of this size could be from the same extractor's figure on another draw: with 68
 coded sentences the type figure's interval is about ± 0.12, with 128 about ± 0.09.
 
-Held-out errors are not listed (``--errors heldout`` refuses: ``NOT_LISTED``), nor dev10's this
-session (session 17's unselected measure), nor dev11's (session 18's unselected measure); dev5
-is a development set since session 13, dev6 since session 14, dev7 (session 14's unselected
-measure) since session 15, dev8 (session 15's unselected measure) since session 16, dev9
-(session 16's unselected measure) since session 17.
+Held-out errors are not listed (``--errors heldout`` refuses: ``NOT_LISTED``), nor dev11's (session
+18's unselected measure); dev5 is a development set since session 13, dev6 since session 14, dev7
+(session 14's unselected measure) since session 15, dev8 (session 15's unselected measure) since
+session 16, dev9 (session 16's unselected measure) since session 17, dev10 (session 17's
+unselected measure) since session 18.
 """
 
 from __future__ import annotations
@@ -103,13 +103,12 @@ PLOVER_TYPES = (
 #: Splits whose errors are not listed, and why.
 NOT_LISTED = {
     "heldout": "the held-out part is not for tuning",
-    "dev10": "dev10 is the unselected measure of session 17 (drawn and coded before the "
-    "extractor ran on it); its errors are not listed this session",
     "dev11": "dev11 is the unselected measure of session 18 (drawn and coded before the "
     "extractor ran on it); its errors are not listed this session",
 }
 #: dev6 was session 13's unselected measure, dev7 session 14's, dev8 session 15's, dev9 session
-#: 16's; sessions 14 to 17 declared them development sets (their errors are listed since).
+#: 16's, dev10 session 17's; sessions 14 to 18 declared them development sets (their errors are
+#: listed since).
 MODE_COLUMNS = ("mode", "event_mode", "plover_mode")
 NULL = "-"
 
