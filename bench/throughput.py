@@ -3,6 +3,7 @@
     nice .venv/bin/python bench/throughput.py                      # 4,000 Reuters stories
     nice .venv/bin/python bench/throughput.py --limit 0            # all 19,043
     nice .venv/bin/python bench/throughput.py SOURCE.jsonl --limit 2000 --small 500
+    nice .venv/bin/python bench/throughput.py --limit 0 --keep /tmp/wh   # keep the warehouse
 
 The source is a JSONL file (one record a line; default the Reuters-21578 stories in
 ``../shared``). From its records, all measured on this machine in this run:
@@ -42,6 +43,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -169,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         "the ratios use their mean (default 2)",
     )
     parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="move the first run's warehouse (after every run: one new and the growth batch "
+        "loaded too) to DIR instead of deleting it, e.g. for bench/eval_entities.py",
+    )
     args = parser.parse_args(argv)
 
     with open(args.source, "rb") as fh:
@@ -253,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(
                 [newsetl, "server", "stop"], env=env, capture_output=True, timeout=120, check=False
             )
+        if args.keep:
+            shutil.move(tmp / "wh", args.keep)
+            print(f"warehouse kept in {args.keep}", flush=True)
 
     # The ratios are against the mean of the baselines: the first before the first run and the
     # others right after it, so a drift of the machine's speed during the run (the raw
