@@ -88,8 +88,11 @@ FIRST_NAME_GENDER = {
 }
 #: Verbs of saying: their subjects stay in focus for the next pronoun speaker.
 SAYING = _WORDS["saying"]
-#: Nouns for a place: a name that modifies one, or is the object of its "of", is a place.
-PLACE_NOUNS = _WORDS["place_nouns"]
+#: Nouns for a place: a name that modifies one, or is the object of its "of", is a place
+#: (``place_words.txt``, the list the events extractor reads too, and the nouns that are a
+#: place only beside a name: "Borno state").
+_PLACE_WORDS = word_lists("place_words.txt")
+PLACE_NOUNS = _PLACE_WORDS["place_nouns"] | _PLACE_WORDS["named_place_nouns"]
 #: Prepositions of place: "in Bayan Lepas" names no person.
 _LOCATIVE = {"in", "at", "near", "across", "throughout", "around", "into"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "76"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "77"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -203,6 +203,8 @@ EXTRACTION_VERSION = "76"  # 2: quotes and events tables filled; 3: is_partial, 
 # Sustainable Australia party … the party") is that one, never the latest of its kind; a name
 # where a place stands ("in Bayan Lepas", "Mae Chaem district", "Moldovan") is no antecedent of
 # he/she
+# 77: one list of place nouns for coreference and events (place_words.txt): events read village,
+# town, city, street, port, camp … as places too ("visiting the town" has no target)
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

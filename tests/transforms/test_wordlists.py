@@ -25,10 +25,11 @@ def test_errors_name_the_line():
 @pytest.mark.parametrize(
     ("filename", "lists"),
     [
-        ("coref_words.txt", 4),
-        ("event_words.txt", 43),
+        ("coref_words.txt", 3),
+        ("event_words.txt", 42),
         ("language_words.txt", 1),
         ("mention_words.txt", 11),
+        ("place_words.txt", 2),
         ("quote_words.txt", 19),
         ("tokenizer_words.txt", 2),
     ],
