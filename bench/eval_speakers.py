@@ -28,10 +28,10 @@ step on each text and scores the ``quotes`` rows:
 
 Matching: gold and row spans are trimmed of whitespace, quotation marks and end punctuation;
 a pair matches when overlap / union of their characters is at least 0.5, one-to-one, best
-pairs first. Held-out errors are not listed (``--errors heldout`` refuses), nor dev14's (session
-17's unselected measure: ``NOT_LISTED``), nor dev15's (session 18's unselected measure). dev12,
-session 15's unselected measure, is a development set since session 16; dev13, session 16's,
-since session 17.
+pairs first. Held-out errors are not listed (``--errors heldout`` refuses: ``NOT_LISTED``), nor
+dev15's (session 18's unselected measure). dev12, session 15's unselected measure, is a
+development set since session 16; dev13, session 16's, since session 17; dev14, session 17's,
+since session 18.
 """
 
 from __future__ import annotations
@@ -76,8 +76,6 @@ SPLITS = {
 #: Splits whose errors are not listed, and why.
 NOT_LISTED = {
     "heldout": "the held-out part is not for tuning",
-    "dev14": "dev14 is the unselected measure of session 17 (written and annotated before the "
-    "extractor ran on it); its errors are not listed this session",
     "dev15": "dev15 is the unselected measure of session 18 (written and annotated before the "
     "extractor ran on it); its errors are not listed this session",
 }
