@@ -452,6 +452,7 @@ def _transform_load(
             fingerprints=quote(fingerprints),
             con=connect(),
             record_changes=run.track_changes,
+            keys=quote(run.keys),
         )
         connect.close(keep=True)  # closing the file checkpoints it: kept while workers work
     return loaded, written, parts

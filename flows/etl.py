@@ -29,6 +29,7 @@ from flows import (
     near_dups,
     nlp_runner,
     runners,
+    unique_keys,
     warehouse,
 )
 from flows import web as webmod
@@ -173,6 +174,7 @@ def _start(run: Run, flow_run_id: str | None, source_list: list[str]) -> None:
         run.fresh = not con.execute("SELECT count(*) FROM articles").fetchone()[0]
         # no passing build recorded (flows/models.py): the next build is a full one
         run.track_changes = models.state_path(run.settings).exists()
+        run.keys = unique_keys.RunKeys.of(con)
         registered = compaction.registered_parts(con)
         if not registered and not con.execute("SELECT count(*) FROM runs").fetchone()[0]:
             parts = sum(1 for p in lake.lake_files(run.settings.lake_dir) if p.suffix == ".parquet")

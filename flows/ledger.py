@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
 
-from flows import interrupt, models, warehouse
+from flows import interrupt, models, unique_keys, warehouse
 from flows import web as webmod
 from flows.errors import disk_full
 from flows.settings import Settings
@@ -94,6 +94,9 @@ class Run:
     #: The loads list what they change in ``_changes`` for an incremental build: not in a
     #: warehouse no build has passed on (its next build is a full one; set by the run's start).
     track_changes: bool = True
+    #: The keys the run's loads committed to the tables it found empty (set by the run's
+    #: start; None: every batch's keys are checked against the whole tables).
+    keys: unique_keys.RunKeys | None = None
     #: CPU seconds of the flow's process (all its threads) per stage: logged, not kept.
     stage_cpu: dict[str, float] = field(default_factory=dict)
 

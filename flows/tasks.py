@@ -332,10 +332,11 @@ def load_warehouse(
     fingerprints: dict | None = None,
     con=None,
     record_changes: bool = True,
+    keys=None,
 ) -> int:
     """Load the batch into DuckDB in one transaction, with the near-duplicate band hashes of
     its articles (``fingerprints``: article id -> band hashes); returns old versions replaced. ``con``: an open
-    connection to load on (else one is opened). ``record_changes``: see
+    connection to load on (else one is opened). ``record_changes``, ``keys``: see
     :func:`flows.warehouse.load_batch`."""
     opened = contextlib.nullcontext(con) if con is not None else None
     with opened or warehouse.connection(settings, read_only=False) as con:
@@ -349,6 +350,7 @@ def load_warehouse(
             batch=batch,
             also=near_dups.LoadBands(fingerprints or {}),
             record_changes=record_changes,
+            keys=keys,
         )
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from flows import changes, held, lake, migrations
+from flows import changes, held, lake, migrations, unique_keys
 from flows.errors import WarehouseBusy, WarehouseError
 from flows.settings import Settings
 from transforms.schemas import (
@@ -37,7 +37,6 @@ from transforms.schemas import (
     derived_tables,
     duckdb_ddl,
     duckdb_type,
-    key_column,
     lake_tables,
     schema_of,
 )
@@ -404,13 +403,15 @@ def load_batch(
     batch: int,
     also=None,
     record_changes: bool = True,
+    keys: unique_keys.RunKeys | None = None,
 ) -> int:
     """Load one batch in one transaction. Returns the number of old article versions replaced.
 
     ``incoming`` lists (article_id, source_uri) of the articles in ``parts``; ``also`` writes what
     belongs with them in the transaction (flows.near_dups.LoadBands: ``before``, then ``after``).
     ``record_changes=False``: nothing listed in ``_changes`` (a warehouse no build has passed
-    on: its next build is a full one, which reads none of it).
+    on: its next build is a full one, which reads none of it). ``keys``: the run's keys
+    (:class:`flows.unique_keys.RunKeys`: its batches' keys checked without a scan of the table).
 
     A DuckLake warehouse (``con.shared``, flows/ducklake.py): the same transaction, retried
     whole on a commit conflict with another run; the parts are only staged (DuckLake writes
@@ -419,7 +420,7 @@ def load_batch(
 
     load = dict(parts=parts, incoming=incoming, rejects=rejects, run_id=run_id, batch=batch)
     # a DuckLake has no _changes (it rebuilds its models whole)
-    load.update(also=also, record=record_changes and not getattr(con, "shared", False))
+    load.update(also=also, record=record_changes and not getattr(con, "shared", False), keys=keys)
     replaced = retried(con, lambda: _load_batch(con, warehouse_dir, **load))
     if getattr(con, "shared", False):
         for _, rel, *_ in parts:
@@ -427,7 +428,7 @@ def load_batch(
     return replaced
 
 
-def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, also, record):
+def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, also, record, keys):
     shared = getattr(con, "shared", False)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -482,8 +483,7 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
             ):
                 changed.add(table)
         if not shared:
-            _check_unique_keys(con, by_table)
-        if not shared:
+            unique_keys.check(con, by_table, keys)
             now = utcnow()
             lake.register_parts(
                 con, [(r, t, run_id, batch, n, now, d[0] if d else None) for t, r, n, *d in parts]
@@ -508,42 +508,13 @@ def _load_batch(con, warehouse_dir, *, parts, incoming, rejects, run_id, batch, 
         if also is not None:
             also.after(con, [a for a, _ in incoming], "_old" if replaced else None)
         con.execute("COMMIT")
+        if keys is not None:
+            keys.committed()
         return replaced
     except BaseException:
         with contextlib.suppress(Exception):
             con.execute("ROLLBACK")
         raise
-
-
-def _check_unique_keys(con, by_table: dict[str, list[str]]) -> None:
-    """Raise :class:`WarehouseError` when a loaded table's key the batch just inserted is now
-    held by two rows: twice in the batch, or by a row of another article already loaded (the
-    batch's articles' old rows are deleted first). These tables (``articles``, the derived
-    ones) have no PRIMARY KEY (:func:`transforms.schemas.duckdb_ddl`); this is their
-    uniqueness. Only the incoming keys are looked up: a scan of the key column (no index)."""
-    for table in lake_tables():
-        paths = by_table.get(table)
-        if not paths:
-            continue
-        key = key_column(table)
-        held = con.execute(
-            f'SELECT t."{key}" FROM "{table}" t SEMI JOIN (SELECT "{key}" FROM '
-            "read_parquet(?, hive_partitioning = false)) n "
-            f'ON t."{key}" = n."{key}" GROUP BY t."{key}" HAVING count(*) > 1 '
-            f'ORDER BY t."{key}" LIMIT 1',
-            [paths],
-        ).fetchone()
-        if not held:  # a duplicate's articles are read only then (the key column alone first)
-            continue
-        dup = con.execute(
-            f'SELECT "{key}", count(*), list(DISTINCT article_id ORDER BY article_id) '
-            f'FROM "{table}" WHERE "{key}" = ? GROUP BY ALL',
-            [held[0]],
-        ).fetchone()
-        raise WarehouseError(
-            f"{table}: {key} {dup[0]!r} would be held by {dup[1]} rows (articles "
-            f"{', '.join(dup[2])}); ids must be unique: the batch is not loaded"
-        )
 
 
 def _count(con, sql: str, params: list | None = None) -> int:

@@ -327,7 +327,7 @@ def duckdb_ddl(table: str) -> str:
     whole key index whenever the table changes (0.24 CPU-s per load at 480,000 rows; the
     articles' at 19,000 rows: 0.4–0.6 CPU-s per batch's close), so the loader, which deletes
     an article's old rows before it inserts the new ones, checks their keys instead
-    (flows.warehouse: a duplicated id fails the batch's load). ``rejects`` and ``runs`` keep
+    (flows.unique_keys: a duplicated id fails the batch's load). ``rejects`` and ``runs`` keep
     theirs."""
     schema = schema_of(table)
     key = key_column(table)
