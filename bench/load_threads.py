@@ -59,9 +59,12 @@ def batches(dst: Path, parts: list):
         yield batch, these, ids
 
 
-def load(con, settings, batch: int, these: list, ids: list, record_changes: bool = True) -> None:
+def load(
+    con, settings, batch: int, these: list, ids: list, record_changes: bool = True, keys=None
+) -> None:
     """``warehouse.load_batch`` of one batch, as a run's load calls it (``record_changes``: as
-    a run into a warehouse with a passing build does; a first run's are not recorded)."""
+    a run into a warehouse with a passing build does; a first run's are not recorded;
+    ``keys``: the run's, flows.unique_keys.RunKeys, as a run gives it)."""
     warehouse.load_batch(
         con,
         settings.lake_base,
@@ -71,6 +74,7 @@ def load(con, settings, batch: int, these: list, ids: list, record_changes: bool
         run_id="r1",
         batch=batch,
         record_changes=record_changes,
+        keys=keys,
     )
 
 
