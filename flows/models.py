@@ -411,13 +411,15 @@ def _build(
     changed: list[str] | tuple = (),
     project: str | None = None,
     preloaded: tuple | None = None,
+    command: str = "build",
 ) -> dict:
-    """dbt's build; ``preloaded``: (key, the saved parse read for it) read ahead."""
+    """dbt's build (``command``: or its tests alone, "test": a failing one skips none of the
+    others); ``preloaded``: (key, the saved parse read for it) read ahead."""
     from dbt.cli.main import dbtRunner
 
     target, logs = dbt_paths(settings)
     args = dbt_args(target, logs, log_level, {"duckdb_path": str(settings.db_path.resolve())})
-    args = ["build", *args, "--log-level-file", "info"]
+    args = [command, *args, "--log-level-file", "info"]
     args += ["--use-colors" if sys.stdout.isatty() else "--no-use-colors"]
     for selector in select:
         args += ["--select", selector]

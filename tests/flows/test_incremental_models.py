@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import shutil
 
 import duckdb
 import pytest
 
-from flows import models, warehouse
+from flows import changes, models, warehouse
 from flows.settings import load_settings
 from tests.warehouse_rows import ENTITIES, load_rows, rows
 
@@ -412,3 +413,116 @@ def test_an_incremental_build_rebuilds_the_tables_and_tests_the_changed_articles
     with pytest.raises(models.ModelsFailed) as failed:
         models.run_models(settings, log_level="none", if_changed=True)
     assert "on stg_mentions: 1 failing row (stg_mentions_text_matches_body: 1)" in str(failed.value)
+
+
+#: A set check narrowed to the changed rows (sql/macros/changed.sql, covers_changed): the
+#: planted table, the test of its model, and the rows duplicated: one of a changed key (a5's:
+#: a1 again, naming Canada, Poland, Warsaw, Carney and Duda) and one of a key no load touched
+#: (a2's, Ottawa's) where there is one (every pair of entities has one a5 names).
+PLANTED = {
+    "marts.dim_entities": (
+        "dim_entities_checks",
+        "entity_id = 'e_carney'",
+        "entity_id = 'e_ottawa'",
+    ),
+    "marts.agg_entity_daily_mentions": (
+        "agg_entity_daily_mentions_checks",
+        "entity_id = 'e_carney'",
+        "entity_id = 'e_ottawa'",
+    ),
+    "marts.agg_entity_monthly_tone": (
+        "agg_entity_monthly_tone_checks",
+        "entity_id = 'e_carney'",
+        "entity_id = 'e_ottawa'",
+    ),
+    "marts.agg_entity_pairs": (
+        "agg_entity_pairs_checks",
+        "entity_a_id = 'e_carney' and entity_b_id = 'e_duda'",
+        None,
+    ),
+    "marts.agg_speakers": ("agg_speakers_checks", "speaker_entity_id = 'e_carney'", None),
+    "marts.fct_quotes": ("fct_quotes_checks", "article_id = 'a5'", "article_id = 'a2'"),
+    "marts.fct_events": ("fct_events_checks", "article_id = 'a5'", "article_id = 'a2'"),
+    "marts.dim_stories": ("dim_stories_checks", "story_id = 'a5'", "story_id = 'a2'"),
+    "reporting.rpt_entity_ranking": (
+        "rpt_entity_ranking_checks",
+        "entity_id = 'e_carney'",
+        "entity_id = 'e_ottawa'",
+    ),
+    # per-article views: their rows are the loaded table's (an event's key renewed)
+    "main.events": (
+        "stg_events_checks",
+        "article_id = 'a5' and is_top_event",
+        "article_id = 'a2' and is_top_event",
+    ),
+    "main.articles": ("int_article_sources_checks", "article_id = 'a5'", "article_id = 'a2'"),
+}
+#: The checks failing on them, (scheduled build, full build): each narrowed check counts the
+#: changed key's duplicate alone, then both. rpt_entity_ranking's and agg_speakers' ranks are
+#: tested whole (every build may move them): the copies' ranks in both.
+FAILING = {
+    "dim_entities_checks": {"unique(entity_id)": (1, 2)},
+    "agg_entity_daily_mentions_checks": {"unique_combination(entity_id, mention_date)": (1, 2)},
+    "agg_entity_monthly_tone_checks": {"unique_combination(entity_id, month_start)": (1, 2)},
+    "agg_entity_pairs_checks": {"unique_combination(entity_a_id, entity_b_id)": (1, 1)},
+    "agg_speakers_checks": {
+        "unique(speaker_entity_id)": (1, 1),
+        "unique(speaker_rank)": (1, 1),
+        "relationships(example_quote_id -> fct_quotes.quote_id)": (2, 2),
+    },
+    "fct_quotes_checks": {"unique(quote_id)": (1, 2)},
+    "fct_events_checks": {"unique(event_id)": (1, 2)},
+    "dim_stories_checks": {"unique(story_id)": (1, 2)},
+    "rpt_entity_ranking_checks": {"unique(entity_id)": (1, 2), "unique(entity_rank)": (2, 2)},
+    "stg_events_checks": {"unique_combination(article_id, sentence_index)": (1, 2)},
+    "int_article_sources_checks": {"unique(article_id)": (1, 2)},
+}
+
+
+def test_a_scheduled_builds_set_checks_read_the_changed_rows_and_fail_on_a_planted_duplicate(
+    models_warehouse, tmp_path
+):
+    """A unique or grain check whose columns hold the columns that tell a model's changed rows
+    reads those rows alone in a scheduled build: a row sharing a changed row's tested values is
+    itself a changed row. The checks are run as the build runs them (after the models, with
+    the build's changes and scopes): a duplicate planted on a changed key fails each, one
+    planted on a key no load touched is left to the full build, which counts both."""
+    given = rows()
+    shutil.copytree(models_warehouse["wh"], tmp_path / "wh")
+    settings = load_settings(tmp_path / "wh")
+    added = _new_version(given, "a1", "a5")
+    added["articles"][0].update(source_uri="/corpus/a5.txt", source_id="a5")
+    _load(settings, added, "r2")
+    previous = json.loads(models.state_path(settings).read_text())
+    with warehouse.connection(settings, read_only=True) as con:
+        recorded = con.execute("select * from _changes").fetchall()
+    assert models.run_models(settings, log_level="none", if_changed=True)["incremental"]
+
+    # the build's state while its tests ran: its changes, its scopes, the models built
+    with warehouse.connection(settings, read_only=False) as con:
+        con.executemany("insert into _changes values (?, ?, ?)", recorded)
+        models._set_changes_since(
+            con, previous["change_seq"], changes.rows_after(con, previous["tails"])
+        )
+        for table, (_, *duplicated) in PLANTED.items():
+            renewed = " replace (event_id || '-2' as event_id)" if table == "main.events" else ""
+            for where in filter(None, duplicated):
+                row = f"select *{renewed} from {table} where {where} limit 1"
+                assert con.execute(f"insert into {table} {row}").fetchone() == (1,), where
+        # and a changed speaker's example a quote that is not there (both its rows); a speaker
+        # no load touched (none here: a5 quotes both) would be left to the full build
+        con.execute(
+            "update marts.agg_speakers set example_quote_id = 'q_nowhere' "
+            "where speaker_entity_id = 'e_carney'"
+        )
+
+    def failures() -> dict[str, dict[str, int]]:
+        with pytest.raises(models.ModelsFailed) as caught:
+            tests = [test for test, *_ in PLANTED.values()]
+            models._build(settings, tests, "none", incremental=True, command="test")
+        return {f["name"]: dict(f["checks"]) for f in caught.value.failures}
+
+    assert failures() == {t: {c: n[0] for c, n in checks.items()} for t, checks in FAILING.items()}
+    with warehouse.connection(settings, read_only=False) as con:
+        models._set_changes_since(con, -1)  # a full build's checks: every row
+    assert failures() == {t: {c: n[1] for c, n in checks.items()} for t, checks in FAILING.items()}

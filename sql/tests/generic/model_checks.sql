@@ -37,16 +37,28 @@
 {#- a per-article view's changed rows in an incremental build: read off the loaded table's
     rows of the changed articles (loaded_rows), not by a filter on the view -#}
 {%- set loaded = loaded_rows(model.identifier) -%}
-{%- set row_scope = test_scope(model, 'row') -%}
+{#- agg_speakers: every build ranks every row again (rerank), its other columns move only in
+    its changed rows: those are read for every row check but the rank's not_null, which
+    reads the whole column (test_scope reads every row of it for any test) -#}
+{%- set reranked = {'agg_speakers': 'speaker_rank'}.get(model.identifier) -%}
+{%- set incremental = changes_since_now() is not none and changes_since_now() >= 0 -%}
+{%- set row_scope = changed_rows(model.identifier, model) if reranked and incremental
+    else test_scope(model, 'row') -%}
 {#- an incremental table's changed rows: fetched by rowid (changed_rows_read); either read
     once (a materialized CTE) for every check that reads them -#}
 {%- set scoped = loaded if loaded else (changed_rows_read(model) if row_scope else none) -%}
 {%- set rows = 'scoped_rows' if scoped else model -%}
 {%- set row_names = [] -%}
 {%- set row_counts = [] -%}
+{%- set whole = [] -%}
 {%- for column in not_null -%}
-    {%- do row_names.append('not_null(' ~ column ~ ')') -%}
-    {%- do row_counts.append('count(*) filter (where ' ~ column ~ ' is null)') -%}
+    {%- if scoped and column == reranked -%}
+        {%- do whole.append(['not_null(' ~ column ~ ')',
+            'select 1 from ' ~ model ~ ' where ' ~ column ~ ' is null']) -%}
+    {%- else -%}
+        {%- do row_names.append('not_null(' ~ column ~ ')') -%}
+        {%- do row_counts.append('count(*) filter (where ' ~ column ~ ' is null)') -%}
+    {%- endif -%}
 {%- endfor -%}
 {%- for column, values in accepted_values.items() -%}
     {%- set listed = [] -%}
@@ -61,7 +73,7 @@
     {%- do row_names.append(name) -%}
     {%- do row_counts.append('count(*) filter (where (' ~ expression ~ ') is not true)') -%}
 {%- endfor -%}
-{%- set checks = [] -%}
+{%- set checks = whole -%}
 {#- the loaded tables' keys, unique by the loader in every load: none has a PRIMARY KEY
     since schema version 3, and flows/warehouse._check_unique_keys checks each (a load that
     would duplicate one fails whole); rows added otherwise (a count moved by no load) make the next build a full one
@@ -72,11 +84,15 @@
     'stg_articles': 'article_id', 'stg_mentions': 'mention_id', 'stg_quotes': 'quote_id',
     'stg_events': 'event_id',
 } -%}
+{#- a set check whose columns hold every column the changed rows are told by reads the
+    changed rows alone (covers_changed, sql/macros/changed.sql); the others, test_scope's rows -#}
 {%- for column in unique if not (loaded and loader_keys.get(model.identifier) == column) -%}
-    {%- set scope = test_scope(model, 'set', column) -%}
+    {%- set covered = scoped and covers_changed(model.identifier, [column]) -%}
+    {%- set scope = none if covered else test_scope(model, 'set', column) -%}
     {%- do checks.append(['unique(' ~ column ~ ')',
-        'select ' ~ column ~ ' from ' ~ model ~ ' where ' ~ column ~ ' is not null'
-        ~ (' and ' ~ scope if scope else '') ~ ' group by ' ~ column ~ ' having count(*) > 1']) -%}
+        'select ' ~ column ~ ' from ' ~ (rows if covered else model) ~ ' where ' ~ column
+        ~ ' is not null' ~ (' and ' ~ scope if scope else '') ~ ' group by ' ~ column
+        ~ ' having count(*) > 1']) -%}
 {%- endfor -%}
 {%- for check in relationships -%}
     {#- in_article: the parent is, by construction, a row of the child's own article (a quote's
@@ -98,11 +114,12 @@
         ~ ' as parent where parent.' ~ check.field ~ ' = child.value)']) -%}
 {%- endfor -%}
 {%- for check in combinations -%}
-    {%- set scope = test_scope(model, 'set', check.columns[0]) -%}
+    {%- set covered = scoped and covers_changed(model.identifier, check.columns) -%}
+    {%- set scope = none if covered else test_scope(model, 'set', check.columns[0]) -%}
     {%- set conditions = [check.where] if check.where else [] -%}
     {%- do conditions.append(scope) if scope -%}
     {%- do checks.append(['unique_combination(' ~ check.columns | join(', ') ~ ')',
-        'select ' ~ check.columns | join(', ') ~ ' from ' ~ model
+        'select ' ~ check.columns | join(', ') ~ ' from ' ~ (rows if covered else model)
         ~ (' where (' ~ conditions | join(') and (') ~ ')' if conditions else '')
         ~ ' group by all having count(*) > 1']) -%}
 {%- endfor -%}
