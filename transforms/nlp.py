@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "77"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "78"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -205,6 +205,8 @@ EXTRACTION_VERSION = "77"  # 2: quotes and events tables filled; 3: is_partial, 
 # he/she
 # 77: one list of place nouns for coreference and events (place_words.txt): events read village,
 # town, city, street, port, camp … as places too ("visiting the town" has no target)
+# 78: lifting, easing, cutting or removing a barrier to trade (tariffs, duties, quotas; trade
+# sanctions, import controls or taxes) is a concession, CONCEDE, no longer RETREAT or no event
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

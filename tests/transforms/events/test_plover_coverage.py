@@ -328,6 +328,9 @@ def test_demands_talks_and_purchases_the_field_reads_with_a_party(rows):
     assert got == {
         "wants X to": [
             ("wants", "REQUEST", "Canada", "Mexico"),
+            # the wanted act, a row of its own (hypothetical): tariffs cut are a concession
+            # (version 77)
+            ("cut", "CONCEDE", "Mexico", None),
             ("tariffs", "SANCTION", "Mexico", None),
         ],
         "wants to": [],

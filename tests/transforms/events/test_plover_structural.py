@@ -3,7 +3,8 @@ event noun that is the direct object of a verb with no event of its own is that 
 when the clause's subject is a party doing the act (extraction version 72); Reuters' capital after
 "U.S." on an event noun is no name (version 74). Session 17's, written on the misses of
 plover_dev3 to dev9 pooled: money reallocated, or switched where credit is spoken of, is AID
-(version 75). The sentences are made up (none is a gold
+(version 75). Session 18's, on the misses of dev, dev3 to dev10: lifting, easing or cutting a
+barrier to trade is a concession, CONCEDE (version 77). The sentences are made up (none is a gold
 sentence); each is parsed once."""
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ SENTENCES = {
     "reallocated": "The bank has reallocated 7 mln dlrs in credit guarantees for sales to Peru.",
     "switched credit": "The agency switched 3 mln dlrs in loan guarantees to Chile.",
     "switched, no credit": "Investors switched 3 mln dlrs into Chilean bonds.",
+    "lifted duties": "Chile lifted the duties on Peruvian copper.",
+    "cut import taxes": "Kenya will cut import taxes on 40 goods.",
+    "eased trade embargo": "The unions eased the trade embargo on Fiji.",
+    "lifted curfew": "The army lifted the curfew in Lima.",
+    "cut taxes": "Peru cut taxes on fuel.",
+    "removed barriers": "The city removed the barriers to growth.",
 }
 
 
@@ -60,10 +67,24 @@ def test_the_wire_capital_after_us_is_no_name(rows):
 
 
 def test_money_reallocated_or_switched_as_credit_is_aid(rows):
-    assert {name: top_event(rows[name]) for name in list(SENTENCES)[10:]} == {
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[10:13]} == {
         "reallocated": ("reallocated", "AID", "The bank"),
         "switched credit": ("switched", "AID", "The agency"),
         # money switched with no credit, loan or aid in the sentence: a market move
         "switched, no credit": None,
     }
     assert rows["switched credit"][0]["target_name"] == "Chile"
+
+
+def test_trade_barriers_lifted_or_cut_are_concessions(rows):
+    assert {name: top_event(rows[name]) for name in list(SENTENCES)[13:]} == {
+        "lifted duties": ("lifted", "CONCEDE", "Chile"),
+        "cut import taxes": ("cut", "CONCEDE", "Kenya"),
+        "eased trade embargo": ("eased", "CONCEDE", "The unions"),
+        # a curfew is no barrier to trade: easing it stays RETREAT (CAMEO 0813)
+        "lifted curfew": ("lifted", "RETREAT", "The army"),
+        # taxes with no import or trade spoken of: domestic policy, no event
+        "cut taxes": None,
+        # barriers with no trade or imports spoken of: no concession
+        "removed barriers": None,
+    }
