@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # spaCy is imported when a pipeline is loaded, not with this 
 
 #: Bump when extraction logic changes: articles processed with an older version are stale
 #: and reprocessed by the next run (a backfill).
-EXTRACTION_VERSION = "78"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
+EXTRACTION_VERSION = "79"  # 2: quotes and events tables filled; 3: is_partial, stray marks;
 # 4: tone of articles and quotes; 5: speaker_kind, common-noun and document speakers linked,
 # partial quotes after "that"; 6: entity fixes (non-entities, fragments, known organisations,
 # capitals, results tables); 7: abbreviated titles ("Sgt.") kept whole, no sentence after them,
@@ -207,6 +207,8 @@ EXTRACTION_VERSION = "78"  # 2: quotes and events tables filled; 3: is_partial, 
 # town, city, street, port, camp … as places too ("visiting the town" has no target)
 # 78: lifting, easing, cutting or removing a barrier to trade (tariffs, duties, quotas; trade
 # sanctions, import controls or taxes) is a concession, CONCEDE, no longer RETREAT or no event
+# 79: a name a relative clause on "who" describes is a person, wherever it stands ("we spoke to
+# Pema Wangchuk Lhamo, who runs a guesthouse": an organisation), so "she" can stand for it
 MAX_SEGMENT_CHARS = 100_000
 PIPE_BATCH_SIZE = 64
 

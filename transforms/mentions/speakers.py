@@ -12,6 +12,9 @@ names that are the subject of a verb of saying, when the text gives evidence of 
 * a first name of the census lists (``transforms/data/first_names.txt``) opening a name of two
   to four words ("Regina Ip");
 * an apposition with a noun for a person ("Gáspár Maróth, the minister, said");
+* a relative clause on "who" right after the name, wherever it stands ("we spoke to Pema
+  Wangchuk Lhamo, who runs a guesthouse": an organisation; an organisation or a place takes
+  "which"), one to four words;
 * a lone word that is the surname of a person named in full earlier ("Ben Radmall … Radmall
   conceded");
 * a name the parser hung on the noun for the person's role before it ("Foreign Ministry
@@ -95,7 +98,7 @@ def speaker_persons(
                 Span(doc, name.start, name.end, label="PERSON")._.newsetl_origin = "alias"
         for name in (inverted_name(doc, verb), _name_closing_title(doc, verb)):
             spans = _correct(doc, spans, name, may_be_person, made)
-    for name in aged_names(doc) + apposed_names(doc):
+    for name in aged_names(doc) + apposed_names(doc) + relative_names(doc, spans):
         spans = _correct(doc, spans, name, may_be_person, made)
     return spans, made
 
@@ -136,19 +139,71 @@ def aged_names(doc: Doc) -> list[Span]:
             continue
         if doc[i - 1].text != "," or doc[i + 1].text != ",":
             continue
-        end = start = i - 1
-        while start > 0 and (_name_word(doc[start - 1]) or _double_name(doc, start - 1)):
-            start -= 1
-        if not 2 <= end - start <= MAX_NAME_WORDS or doc[start].text == "-":
+        name = _name_before_comma(doc, i - 1, 2)
+        if name is not None:
+            out.append(name)
+    return out
+
+
+#: Relative pronouns for persons only: an organisation or a place takes "which" (and
+#: "whose" is either's).
+_PERSONAL_RELATIVES = frozenset({"who", "whom"})
+#: Prepositions whose object is a place ("on Capitol Hill, who": the lawmakers there).
+_PLACE_PREPS = _MENTION_WORDS["locative_preps"] | {"on"}
+#: Words inside the names of organisations ("Center for Astrophysics", "Bailey & Glasser").
+_NAME_JOINERS = frozenset({"of", "for", "and", "&"})
+
+
+def relative_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Names that a relative clause on "who"/"whom" describes, wherever they stand ("we
+    spoke to Pema Wangchuk Lhamo, who runs a guesthouse": an organisation; "His wife,
+    Dilnoza, who paints": a place): one to four capitalized proper nouns right before
+    ", who", as :func:`aged_names` reads them ("the Sharks, who": a description). Groups
+    take "who" too, so not a plural or an acronym ("Republicans, who", "GT, who"), a people
+    (a NORP span), the end of a longer name ("Bailey & Glasser, who", "Center for
+    Astrophysics, who") or the object of a preposition of place."""
+    out = []
+    for tok in doc[2:]:
+        if tok.lower_ not in _PERSONAL_RELATIVES or doc[tok.i - 1].text != ",":
             continue
-        if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
+        name = _name_before_comma(doc, tok.i - 1, 1)
+        if name is None or _after_place_or_name(doc, name.start):
+            continue
+        if any(t.tag_ == "NNPS" or t.is_upper for t in name):
             continue
         if any(
-            t.lower_ in _NOT_IN_NAMES or not t.is_alpha for t in doc[start:end] if t.text != "-"
+            (sp.label_ == "NORP" and sp.start < name.end and name.start < sp.end)
+            or sp.start < name.start < sp.end
+            for sp in spans
         ):
             continue
-        out.append(doc[start:end])
+        out.append(name)
     return out
+
+
+def _after_place_or_name(doc: Doc, start: int) -> bool:
+    """Does a preposition of place ("on Capitol Hill") or a word inside an organisation's
+    name after a capitalized word ("Center for Astrophysics") come right before ``start``?"""
+    prev = doc[start - 1].lower_ if start > 0 else ""
+    return prev in _PLACE_PREPS or (
+        prev in _NAME_JOINERS and start > 1 and _capitalized(doc, start - 2)
+    )
+
+
+def _name_before_comma(doc: Doc, end: int, fewest: int) -> Span | None:
+    """The run of ``fewest`` to four capitalized proper nouns (a double name's hyphen
+    inside) right before the comma at ``end``, not after a determiner, none a word of an
+    organisation's name; else None."""
+    start = end
+    while start > 0 and (_name_word(doc[start - 1]) or _double_name(doc, start - 1)):
+        start -= 1
+    if not fewest <= end - start <= MAX_NAME_WORDS or doc[start].text == "-":
+        return None
+    if start > 0 and doc[start - 1].lower_ in {"the", "a", "an"}:
+        return None
+    if any(t.lower_ in _NOT_IN_NAMES or not t.is_alpha for t in doc[start:end] if t.text != "-"):
+        return None
+    return doc[start:end]
 
 
 def inverted_name(doc: Doc, verb: Token) -> Span | None:

@@ -181,3 +181,53 @@ def test_a_name_with_an_age_in_apposition_is_a_person(nlp, text, expected):
 )
 def test_a_name_in_apposition_to_a_role_anywhere_is_a_person(nlp, text):
     assert [e for e in ents(nlp, text) if "Dorj" in e[0]] == [("Lkhagva Dorj", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a relative clause on "who" after the name: persons the model took for a facility
+        # and an organisation
+        (
+            "Before the hearing we spoke to Sonam Pelzom Choden, who runs a bakery in Bumthang.",
+            [("Sonam Pelzom Choden", "PERSON"), ("Bumthang", "GPE")],
+        ),
+        ("Their neighbour, Mahliyo, who weaves carpets, laughed.", [("Mahliyo", "PERSON")]),
+        # "which" is an organisation's; a name after a determiner is a description
+        (
+            "Kovalenko Steel, which owns the plant, declined to comment.",
+            [("Kovalenko Steel", "ORG")],
+        ),
+        ("The Riverside Rovers, who lost the final, appealed.", [("Riverside Rovers", "ORG")]),
+    ],
+)
+def test_a_name_a_who_clause_describes_is_a_person(nlp, text, expected):
+    assert ents(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # groups take "who" too: a place after a preposition of place, the end of a longer
+        # name, a people, an acronym are left as the model labelled them
+        (
+            "The plan may calm nervous lawmakers on Capitol Hill, who have argued against it.",
+            [("Capitol Hill", "ORG")],
+        ),
+        (
+            "said Anna Reyes, a lawyer at Hartley & Finch, who represents the families.",
+            [("Anna Reyes", "PERSON"), ("Hartley & Finch", "ORG")],
+        ),
+        (
+            "It was criticised by both Democrats and Republicans, who have questioned the cost.",
+            [],
+        ),
+        ("said a professor at MIT, who asked not to be named.", [("MIT", "ORG")]),
+        (
+            "said Mira Kass of the Halden Center for Oceanography, who was not involved.",
+            [("Mira Kass", "PERSON"), ("Halden Center for Oceanography", "ORG")],
+        ),
+    ],
+)
+def test_groups_a_who_clause_describes_are_left_alone(nlp, text, expected):
+    assert ents(nlp, text) == expected
