@@ -396,9 +396,17 @@
     tested columns of every row). fct_quotes and fct_events: their keys, which tell their
     article (made from its id, transforms/ids.stable_id): a duplicate this build made is a
     recomputed row of a changed article, and its twin a row of that article too (a renamed
-    entity's rows are updated in place, never added). -#}
+    entity's rows are updated in place, never added). int_entity_articles: article_id, which
+    tells the source (the scope holds a changed article's sources before and after): the
+    build adds only its changed articles' rows (the per-source columns are updated in place),
+    so a duplicate's twin is a row of the same changed article (the first column's entities'
+    rows were every article of those entities: 41,162 rows found in a scan of 5.7 M at
+    300,000 articles). -#}
 {% macro covers_changed(name, tested) -%}
-    {%- set keys = {'fct_quotes': ['quote_id'], 'fct_events': ['event_id']} -%}
+    {%- set keys = {
+        'fct_quotes': ['quote_id'], 'fct_events': ['event_id'],
+        'int_entity_articles': ['article_id'],
+    } -%}
     {%- set columns = changed_row_columns(name) -%}
     {%- if columns is none -%}
         {%- do return(false) -%}

@@ -443,6 +443,11 @@ PLANTED = {
     "marts.agg_speakers": ("agg_speakers_checks", "speaker_entity_id = 'e_carney'", None),
     "marts.fct_quotes": ("fct_quotes_checks", "article_id = 'a5'", "article_id = 'a2'"),
     "marts.fct_events": ("fct_events_checks", "article_id = 'a5'", "article_id = 'a2'"),
+    "intermediate.int_entity_articles": (
+        "int_entity_articles_checks",
+        "article_id = 'a5' and entity_id = 'e_carney'",
+        "article_id = 'a2' and entity_id = 'e_ottawa'",
+    ),
     "marts.dim_stories": ("dim_stories_checks", "story_id = 'a5'", "story_id = 'a2'"),
     "reporting.rpt_entity_ranking": (
         "rpt_entity_ranking_checks",
@@ -472,6 +477,7 @@ FAILING = {
     },
     "fct_quotes_checks": {"unique(quote_id)": (1, 2)},
     "fct_events_checks": {"unique(event_id)": (1, 2)},
+    "int_entity_articles_checks": {"unique_combination(entity_id, article_id)": (1, 2)},
     "dim_stories_checks": {"unique(story_id)": (1, 2)},
     "rpt_entity_ranking_checks": {"unique(entity_id)": (1, 2), "unique(entity_rank)": (2, 2)},
     "stg_events_checks": {"unique_combination(article_id, sentence_index)": (1, 2)},
@@ -491,7 +497,8 @@ def test_a_scheduled_builds_set_checks_read_the_changed_rows_and_fail_on_a_plant
     shutil.copytree(models_warehouse["wh"], tmp_path / "wh")
     settings = load_settings(tmp_path / "wh")
     added = _new_version(given, "a1", "a5")
-    added["articles"][0].update(source_uri="/corpus/a5.txt", source_id="a5")
+    # from a source of its own: int_entity_articles' scope is its changed articles' sources
+    added["articles"][0].update(source_uri="/elsewhere/a5.txt", source_id="a5")
     _load(settings, added, "r2")
     previous = json.loads(models.state_path(settings).read_text())
     with warehouse.connection(settings, read_only=True) as con:
