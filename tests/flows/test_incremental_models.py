@@ -418,7 +418,8 @@ def test_an_incremental_build_rebuilds_the_tables_and_tests_the_changed_articles
 #: A set check narrowed to the changed rows (sql/macros/changed.sql, covers_changed): the
 #: planted table, the test of its model, and the rows duplicated: one of a changed key (a5's:
 #: a1 again, naming Canada, Poland, Warsaw, Carney and Duda) and one of a key no load touched
-#: (a2's, Ottawa's) where there is one (every pair of entities has one a5 names).
+#: (a2's, Ottawa's) where there is one (every pair of entities and every speaker has one a5
+#: names).
 PLANTED = {
     "marts.dim_entities": (
         "dim_entities_checks",
@@ -438,6 +439,11 @@ PLANTED = {
     "marts.agg_entity_pairs": (
         "agg_entity_pairs_checks",
         "entity_a_id = 'e_carney' and entity_b_id = 'e_duda'",
+        None,
+    ),
+    "marts.agg_speaker_monthly_tone": (
+        "agg_speaker_monthly_tone_checks",
+        "speaker_entity_id = 'e_carney'",
         None,
     ),
     "marts.agg_speakers": ("agg_speakers_checks", "speaker_entity_id = 'e_carney'", None),
@@ -470,6 +476,9 @@ FAILING = {
     "agg_entity_daily_mentions_checks": {"unique_combination(entity_id, mention_date)": (1, 2)},
     "agg_entity_monthly_tone_checks": {"unique_combination(entity_id, month_start)": (1, 2)},
     "agg_entity_pairs_checks": {"unique_combination(entity_a_id, entity_b_id)": (1, 1)},
+    "agg_speaker_monthly_tone_checks": {
+        "unique_combination(speaker_entity_id, month_start)": (1, 1)
+    },
     "agg_speakers_checks": {
         "unique(speaker_entity_id)": (1, 1),
         "unique(speaker_rank)": (1, 1),
