@@ -66,6 +66,70 @@ def test_every_quotation_of_an_annotated_text_is_listed(speaker_split):
         assert uncovered_marks(docs[doc]["body"], found) == [], doc
 
 
+#: The speakers sets of 30 invented articles each, written afresh for a session's unselected
+#: measure: modern web news (dev15: also older print news, 1994-2025), each in 30 countries
+#: none of the earlier sets', the hard attributions in many surface forms beside the easy
+#: ones. (split, (full, partial, other) quoted stretches, full quotations by attribution, by
+#: speaker kind), as annotated: dev13 session 16's, dev14 session 17's, dev15 session 18's.
+INVENTED_SETS = (
+    (
+        "dev13",
+        (279, 49, 13),
+        {
+            "pronoun": 75,
+            "continuation": 60,
+            "name": 50,
+            "pronoun-far": 46,
+            "noun": 33,
+            "document": 15,
+        },
+        {"person": 230, "organisation": 28, "nominal": 21},
+    ),
+    (
+        "dev14",
+        (271, 60, 13),
+        {
+            "name": 86,
+            "continuation": 64,
+            "pronoun-far": 51,
+            "pronoun": 39,
+            "noun": 23,
+            "document": 8,
+        },
+        {"person": 238, "nominal": 18, "organisation": 15},
+    ),
+    (
+        "dev15",
+        (280, 50, 12),
+        {
+            "continuation": 85,
+            "pronoun": 72,
+            "name": 70,
+            "noun": 26,
+            "pronoun-far": 16,
+            "document": 11,
+        },
+        {"person": 226, "nominal": 37, "organisation": 17},
+    ),
+)
+
+
+def _invented_set(split, earlier, counts, attributions, speaker_kinds) -> set[str]:
+    """A speakers set of 30 invented articles written for it (bench/gold/texts/SPLIT): none of
+    its texts in an ``earlier`` set; its (full, partial, other) quoted stretches ``counts``
+    and its full quotations' attributions and speaker kinds as annotated. Its text ids."""
+    docs, items, _ = load_gold_docs(SPLITS[split])
+    assert not set(docs) & earlier
+    assert len(docs) == 30
+    assert all(d["path"].startswith(f"bench/gold/texts/{split}/") for d in docs.values())
+    kinds = Counter(it["kind"] for it in items)
+    assert (kinds["full"], kinds["partial"], kinds["other"]) == counts
+    full = [it for it in items if it["kind"] == "full"]
+    assert Counter(it["attribution"] for it in full) == attributions
+    assert Counter(it["speaker_kind"] for it in full) == speaker_kinds
+    return set(docs)
+
+
 def test_speaker_sets_are_big_enough_and_apart():
     _needs_shared()
     dev = load_gold_docs(SPLITS["dev"])
@@ -158,67 +222,9 @@ def test_speaker_sets_are_big_enough_and_apart():
     }
     speaker_kinds = Counter(it["speaker_kind"] for it in dev12[1] if it["kind"] == "full")
     assert speaker_kinds == {"person": 190, "organisation": 36, "nominal": 22}
-    dev13 = load_gold_docs(SPLITS["dev13"])
     before = everything | set(dev9[0]) | set(dev10[0]) | set(dev11[0]) | set(dev12[0])
-    assert not set(dev13[0]) & before
-    # 30 invented articles (bench/gold/texts/dev13) written afresh for session 16's unselected
-    # measure, in 30 countries none of dev11's or dev12's: modern web news, the hard
-    # attributions in many surface forms beside the easy ones
-    assert len(dev13[0]) == 30
-    assert all(d["path"].startswith("bench/gold/texts/dev13/") for d in dev13[0].values())
-    kinds = Counter(it["kind"] for it in dev13[1])
-    assert (kinds["full"], kinds["partial"], kinds["other"]) == (279, 49, 13)
-    attributions = Counter(it["attribution"] for it in dev13[1] if it["kind"] == "full")
-    assert attributions == {
-        "pronoun": 75,
-        "continuation": 60,
-        "name": 50,
-        "pronoun-far": 46,
-        "noun": 33,
-        "document": 15,
-    }
-    speaker_kinds = Counter(it["speaker_kind"] for it in dev13[1] if it["kind"] == "full")
-    assert speaker_kinds == {"person": 230, "organisation": 28, "nominal": 21}
-    dev14 = load_gold_docs(SPLITS["dev14"])
-    assert not set(dev14[0]) & (before | set(dev13[0]))
-    # 30 invented articles (bench/gold/texts/dev14) written afresh for session 17's unselected
-    # measure, in 30 countries none of dev11's, dev12's or dev13's: modern web news, the hard
-    # attributions in many surface forms beside the easy ones
-    assert len(dev14[0]) == 30
-    assert all(d["path"].startswith("bench/gold/texts/dev14/") for d in dev14[0].values())
-    kinds = Counter(it["kind"] for it in dev14[1])
-    assert (kinds["full"], kinds["partial"], kinds["other"]) == (271, 60, 13)
-    attributions = Counter(it["attribution"] for it in dev14[1] if it["kind"] == "full")
-    assert attributions == {
-        "name": 86,
-        "continuation": 64,
-        "pronoun-far": 51,
-        "pronoun": 39,
-        "noun": 23,
-        "document": 8,
-    }
-    speaker_kinds = Counter(it["speaker_kind"] for it in dev14[1] if it["kind"] == "full")
-    assert speaker_kinds == {"person": 238, "nominal": 18, "organisation": 15}
-    dev15 = load_gold_docs(SPLITS["dev15"])
-    assert not set(dev15[0]) & (before | set(dev13[0]) | set(dev14[0]))
-    # 30 invented articles (bench/gold/texts/dev15) written afresh for session 18's unselected
-    # measure, in 30 countries none of dev11's to dev14's and over three decades (1994-2025):
-    # modern and older web and print news, the hard attributions in many surface forms
-    assert len(dev15[0]) == 30
-    assert all(d["path"].startswith("bench/gold/texts/dev15/") for d in dev15[0].values())
-    kinds = Counter(it["kind"] for it in dev15[1])
-    assert (kinds["full"], kinds["partial"], kinds["other"]) == (280, 50, 12)
-    attributions = Counter(it["attribution"] for it in dev15[1] if it["kind"] == "full")
-    assert attributions == {
-        "continuation": 85,
-        "pronoun": 72,
-        "name": 70,
-        "noun": 26,
-        "pronoun-far": 16,
-        "document": 11,
-    }
-    speaker_kinds = Counter(it["speaker_kind"] for it in dev15[1] if it["kind"] == "full")
-    assert speaker_kinds == {"person": 226, "nominal": 37, "organisation": 17}
+    for split, counts, attributions, speaker_kinds in INVENTED_SETS:
+        before |= _invented_set(split, before, counts, attributions, speaker_kinds)
     assert len(dev[0]) + len(held[0]) >= 60
     for _docs, items, _ in (dev, held):
         kinds = Counter(it["kind"] for it in items)
